@@ -1,0 +1,48 @@
+# make demo: set up, ingest the bundled demo corpus, show it.
+# make test: set up (including a local PostgreSQL server), run every test.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SW := $(VENV)/bin/storyweave
+STAMP := $(VENV)/.installed-stamp
+DEMO_DB ?= demo.db
+
+.PHONY: install demo test test-fast eval bench lock clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+demo: install
+	$(SW) ingest --db $(DEMO_DB) src/storyweave/data/demo/ecbplus-demo.jsonl.gz
+	$(SW) articles --db $(DEMO_DB) --limit 40
+
+# STORYWEAVE_TEST_PG_URL names an admin URL of a PostgreSQL server; without it,
+# scripts/postgres.sh installs (as root) and starts one on 127.0.0.1.
+test: install
+	STORYWEAVE_TEST_PG_URL="$${STORYWEAVE_TEST_PG_URL:-$$(scripts/postgres.sh ensure)}" \
+		$(PY) -m pytest -n 2 --dist loadfile -q
+
+test-fast: install
+	$(PY) -m pytest -n 2 -q -m "not evaldata and not postgres"
+
+eval: install
+	$(SW) eval extraction
+
+bench: install
+	$(SW) bench ingest
+
+# Re-pin every dependency after changing pyproject.toml.
+lock:
+	$(PYTHON) -m venv /tmp/storyweave-lock-venv
+	/tmp/storyweave-lock-venv/bin/pip install --quiet -e ".[test]"
+	/tmp/storyweave-lock-venv/bin/pip freeze --exclude-editable | grep -v '^storyweave' > requirements.lock
+	rm -rf /tmp/storyweave-lock-venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info src/*.egg-info

@@ -1,0 +1,332 @@
+"""The ``storyweave`` command line: thin commands over the library.
+
+Each command parses its options into a ``Settings``, calls one library
+function and formats the result. Logging is configured here and only here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from storyweave import __version__
+from storyweave.config import DEFAULT_DB, IngestOptions, Settings
+from storyweave.errors import StoryweaveError
+from storyweave.records import DocumentMetadata
+
+app = typer.Typer(
+    help="storyweave: many news reports of the same events, turned into one sourced picture.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score each stage on public datasets; tables go to docs/BENCHMARKS.md.")
+bench_app = typer.Typer(help="Measure throughput; tables go to docs/BENCHMARKS.md.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="bench")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite path or postgresql:// URL.", envvar="STORYWEAVE_DB")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    _configure_logging(verbose)
+    if version:
+        console.print(f"storyweave {__version__}")
+        raise typer.Exit()
+
+
+def _open_store(db: str):
+    from storyweave.store.database import Store
+
+    try:
+        return Store(db)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(code)
+
+
+# -- ingest -------------------------------------------------------------------
+
+
+def _parse_fields(fields: List[str]) -> dict[str, str]:
+    mapping = {}
+    for item in fields:
+        if "=" not in item:
+            _fail(f"--field takes OURS=THEIRS (e.g. text=body), not {item!r}")
+        ours, theirs = item.split("=", 1)
+        mapping[ours.strip()] = theirs.strip()
+    return mapping
+
+
+@app.command()
+def ingest(
+    paths: List[str] = typer.Argument(..., help="Files, folders (read recursively) or - for stdin."),
+    db: str = DbOption,
+    outlet: Optional[str] = typer.Option(None, help="Outlet name for every document."),
+    published: Optional[str] = typer.Option(None, help="Publication date (ISO 8601) for every document."),
+    url: Optional[str] = typer.Option(None, help="Source URL (for a single document)."),
+    title: Optional[str] = typer.Option(None, help="Title (for a single document)."),
+    field: List[str] = typer.Option([], "--field", help="JSON field mapping OURS=THEIRS, e.g. text=body."),
+    max_bytes: int = typer.Option(
+        IngestOptions().max_document_bytes, help="Refuse single documents larger than this many bytes."
+    ),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Read articles from files, folders, feeds, archives or stdin into the store."""
+    from storyweave.pipeline.ingest import IngestReport, ingest as run_ingest
+
+    try:
+        options = IngestOptions(max_document_bytes=max_bytes).with_json_fields(_parse_fields(field))
+    except StoryweaveError as exc:
+        _fail(str(exc))
+    settings = Settings.from_env(db_url=db, ingest=options)
+    overrides = DocumentMetadata(outlet=outlet, published=published, url=url, title=title)
+    store = _open_store(settings.db_url)
+    live = IngestReport()
+    failures: list[tuple[str, str]] = []
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]ingest[/bold]"),
+        BarColumn(),
+        TextColumn("{task.fields[counts]}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+        transient=False,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, counts="")
+
+        def on_event(event) -> None:
+            live.add(event)
+            if event.outcome == "failed":
+                failures.append((event.source, event.reason or ""))
+            progress.update(task, counts=_counts(live), advance=1)
+
+        try:
+            report = run_ingest(
+                paths, store, settings.ingest, overrides, stdin=sys.stdin.buffer, on_event=on_event
+            )
+        except StoryweaveError as exc:
+            _fail(str(exc))
+        progress.update(task, total=report.documents, completed=report.documents)
+
+    for source, reason in failures:
+        err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}")
+    console.print(_counts(report))
+    store.close()
+
+
+def _counts(report) -> str:
+    return (
+        f"{report.ingested} ingested · {report.duplicates} duplicate · "
+        f"{report.unchanged} unchanged · {report.failed} failed"
+    )
+
+
+# -- articles -----------------------------------------------------------------
+
+
+@app.command()
+def articles(
+    db: str = DbOption,
+    outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+    originals: bool = typer.Option(False, "--originals", help="Leave out duplicates."),
+    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+) -> None:
+    """List stored articles."""
+    from storyweave.queries.articles import article_public, list_articles
+
+    store = _open_store(db)
+    items = list_articles(store, outlet=outlet, include_duplicates=not originals, limit=limit)
+    if as_json:
+        for article in items:
+            data = article_public(article)
+            data.pop("text")
+            data.pop("removed")
+            console.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(items)} articles")
+    for column in ("id", "outlet", "published", "title", "words", "copy of"):
+        table.add_column(column, overflow="fold")
+    for a in items:
+        table.add_row(
+            a.id,
+            escape(a.outlet or "?"),
+            escape(a.published or ""),
+            escape((a.title or a.text[:60]).strip()),
+            str(len(a.text.split())),
+            f"{a.duplicate_of} ({a.duplicate_kind})" if a.duplicate_of else "",
+        )
+    console.print(table)
+
+
+@app.command()
+def article(
+    article_id: str = typer.Argument(..., help="Article id (or a unique prefix)."),
+    db: str = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """Show one article: metadata, text and the furniture removed from it."""
+    from storyweave.queries.articles import article_public, get_article
+
+    store = _open_store(db)
+    found = get_article(store, article_id)
+    if found is None:
+        _fail(f"no article {article_id!r} in {db}; `storyweave articles` lists them")
+    if as_json:
+        console.print_json(json.dumps(article_public(found), ensure_ascii=False))
+        return
+    meta = Table.grid(padding=(0, 2))
+    for name in ("id", "outlet", "url", "title", "author", "published", "site_name", "language", "source", "reader"):
+        meta.add_row(f"[bold]{name}[/bold]", escape(str(getattr(found, name) or "")))
+    if found.duplicate_of:
+        meta.add_row("[bold]copy of[/bold]", f"{found.duplicate_of} ({found.duplicate_kind}, {found.similarity:.2f})")
+    console.print(meta)
+    console.rule("text")
+    console.print(escape(found.text), soft_wrap=True)
+    console.rule(f"removed furniture ({len(found.removed)})")
+    for span in found.removed:
+        console.print(f"[dim]{escape(span.kind):>13}[/dim]  {escape(span.text)}", soft_wrap=True)
+
+
+@app.command()
+def quarantine(db: str = DbOption, limit: Optional[int] = typer.Option(None)) -> None:
+    """List documents that could not be read, with the reason."""
+    from storyweave.store import articles as article_store
+
+    store = _open_store(db)
+    with store.read() as conn:
+        records = article_store.list_quarantine(conn, limit=limit)
+    table = Table(title=f"{len(records)} quarantined documents")
+    for column in ("id", "source", "reader", "reason", "when"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(str(r.id), escape(r.source), r.reader, escape(r.reason), r.created_at)
+    console.print(table)
+
+
+# -- export -------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    db: str = DbOption,
+    format: str = typer.Option("json", "--format", help="Export format: json."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+) -> None:
+    """Export the store following the versioned JSON Schema (schema/export.v1.schema.json)."""
+    from storyweave.export.document import build_export, write_json
+
+    if format != "json":
+        _fail(f"unknown export format {format!r}; available: json")
+    store = _open_store(db)
+    document = build_export(store)
+    if output is None:
+        write_json(document, sys.stdout)
+    else:
+        with output.open("w", encoding="utf-8") as out:
+            write_json(document, out)
+        err_console.print(f"wrote {len(document['articles'])} articles to {escape(str(output))}")
+
+
+# -- eval and bench -----------------------------------------------------------
+
+
+def _emit_reports(reports, write: bool, docs: Path) -> None:
+    from storyweave.evaluation.report import write_report
+
+    for report in reports:
+        table = Table(title=report.title)
+        for column in report.columns:
+            table.add_column(str(column))
+        for row in report.rows:
+            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else escape(str(v)) for v in row])
+        console.print(table)
+        for note in report.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
+        if write:
+            write_report(report, docs / "BENCHMARKS.md")
+    if write:
+        err_console.print(f"tables written to {escape(str(docs / 'BENCHMARKS.md'))}")
+
+
+EvaldataOption = typer.Option(None, "--evaldata", help="Folder of the evaluation datasets (default ../shared/evaldata).")
+LimitOption = typer.Option(None, "--limit", help="Only the first N documents (a fast subset).")
+WriteOption = typer.Option(True, "--write/--no-write", help="Write the tables into docs/BENCHMARKS.md.")
+DocsOption = typer.Option(Path("docs"), "--docs", help="Folder holding BENCHMARKS.md.")
+
+
+def _evaldata(path: Optional[Path]) -> Path:
+    try:
+        return Settings.from_env(evaldata=path).evaldata_dir()
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """HTML extraction and the plain-text furniture filter on the article-extraction benchmark."""
+    from storyweave.evaluation.extraction import evaluate_html_extraction
+    from storyweave.evaluation.furniture import evaluate_furniture_filter
+
+    data = _evaldata(evaldata)
+    reports = [
+        evaluate_html_extraction(data, limit=limit, progress=True),
+        evaluate_furniture_filter(data, limit=limit, progress=True),
+    ]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    evaldata: Optional[Path] = EvaldataOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    repeat: int = typer.Option(3, help="Runs per input kind; the best is reported."),
+) -> None:
+    """Documents per second for each input kind, into a fresh SQLite store."""
+    from storyweave.bench.ingest import bench_ingest as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata), repeat=repeat)], write, docs)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

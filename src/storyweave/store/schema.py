@@ -1,0 +1,99 @@
+"""The store's tables, as SQLAlchemy Core metadata.
+
+This is the shape the code reads and writes. The migrations in
+``store/migrations/versions`` build exactly this shape on an empty database;
+a contract test compares the two so they cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+#: One row per ingested document. A syndicated or repeated copy is stored too,
+#: with ``duplicate_of`` pointing at the earliest original, so it is shown but
+#: never counted as a second source.
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    # sha256 of the normalised text and the article's origin (URL or outlet):
+    # the same input ingested again maps to the same key and changes nothing.
+    Column("doc_key", String(64), nullable=False, unique=True),
+    Column("content_hash", String(64), nullable=False, index=True),
+    Column("source", Text, nullable=False),
+    Column("reader", String(16), nullable=False),
+    Column("outlet", Text),
+    Column("url", Text),
+    Column("title", Text),
+    Column("author", Text),
+    Column("published", String(40)),
+    Column("site_name", Text),
+    Column("language", String(16)),
+    Column("text", Text, nullable=False),
+    Column("duplicate_of", String(32), ForeignKey("articles.id"), index=True),
+    Column("duplicate_kind", String(8)),
+    Column("similarity", Float),
+    Column("seq", Integer, nullable=False, unique=True),
+    Column("ingested_at", String(40), nullable=False),
+)
+
+#: Page furniture the text reader took out, in document order.
+removed_spans = Table(
+    "removed_spans",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+#: MinHash signatures of original articles, for near-duplicate checks.
+minhash_signatures = Table(
+    "minhash_signatures",
+    metadata,
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+#: Locality-sensitive hashing bands of those signatures: two articles that
+#: share any (band, hash) row are near-duplicate candidates.
+minhash_bands = Table(
+    "minhash_bands",
+    metadata,
+    Column("band", Integer, primary_key=True),
+    Column("hash", BigInteger, primary_key=True),
+    Column("article_id", String(32), ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True),
+)
+
+#: Documents that could not be read, with the reason. ``key`` makes a
+#: re-ingest of the same bad input a no-op.
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(64), nullable=False, unique=True),
+    Column("source", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("reader", String(16), nullable=False),
+    Column("content_sha256", String(64)),
+    Column("created_at", String(40), nullable=False),
+)
+
+Index("ix_articles_outlet", articles.c.outlet)
+Index("ix_articles_published", articles.c.published)
+
+__all__ = ["metadata", "articles", "removed_spans", "minhash_signatures", "minhash_bands", "quarantine"]
