@@ -67,7 +67,7 @@ def _open_store(db: str):
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[red]error:[/red] {escape(message)}")
+    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
     raise typer.Exit(code)
 
 
@@ -138,8 +138,8 @@ def ingest(
         progress.update(task, total=report.documents, completed=report.documents)
 
     for source, reason in failures:
-        err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}")
-    console.print(_counts(report))
+        err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}", soft_wrap=True)
+    console.print(_counts(report), soft_wrap=True)
     store.close()
 
 
@@ -159,7 +159,7 @@ def articles(
     outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
     originals: bool = typer.Option(False, "--originals", help="Leave out duplicates."),
     limit: Optional[int] = typer.Option(None, help="At most this many."),
-    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines (one article per line) instead of a table."),
 ) -> None:
     """List stored articles."""
     from storyweave.queries.articles import article_public, list_articles
@@ -171,7 +171,7 @@ def articles(
             data = article_public(article)
             data.pop("text")
             data.pop("removed")
-            console.print_json(json.dumps(data, ensure_ascii=False))
+            typer.echo(json.dumps(data, ensure_ascii=False))
         return
     table = Table(title=f"{len(items)} articles")
     for column in ("id", "outlet", "published", "title", "words", "copy of"):
@@ -202,7 +202,7 @@ def article(
     if found is None:
         _fail(f"no article {article_id!r} in {db}; `storyweave articles` lists them")
     if as_json:
-        console.print_json(json.dumps(article_public(found), ensure_ascii=False))
+        typer.echo(json.dumps(article_public(found), ensure_ascii=False, indent=2))
         return
     meta = Table.grid(padding=(0, 2))
     for name in ("id", "outlet", "url", "title", "author", "published", "site_name", "language", "source", "reader"):
@@ -218,13 +218,23 @@ def article(
 
 
 @app.command()
-def quarantine(db: str = DbOption, limit: Optional[int] = typer.Option(None)) -> None:
+def quarantine(
+    db: str = DbOption,
+    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+) -> None:
     """List documents that could not be read, with the reason."""
+    from dataclasses import asdict
+
     from storyweave.store import articles as article_store
 
     store = _open_store(db)
     with store.read() as conn:
         records = article_store.list_quarantine(conn, limit=limit)
+    if as_json:
+        for record in records:
+            typer.echo(json.dumps(asdict(record), ensure_ascii=False))
+        return
     table = Table(title=f"{len(records)} quarantined documents")
     for column in ("id", "source", "reader", "reason", "when"):
         table.add_column(column, overflow="fold")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Float,
     ForeignKey,
@@ -96,4 +97,75 @@ quarantine = Table(
 Index("ix_articles_outlet", articles.c.outlet)
 Index("ix_articles_published", articles.c.published)
 
-__all__ = ["metadata", "articles", "removed_spans", "minhash_signatures", "minhash_bands", "quarantine"]
+
+
+
+def _article_fk() -> ForeignKey:
+    return ForeignKey("articles.id", ondelete="CASCADE")
+
+
+#: One row per analysed article: which analyser version produced its results.
+#: Articles without a row are pending, so an interrupted analysis resumes.
+analyses = Table(
+    "analyses",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("analyzer", String(64), nullable=False),
+    Column("analyzed_at", String(40), nullable=False),
+)
+
+#: Entities of one article after canonicalisation; places carry coordinates.
+entities = Table(
+    "entities",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),  # JSON list
+    Column("geonameid", Integer),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(8)),
+    Index("ix_entities_name", "name"),
+)
+
+entity_mentions = Table(
+    "entity_mentions",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("end", Integer, primary_key=True),
+    Column("entity_key", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(16), nullable=False),
+)
+
+date_mentions = Table(
+    "date_mentions",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", String(40)),
+    Column("kind", String(16), nullable=False),
+    Column("relative", String(80)),
+)
+
+quotes = Table(
+    "quotes",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("speaker", Text),
+    Column("speaker_start", Integer),
+    Column("speaker_end", Integer),
+    Column("speaker_entity", Text),
+    Column("cue", Text),
+    Column("cue_start", Integer),
+    Column("cue_end", Integer),
+    Column("direct", Boolean, nullable=False),
+)

@@ -1,0 +1,197 @@
+"""The command line, end to end, on real files and both databases."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from pathlib import Path
+
+import click
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from storyweave.cli import app
+from storyweave.export.document import validate_export
+
+REPO = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+#: What PRODUCT.md names as furniture in the seeds, and body text that must stay.
+SEED_FURNITURE = ["Advertisement", "via Getty Images", "CONTACT US", "Forgot your details?"]
+SEED_KEPT = [
+    "Main opposition armed group says rebels have full control of Hama",  # standfirst
+    "Why is Hama significant?",  # subheading
+    "Opposition forces have captured the city of Hama in central Syria",
+    "Rebel forces entered the Syrian city of Hama and forced out government troops Thursday",
+    "doesn’t mean Assad will be able to restore authoritarian stability any time soon",
+]
+
+
+def run(*args: str, input: bytes | None = None):
+    result = runner.invoke(app, list(args), input=input, catch_exceptions=False)
+    return result
+
+
+def test_every_command_and_option_is_documented():
+    docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    command = typer.main.get_command(app)
+    missing = []
+
+    def walk(group: click.Command, prefix: str) -> None:
+        for name, sub in getattr(group, "commands", {}).items():
+            full = f"{prefix} {name}".strip()
+            if isinstance(sub, click.Group):
+                walk(sub, full)
+                continue
+            if f"`storyweave {full}" not in docs:
+                missing.append(full)
+            for param in sub.params:
+                for opt in getattr(param, "opts", []):
+                    if opt.startswith("--") and opt not in ("--help",) and opt not in docs:
+                        missing.append(f"{full} {opt}")
+
+    walk(command, "")
+    assert missing == [], f"undocumented in docs/cli.md: {missing}"
+
+
+def test_ingest_seeds_with_metadata(tmp_path, seeds_dir, db_url):
+    result = run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert "2 ingested" in result.output
+
+    listing = run("articles", "--db", db_url, "--json")
+    rows = [json.loads(line) for line in listing.output.strip().splitlines()]
+    assert sorted(r["outlet"] for r in rows) == ["Al Jazeera", "NBC News"]
+    assert {r["published"] for r in rows} == {"2024-12-05"}
+
+    texts = ""
+    removed = ""
+    for row in rows:
+        shown = json.loads(run("article", row["id"], "--db", db_url, "--json").output)
+        texts += shown["text"]
+        removed += " ".join(span["text"] for span in shown["removed"])
+    for furniture in SEED_FURNITURE:
+        assert furniture not in texts
+        assert furniture in removed
+    for kept in SEED_KEPT:
+        assert kept in texts
+
+    again = run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    assert "0 ingested · 0 duplicate · 2 unchanged · 0 failed" in again.output
+
+
+def test_ingest_seeds_without_metadata_finds_outlets_in_the_text(tmp_path, seeds_dir):
+    for name in ("000_186d926eac2fcf62.txt", "002_7868c019a8f5e8bf.txt"):
+        shutil.copy(seeds_dir / name, tmp_path / name)
+    db = str(tmp_path / "s.db")
+    assert run("ingest", str(tmp_path), "--db", db, "--quiet").exit_code == 0
+    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    assert sorted(r["outlet"] for r in rows) == ["Al Jazeera", "NBC News"]
+    assert {r["published"] for r in rows} == {None}
+
+
+def test_stdin_and_flags(tmp_path, seeds_dir):
+    db = str(tmp_path / "s.db")
+    data = (seeds_dir / "000_186d926eac2fcf62.txt").read_bytes()
+    result = run("ingest", "-", "--db", db, "--outlet", "Example Outlet", "--published", "2024-12-05", input=data)
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    assert [(r["outlet"], r["published"], r["source"]) for r in rows] == [("Example Outlet", "2024-12-05", "<stdin>")]
+
+
+def _bad_inputs(folder: Path) -> dict[str, str]:
+    """Write one file per bad-input kind; return name -> what the error must mention."""
+    folder.mkdir()
+    (folder / "junk.bin").write_bytes(bytes(range(256)) * 40)
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "blank.html").write_text("<html><head><title>x</title></head><body>\n</body></html>")
+    (folder / "huge.txt").write_text("word " * 400_000)
+    (folder / "broken.xml").write_text('<?xml version="1.0"?><rss version="2.0"><channel><item><title>t')
+    (folder / "broken.jsonl").write_text('{"text": "fine text of a fine article, long enough to be kept."}\n{nope\n')
+    return {"junk.bin": "", "empty.txt": "empty", "blank.html": "", "huge.txt": "", "broken.xml": ""}
+
+
+def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
+    bad = tmp_path / "inputs"
+    _bad_inputs(bad)
+    shutil.copy(seeds_dir / "000_186d926eac2fcf62.txt", bad / "good.txt")
+    (bad / "latin1.txt").write_bytes(
+        "Le président a déclaré à la presse que les négociations reprendraient à Genève après "
+        "l'été, selon un communiqué publié jeudi par le ministère.".encode("cp1252")
+    )
+    (bad / "hostile.html").write_text(
+        '<html><head><title>"><script>alert(1)</script><img src=x onerror=alert(2)></title></head>'
+        "<body><article><h1>Hostile &lt;b&gt;title</h1>"
+        + "<p>The council met on Tuesday to discuss the budget for the coming year and agreed on most items. </p>" * 5
+        + "</article></body></html>"
+    )
+    db = str(tmp_path / "s.db")
+    result = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet")
+    assert result.exit_code == 0, result.output
+    summary = re.search(r"(\d+) ingested · (\d+) duplicate · (\d+) unchanged · (\d+) failed", result.output)
+    ingested, _, _, failed = map(int, summary.groups())
+    assert ingested >= 4  # good.txt, latin1.txt, hostile.html, the good JSONL line
+    assert failed >= 6
+    for name in ("junk.bin", "empty.txt", "blank.html", "huge.txt", "broken.xml", "broken.jsonl"):
+        assert name in result.output, f"no error named {name}"
+    quarantined = [json.loads(line)["source"] for line in run("quarantine", "--db", db, "--json").output.splitlines()]
+    assert any(s.endswith("huge.txt") for s in quarantined) and any(s.endswith("junk.bin") for s in quarantined)
+
+    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    latin = [r for r in rows if r["source"].endswith("latin1.txt")]
+    full = json.loads(run("article", latin[0]["id"], "--db", db, "--json").output)
+    assert "président a déclaré" in full["text"]
+
+    again = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet")
+    assert "0 ingested · 0 duplicate" in again.output
+    again_quarantined = run("quarantine", "--db", db, "--json").output.splitlines()
+    assert len(again_quarantined) == len(quarantined)
+
+
+def test_duplicates_across_formats(tmp_path, seeds_dir):
+    text = (seeds_dir / "002_7868c019a8f5e8bf.txt").read_text(encoding="utf-8")
+    lines = [
+        json.dumps({"text": text, "url": "https://www.nbcnews.com/news/world/hama-syria", "title": "Hama"}),
+        json.dumps({"body": text + "\n\nThis article first appeared on NBC News.", "link": "https://wire.example.com/hama"}),
+    ]
+    path = tmp_path / "dump.jsonl.gz"
+    path.write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
+    db = str(tmp_path / "s.db")
+    result = run("ingest", str(path), "--db", db, "--field", "text=text", "--quiet")
+    assert "1 ingested · 0 duplicate" in result.output or "1 ingested · 1 duplicate" in result.output
+    result = run("ingest", str(path), "--db", db, "--quiet")
+    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    copies = [r for r in rows if r["duplicate_of"]]
+    assert len(rows) == 2 and len(copies) == 1
+    assert copies[0]["duplicate_of"] == [r for r in rows if not r["duplicate_of"]][0]["id"]
+
+
+def test_export_follows_the_schema(tmp_path, seeds_dir, db_url):
+    run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    out = tmp_path / "export.json"
+    result = run("export", "--db", db_url, "--format", "json", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    validate_export(document)
+    assert len(document["articles"]) == 2
+    article = document["articles"][0]
+    assert article["removed"] and article["text"]
+
+
+def test_unknown_article_and_bad_db_give_clear_errors(tmp_path):
+    db = str(tmp_path / "s.db")
+    result = runner.invoke(app, ["article", "nope", "--db", db])
+    assert result.exit_code == 1
+    assert "no article 'nope'" in result.output
+    result = runner.invoke(app, ["articles", "--db", str(tmp_path / "missing" / "dir" / "x.db")])
+    assert result.exit_code == 1
+    assert "does not exist" in result.output
+
+
+@pytest.mark.parametrize("field", ["nonsense", "colour=body"])
+def test_bad_field_mapping_is_refused(tmp_path, field):
+    result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "s.db"), "--field", field])
+    assert result.exit_code == 1
