@@ -13,14 +13,14 @@ from storyweave.ingest.html import HtmlReader, extract_html
 from storyweave.records import ArticleDraft, DocumentMetadata
 
 PARAGRAPHS = [
-    "Rebel fighters entered the central Syrian city of Hama on Thursday after days of fighting with "
-    "government forces, according to residents and a war monitor based in Britain.",
-    "The Syrian army said in a statement posted on Facebook that its units had redeployed outside the "
-    "city to preserve the lives of civilians and to avoid fighting inside populated neighbourhoods.",
-    "\u201cWe are inside the city and the people are coming out to greet us,\u201d a commander told reporters "
-    "by telephone, adding that prisoners had been freed from the central jail overnight.",
-    "Hama, the fourth-largest city in the country, lies on the main highway between Aleppo and the "
-    "capital, Damascus, and its loss is the heaviest blow to the government in years.",
+    ("Rebel fighters entered the central Syrian city of Hama on Thursday after days of fighting with "
+    "government forces, according to residents and a war monitor based in Britain."),
+    ("The Syrian army said in a statement posted on Facebook that its units had redeployed outside the "
+    "city to preserve the lives of civilians and to avoid fighting inside populated neighbourhoods."),
+    ("\u201cWe are inside the city and the people are coming out to greet us,\u201d a commander told reporters "
+    "by telephone, adding that prisoners had been freed from the central jail overnight."),
+    ("Hama, the fourth-largest city in the country, lies on the main highway between Aleppo and the "
+    "capital, Damascus, and its loss is the heaviest blow to the government in years."),
 ]
 
 NEWS_PAGE = """<!DOCTYPE html>
@@ -49,10 +49,10 @@ NEWS_PAGE = """<!DOCTYPE html>
       <p class="byline">By <a rel="author" href="/staff/jane">Jane Reporter</a></p>
       <time datetime="2024-12-05T14:30:00Z">5 December 2024</time>
       <div class="article-body">
-        <p>{0}</p>
-        <p>{1}</p>
-        <p>{2}</p>
-        <p>{3}</p>
+        <p>{}</p>
+        <p>{}</p>
+        <p>{}</p>
+        <p>{}</p>
       </div>
     </article>
     <aside class="related-links">
@@ -135,7 +135,7 @@ def test_windows_1252_page_decoded_by_its_meta_charset(tmp_path):
 
 
 def test_broken_html_with_unclosed_tags(tmp_path):
-    page = "<html><body><div class='story'><p>{0}<p>{1}<p><b>{2}<p>{3}</div".format(*PARAGRAPHS)
+    page = "<html><body><div class='story'><p>{}<p>{}<p><b>{}<p>{}</div".format(*PARAGRAPHS)
     draft = _read_one(_write(tmp_path, "broken.html", page.encode("utf-8")))
 
     for paragraph in PARAGRAPHS:
