@@ -77,7 +77,7 @@ def test_related_block_share_subscribe_and_login_are_removed():
 
 
 def test_navigation_menu_before_body_and_cookie_notice_are_removed():
-    menu = "\n".join(["Home", "World", "Politics", "Business", "Sport", "Culture", "Weather", "Local News"])
+    menu = "Home\nWorld\nPolitics\nBusiness\nSport\nCulture\nWeather\nLocal News"
     cookie = (
         "This website uses cookies to improve your experience while you navigate through the website, "
         "and by continuing to use it you accept our cookie policy."
@@ -116,7 +116,9 @@ NBC = "002_7868c019a8f5e8bf.txt"
 
 @pytest.fixture(scope="module")
 def seeds(seeds_dir: Path):
-    return {name: filter_furniture((seeds_dir / name).read_text(encoding="utf-8")) for name in (ALJAZEERA, NBC)}
+    return {
+        name: filter_furniture((seeds_dir / name).read_text(encoding="utf-8")) for name in (ALJAZEERA, NBC)
+    }
 
 
 def test_aljazeera_advertisements_removed_body_kept(seeds):
@@ -152,7 +154,9 @@ def test_nbc_furniture_removed(seeds, furniture):
 
 def test_nbc_body_kept(seeds):
     result = seeds[NBC]
-    assert result.text.startswith("Rebel forces entered the Syrian city of Hama and forced out government troops")
+    assert result.text.startswith(
+        "Rebel forces entered the Syrian city of Hama and forced out government troops"
+    )
     for sentence in (
         "NBC News was unable to independently confirm claims by either side",
         "“It was really surprising that they managed to make it into Aleppo,” said Samuel Ramani",

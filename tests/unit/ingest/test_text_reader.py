@@ -95,7 +95,9 @@ def test_sniff_by_suffix_and_content(tmp_path):
     assert reader.sniff(InputDocument("notes.md", prose, Path("notes.md")))
     assert reader.sniff(InputDocument("<stdin>", prose))
     assert reader.sniff(InputDocument("README", prose, Path("README")))
-    assert not reader.sniff(InputDocument("page", b"<!DOCTYPE html><html><body>x</body></html>", Path("page")))
+    assert not reader.sniff(
+        InputDocument("page", b"<!DOCTYPE html><html><body>x</body></html>", Path("page"))
+    )
     assert not reader.sniff(InputDocument("<stdin>", b'{"text": "hello"}'))
     assert not reader.sniff(InputDocument("page.html", prose, Path("page.html")))
     assert not reader.sniff(InputDocument("blob", bytes(range(256)) * 4, Path("blob")))
