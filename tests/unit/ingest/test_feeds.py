@@ -12,6 +12,8 @@ from storyweave.ingest.base import InputDocument
 from storyweave.ingest.feeds import FeedReader
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 
+NO_METADATA = DocumentMetadata()
+
 RSS2 = """<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
      xmlns:dc="http://purl.org/dc/elements/1.1/">
@@ -70,7 +72,7 @@ RSS1 = """<?xml version="1.0"?>
 """
 
 
-def read_all(text: str, name: str = "news.rss", metadata: DocumentMetadata = DocumentMetadata()):
+def read_all(text: str, name: str = "news.rss", metadata: DocumentMetadata = NO_METADATA):
     document = InputDocument(source=name, data=text.encode("utf-8"), path=Path(name), metadata=metadata)
     return list(FeedReader().read(document, IngestOptions()))
 

@@ -13,12 +13,18 @@ from storyweave.ingest.base import InputDocument
 from storyweave.ingest.jsonl import JsonReader
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 
+DEFAULTS = IngestOptions()
+NO_METADATA = DocumentMetadata()
 BODY = "Rebels entered Hama on Thursday.\n\nThe army said it had redeployed outside the city."
 
 
-def read_all(data: bytes | str, name: str, options: IngestOptions = IngestOptions(), metadata=DocumentMetadata()):
+def read_all(
+    data: bytes | str, name: str, options: IngestOptions = DEFAULTS, metadata: DocumentMetadata = NO_METADATA
+):
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    return list(JsonReader().read(InputDocument(source=name, data=raw, path=Path(name), metadata=metadata), options))
+    return list(
+        JsonReader().read(InputDocument(source=name, data=raw, path=Path(name), metadata=metadata), options)
+    )
 
 
 def test_jsonl_broken_line_is_an_error_and_the_rest_go_on():
@@ -132,7 +138,9 @@ def test_concatenated_objects_without_jsonl_suffix_are_read_as_lines():
 
 def test_oversized_record_is_refused():
     options = IngestOptions(max_document_bytes=50)
-    good, big = read_all(json.dumps({"text": "short text"}) + "\n" + json.dumps({"text": BODY}), "a.jsonl", options)
+    good, big = read_all(
+        json.dumps({"text": "short text"}) + "\n" + json.dumps({"text": BODY}), "a.jsonl", options
+    )
     assert isinstance(good, ArticleDraft)
     assert isinstance(big, DocumentError) and "50-byte limit" in big.reason
 

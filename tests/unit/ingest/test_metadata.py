@@ -10,13 +10,13 @@ import pytest
 
 from storyweave.config import IngestOptions
 from storyweave.ingest.base import InputDocument
+from storyweave.ingest.jsonl import JsonReader
 from storyweave.ingest.metadata import (
     complete_metadata,
     load_sidecar,
     outlet_from_text,
     outlet_from_url,
 )
-from storyweave.ingest.jsonl import JsonReader
 from storyweave.records import ArticleDraft, DocumentMetadata
 
 SEED_OUTLETS = {"000_186d926eac2fcf62.txt": "Al Jazeera", "002_7868c019a8f5e8bf.txt": "NBC News"}
@@ -72,8 +72,11 @@ def test_most_frequent_self_reference_wins():
 
 def test_complete_metadata_order():
     text = "A resident told Al Jazeera she fled."
+
     def outlet(**fields):
-        return complete_metadata(ArticleDraft(source="s", text=text, metadata=DocumentMetadata(**fields))).metadata.outlet
+        return complete_metadata(
+            ArticleDraft(source="s", text=text, metadata=DocumentMetadata(**fields))
+        ).metadata.outlet
 
     assert outlet(outlet="Given Outlet", url="https://www.bbc.co.uk/x") == "Given Outlet"
     assert outlet(outlet="BBC") == "BBC News"  # a known alias is written the canonical way

@@ -33,9 +33,16 @@ HTML = f"<!DOCTYPE html><html><head><title>Hama</title></head><body><article><p>
 def _warc(gzip_records: bool) -> bytes:
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=gzip_records)
-    for uri, content_type in [("https://www.aljazeera.com/a", "text/html; charset=utf-8"), ("https://x.example/i", "image/png")]:
+    for uri, content_type in [
+        ("https://www.aljazeera.com/a", "text/html; charset=utf-8"),
+        ("https://x.example/i", "image/png"),
+    ]:
         headers = StatusAndHeaders("200 OK", [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(HTML.encode()), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(
+                uri, "response", payload=io.BytesIO(HTML.encode()), http_headers=headers
+            )
+        )
     return buffer.getvalue()
 
 
@@ -55,9 +62,15 @@ VALID = [
         f'<link href="https://x.example/1"/><content type="html">&lt;p&gt;{PARAGRAPH}&lt;/p&gt;</content></entry></feed>'.encode(),
     ),
     ("dump.json", json.dumps({"articles": [{"text": PARAGRAPH, "title": "T"}, {"html": HTML}]}).encode()),
-    ("dump.jsonl", (json.dumps({"text": PARAGRAPH}) + "\n" + json.dumps({"body": PARAGRAPH, "authors": ["A"]})).encode()),
+    (
+        "dump.jsonl",
+        (json.dumps({"text": PARAGRAPH}) + "\n" + json.dumps({"body": PARAGRAPH, "authors": ["A"]})).encode(),
+    ),
     ("page.html", HTML.encode()),
-    ("story.txt", f"Hama falls\n\n{PARAGRAPH}\n\nAdvertisement\n\n{PARAGRAPH} Serdar told Al Jazeera.".encode()),
+    (
+        "story.txt",
+        f"Hama falls\n\n{PARAGRAPH}\n\nAdvertisement\n\n{PARAGRAPH} Serdar told Al Jazeera.".encode(),
+    ),
 ]
 
 NAMES = st.sampled_from([None] + [name for name, _ in VALID] + ["x.gz", "a.xml"])

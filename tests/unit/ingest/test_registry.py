@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
 from storyweave.config import IngestOptions
-from storyweave.errors import BadDocument
 from storyweave.ingest.base import InputDocument, ReadResult
 from storyweave.ingest.registry import READERS, pick_reader, read_document
 from storyweave.ingest.sources import iter_input_documents
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 
+NO_METADATA = DocumentMetadata()
 SEED_OUTLETS = {"000_186d926eac2fcf62.txt": "Al Jazeera", "002_7868c019a8f5e8bf.txt": "NBC News"}
 
 PARAGRAPH = (
@@ -30,8 +30,10 @@ RSS = (
 )
 
 
-def document(data: bytes, name: str | None = None, metadata=DocumentMetadata()) -> InputDocument:
-    return InputDocument(source=name or "<stdin>", data=data, path=Path(name) if name else None, metadata=metadata)
+def document(data: bytes, name: str | None = None, metadata: DocumentMetadata = NO_METADATA) -> InputDocument:
+    return InputDocument(
+        source=name or "<stdin>", data=data, path=Path(name) if name else None, metadata=metadata
+    )
 
 
 def test_reader_order():

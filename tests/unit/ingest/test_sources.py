@@ -16,8 +16,10 @@ from storyweave.ingest.base import InputDocument
 from storyweave.ingest.sources import CONTAINER_SIZE_FACTOR, iter_input_documents
 from storyweave.records import DocumentError, DocumentMetadata
 
+DEFAULTS = IngestOptions()
 
-def collect(paths, options=IngestOptions(), **kwargs):
+
+def collect(paths, options: IngestOptions = DEFAULTS, **kwargs):
     return list(iter_input_documents([str(p) for p in paths], options, **kwargs))
 
 
@@ -32,9 +34,13 @@ def tree(tmp_path: Path) -> Path:
     (root / ".git" / "config").write_text("x")
     (root / "sub" / "c.html").write_text("<html><body><p>Third.</p></body></html>")
     (root / "metadata.json").write_text(
-        json.dumps({"a.txt": {"outlet": "Al Jazeera", "published": "2024-12-05", "language": "en", "note": "x"}})
+        json.dumps(
+            {"a.txt": {"outlet": "Al Jazeera", "published": "2024-12-05", "language": "en", "note": "x"}}
+        )
     )
-    (root / "sub" / "metadata.json").write_text(json.dumps({"c.html": {"outlet": "NBC News", "url": "https://nbc.example/c"}}))
+    (root / "sub" / "metadata.json").write_text(
+        json.dumps({"c.html": {"outlet": "NBC News", "url": "https://nbc.example/c"}})
+    )
     return root
 
 
@@ -42,7 +48,11 @@ def test_folder_is_read_recursively_sorted_without_hidden_files_or_sidecars(tree
     documents = collect([tree])
 
     assert all(isinstance(d, InputDocument) for d in documents)
-    assert [d.source for d in documents] == [str(tree / "a.txt"), str(tree / "b.txt"), str(tree / "sub" / "c.html")]
+    assert [d.source for d in documents] == [
+        str(tree / "a.txt"),
+        str(tree / "b.txt"),
+        str(tree / "sub" / "c.html"),
+    ]
     a, b, c = documents
     assert a.data == b"First article."
     assert a.metadata == DocumentMetadata(outlet="Al Jazeera", published="2024-12-05", language="en")
@@ -142,7 +152,9 @@ def test_a_folder_that_is_a_file_path_error_does_not_stop_the_rest(tmp_path):
 
 
 def test_stdin_with_overrides_and_gzip():
-    (document,) = collect(["-"], stdin=io.BytesIO(b"Text from a pipe."), overrides=DocumentMetadata(outlet="CNN"))
+    (document,) = collect(
+        ["-"], stdin=io.BytesIO(b"Text from a pipe."), overrides=DocumentMetadata(outlet="CNN")
+    )
     assert document.source == "<stdin>"
     assert document.data == b"Text from a pipe."
     assert document.path is None

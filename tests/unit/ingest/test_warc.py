@@ -15,6 +15,8 @@ from storyweave.ingest.base import InputDocument
 from storyweave.ingest.warc import WarcReader
 from storyweave.records import ArticleDraft, DocumentError
 
+DEFAULTS = IngestOptions()
+
 PARAGRAPH = (
     "Opposition fighters entered the central city of Hama on Thursday after days of heavy fighting, "
     "and the army said its units had redeployed outside the city to spare the lives of civilians."
@@ -35,7 +37,12 @@ def build_warc(gzip: bool) -> bytes:
     writer = WARCWriter(buffer, gzip=gzip)
     writer.write_record(writer.create_warcinfo_record("news.warc", {"software": "storyweave tests"}))
     records = [
-        ("https://www.aljazeera.com/news/hama", "200 OK", "text/html; charset=utf-8", page("Hama falls").encode()),
+        (
+            "https://www.aljazeera.com/news/hama",
+            "200 OK",
+            "text/html; charset=utf-8",
+            page("Hama falls").encode(),
+        ),
         ("https://example.org/logo.png", "200 OK", "image/png", b"\x89PNG\r\n\x1a\n\x00\x00"),
         ("https://example.org/gone", "404 Not Found", "text/html", b"<html><body>Not found</body></html>"),
         # Charset only in the HTTP header, bytes in Latin-1: the header must be honoured.
@@ -43,7 +50,9 @@ def build_warc(gzip: bool) -> bytes:
             "https://www.nbcnews.com/world/hama",
             "200 OK",
             "text/html; charset=iso-8859-1",
-            page("Caf\u00e9 owners flee Hama", "The caf\u00e9 closed.").replace("<meta charset='utf-8'>", "").encode("latin-1"),
+            page("Caf\u00e9 owners flee Hama", "The caf\u00e9 closed.")
+            .replace("<meta charset='utf-8'>", "")
+            .encode("latin-1"),
         ),
     ]
     for uri, status, content_type, payload in records:
@@ -53,11 +62,13 @@ def build_warc(gzip: bool) -> bytes:
             )
             writer.write_record(request)
         headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(uri, "response", payload=io.BytesIO(payload), http_headers=headers)
+        )
     return buffer.getvalue()
 
 
-def read_all(data: bytes, name: str = "crawl.warc", options: IngestOptions = IngestOptions()):
+def read_all(data: bytes, name: str = "crawl.warc", options: IngestOptions = DEFAULTS):
     return list(WarcReader().read(InputDocument(source=name, data=data, path=Path(name)), options))
 
 
@@ -127,9 +138,14 @@ def test_sniff_by_suffix_and_by_content():
 def test_records_keep_going_after_a_page_without_text():
     buffer = io.BytesIO()
     writer = WARCWriter(buffer, gzip=True)
-    for uri, html in [("https://a.example/1", b"<html><body></body></html>"), ("https://a.example/2", page("Ok").encode())]:
+    for uri, html in [
+        ("https://a.example/1", b"<html><body></body></html>"),
+        ("https://a.example/2", page("Ok").encode()),
+    ]:
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(uri, "response", payload=io.BytesIO(html), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(uri, "response", payload=io.BytesIO(html), http_headers=headers)
+        )
 
     results = read_all(buffer.getvalue())
 
