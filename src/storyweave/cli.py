@@ -96,9 +96,10 @@ def ingest(
     max_bytes: int = typer.Option(
         IngestOptions().max_document_bytes, help="Refuse single documents larger than this many bytes."
     ),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Analyse new articles after reading them."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Read articles from files, folders, feeds, archives or stdin into the store."""
+    """Read articles from files, folders, feeds, archives or stdin into the store, then analyse them."""
     from storyweave.pipeline.ingest import IngestReport, ingest as run_ingest
 
     try:
@@ -140,6 +141,49 @@ def ingest(
     for source, reason in failures:
         err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}", soft_wrap=True)
     console.print(_counts(report), soft_wrap=True)
+    if analyze:
+        _run_analysis(store, quiet=quiet)
+    store.close()
+
+
+def _run_analysis(store, *, quiet: bool, limit: Optional[int] = None) -> None:
+    from storyweave.pipeline.analyze import analyze_pending, count_pending
+
+    pending = count_pending(store)
+    if limit is not None:
+        pending = min(pending, limit)
+    if pending == 0:
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]analyse[/bold]"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total} articles"),
+        TimeElapsedColumn(),
+        console=err_console,
+        disable=quiet,
+    ) as progress:
+        task = progress.add_task("analyse", total=pending)
+        try:
+            report = analyze_pending(store, limit=limit, on_article=lambda _id: progress.advance(task))
+        except StoryweaveError as exc:
+            _fail(str(exc))
+    console.print(
+        f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
+        f"{report.dates} dates · {report.quotes} quotes · {report.failed} failed",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def analyze(
+    db: str = DbOption,
+    limit: Optional[int] = typer.Option(None, help="At most this many articles."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Analyse stored articles that have no current analysis (entities, places, dates, quotes)."""
+    store = _open_store(db)
+    _run_analysis(store, quiet=quiet, limit=limit)
     store.close()
 
 
@@ -174,8 +218,12 @@ def articles(
             typer.echo(json.dumps(data, ensure_ascii=False))
         return
     table = Table(title=f"{len(items)} articles")
-    for column in ("id", "outlet", "published", "title", "words", "copy of"):
-        table.add_column(column, overflow="fold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("words", justify="right")
+    table.add_column("copy of", overflow="fold")
     for a in items:
         table.add_row(
             a.id,
@@ -320,6 +368,56 @@ def eval_extraction(
     _emit_reports(reports, write and limit is None, docs)
 
 
+@eval_app.command("places")
+def eval_places(
+    corpus: List[str] = typer.Option(["lgl", "trnews"], "--corpus", help="lgl and/or trnews."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Place recognition and geocoding on LGL and TR-News: accuracy at 161 km, GeoNames ids, recall."""
+    from storyweave.evaluation.places import evaluate_places
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_places(data, name, limit=limit, progress=True) for name in corpus]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("dates")
+def eval_dates(
+    corpus: List[str] = typer.Option(
+        ["timebank", "aquaint", "meantime"], "--corpus", help="timebank, aquaint and/or meantime."
+    ),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Time expressions: detection F1 and normalised-value accuracy (TempEval-3 style)."""
+    from storyweave.evaluation.dates import evaluate_dates
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_dates(data, name, limit=limit, progress=True) for name in corpus]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    split: List[str] = typer.Option(["dev"], "--split", help="PolNeAR split(s): dev and/or train."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Quotes and reported speech on PolNeAR: content P/R/F1 at two overlaps, speaker and cue accuracy."""
+    from storyweave.evaluation.quotes import evaluate_quotes
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_quotes(data, name, limit=limit, progress=True) for name in split]
+    _emit_reports(reports, write and limit is None, docs)
+
+
 @bench_app.command("ingest")
 def bench_ingest(
     evaldata: Optional[Path] = EvaldataOption,
@@ -331,6 +429,20 @@ def bench_ingest(
     from storyweave.bench.ingest import bench_ingest as run_bench
 
     _emit_reports([run_bench(_evaldata(evaldata), repeat=repeat)], write, docs)
+
+
+@bench_app.command("analyze")
+def bench_analyze(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    repeat: int = typer.Option(2, help="Runs per pipeline; the best is reported."),
+) -> None:
+    """Articles per second of the full analysis next to the bare spaCy pipeline, and peak memory."""
+    from storyweave.bench.analyze import bench_analyze as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata), limit=limit, repeat=repeat)], write and limit is None, docs)
 
 
 def main() -> None:

@@ -58,7 +58,7 @@ def test_every_command_and_option_is_documented():
 
 
 def test_ingest_seeds_with_metadata(tmp_path, seeds_dir, db_url):
-    result = run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    result = run("ingest", str(seeds_dir), "--db", db_url, "--quiet", "--no-analyze")
     assert result.exit_code == 0, result.output
     assert "2 ingested" in result.output
 
@@ -79,7 +79,7 @@ def test_ingest_seeds_with_metadata(tmp_path, seeds_dir, db_url):
     for kept in SEED_KEPT:
         assert kept in texts
 
-    again = run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    again = run("ingest", str(seeds_dir), "--db", db_url, "--quiet", "--no-analyze")
     assert "0 ingested · 0 duplicate · 2 unchanged · 0 failed" in again.output
 
 
@@ -87,7 +87,7 @@ def test_ingest_seeds_without_metadata_finds_outlets_in_the_text(tmp_path, seeds
     for name in ("000_186d926eac2fcf62.txt", "002_7868c019a8f5e8bf.txt"):
         shutil.copy(seeds_dir / name, tmp_path / name)
     db = str(tmp_path / "s.db")
-    assert run("ingest", str(tmp_path), "--db", db, "--quiet").exit_code == 0
+    assert run("ingest", str(tmp_path), "--db", db, "--quiet", "--no-analyze").exit_code == 0
     rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
     assert sorted(r["outlet"] for r in rows) == ["Al Jazeera", "NBC News"]
     assert {r["published"] for r in rows} == {None}
@@ -96,7 +96,7 @@ def test_ingest_seeds_without_metadata_finds_outlets_in_the_text(tmp_path, seeds
 def test_stdin_and_flags(tmp_path, seeds_dir):
     db = str(tmp_path / "s.db")
     data = (seeds_dir / "000_186d926eac2fcf62.txt").read_bytes()
-    result = run("ingest", "-", "--db", db, "--outlet", "Example Outlet", "--published", "2024-12-05", input=data)
+    result = run("ingest", "-", "--db", db, "--outlet", "Example Outlet", "--published", "2024-12-05", "--no-analyze", input=data)
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
     assert [(r["outlet"], r["published"], r["source"]) for r in rows] == [("Example Outlet", "2024-12-05", "<stdin>")]
@@ -129,7 +129,7 @@ def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
         + "</article></body></html>"
     )
     db = str(tmp_path / "s.db")
-    result = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet")
+    result = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet", "--no-analyze")
     assert result.exit_code == 0, result.output
     summary = re.search(r"(\d+) ingested · (\d+) duplicate · (\d+) unchanged · (\d+) failed", result.output)
     ingested, _, _, failed = map(int, summary.groups())
@@ -145,7 +145,7 @@ def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
     full = json.loads(run("article", latin[0]["id"], "--db", db, "--json").output)
     assert "président a déclaré" in full["text"]
 
-    again = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet")
+    again = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet", "--no-analyze")
     assert "0 ingested · 0 duplicate" in again.output
     again_quarantined = run("quarantine", "--db", db, "--json").output.splitlines()
     assert len(again_quarantined) == len(quarantined)
@@ -160,9 +160,9 @@ def test_duplicates_across_formats(tmp_path, seeds_dir):
     path = tmp_path / "dump.jsonl.gz"
     path.write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
     db = str(tmp_path / "s.db")
-    result = run("ingest", str(path), "--db", db, "--field", "text=text", "--quiet")
+    result = run("ingest", str(path), "--db", db, "--field", "text=text", "--quiet", "--no-analyze")
     assert "1 ingested · 0 duplicate" in result.output or "1 ingested · 1 duplicate" in result.output
-    result = run("ingest", str(path), "--db", db, "--quiet")
+    result = run("ingest", str(path), "--db", db, "--quiet", "--no-analyze")
     rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
     copies = [r for r in rows if r["duplicate_of"]]
     assert len(rows) == 2 and len(copies) == 1
@@ -170,7 +170,8 @@ def test_duplicates_across_formats(tmp_path, seeds_dir):
 
 
 def test_export_follows_the_schema(tmp_path, seeds_dir, db_url):
-    run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    result = run("ingest", str(seeds_dir), "--db", db_url, "--quiet")
+    assert "2 analysed" in result.output, result.output
     out = tmp_path / "export.json"
     result = run("export", "--db", db_url, "--format", "json", "-o", str(out))
     assert result.exit_code == 0, result.output
@@ -179,6 +180,17 @@ def test_export_follows_the_schema(tmp_path, seeds_dir, db_url):
     assert len(document["articles"]) == 2
     article = document["articles"][0]
     assert article["removed"] and article["text"]
+    texts = {a["id"]: a["text"] for a in document["articles"]}
+    for key in ("entities", "dates", "quotes"):
+        assert document[key], f"no {key} in the export"
+    for entity in document["entities"]:
+        for m in entity["mentions"]:
+            assert texts[m["article"]][m["start"] : m["end"]] == m["text"]
+    hama = [e for e in document["entities"] if e["name"] == "Hama"]
+    assert hama and hama[0]["geo"]["country"] == "SY"
+    assert {"2024-12-05", "2024-11-27"} <= {d["value"] for d in document["dates"]}
+    # Re-running the analysis finds nothing pending and changes nothing.
+    assert "analysed" not in run("analyze", "--db", db_url, "--quiet").output
 
 
 def test_unknown_article_and_bad_db_give_clear_errors(tmp_path):

@@ -13,6 +13,7 @@ from importlib import resources
 from typing import IO
 
 from storyweave import __version__
+from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import article_public, articles_with_furniture
 from storyweave.store.database import Store
 
@@ -28,6 +29,7 @@ def build_export(store: Store) -> dict:
         "generator": f"storyweave {__version__}",
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "articles": [article_public(a) for a in articles_with_furniture(store)],
+        **analysis_public(store),
     }
 
 

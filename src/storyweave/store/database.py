@@ -22,7 +22,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
-from sqlalchemy.pool import NullPool
 
 from storyweave.errors import StoreError
 
@@ -126,9 +125,11 @@ def _create_engine(url: str) -> Engine:
             parent = Path(path).parent
             if not parent.exists():
                 raise StoreError(f"cannot create store {path!r}: folder {str(parent)!r} does not exist")
-        # NullPool: each use opens its own connection, so a store is safe to
-        # share across threads (the web server) and cheap to fork (Ray).
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": 60})
+        # A pooled connection is reused across transactions: closing the last
+        # connection to a WAL database checkpoints it, which per document would
+        # cost more than the write itself. SQLAlchemy's pool hands each thread
+        # its own checkout, so a store can be shared by the web server's threads.
+        engine = create_engine(url, connect_args={"timeout": 60, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
     return create_engine(url, pool_pre_ping=True)

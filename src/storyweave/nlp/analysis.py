@@ -1,0 +1,156 @@
+"""The per-article analysis: one spaCy pipeline, our components added in order.
+
+Order matters: places corrects entity types with the gazetteer (Hama is a
+place, not a PERSON), entities then canonicalises names over the corrected
+entities, dates resolves time expressions against the publication date, and
+quotes uses the canonical entities for speakers.
+
+``analyze_texts`` is stage code: it takes plain inputs and returns plain
+records, so the local runner and a Ray actor call the same function.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Optional
+
+from storyweave.nlp.loader import MODEL_NAME
+
+logger = logging.getLogger(__name__)
+
+#: Stored with each analysis; bump it when results would change, so stale
+#: analyses are redone.
+ANALYZER = "storyweave-analysis/1"
+COMPONENTS = ("storyweave_places", "storyweave_entities", "storyweave_dates", "storyweave_quotes")
+GEO_TYPES = {"GPE", "LOC", "FAC"}
+
+
+@dataclass(frozen=True)
+class AnalysisInput:
+    """What the analysis needs to know about one article."""
+
+    article_id: str
+    text: str
+    published: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class AnalyzedEntity:
+    """An article's entity after canonicalisation, with coordinates for places."""
+
+    key: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    geonameid: Optional[int] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    country: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything the per-article analysis found in one article."""
+
+    article_id: str
+    entities: tuple[AnalyzedEntity, ...]
+    dates: tuple  # of storyweave.nlp.dates.DateMention
+    quotes: tuple  # of storyweave.nlp.quotes.Quote
+
+
+@functools.lru_cache(maxsize=1)
+def load_analyzer():
+    """The full analysis pipeline, loaded once per process.
+
+    A fresh ``spacy.load`` rather than the shared ``load_base()`` object, so
+    adding our components never changes what other callers get.
+    """
+    import spacy
+
+    # Importing the component modules registers their factories with spaCy.
+    from storyweave.nlp import dates, entities, places, quotes  # noqa: F401
+
+    nlp = spacy.load(MODEL_NAME)
+    for name in COMPONENTS:
+        nlp.add_pipe(name, last=True)
+    logger.info("analysis pipeline: %s", ", ".join(nlp.pipe_names))
+    return nlp
+
+
+def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:
+    """Analyse articles in batches (``nlp.pipe``); results come back in input order."""
+    from storyweave.nlp.dates import make_doc
+
+    nlp = load_analyzer()
+    items = list(items)
+    docs = (make_doc(nlp, item.text, item.published) for item in items)
+    for item, doc in zip(items, nlp.pipe(docs, batch_size=batch_size)):
+        yield ArticleAnalysis(
+            article_id=item.article_id,
+            entities=merge_places(doc._.entities or (), doc._.places or ()),
+            dates=tuple(doc._.dates or ()),
+            quotes=tuple(doc._.quotes or ()),
+        )
+
+
+def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, ...]:
+    """Give place entities their coordinates; add gazetteer places the model missed.
+
+    A place entity takes the gazetteer entry that most of its mentions
+    overlap. Demonyms ("Syrian") name a country but are not places on the map.
+    """
+    places = [p for p in places if p.source != "demonym"]
+    by_span = {(p.start_char, p.end_char): p for p in places}
+    covered: set[tuple[int, int]] = set()
+    out: list[AnalyzedEntity] = []
+    for entity in entities:
+        mentions = tuple(Mention(m.text, m.start_char, m.end_char, m.label) for m in entity.mentions)
+        geo = None
+        if entity.type in GEO_TYPES:
+            votes: dict[int, list] = {}
+            for m in mentions:
+                for place in _overlapping(places, m.start, m.end):
+                    votes.setdefault(place.geonameid, []).append(place)
+                    covered.add((place.start_char, place.end_char))
+            if votes:
+                geo = max(votes.values(), key=len)[0]
+        out.append(_entity(entity.key, entity.name, entity.type, tuple(entity.aliases), mentions, geo))
+    extra: dict[int, list] = {}
+    for span, place in by_span.items():
+        if span not in covered and not any(
+            _overlaps(m.start, m.end, *span) for e in out for m in e.mentions if e.type not in GEO_TYPES
+        ):
+            extra.setdefault(place.geonameid, []).append(place)
+    for geonameid, group in extra.items():
+        first = group[0]
+        mentions = tuple(Mention(p.text, p.start_char, p.end_char, "GPE") for p in group)
+        aliases = tuple(sorted({p.text for p in group} - {first.name}))
+        out.append(_entity(f"place:{geonameid}", first.name, "GPE", aliases, mentions, first))
+    return tuple(out)
+
+
+def _entity(key, name, type_, aliases, mentions, geo) -> AnalyzedEntity:
+    if geo is None:
+        return AnalyzedEntity(key, name, type_, aliases, mentions)
+    return AnalyzedEntity(
+        key, name, type_, aliases, mentions, geo.geonameid, geo.lat, geo.lon, geo.country_code
+    )
+
+
+def _overlapping(places: list, start: int, end: int) -> list:
+    return [p for p in places if _overlaps(start, end, p.start_char, p.end_char)]
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end

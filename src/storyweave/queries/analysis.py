@@ -1,0 +1,73 @@
+"""Read-side views of the per-article analysis (entities, places, dates, quotes).
+
+Entities are grouped across articles by their canonical key (type and
+canonical name within each article); cross-document resolution of variant
+names is the linking stage's job and refines these groups.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+from storyweave.store import analysis as analysis_store
+from storyweave.store.database import Store
+
+
+def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> dict[str, list[dict]]:
+    """The export's ``entities``, ``dates`` and ``quotes`` lists."""
+    with store.read() as conn:
+        rows = analysis_store.article_results(conn, article_ids)
+    return {
+        "entities": _entities(rows["entities"], rows["entity_mentions"]),
+        "dates": [
+            {
+                "id": f"{d['article_id']}:d{d['start']}",
+                "article": d["article_id"],
+                "text": d["text"],
+                "value": d["value"],
+                "kind": d["kind"],
+                "relative": d["relative"],
+                "start": d["start"],
+                "end": d["end"],
+            }
+            for d in rows["dates"]
+        ],
+        "quotes": [
+            {
+                "id": f"{q['article_id']}:q{q['start']}",
+                "article": q["article_id"],
+                "speaker": q["speaker"],
+                "speaker_entity": q["speaker_entity"],
+                "cue": q["cue"],
+                "text": q["text"],
+                "direct": bool(q["direct"]),
+                "start": q["start"],
+                "end": q["end"],
+            }
+            for q in rows["quotes"]
+        ],
+    }
+
+
+def _entities(entity_rows: list[dict], mention_rows: list[dict]) -> list[dict]:
+    mentions_by_key: dict[tuple[str, str], list[dict]] = {}
+    for m in mention_rows:
+        mentions_by_key.setdefault((m["article_id"], m["entity_key"]), []).append(m)
+    grouped: dict[str, dict] = {}
+    for row in entity_rows:
+        item = grouped.setdefault(
+            row["key"],
+            {"id": row["key"], "name": row["name"], "type": row["type"], "aliases": set(), "mentions": [], "geo": None},
+        )
+        item["aliases"].update(json.loads(row["aliases"]))
+        if row["lat"] is not None and item["geo"] is None:
+            item["geo"] = {"lat": row["lat"], "lon": row["lon"], "country": row["country"],
+                           "geonameid": row["geonameid"]}
+        for m in mentions_by_key.get((row["article_id"], row["key"]), []):
+            item["mentions"].append({"article": m["article_id"], "start": m["start"], "end": m["end"], "text": m["text"]})
+    out = []
+    for item in grouped.values():
+        item["aliases"] = sorted(item["aliases"] - {item["name"]})
+        out.append(item)
+    return sorted(out, key=lambda e: (-len(e["mentions"]), e["name"]))

@@ -1,0 +1,120 @@
+"""Writing and reading per-article analysis results.
+
+An article's results are replaced as a whole, in the caller's transaction,
+together with its ``analyses`` row: a crash leaves either the old results or
+the new ones, never a mix, and an article without a row is still pending.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Iterable, Optional
+
+from sqlalchemy import Connection, and_, delete, insert, or_, select
+
+from storyweave.nlp.analysis import ArticleAnalysis
+from storyweave.store.articles import now_iso
+from storyweave.store.schema import analyses, articles, date_mentions, entities, entity_mentions, quotes
+
+_RESULT_TABLES = (entity_mentions, entities, date_mentions, quotes)
+
+
+def pending_articles(conn: Connection, analyzer: str, limit: Optional[int] = None) -> list[tuple[str, str, Optional[str]]]:
+    """(id, text, published) of originals not yet analysed by ``analyzer``, in ingest order."""
+    query = (
+        select(articles.c.id, articles.c.text, articles.c.published)
+        .outerjoin(analyses, analyses.c.article_id == articles.c.id)
+        .where(
+            and_(
+                articles.c.duplicate_of.is_(None),
+                # A failed analysis is recorded as "<analyzer>!failed" and not retried
+                # by the same analyzer version.
+                or_(analyses.c.article_id.is_(None), analyses.c.analyzer.not_in([analyzer, failed_marker(analyzer)])),
+            )
+        )
+        .order_by(articles.c.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def failed_marker(analyzer: str) -> str:
+    return f"{analyzer}!failed"
+
+
+def save_failure(conn: Connection, article_id: str, analyzer: str) -> None:
+    """Mark an article whose analysis raised, so the run goes on without it."""
+    for table in _RESULT_TABLES + (analyses,):
+        conn.execute(delete(table).where(table.c.article_id == article_id))
+    conn.execute(insert(analyses).values(article_id=article_id, analyzer=failed_marker(analyzer), analyzed_at=now_iso()))
+
+
+def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> None:
+    """Replace one article's analysis results."""
+    article_id = result.article_id
+    for table in _RESULT_TABLES + (analyses,):
+        conn.execute(delete(table).where(table.c.article_id == article_id))
+    entity_rows, mention_rows, seen_spans = [], [], set()
+    for entity in result.entities:
+        entity_rows.append(
+            {
+                "article_id": article_id,
+                "key": entity.key[:200],
+                "name": entity.name,
+                "type": entity.type,
+                "aliases": json.dumps(list(entity.aliases), ensure_ascii=False),
+                "geonameid": entity.geonameid,
+                "lat": entity.lat,
+                "lon": entity.lon,
+                "country": entity.country,
+            }
+        )
+        for m in entity.mentions:
+            if (m.start, m.end) in seen_spans:
+                continue  # one span belongs to one entity
+            seen_spans.add((m.start, m.end))
+            mention_rows.append(
+                {"article_id": article_id, "start": m.start, "end": m.end, "entity_key": entity.key[:200],
+                 "text": m.text, "label": m.label}
+            )
+    date_rows = _unique_by_start(
+        {"article_id": article_id, "start": d.start_char, "end": d.end_char, "text": d.text, "value": d.value,
+         "kind": d.kind, "relative": getattr(d, "relative", None)}
+        for d in result.dates
+    )
+    quote_rows = _unique_by_start(
+        {"article_id": article_id, "start": q.start_char, "end": q.end_char, "text": q.text,
+         "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
+         "speaker_entity": q.speaker_entity, "cue": q.cue, "cue_start": q.cue_start, "cue_end": q.cue_end,
+         "direct": bool(q.direct)}
+        for q in result.quotes
+    )
+    for table, rows in ((entities, entity_rows), (entity_mentions, mention_rows), (date_mentions, date_rows),
+                        (quotes, quote_rows)):
+        if rows:
+            conn.execute(insert(table), rows)
+    conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso()))
+
+
+def _unique_by_start(rows: Iterable[dict]) -> list[dict]:
+    out: dict[int, dict] = {}
+    for row in rows:
+        out.setdefault(row["start"], row)
+    return list(out.values())
+
+
+def article_results(conn: Connection, article_ids: Optional[list[str]] = None) -> dict[str, list[dict]]:
+    """Stored results as plain rows, optionally for some articles only."""
+    out = {}
+    for name, table, order in (
+        ("entities", entities, (entities.c.article_id, entities.c.key)),
+        ("entity_mentions", entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.start)),
+        ("dates", date_mentions, (date_mentions.c.article_id, date_mentions.c.start)),
+        ("quotes", quotes, (quotes.c.article_id, quotes.c.start)),
+    ):
+        query = select(table).order_by(*order)
+        if article_ids is not None:
+            query = query.where(table.c.article_id.in_(article_ids))
+        out[name] = [dict(row) for row in conn.execute(query).mappings()]
+    return out
