@@ -17,8 +17,14 @@ The cascade, in ``filter_furniture``:
 6. jusText classes for the rest: good / neargood / short / bad;
 7. context smoothing: short and neargood lines take the class of their
    neighbours, so headings between body paragraphs stay;
+   7b. lists announced by a body line ending in ":" (results, dates) join the body;
 8. the main body is the densest contiguous region; lines outside it go,
-   except a headline and standfirst right at the top of a clean text.
+   except a headline and standfirst right at the top of a clean text. A
+   comment heading below the body closes it; a text with no prose at all
+   keeps every line that no explicit rule removed.
+
+Lengths are measured in Latin-character equivalents, so that Chinese,
+Japanese and Korean lines (a word in one or two characters) are not all "short".
 """
 
 from __future__ import annotations
@@ -38,7 +44,14 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Stripped before exact matching so "› Menu", "Share:" and "• Home" match their entries.
 _EDGE = re.compile(r"^[\s\W_]+|[\s:|•·›»«‹→←>\-–—]+$", re.UNICODE)
-_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]]\s*$")
+_SENTENCE_END = re.compile(r"[.!?…:;\"”’»)\]。！？」』）]\s*$")
+# Chinese and Japanese write a word in one or two characters without spaces, Korean
+# in a few syllable blocks: their lines count as this many Latin characters each,
+# so that the length thresholds (tuned on alphabetic text) mean the same there.
+_DENSE_SCRIPT = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_DENSE_WEIGHT = 3
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_HANGUL_WEIGHT = 2
 
 # jusText's defaults for length (characters); stopword thresholds a little below its
 # 0.30/0.32, because plain text has no link density to reject teasers and the
@@ -60,6 +73,14 @@ _GOOD_COST = 40
 # One bad line (a teaser, an embed) costs at most this, so that a single junk
 # line inside the article does not split the body in two.
 _BAD_COST_CAP = 150
+# Body lines after a comment-section heading count this share of their length.
+_AFTER_BARRIER_WEIGHT = 0.1
+# A comment heading closes the body only once this much prose (one long paragraph,
+# jusText's length_high) came before it.
+_BODY_BEFORE_COMMENTS = _LENGTH_HIGH
+# An item of an announced list (stage 7b) counts this share of its length: it is
+# part of the article, but weaker evidence of one than a paragraph of prose.
+_LIST_WEIGHT = 0.5
 # Lines before the body region that are kept as headline and standfirst when
 # the text starts with them (a clean copy of an article, like the seeds).
 _MAX_LEAD_LINES = 3
@@ -80,9 +101,11 @@ class _Line:
     words: int
     stop_density: float
     sentence: bool  # ends like a sentence
+    length: int = 0  # in Latin-character equivalents (see _DENSE_SCRIPT)
     cls: str = ""  # good, neargood, short, bad, furniture
     kind: str = ""  # furniture kind, set when cls is "furniture" or the line is dropped
     barrier: bool = False  # opens a comment section: the body region stops here
+    listed: bool = False  # an item of a list announced by a body line ending in ":"
 
 
 @dataclass(frozen=True)
@@ -168,7 +191,13 @@ def filter_furniture(text: str) -> FilteredText:
     _mark_repeats(lines)
     _classify(lines)
     _smooth(lines)
+    _mark_lists(lines)
     keep = _body_region(lines)
+    if keep[1] < keep[0]:
+        # No line reads as prose (a results table, a list of dates): the region
+        # search has nothing to hold on to, and an empty text loses the article
+        # for certain. Keep everything that no explicit rule removed.
+        keep = (0, len(lines) - 1)
     return _assemble(lines, keep)
 
 
@@ -181,7 +210,13 @@ def _split(text: str) -> list[_Line]:
         if not stripped:
             paragraph += 1
             continue
-        lines.append(_Line(stripped, paragraph, 0, 0.0, bool(_SENTENCE_END.search(stripped))))
+        line = _Line(stripped, paragraph, 0, 0.0, bool(_SENTENCE_END.search(stripped)))
+        line.length = (
+            len(stripped)
+            + (_DENSE_WEIGHT - 1) * len(_DENSE_SCRIPT.findall(stripped))
+            + (_HANGUL_WEIGHT - 1) * len(_HANGUL.findall(stripped))
+        )
+        lines.append(line)
     return lines
 
 
@@ -223,7 +258,7 @@ def _mark_captions(lines: list[_Line]) -> None:
             line.kind, before = "caption", "related"
         j = i - 1
         while j >= 0 and i - j <= 2 and not lines[j].cls and lines[j].paragraph == line.paragraph:
-            if lines[j].sentence and len(lines[j].text) > _LENGTH_HIGH:
+            if lines[j].sentence and lines[j].length > _LENGTH_HIGH:
                 break
             lines[j].cls, lines[j].kind = "furniture", before
             j -= 1
@@ -233,7 +268,7 @@ def _mark_captions(lines: list[_Line]) -> None:
             k < len(lines)
             and not lines[k].cls
             and lines[k].paragraph == line.paragraph
-            and len(lines[k].text) < _LENGTH_HIGH
+            and lines[k].length < _LENGTH_HIGH
         ):
             lines[k].cls, lines[k].kind = "furniture", "caption"
 
@@ -249,7 +284,7 @@ def _apply_openers(lines: list[_Line], rules: _Rules) -> None:
             continue
         if kind is None:
             continue
-        if len(line.text) >= _LENGTH_LOW and line.sentence and line.stop_density >= _STOPWORDS_HIGH:
+        if line.length >= _LENGTH_LOW and line.sentence and line.stop_density >= _STOPWORDS_HIGH:
             kind = None
         elif not line.cls:
             line.cls, line.kind = "furniture", kind
@@ -262,7 +297,7 @@ def _mark_repeats(lines: list[_Line]) -> None:
     for line in lines:
         if line.cls or counts[line.text.lower()] < 2:
             continue
-        if len(line.text) < _LENGTH_HIGH and not (line.sentence and line.stop_density >= _STOPWORDS_LOW):
+        if line.length < _LENGTH_HIGH and not (line.sentence and line.stop_density >= _STOPWORDS_LOW):
             line.cls, line.kind = "furniture", "navigation"
 
 
@@ -271,7 +306,7 @@ def _classify(lines: list[_Line]) -> None:
     for line in lines:
         if line.cls:
             continue
-        length = len(line.text)
+        length = line.length
         if length < _LENGTH_LOW:
             line.cls = "short"
         elif line.stop_density >= _STOPWORDS_HIGH:
@@ -313,6 +348,21 @@ def _smooth(lines: list[_Line]) -> None:
         )
 
 
+# 7b. A body line ending in ":" announces what follows: a table of results, a
+# list of dates or ingredients. Its items are short or lack stopwords, so
+# jusText calls them bad; they belong to the body up to the next paragraph of prose.
+def _mark_lists(lines: list[_Line]) -> None:
+    announced = False
+    for line in lines:
+        if line.cls in ("good", "heading") and line.text.endswith(":"):
+            announced = True
+            continue
+        if line.cls == "good" or line.barrier:
+            announced = False
+        elif announced and line.cls != "furniture":
+            line.listed = True
+
+
 # 8. The main body is the densest contiguous region: the run of lines with the
 # largest sum of (good characters - bad characters), found by Kadane's maximum
 # subarray. Furniture already removed counts zero, so an ad between two
@@ -320,24 +370,36 @@ def _smooth(lines: list[_Line]) -> None:
 def _body_region(lines: list[_Line]) -> tuple[int, int]:
     best, best_span = 0.0, (0, -1)
     running, start = 0.0, 0
+    weight = 1.0
     for i, line in enumerate(lines):
         if line.barrier:
             running, start = float("-inf"), i + 1
+            # A comment heading below a body of prose closes it: the prose after
+            # it is readers' comments and must be much longer to win. One near the
+            # top (a "Comments" button in the share bar) says nothing yet.
+            if best >= _BODY_BEFORE_COMMENTS:
+                weight = _AFTER_BARRIER_WEIGHT
             continue
         if line.cls == "good":
-            score = float(len(line.text)) - _GOOD_COST
+            score = (float(line.length) - _GOOD_COST) * weight
+        elif line.listed:
+            score = float(line.length) * _LIST_WEIGHT * weight
         elif line.cls == "furniture":
             score = -_FURNITURE_COST
         elif line.cls == "heading":
             score = -_SHORT_COST
         else:
-            score = -min(_BAD_COST_CAP, max(_SHORT_COST, len(line.text)))
+            score = -min(_BAD_COST_CAP, max(_SHORT_COST, line.length))
         if running <= 0:
             running, start = 0.0, i
         running += score
         if running > best:
             best, best_span = running, (start, i)
-    return best_span
+    first, last = best_span
+    # A list announced by the region's last line ("Tour dates:") belongs to it.
+    while last + 1 < len(lines) and lines[last + 1].listed and last >= first:
+        last += 1
+    return first, last
 
 
 def _assemble(lines: list[_Line], span: tuple[int, int]) -> FilteredText:

@@ -97,6 +97,58 @@ def test_comment_section_after_the_article_is_removed():
     assert result.text == f"{P1}\n\n{P2}\n\n{P3}"
 
 
+def test_long_comments_after_a_comment_heading_do_not_replace_the_article():
+    # The readers' comments are longer prose than the article; the heading below the
+    # article still closes it.
+    long_comment = " ".join([P2, P3])
+    comments = "\n\n".join(f"Reader {i} on November 19, 2019 at 6:3{i} am said:\n\n{long_comment}" for i in range(4))
+    result = filter_furniture(f"{P1}\n\n{P3}\n\nComments\n\n{comments}")
+    assert result.text == f"{P1}\n\n{P3}"
+    assert "comments" in {span.kind for span in result.removed}
+
+
+def test_comments_button_above_the_article_does_not_hide_it():
+    result = filter_furniture(f"Home\nWorld\n\nComments\n\n{P1}\n\n{P2}\n\n{P3}")
+    assert result.text == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_list_announced_by_a_colon_after_the_last_paragraph_stays():
+    dates = "Nov. 3: Chicago, United Center\nNov. 5: Detroit, Little Caesars Arena\nNov. 8: Toronto, Scotiabank Arena"
+    text = f"{P1}\n\n{P2}\n\nThe band will play these dates on the tour, with tickets on sale from Friday:\n\n{dates}"
+    result = filter_furniture(f"{text}\n\nPrivacy Policy\nTerms of Use")
+    assert result.text == text
+
+
+def test_results_table_announced_by_a_colon_is_the_body_not_the_teasers():
+    rows = "\n".join(f"{i} Driver Number{i} {5000 - 40 * i} {i % 3} {i % 2} {20 - i // 2}" for i in range(1, 41))
+    teasers = "\n\n".join(
+        f"» Column {i}\n\nClick the picture above to see how the drivers rank in round {i} of this season and who leads."
+        for i in range(3)
+    )
+    text = f"These are the final standings of the championship after all of the 36 races this year:\n\nPos Driver Points Wins Poles Top5\n{rows}"
+    result = filter_furniture(f"{teasers}\n\nHome\nNews\nSports\n\n{text}\n\nShare this article")
+    assert result.text == text
+
+
+def test_text_without_prose_is_kept_rather_than_emptied():
+    scores = "GIRLS BASKETBALL\n\nPalm Bay d. Rockledge 70-44\n\nPalm Bay (1-0): Tolivert 25 points. Davis 17."
+    result = filter_furniture(f"{scores}\n\nPrivacy Policy")
+    assert result.text == scores
+
+
+def test_japanese_paragraphs_count_as_body_text():
+    body = "\n\n".join(
+        [
+            "先日、不正に改造したiPhoneを販売したとして、商標法違反の疑いで男性が逮捕されました。",
+            "報道によると、今回販売されたのは、いわゆる脱獄したiPhoneで、機能制限が解除されていました。",
+            "商標には、同じ商標が付された商品は同じ提供元のものであるという出所表示機能があります。",
+        ]
+    )
+    menu = "HOME\nブログ\n事務所案内・アクセス\nよくあるご質問"
+    result = filter_furniture(f"{menu}\n\n{body}\n\n{menu}")
+    assert result.text == body
+
+
 def test_clean_short_article_is_kept_whole():
     text = f"{P1}\n\nIt was close.\n\n{P2}"
     result = filter_furniture(text)
