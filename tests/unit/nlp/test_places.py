@@ -1,0 +1,128 @@
+"""The storyweave_places component on hand-written texts and on the seed articles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from storyweave.nlp.loader import load_base
+from storyweave.nlp.places import Place, add_places, distance_km
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return add_places(load_base())
+
+
+def _places(nlp, text: str) -> list[Place]:
+    return [p for p in nlp(text)._.places if p.source != "demonym"]
+
+
+def _at(places: list[Place], text: str, word: str, nth: int = 0) -> Place | None:
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(word, start + 1)
+    return next((p for p in places if p.start_char <= start < p.end_char), None)
+
+
+def test_place_records_are_geocoded(nlp):
+    text = "Rebels entered Aleppo on Friday."
+    place = _at(_places(nlp, text), text, "Aleppo")
+    assert place is not None and place.country_code == "SY" and place.kind == "city"
+    assert text[place.start_char : place.end_char] == "Aleppo"
+    assert distance_km(place.lat, place.lon, 36.20, 37.16) < 20
+
+
+def test_person_named_paris_is_not_a_place(nlp):
+    text = "Paris Hilton said she loves Paris. Paris said so again on Monday."
+    places = _places(nlp, text)
+    assert _at(places, text, "Paris", 0) is None  # Paris Hilton
+    assert _at(places, text, "Paris", 2) is None  # "Paris said", after Paris Hilton
+
+
+def test_titles_make_a_person(nlp):
+    text = "Mr. Jordan met officials in Amman."
+    places = _places(nlp, text)
+    assert _at(places, text, "Jordan") is None
+    assert _at(places, text, "Amman").country_code == "JO"
+
+
+def test_admin_context_paris_texas(nlp):
+    text = "She moved to Paris, Texas, last year."
+    places = _places(nlp, text)
+    paris = _at(places, text, "Paris")
+    assert (paris.country_code, paris.kind) == ("US", "city")
+    assert distance_km(paris.lat, paris.lon, 33.66, -95.56) < 30
+    assert _at(places, text, "Texas").kind == "admin1"
+
+
+def test_state_abbreviations(nlp):
+    text = "He lives in Charleston, W.Va., and works in Columbia, S.C. today."
+    places = _places(nlp, text)
+    assert _at(places, text, "W.Va").name == "West Virginia"
+    assert _at(places, text, "Charleston").country_code == "US"
+    assert _at(places, text, "S.C.").name == "South Carolina"
+
+
+def test_georgia_the_state_by_context(nlp):
+    text = "Protesters in Georgia marched in Atlanta and Savannah."
+    georgia = _at(_places(nlp, text), text, "Georgia")
+    assert (georgia.country_code, georgia.kind) == ("US", "admin1")
+
+
+def test_georgia_the_country_by_context(nlp):
+    text = "Georgia and Russia fought over South Ossetia near Tbilisi."
+    georgia = _at(_places(nlp, text), text, "Georgia")
+    assert (georgia.country_code, georgia.kind) == ("GE", "country")
+
+
+def test_demonyms_link_to_country_but_are_marked(nlp):
+    doc = nlp("Syrian troops and Iraqi militias withdrew.")
+    demonyms = {p.text: p.country_code for p in doc._.places if p.source == "demonym"}
+    assert demonyms == {"Syrian": "SY", "Iraqi": "IQ"}
+
+
+def test_acronym_org_is_relabelled_and_not_a_place(nlp):
+    doc = nlp("HTS fighters entered Hama after a short battle.")
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("HTS", "ORG") == "ORG"
+    assert labels.get("Hama") == "GPE"
+    assert [p.text for p in doc._.places if p.source != "demonym"] == ["Hama"]
+
+
+SEED_PLACES = {
+    "Hama": "SY", "Homs": "SY", "Aleppo": "SY", "Damascus": "SY", "Idlib": "SY",
+    "Latakia": "SY", "Kilis": "TR", "Salamiya": "SY", "Muhrada": "SY",
+}
+SEED_NON_PLACES = ["Julani", "Assad", "Ramani", "Serdar", "Peskov", "HTS", "Lister", "RUSI", "Hezbollah"]
+
+
+@pytest.fixture(scope="module")
+def seed_places(nlp, seeds_dir: Path) -> list[Place]:
+    places = []
+    for path in sorted(seeds_dir.glob("*.txt")):
+        places.extend(nlp(path.read_text(encoding="utf-8"))._.places)
+    return places
+
+
+@pytest.mark.parametrize(("name", "country"), sorted(SEED_PLACES.items()))
+def test_seed_places_are_on_the_map_in_the_right_country(seed_places, name, country):
+    found = [p for p in seed_places if p.text == name and p.source != "demonym"]
+    assert found, f"{name} not found"
+    assert {p.country_code for p in found} == {country}
+    assert all(p.lat and p.lon for p in found)
+
+
+def test_seed_non_places_are_not_on_the_map(seed_places):
+    texts = {p.text for p in seed_places}
+    assert not texts & set(SEED_NON_PLACES)
+
+
+def test_seed_type_corrections(nlp, seeds_dir: Path):
+    doc = nlp((seeds_dir / "000_186d926eac2fcf62.txt").read_text(encoding="utf-8"))
+    labels = {}
+    for ent in doc.ents:
+        labels.setdefault(ent.text, set()).add(ent.label_)
+    for name in ("Hama", "Aleppo", "Salamiya"):
+        assert labels[name] <= {"GPE", "LOC"}, (name, labels[name])
