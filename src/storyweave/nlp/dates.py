@@ -1,0 +1,228 @@
+"""Time expressions in news text, normalised against the publication date.
+
+A spaCy component, ``storyweave_dates``, reads ``doc._.published`` (ISO 8601 date or
+datetime string, or None) and writes ``doc._.dates``: a tuple of ``DateMention``.
+
+How the publication date reaches the component: make the ``Doc`` first, set the
+extension, then run the pipeline on the ``Doc`` (spaCy accepts Docs as input)::
+
+    nlp = date_pipeline()                      # the shared base pipeline + this component
+    for doc in analyse_texts(nlp, [(text, "2024-12-05"), (other, None)]):
+        doc._.dates
+
+``analyse_texts`` does exactly that with ``nlp.pipe``. Expressions come from the tagger's
+DATE/TIME entities and from the rules in ``rules/dates/rules.toml``; their values from
+``storyweave.nlp.date_rules``. Without a publication date, expressions relative to it
+keep ``value=None`` and say what they mean in ``relative`` ("weekday:THU;recent").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from storyweave.nlp.date_rules import Context, Grammar, load_grammar
+
+logger = logging.getLogger(__name__)
+
+COMPONENT = "storyweave_dates"
+ENTITY_LABELS = ("DATE", "TIME")
+# A tagger entity nobody can normalise is kept only if it has a word that makes it temporal
+# (spaCy tags "65" or "the 1990-91 season" as DATE, and TimeML does not).
+TEMPORAL_WORD = re.compile(
+    r"\b(?:day|days|week|weeks|month|months|year|years|decade|decades|century|quarter|season|hour|hours|"
+    r"minute|minutes|morning|afternoon|evening|night|weekend|time|period|era|age|ago|earlier|later|"
+    r"since|until|annual|fiscal|(?:1[5-9]|20)\d\d)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A time expression in an article.
+
+    ``value`` is a TimeML value ("2024-12-05", "2024-W49", "2024-12", "2024", "P8D",
+    "PRESENT_REF", "2024-12-05T14:00") or None when it cannot be resolved. ``kind`` is
+    "date", "time", "duration" or "set". ``anchored`` is True when the value was computed
+    from the publication date; ``relative`` keeps the relative meaning ("offset:-8D",
+    "weekday:WED;last") for expressions that depend on it, resolved or not.
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    value: str | None
+    kind: str
+    anchored: bool
+    relative: str | None = None
+
+
+def ensure_extensions() -> None:
+    """Register ``Doc._.published`` and ``Doc._.dates`` (idempotent)."""
+    if not Doc.has_extension("published"):
+        Doc.set_extension("published", default=None)
+    if not Doc.has_extension("dates"):
+        Doc.set_extension("dates", default=())
+
+
+def parse_published(published: str | None) -> dt.date | None:
+    """The calendar date of an ISO 8601 date/datetime string; None (with a warning) if unreadable."""
+    if not published:
+        return None
+    text = published.strip()
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        try:
+            return dt.date.fromisoformat(text[:10])
+        except ValueError:
+            logger.warning("publication date %r is not ISO 8601; dates stay unresolved", published)
+            return None
+
+
+class DateTagger:
+    """The ``storyweave_dates`` component: finds and normalises time expressions."""
+
+    def __init__(self, name: str = COMPONENT, use_entities: bool = True, grammar: Grammar | None = None):
+        ensure_extensions()
+        self.name = name
+        self.use_entities = use_entities
+        self.grammar = grammar or load_grammar()
+
+    def __call__(self, doc: Doc) -> Doc:
+        anchor = parse_published(doc._.published)
+        doc._.dates = tuple(self.find(doc, anchor))
+        return doc
+
+    def find(self, doc: Doc, anchor: dt.date | None) -> Iterator[DateMention]:
+        """The time expressions of ``doc``, resolved against ``anchor``."""
+        candidates: list[tuple[int, int, bool]] = []
+        if self.use_entities:
+            candidates += [(e.start_char, e.end_char, True) for e in doc.ents if e.label_ in ENTITY_LABELS]
+        candidates += [(s, e, False) for s, e, _ in self.grammar.find(doc.text)]
+        for start, end, from_entity_only in _merge(candidates):
+            text = doc.text[start:end]
+            # Tagger entities may start or end on a whitespace token.
+            start, end = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
+            text = doc.text[start:end]
+            if not text:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            ctx = Context(
+                anchor,
+                _tense(span) if span is not None else None,
+                span is not None and _QUARTER.search(span.sent.text if doc.has_annotation("SENT_START") else text)
+                is not None,
+            )
+            res = self.grammar.normalise(text, ctx)
+            if res is None:
+                if from_entity_only and not TEMPORAL_WORD.search(text):
+                    continue
+                yield DateMention(text, start, end, None, "date", False, None)
+                continue
+            anchored = res.relative is not None and res.value is not None
+            yield DateMention(text, start, end, res.value, res.kind, anchored, res.relative)
+
+
+def _merge(candidates: list[tuple[int, int, bool]]) -> Iterator[tuple[int, int, bool]]:
+    """Union overlapping spans; the flag says whether only tagger entities made the span."""
+    current: list | None = None
+    for start, end, entity in sorted(candidates):
+        if current is not None and start < current[1]:
+            current[1] = max(current[1], end)
+            current[2] = current[2] and entity
+            continue
+        if current is not None:
+            yield tuple(current)
+        current = [start, end, entity]
+    if current is not None:
+        yield tuple(current)
+
+
+_QUARTER = re.compile(r"\bquarter(?:ly)?\b", re.IGNORECASE)
+_FUTURE_WORDS = {"will", "'ll", "shall", "wo"}
+
+
+def _tense(span: Span) -> str | None:
+    """The tense of the verb that governs ``span``: "past", "present", "future" or None.
+
+    Uses the parse when there is one (a bare "Friday" is last Friday in a past-tense
+    sentence and the coming one after "will"); otherwise looks for "will" in the sentence.
+    """
+    doc = span.doc
+    if not doc.has_annotation("DEP"):
+        words = {t.lower_ for t in doc[max(span.start - 8, 0): span.end + 8]}
+        return "future" if words & _FUTURE_WORDS else None
+    head = span.root
+    for _ in range(5):
+        if head.pos_ in ("VERB", "AUX") or head.head is head:
+            break
+        head = head.head
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    helpers = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    # An infinitive takes the tense of the verb it depends on ("moved to take Hama on Tuesday").
+    for _ in range(3):
+        if not (head.tag_ == "VB" and any(c.lower_ == "to" for c in helpers)):
+            break
+        if head.head is head or head.head.pos_ not in ("VERB", "AUX"):
+            break
+        head = head.head
+        helpers = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
+    for tok in helpers + [head]:
+        if tok.lower_ in _FUTURE_WORDS:
+            return "future"
+        if tok.lower_ == "going" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+            return "future"
+    if head.tag_ in ("VBD", "VBN") or any(t.tag_ in ("VBD", "VBN") for t in helpers):
+        return "past"
+    if head.tag_ in ("VBP", "VBZ", "VBG"):
+        return "present"
+    return None
+
+
+@Language.factory(
+    COMPONENT,
+    assigns=["doc._.dates"],
+    default_config={"use_entities": True},
+)
+def make_date_tagger(nlp: Language, name: str, use_entities: bool) -> DateTagger:
+    """spaCy factory for ``storyweave_dates`` (reads ``doc._.published``, writes ``doc._.dates``)."""
+    return DateTagger(name, use_entities)
+
+
+def date_pipeline() -> Language:
+    """The shared base pipeline (``load_base``) with ``storyweave_dates`` added last if missing."""
+    from storyweave.nlp.loader import load_base
+
+    nlp = load_base()
+    if COMPONENT not in nlp.pipe_names:
+        nlp.add_pipe(COMPONENT, last=True)
+    return nlp
+
+
+def make_doc(nlp: Language, text: str, published: str | None) -> Doc:
+    """A tokenised ``Doc`` carrying its publication date, ready for ``nlp(doc)`` or ``nlp.pipe``."""
+    ensure_extensions()
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc
+
+
+def analyse_texts(
+    nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = 32
+) -> Iterator[Doc]:
+    """Run ``nlp`` over ``(text, published)`` pairs; each Doc comes back with ``doc._.dates``."""
+    return nlp.pipe((make_doc(nlp, text, published) for text, published in items), batch_size=batch_size)
+
+
+def find_dates(text: str, published: str | None = None) -> tuple[DateMention, ...]:
+    """Convenience: the time expressions of one text through the shared pipeline."""
+    nlp = date_pipeline()
+    return nlp(make_doc(nlp, text, published))._.dates
