@@ -34,6 +34,9 @@ class AnalysisInput:
     article_id: str
     text: str
     published: Optional[str] = None
+    #: (position in ``removed``, text) of photo captions taken out of the text:
+    #: furniture, but the places they name belong on the article's map.
+    captions: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,8 @@ class Mention:
     start: int
     end: int
     label: str
+    #: What the offsets point into: "" for the article text, "removed:N" for a caption.
+    field: str = ""
 
 
 @dataclass(frozen=True)
@@ -96,12 +101,64 @@ def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Itera
     items = list(items)
     docs = (make_doc(nlp, item.text, item.published) for item in items)
     for item, doc in zip(items, nlp.pipe(docs, batch_size=batch_size)):
+        entities = merge_places(doc._.entities or (), doc._.places or ())
+        if item.captions:
+            entities = add_caption_places(entities, _caption_places(nlp, item))
         yield ArticleAnalysis(
             article_id=item.article_id,
-            entities=merge_places(doc._.entities or (), doc._.places or ()),
+            entities=entities,
             dates=tuple(doc._.dates or ()),
             quotes=tuple(doc._.quotes or ()),
         )
+
+
+def _caption_places(nlp, item: AnalysisInput) -> list[tuple[str, object]]:
+    """(field, Place) for each place named in the article's photo captions."""
+    from storyweave.nlp.dates import make_doc
+
+    found = []
+    docs = (make_doc(nlp, text, item.published) for _, text in item.captions)
+    for (position, _), doc in zip(item.captions, nlp.pipe(docs)):
+        found.extend((f"removed:{position}", p) for p in doc._.places or () if p.source != "demonym")
+    return found
+
+
+def add_caption_places(entities: tuple[AnalyzedEntity, ...], places: list[tuple[str, object]]) -> tuple[AnalyzedEntity, ...]:
+    """Add caption mentions to the article's place entities, or new place entities."""
+    from dataclasses import replace
+
+    by_place = {_place_identity(e.geonameid, e.lat, e.lon): i for i, e in enumerate(entities) if e.lat is not None}
+    # A name the article already places keeps the article's reading: a caption
+    # saying "Hama" means the Hama of the text.
+    by_name = {}
+    for i, e in enumerate(entities):
+        if e.lat is not None:
+            for name in (e.name, *e.aliases, *(m.text for m in e.mentions)):
+                by_name.setdefault(name.casefold(), i)
+    keys = {e.key for e in entities}
+    out = list(entities)
+    for field, place in places:
+        mention = Mention(place.text, place.start_char, place.end_char, "GPE", field)
+        identity = _place_identity(place.geonameid, place.lat, place.lon)
+        index = by_name.get(place.text.casefold(), by_place.get(identity))
+        if index is None:
+            key = f"place:{place.geonameid}" if place.geonameid else f"place:{place.name.casefold()}"
+            while key in keys:
+                key += "+"
+            keys.add(key)
+            out.append(_entity(key, place.name, "GPE", (), (mention,), place))
+            by_place[identity] = by_name[place.text.casefold()] = len(out) - 1
+        else:
+            out[index] = replace(out[index], mentions=out[index].mentions + (mention,))
+    return tuple(out)
+
+
+def _place_identity(geonameid: Optional[int], lat: Optional[float], lon: Optional[float]) -> tuple:
+    """A gazetteer entry's identity: its GeoNames id, or its point when it has no id
+    (first-level divisions from the countries package carry none)."""
+    if geonameid:
+        return ("id", geonameid)
+    return ("point", round(lat or 0.0, 3), round(lon or 0.0, 3))
 
 
 def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, ...]:
@@ -118,25 +175,27 @@ def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, 
         mentions = tuple(Mention(m.text, m.start_char, m.end_char, m.label) for m in entity.mentions)
         geo = None
         if entity.type in GEO_TYPES:
-            votes: dict[int, list] = {}
+            votes: dict[tuple, list] = {}
             for m in mentions:
                 for place in _overlapping(places, m.start, m.end):
-                    votes.setdefault(place.geonameid, []).append(place)
+                    votes.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
                     covered.add((place.start_char, place.end_char))
             if votes:
                 geo = max(votes.values(), key=len)[0]
         out.append(_entity(entity.key, entity.name, entity.type, tuple(entity.aliases), mentions, geo))
-    extra: dict[int, list] = {}
+    extra: dict[tuple, list] = {}
     for span, place in by_span.items():
         if span not in covered and not any(
             _overlaps(m.start, m.end, *span) for e in out for m in e.mentions if e.type not in GEO_TYPES
         ):
-            extra.setdefault(place.geonameid, []).append(place)
-    for geonameid, group in extra.items():
+            extra.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
+    for group in extra.values():
         first = group[0]
         mentions = tuple(Mention(p.text, p.start_char, p.end_char, "GPE") for p in group)
         aliases = tuple(sorted({p.text for p in group} - {first.name}))
-        out.append(_entity(f"place:{geonameid}", first.name, "GPE", aliases, mentions, first))
+        key = f"place:{first.geonameid}" if first.geonameid else f"place:{first.name.casefold()}"
+        if key not in {e.key for e in out}:
+            out.append(_entity(key, first.name, "GPE", aliases, mentions, first))
     return tuple(out)
 
 
@@ -144,7 +203,7 @@ def _entity(key, name, type_, aliases, mentions, geo) -> AnalyzedEntity:
     if geo is None:
         return AnalyzedEntity(key, name, type_, aliases, mentions)
     return AnalyzedEntity(
-        key, name, type_, aliases, mentions, geo.geonameid, geo.lat, geo.lon, geo.country_code
+        key, name, type_, aliases, mentions, geo.geonameid or None, geo.lat, geo.lon, geo.country_code
     )
 
 

@@ -47,9 +47,13 @@ def analyze_pending(
         want = chunk_size if limit is None else min(chunk_size, limit - report.analyzed)
         with store.read() as conn:
             chunk = analysis_store.pending_articles(conn, ANALYZER, limit=want)
+            captions = analysis_store.captions_of(conn, [row[0] for row in chunk])
         if not chunk:
             break
-        inputs = [AnalysisInput(article_id, text, published) for article_id, text, published in chunk]
+        inputs = [
+            AnalysisInput(article_id, text, published, captions.get(article_id, ()))
+            for article_id, text, published in chunk
+        ]
         for result in _analyze_chunk(inputs, batch_size, store, report):
             with store.write() as conn:
                 analysis_store.save_analysis(conn, result, ANALYZER)

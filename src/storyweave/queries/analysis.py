@@ -65,7 +65,10 @@ def _entities(entity_rows: list[dict], mention_rows: list[dict]) -> list[dict]:
             item["geo"] = {"lat": row["lat"], "lon": row["lon"], "country": row["country"],
                            "geonameid": row["geonameid"]}
         for m in mentions_by_key.get((row["article_id"], row["key"]), []):
-            item["mentions"].append({"article": m["article_id"], "start": m["start"], "end": m["end"], "text": m["text"]})
+            mention = {"article": m["article_id"], "start": m["start"], "end": m["end"], "text": m["text"]}
+            if m["field"]:
+                mention["field"] = m["field"]  # offsets into a removed span, e.g. a photo caption
+            item["mentions"].append(mention)
     out = []
     for item in grouped.values():
         item["aliases"] = sorted(item["aliases"] - {item["name"]})

@@ -14,7 +14,15 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from storyweave.nlp.analysis import ArticleAnalysis
 from storyweave.store.articles import now_iso
-from storyweave.store.schema import analyses, articles, date_mentions, entities, entity_mentions, quotes
+from storyweave.store.schema import (
+    analyses,
+    articles,
+    date_mentions,
+    entities,
+    entity_mentions,
+    quotes,
+    removed_spans,
+)
 
 _RESULT_TABLES = (entity_mentions, entities, date_mentions, quotes)
 
@@ -37,6 +45,21 @@ def pending_articles(conn: Connection, analyzer: str, limit: Optional[int] = Non
     if limit is not None:
         query = query.limit(limit)
     return [tuple(row) for row in conn.execute(query)]
+
+
+def captions_of(conn: Connection, article_ids: list[str]) -> dict[str, tuple[tuple[int, str], ...]]:
+    """The photo captions removed from each article, as (position, text)."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    if not article_ids:
+        return {}
+    rows = conn.execute(
+        select(removed_spans.c.article_id, removed_spans.c.position, removed_spans.c.text)
+        .where(and_(removed_spans.c.article_id.in_(article_ids), removed_spans.c.kind == "caption"))
+        .order_by(removed_spans.c.article_id, removed_spans.c.position)
+    )
+    for article_id, position, text in rows:
+        out.setdefault(article_id, []).append((position, text))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def failed_marker(analyzer: str) -> str:
@@ -71,12 +94,12 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
             }
         )
         for m in entity.mentions:
-            if (m.start, m.end) in seen_spans:
+            if (m.field, m.start, m.end) in seen_spans:
                 continue  # one span belongs to one entity
-            seen_spans.add((m.start, m.end))
+            seen_spans.add((m.field, m.start, m.end))
             mention_rows.append(
-                {"article_id": article_id, "start": m.start, "end": m.end, "entity_key": entity.key[:200],
-                 "text": m.text, "label": m.label}
+                {"article_id": article_id, "field": m.field, "start": m.start, "end": m.end,
+                 "entity_key": entity.key[:200], "text": m.text, "label": m.label}
             )
     date_rows = _unique_by_start(
         {"article_id": article_id, "start": d.start_char, "end": d.end_char, "text": d.text, "value": d.value,
@@ -109,7 +132,7 @@ def article_results(conn: Connection, article_ids: Optional[list[str]] = None) -
     out = {}
     for name, table, order in (
         ("entities", entities, (entities.c.article_id, entities.c.key)),
-        ("entity_mentions", entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.start)),
+        ("entity_mentions", entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.field, entity_mentions.c.start)),
         ("dates", date_mentions, (date_mentions.c.article_id, date_mentions.c.start)),
         ("quotes", quotes, (quotes.c.article_id, quotes.c.start)),
     ):

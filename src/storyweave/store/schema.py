@@ -130,10 +130,13 @@ entities = Table(
     Index("ix_entities_name", "name"),
 )
 
+#: ``field`` says what the offsets point into: "" for the article text,
+#: "removed:N" for the N-th removed span (places named only in a photo caption).
 entity_mentions = Table(
     "entity_mentions",
     metadata,
     Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("field", String(32), primary_key=True),
     Column("start", Integer, primary_key=True),
     Column("end", Integer, primary_key=True),
     Column("entity_key", String(200), nullable=False),

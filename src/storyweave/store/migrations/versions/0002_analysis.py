@@ -40,6 +40,7 @@ def upgrade() -> None:
     op.create_table(
         "entity_mentions",
         sa.Column("article_id", sa.String(32), _article_fk(), primary_key=True),
+        sa.Column("field", sa.String(32), primary_key=True),
         sa.Column("start", sa.Integer, primary_key=True),
         sa.Column("end", sa.Integer, primary_key=True),
         sa.Column("entity_key", sa.String(200), nullable=False),
