@@ -170,7 +170,8 @@ def _run_analysis(store, *, quiet: bool, limit: Optional[int] = None) -> None:
             _fail(str(exc))
     console.print(
         f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
-        f"{report.dates} dates · {report.quotes} quotes · {report.failed} failed",
+        f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "
+        f"{report.failed} failed",
         soft_wrap=True,
     )
 
@@ -181,7 +182,7 @@ def analyze(
     limit: Optional[int] = typer.Option(None, help="At most this many articles."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Analyse stored articles that have no current analysis (entities, places, dates, quotes)."""
+    """Analyse stored articles that have no current analysis (entities, places, dates, quotes, events, claims)."""
     store = _open_store(db)
     _run_analysis(store, quiet=quiet, limit=limit)
     store.close()
@@ -416,6 +417,19 @@ def eval_quotes(
     data = _evaldata(evaldata)
     reports = [evaluate_quotes(data, name, limit=limit, progress=True) for name in split]
     _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("events")
+def eval_events(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Events on MEANTIME: event mention P/R/F1 (and recall within our lexicon), actor and target accuracy."""
+    from storyweave.evaluation.events import evaluate_events
+
+    _emit_reports([evaluate_events(_evaldata(evaldata), limit=limit, progress=True)], write and limit is None, docs)
 
 
 @bench_app.command("ingest")

@@ -51,6 +51,11 @@ def test_seed_places_dates_and_quotes_are_stored_and_exported(analysed):
     assert any(text.endswith("Tuesday") and value == "2024-12-03" for text, value in values)
     assert any(text.endswith("Thursday") and value == "2024-12-05" for text, value in values)
 
+    capture = [e for e in document["events"] if e["place"] and "Hama" in e["place"] and e["date"] == "2024-12-05"]
+    assert capture, "the capture of Hama is not an event dated 2024-12-05"
+    for event in document["events"]:
+        assert event["sentence"] and event["start"] < event["end"]
+
     speakers = {q["speaker_entity"] for q in document["quotes"]}
     assert {"Resul Serdar", "Samuel Ramani"} <= speakers
     for quote in document["quotes"]:

@@ -2,8 +2,9 @@
 
 Order matters: places corrects entity types with the gazetteer (Hama is a
 place, not a PERSON), entities then canonicalises names over the corrected
-entities, dates resolves time expressions against the publication date, and
-quotes uses the canonical entities for speakers.
+entities, dates resolves time expressions against the publication date,
+quotes uses the canonical entities for speakers, events links actors, places
+and dates, and claims builds on all of them (attribution from quotes).
 
 ``analyze_texts`` is stage code: it takes plain inputs and returns plain
 records, so the local runner and a Ray actor call the same function.
@@ -22,8 +23,15 @@ logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/1"
-COMPONENTS = ("storyweave_places", "storyweave_entities", "storyweave_dates", "storyweave_quotes")
+ANALYZER = "storyweave-analysis/2"
+COMPONENTS = (
+    "storyweave_places",
+    "storyweave_entities",
+    "storyweave_dates",
+    "storyweave_quotes",
+    "storyweave_events",
+    "storyweave_claims",
+)
 GEO_TYPES = {"GPE", "LOC", "FAC"}
 
 
@@ -72,6 +80,8 @@ class ArticleAnalysis:
     entities: tuple[AnalyzedEntity, ...]
     dates: tuple  # of storyweave.nlp.dates.DateMention
     quotes: tuple  # of storyweave.nlp.quotes.Quote
+    events: tuple = ()  # of storyweave.nlp.events.Event
+    claims: tuple = ()  # of storyweave.nlp.claims.Claim
 
 
 @functools.lru_cache(maxsize=1)
@@ -84,7 +94,7 @@ def load_analyzer():
     import spacy
 
     # Importing the component modules registers their factories with spaCy.
-    from storyweave.nlp import dates, entities, places, quotes  # noqa: F401
+    from storyweave.nlp import claims, dates, entities, events, places, quotes  # noqa: F401
 
     nlp = spacy.load(MODEL_NAME)
     for name in COMPONENTS:
@@ -109,6 +119,8 @@ def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Itera
             entities=entities,
             dates=tuple(doc._.dates or ()),
             quotes=tuple(doc._.quotes or ()),
+            events=tuple(doc._.events or ()),
+            claims=tuple(doc._.claims or ()),
         )
 
 

@@ -26,6 +26,8 @@ class AnalyzeReport:
     places: int = 0
     dates: int = 0
     quotes: int = 0
+    events: int = 0
+    claims: int = 0
 
 
 def count_pending(store: Store) -> int:
@@ -62,6 +64,8 @@ def analyze_pending(
             report.places += sum(1 for e in result.entities if e.lat is not None)
             report.dates += len(result.dates)
             report.quotes += len(result.quotes)
+            report.events += len(result.events)
+            report.claims += len(result.claims)
             if on_article is not None:
                 on_article(result.article_id)
     return report

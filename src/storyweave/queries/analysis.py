@@ -18,6 +18,7 @@ def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> di
     """The export's ``entities``, ``dates`` and ``quotes`` lists."""
     with store.read() as conn:
         rows = analysis_store.article_results(conn, article_ids)
+        texts = _texts(conn, {e["article_id"] for e in rows["events"]})
     return {
         "entities": _entities(rows["entities"], rows["entity_mentions"]),
         "dates": [
@@ -47,7 +48,42 @@ def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> di
             }
             for q in rows["quotes"]
         ],
+        "events": [_event(e, texts[e["article_id"]]) for e in rows["events"]],
     }
+
+
+def _event(e: dict, text: str) -> dict:
+    return {
+        "id": f"{e['article_id']}:e{e['position']}",
+        "article": e["article_id"],
+        "type": e["type"],
+        "code": e["code"],
+        "action": e["action"],
+        "actor": e["actor"],
+        "actor_entity": e["actor_entity"],
+        "target": e["target"],
+        "target_entity": e["target_entity"],
+        "place": e["place"],
+        "place_entity": e["place_entity"],
+        "date": e["date"],
+        "date_text": e["date_text"],
+        "sentence": text[e["sentence_start"] : e["sentence_end"]],
+        "start": e["start"],
+        "end": e["end"],
+        "background": bool(e["background"]),
+        "attributed_to": e["attributed_to"],
+    }
+
+
+def _texts(conn, article_ids: set[str]) -> dict[str, str]:
+    from sqlalchemy import select
+
+    from storyweave.store.schema import articles
+
+    if not article_ids:
+        return {}
+    rows = conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(sorted(article_ids))))
+    return dict(rows.all())
 
 
 def _entities(entity_rows: list[dict], mention_rows: list[dict]) -> list[dict]:

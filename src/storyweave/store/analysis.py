@@ -17,14 +17,26 @@ from storyweave.store.articles import now_iso
 from storyweave.store.schema import (
     analyses,
     articles,
+    claims,
     date_mentions,
     entities,
     entity_mentions,
+    events,
     quotes,
     removed_spans,
 )
 
-_RESULT_TABLES = (entity_mentions, entities, date_mentions, quotes)
+_RESULT_TABLES = (entity_mentions, entities, date_mentions, quotes, events, claims)
+_EVENT_FIELDS = (
+    "action", "lemma", "type", "code", "actor", "actor_entity", "target", "target_entity", "place",
+    "place_entity", "date", "date_text", "trigger_start", "trigger_end", "sentence_start", "sentence_end",
+    "start", "end", "attributed_to",
+)
+_CLAIM_FIELDS = (
+    "text", "start", "end", "sentence_start", "sentence_end", "kind", "subject", "subject_entity", "predicate",
+    "object", "object_entity", "attributed_to", "attribution_text", "quote_start", "quote_end", "check_worthy",
+    "signature", "event_code",
+)
 
 
 def pending_articles(conn: Connection, analyzer: str, limit: Optional[int] = None) -> list[tuple[str, str, Optional[str]]]:
@@ -113,8 +125,20 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
          "direct": bool(q.direct)}
         for q in result.quotes
     )
+    event_rows = [
+        {"article_id": article_id, "position": i, "background": bool(e.background),
+         **{name: getattr(e, name) for name in _EVENT_FIELDS}}
+        for i, e in enumerate(result.events)
+    ]
+    claim_rows = [
+        {"article_id": article_id, "position": i, "negated": bool(c.negated), "hedged": bool(c.hedged),
+         "numbers": json.dumps([{"text": n.text, "value": n.value, "unit": n.unit} for n in c.numbers]),
+         "dates": json.dumps(list(c.dates)), "places": json.dumps(list(c.places)),
+         "hedges": json.dumps(list(c.hedges)), **{name: getattr(c, name) for name in _CLAIM_FIELDS}}
+        for i, c in enumerate(result.claims)
+    ]
     for table, rows in ((entities, entity_rows), (entity_mentions, mention_rows), (date_mentions, date_rows),
-                        (quotes, quote_rows)):
+                        (quotes, quote_rows), (events, event_rows), (claims, claim_rows)):
         if rows:
             conn.execute(insert(table), rows)
     conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso()))
@@ -135,6 +159,8 @@ def article_results(conn: Connection, article_ids: Optional[list[str]] = None) -
         ("entity_mentions", entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.field, entity_mentions.c.start)),
         ("dates", date_mentions, (date_mentions.c.article_id, date_mentions.c.start)),
         ("quotes", quotes, (quotes.c.article_id, quotes.c.start)),
+        ("events", events, (events.c.article_id, events.c.position)),
+        ("claims", claims, (claims.c.article_id, claims.c.position)),
     ):
         query = select(table).order_by(*order)
         if article_ids is not None:
