@@ -14,6 +14,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	# The local CPU build of torch first: anything else would pull gigabytes of CUDA.
+	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -r requirements.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
@@ -40,6 +42,7 @@ bench: install
 # Re-pin every dependency after changing pyproject.toml.
 lock:
 	$(PYTHON) -m venv /tmp/storyweave-lock-venv
+	/tmp/storyweave-lock-venv/bin/pip install --quiet torch==2.13.0
 	/tmp/storyweave-lock-venv/bin/pip install --quiet -e ".[test]"
 	/tmp/storyweave-lock-venv/bin/pip freeze --exclude-editable | grep -v '^storyweave' > requirements.lock
 	rm -rf /tmp/storyweave-lock-venv

@@ -432,6 +432,32 @@ def eval_events(
     _emit_reports([evaluate_events(_evaldata(evaldata), limit=limit, progress=True)], write and limit is None, docs)
 
 
+@eval_app.command("stories")
+def eval_stories(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N topics of each split."),
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Story clustering on ECB+ sub-topics: B-cubed and pairwise F1, with and without entities."""
+    from storyweave.evaluation.stories import evaluate_stories
+
+    report = evaluate_stories(_evaldata(evaldata), limit_topics=limit, progress=True)
+    _emit_reports([report], write and limit is None, docs)
+
+
+@bench_app.command("link")
+def bench_link(
+    evaldata: Optional[Path] = EvaldataOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Time to link one new article into stories at 1k, 10k and 100k stored articles."""
+    from storyweave.bench.link import bench_link as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata))], write, docs)
+
+
 @bench_app.command("ingest")
 def bench_ingest(
     evaldata: Optional[Path] = EvaldataOption,
