@@ -23,12 +23,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from storyweave.nlp.date_values import (
+    Context,
+    Resolution,
+    duration_value,
+    last_quarter,
+    nearest_year,
+    offset_day,
+    period_value,
+    quarters_back,
+    shift,
+)
+
 logger = logging.getLogger(__name__)
 
-# Month-without-year choice (see _nearest_year): days a wrong-tense candidate is pushed away,
-# and the days a date may sit on the "wrong" side of the publication date before that applies.
-TENSE_PENALTY_DAYS = 150
-TENSE_SLACK_DAYS = 20
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
 MOD = (
     r"(?:(?:about|nearly|almost|some|roughly|around|approximately|more\s+than|less\s+than|fewer\s+than"
@@ -36,26 +44,6 @@ MOD = (
     r"|the\s+final|the\s+coming|the\s+previous|past|last|next|first|final|coming|another|a\s+further"
     r"|the|nearly\s+a|almost\s+a)\s+)*"
 )
-
-
-@dataclass(frozen=True)
-class Resolution:
-    """What a time expression means: TimeML ``value`` (None if unresolved), ``kind``, ``relative``."""
-
-    value: str | None
-    kind: str  # "date", "time", "duration" or "set"
-    relative: str | None = None
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a handler may use besides the text: the anchor date and the verb tense."""
-
-    anchor: dt.date | None
-    tense: str | None = None  # "past", "present", "future" or None
-    #: the sentence talks about a fiscal quarter (earnings news): "a year ago" then means
-    #: the reported quarter a year before (TimeBank's WSJ gold: "1988-Q3")
-    quarter_context: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +82,15 @@ class Grammar:
         self.holiday = {k.lower(): v for k, v in lexicon["holiday"].items()}
         self.conventions = lexicon["conventions"]
         self.fuzzy = {**lexicon["fuzzy"], **lexicon["fuzzy_weak"]}
+        context = lexicon["context"]
+        #: words of an earnings report ("a share", "net income") and of figures for longer periods
+        self.earnings = re.compile(r"(?<!\w)" + _alternation(context["earnings"]) + r"(?!\w)", re.IGNORECASE)
+        #: lemmas that make a plan of the infinitive they govern, and verbs of saying (whose present
+        #: tense is no schedule), and the words before a weekday that put it ahead ("as early as")
+        self.plan_verbs = frozenset(context["plan_verbs"])
+        self.saying_verbs = frozenset(context["saying_verbs"])
+        self.future_lead = re.compile(r"(?<!\w)" + _alternation(context["future_lead"]) + r"\s", re.IGNORECASE)
+        self.long_period = re.compile(r"(?<!\w)" + _alternation(context["long_period"]) + r"(?!\w)", re.IGNORECASE)
         places = {
             "WEEKDAY": _alternation(lexicon["weekday"], case_sensitive=True),
             "MONTH": _alternation(lexicon["month"], case_sensitive=True),
@@ -179,7 +176,7 @@ class Grammar:
         if year is None:
             if ctx.anchor is None:
                 return Resolution(None, "date", f"date:XXXX-{month:02d}-{day:02d}")
-            year = _nearest_year(ctx, month, day)
+            year = nearest_year(ctx, month, day)
         value = dt.date(year, month, day).isoformat()
         if g.get("H"):
             return Resolution(f"{value}T{g['H']}:{g['M']}", "time")
@@ -191,7 +188,7 @@ class Grammar:
         if year is None:
             if ctx.anchor is None:
                 return Resolution(None, "date", f"date:XXXX-{month:02d}-{day:02d}")
-            year = _nearest_year(ctx, month, day, mod=(m.group("mod") or "").lower())
+            year = nearest_year(ctx, month, day, mod=(m.group("mod") or "").lower())
         return Resolution(dt.date(year, month, day).isoformat(), "date")
 
     def _h_clock_time(self, m: re.Match, ctx: Context) -> Resolution | None:
@@ -221,14 +218,15 @@ class Grammar:
     def _h_day_word(self, m: re.Match, ctx: Context) -> Resolution | None:
         word = m.group("w").lower()
         offset = {"yesterday": -1, "today": 0, "tomorrow": 1, "tonight": 0}[word]
-        part = self.part.get((m.group("part") or "").lower()) or ("NI" if word == "tonight" else None)
-        return _offset_day(ctx, offset, part)
+        written = m.group("part") or m.groupdict().get("part0") or ""
+        part = self.part.get(written.lower()) or ("NI" if word == "tonight" else None)
+        return offset_day(ctx, offset, part)
 
     def _h_part_of_day(self, m: re.Match, ctx: Context) -> Resolution | None:
         mod = m.group("mod").lower()
         part = self.part[m.group("part").lower()]
         offset = {"this": 0, "tomorrow": 1, "yesterday": -1, "last": -1 if part == "NI" else 0}[mod]
-        return _offset_day(ctx, offset, part)
+        return offset_day(ctx, offset, part)
 
     def _h_ago(self, m: re.Match, ctx: Context) -> Resolution | None:
         n = self._num(m.groupdict().get("n"))
@@ -244,9 +242,10 @@ class Grammar:
         if ctx.anchor is None:
             return Resolution(None, "date", relative)
         if ctx.quarter_context and letter == "Y" and multiple == 1 and amount == 1 and sign < 0:
-            # the last completed quarter, a year before
-            return Resolution(_shift(ctx.anchor, -5, "Q", 1), "date", relative)
-        return Resolution(_shift(ctx.anchor, sign * int(amount), letter, multiple), "date", relative)
+            # earnings news compares the reported quarter with the same quarter a year before
+            reported = ctx.reported_quarter or last_quarter(ctx.anchor)
+            return Resolution(quarters_back(reported, 1), "date", relative)
+        return Resolution(shift(ctx.anchor, sign * int(amount), letter, multiple), "date", relative)
 
     def _h_weekday(self, m: re.Match, ctx: Context) -> Resolution | None:
         wd = self.weekday[m.group("wd").lower()]
@@ -315,13 +314,15 @@ class Grammar:
         relative = f"{unit}:{step:+d}"
         if ctx.anchor is None:
             return Resolution(None, "date", relative)
-        return Resolution(_period(ctx.anchor, unit, step), "date", relative)
+        return Resolution(period_value(ctx.anchor, unit, step), "date", relative)
 
     def _h_month(self, m: re.Match, ctx: Context) -> Resolution | None:
         g = m.groupdict()
         month = self.month[g["mon"].lower()]
         year = self._year(m)
         mod = (g.get("mod") or g.get("mod2") or "").lower()
+        if year is None and g.get("yrel") and ctx.anchor is not None:
+            year = ctx.anchor.year + {"last": -1, "this": 0, "next": 1}[g["yrel"].lower()]
         if year is None:
             relative = f"month:{month:02d};{mod or 'nearest'}"
             if ctx.anchor is None:
@@ -334,7 +335,7 @@ class Grammar:
             elif mod == "this":
                 year = a.year
             else:
-                year = _nearest_year(ctx, month, 1, month_only=True)
+                year = nearest_year(ctx, month, 1, month_only=True)
             return Resolution(f"{year:04d}-{month:02d}", "date", relative)
         return Resolution(f"{year:04d}-{month:02d}", "date")
 
@@ -358,14 +359,28 @@ class Grammar:
         g = m.groupdict()
         code = "H" if (g.get("q") or g.get("qc") or "").lower().startswith("h") else "Q"
         ordinal = int(g["o"]) if g["o"].isdigit() else self.ordinal[g["o"].lower()]
+        if code == "H" and g["o"].lower() in ("last", "final"):
+            ordinal = 2
         if code == "H" and ordinal > 2:
             return None
         year = self._year(m) or self._year(m, "y0")
+        rel = (g.get("rel") or g.get("rel0") or "").lower()
+        if year is None and rel and ctx.anchor is not None:  # "this year's third quarter"
+            year = ctx.anchor.year + {"last": -1, "this": 0, "next": 1}[rel]
         if year is None:
             if ctx.anchor is None:
                 return Resolution(None, "date", f"quarter:{code}{ordinal};this")
             year = ctx.anchor.year
         return Resolution(f"{year:04d}-{code}{ordinal}", "date")
+
+    def _h_reported_quarter(self, m: re.Match, ctx: Context) -> Resolution | None:
+        # "the quarter", "that quarter", "the 1988 period" in an earnings story: the quarter it reports on
+        if ctx.reported_quarter is None:
+            return None
+        year = self._year(m)
+        if year is None:
+            return Resolution(ctx.reported_quarter, "date")
+        return Resolution(f"{year:04d}-{ctx.reported_quarter.split('-', 1)[1]}", "date")
 
     def _h_decade(self, m: re.Match, ctx: Context) -> Resolution | None:
         g = m.groupdict()
@@ -385,14 +400,34 @@ class Grammar:
 
     def _h_duration(self, m: re.Match, ctx: Context) -> Resolution | None:
         n = self._num(m.group("n"))
-        if m.group("half") and n != "X":
+        half = m.group("half") or m.groupdict().get("half2")
+        if half and n != "X":
             n += 0.5
         _, letter, clock, multiple = self._unit(m.group("u"))
-        return Resolution(_duration_value(n, letter, clock, multiple), "duration")
+        # "2 1/2 years" is written P2Y6M in the gold data, "two and a half years" P2.5Y
+        split = bool(half) and "/" in half
+        return Resolution(duration_value(n, letter, clock, multiple, split), "duration")
 
     def _h_vague_units(self, m: re.Match, ctx: Context) -> Resolution | None:
         _, letter, clock, _ = self._unit(m.group("u"))
+        if (m.groupdict().get("vague") or "").lower() in ("recent", "past") and letter == "Y" and not clock:
+            return Resolution("PAST_REF", "date")  # TimeML: "recent years" is the past, not a span
         return Resolution(("PT" if clock else "P") + "X" + letter, "duration")
+
+    def _h_anchor_day(self, m: re.Match, ctx: Context) -> Resolution | None:
+        # "the day", "the same day", "late in the day": the day the story reports, its publication day
+        part = self.part.get((m.groupdict().get("part") or "").lower())
+        return offset_day(ctx, 0, part)
+
+    def _h_anchor_year(self, m: re.Match, ctx: Context) -> Resolution | None:
+        # "the end of the year", "year-end", "the full year": the publication year (TimeML: the year)
+        if ctx.anchor is None:
+            return Resolution(None, "date", "year:+0")
+        return Resolution(f"{ctx.anchor.year:04d}", "date", "year:+0")
+
+    def _h_century(self, m: re.Match, ctx: Context) -> Resolution | None:
+        n = int(m.group("n"))
+        return Resolution(f"{n - 1:02d}", "date") if 1 <= n <= 21 else None
 
     def _h_set(self, m: re.Match, ctx: Context) -> Resolution | None:
         g = m.groupdict()
@@ -405,91 +440,10 @@ class Grammar:
             return Resolution(f"XXXX-WXX-{self.weekday[g['wd'].lower()]}", "set")
         n = self._num(g.get("n"))
         _, letter, clock, multiple = self._unit(g["u"])
-        return Resolution(_duration_value(n, letter, clock, multiple), "set")
+        return Resolution(duration_value(n, letter, clock, multiple), "set")
 
     def _h_fuzzy(self, m: re.Match, ctx: Context) -> Resolution | None:
         return Resolution(self.fuzzy[re.sub(r"\s+", " ", m.group("f").lower())], "date")
-
-
-# ---------------------------------------------------------------------- calendar arithmetic
-def _nearest_year(ctx: Context, month: int, day: int, mod: str = "", month_only: bool = False) -> int:
-    """The year of a month (and day) written without one.
-
-    The candidate (last, this or next year) nearest the publication date, where a candidate
-    on the wrong side for the verb's tense ("will meet in January", "met in March") counts
-    ``TENSE_PENALTY_DAYS`` farther: the gold data keeps "March" in a November article in
-    the same year, yet puts "April" in a December article's future in the next one.
-    """
-    a = ctx.anchor
-    assert a is not None
-    best, best_cost = a.year, None
-    for year in (a.year - 1, a.year, a.year + 1):
-        try:
-            when = dt.date(year, month, 15 if month_only else day)
-        except ValueError:  # February 29th outside a leap year
-            continue
-        delta = (when - a).days
-        if month_only and year == a.year and month == a.month:
-            delta = 0
-        cost = abs(delta)
-        if (ctx.tense == "future" or mod == "next") and delta < -TENSE_SLACK_DAYS:
-            cost += TENSE_PENALTY_DAYS
-        if (ctx.tense == "past" or mod == "last") and delta > TENSE_SLACK_DAYS:
-            cost += TENSE_PENALTY_DAYS
-        if best_cost is None or cost < best_cost:
-            best, best_cost = year, cost
-    return best
-
-
-def _offset_day(ctx: Context, offset: int, part: str | None) -> Resolution:
-    relative = f"offset:{offset:+d}D" + (f";part:{part}" if part else "")
-    if ctx.anchor is None:
-        return Resolution(None, "date", relative)
-    day = ctx.anchor + dt.timedelta(days=offset)
-    return Resolution(day.isoformat() + (f"T{part}" if part else ""), "date", relative)
-
-
-def _shift(anchor: dt.date, amount: int, letter: str, multiple: int) -> str:
-    """``anchor`` moved by ``amount`` units, at the unit's granularity ("a year ago" -> "2023")."""
-    if letter == "D":
-        return (anchor + dt.timedelta(days=amount)).isoformat()
-    if letter == "W":
-        return (anchor + dt.timedelta(weeks=amount)).isoformat()
-    if letter == "M":
-        index = anchor.year * 12 + anchor.month - 1 + amount
-        return f"{index // 12:04d}-{index % 12 + 1:02d}"
-    if letter == "Q":
-        index = anchor.year * 4 + (anchor.month - 1) // 3 + amount
-        return f"{index // 4:04d}-Q{index % 4 + 1}"
-    year = anchor.year + amount
-    return f"{year:04d}" if multiple == 1 else f"{year // 10:03d}" if multiple == 10 else f"{year // 100:02d}"
-
-
-def _period(anchor: dt.date, unit: str, step: int) -> str:
-    """The calendar period ``step`` units from the one holding ``anchor`` ("last week" -> ISO week before)."""
-    if unit == "week":
-        year, week, _ = (anchor + dt.timedelta(weeks=step)).isocalendar()
-        return f"{year}-W{week:02d}"
-    if unit == "month":
-        return _shift(anchor, step, "M", 1)
-    if unit == "quarter":
-        return _shift(anchor, step, "Q", 1)
-    if unit == "decade":
-        return f"{anchor.year // 10 + step:03d}"
-    if unit == "century":
-        return f"{anchor.year // 100 + step:02d}"
-    return f"{anchor.year + step:04d}"
-
-
-def _duration_value(n, letter: str, clock: bool, multiple: int) -> str:
-    if n == "X":
-        amount = "X"
-    else:
-        total = n * multiple
-        amount = str(int(total)) if float(total).is_integer() else f"{total:g}"
-    if letter == "Q":  # TimeML has no quarter unit in durations: three months each
-        amount, letter = (amount if amount == "X" else str(int(float(amount) * 3))), "M"
-    return ("PT" if clock else "P") + amount + letter
 
 
 @functools.lru_cache(maxsize=1)

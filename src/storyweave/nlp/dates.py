@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from storyweave.nlp.date_rules import Context, Grammar, load_grammar
+from storyweave.nlp.date_rules import Grammar, load_grammar
+from storyweave.nlp.date_values import Context, last_quarter
 
 logger = logging.getLogger(__name__)
 
@@ -105,8 +106,11 @@ class DateTagger:
         candidates: list[tuple[int, int, bool]] = []
         if self.use_entities:
             candidates += [(e.start_char, e.end_char, True) for e in doc.ents if e.label_ in ENTITY_LABELS]
-        candidates += [(s, e, False) for s, e, _ in self.grammar.find(doc.text)]
-        for start, end, from_entity_only in _merge(candidates):
+        found = list(self.grammar.find(doc.text))
+        candidates += [(s, e, False) for s, e, _ in found]
+        clocks = [(s, e) for s, e, name in found if name in _CLOCK_RULES]
+        reported: str | None = None  # the last quarter the article named (its reporting period)
+        for start, end, from_entity_only in _merge(candidates, doc.text, clocks):
             text = doc.text[start:end]
             # Tagger entities may start or end on a whitespace token.
             start, end = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
@@ -114,13 +118,10 @@ class DateTagger:
             if not text:
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
-            ctx = Context(
-                anchor,
-                _tense(span) if span is not None else None,
-                span is not None and _QUARTER.search(span.sent.text if doc.has_annotation("SENT_START") else text)
-                is not None,
-            )
+            ctx = self._context(doc, span, text, anchor, reported)
             res = self.grammar.normalise(text, ctx)
+            if res is not None and res.relative is None and _reporting_quarter(res.value, anchor):
+                reported = res.value
             if res is None:
                 if from_entity_only and not TEMPORAL_WORD.search(text):
                     continue
@@ -130,11 +131,51 @@ class DateTagger:
             yield DateMention(text, start, end, res.value, res.kind, anchored, res.relative)
 
 
-def _merge(candidates: list[tuple[int, int, bool]]) -> Iterator[tuple[int, int, bool]]:
-    """Union overlapping spans; the flag says whether only tagger entities made the span."""
+    def _context(
+        self, doc: Doc, span: Span | None, text: str, anchor: dt.date | None, reported: str | None
+    ) -> Context:
+        """What the rules may know about a mention: tense, and whether it sits in an earnings report."""
+        sentence = span.sent.text if span is not None and doc.has_annotation("SENT_START") else text
+        quarter = _QUARTER.search(sentence) is not None
+        if not quarter and reported is not None:
+            # "Net was $5 million, or 10 cents a share, a year ago" in a story about a quarter
+            quarter = bool(self.grammar.earnings.search(sentence)) and not self.grammar.long_period.search(sentence)
+        if quarter and reported is None and anchor is not None:
+            reported = last_quarter(anchor)
+        return Context(anchor, _tense(span, self.grammar) if span is not None else None, quarter, reported if quarter else None)
+
+
+def _reporting_quarter(value: str | None, anchor: dt.date | None) -> bool:
+    """Whether ``value`` is a quarter an article published on ``anchor`` may report on (the last year's)."""
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", value or "")
+    if m is None or anchor is None:
+        return False
+    back = (anchor.year * 4 + (anchor.month - 1) // 3) - (int(m.group(1)) * 4 + int(m.group(2)) - 1)
+    return 0 <= back <= 4
+
+
+def _merge(
+    candidates: list[tuple[int, int, bool]], text: str, clocks: list[tuple[int, int]]
+) -> Iterator[tuple[int, int, bool]]:
+    """Union overlapping spans; the flag says whether only tagger entities made the span.
+
+    A clock time and the day next to it become one expression ("9 a.m. Tuesday",
+    "5 p.m. EST, Nov. 9"), as TimeML marks them.
+    """
+
+    def has_clock(start: int, end: int) -> bool:
+        return any(start <= s and e <= end for s, e in clocks)
+
     current: list | None = None
     for start, end, entity in sorted(candidates):
-        if current is not None and start < current[1]:
+        overlaps = current is not None and start < current[1]
+        joined = (
+            current is not None
+            and not overlaps
+            and _JOIN.fullmatch(text[current[1]:start]) is not None
+            and has_clock(current[0], current[1]) != has_clock(start, end)
+        )
+        if overlaps or joined:
             current[1] = max(current[1], end)
             current[2] = current[2] and entity
             continue
@@ -145,35 +186,48 @@ def _merge(candidates: list[tuple[int, int, bool]]) -> Iterator[tuple[int, int, 
         yield tuple(current)
 
 
+_CLOCK_RULES = {"clock_ampm", "clock_24h", "noon"}
+_JOIN = re.compile(r",?[ \t]+")
+
+
 _QUARTER = re.compile(r"\bquarter(?:ly)?\b", re.IGNORECASE)
 _FUTURE_WORDS = {"will", "'ll", "shall", "wo"}
 
 
-def _tense(span: Span) -> str | None:
+def _tense(span: Span, grammar: Grammar) -> str | None:
     """The tense of the verb that governs ``span``: "past", "present", "future" or None.
 
     Uses the parse when there is one (a bare "Friday" is last Friday in a past-tense
     sentence and the coming one after "will"); otherwise looks for "will" in the sentence.
+    Plans count as future ("planned to leave on Thursday", "is scheduled to close Monday",
+    "as early as Tuesday"), and so does a present tense that is not a verb of saying
+    ("meet separately Monday"): news reports scheduled events that way.
     """
     doc = span.doc
     if not doc.has_annotation("DEP"):
         words = {t.lower_ for t in doc[max(span.start - 8, 0): span.end + 8]}
         return "future" if words & _FUTURE_WORDS else None
+    before = doc[max(span.start - 3, 0): span.start].text.lower()
+    if grammar.future_lead.search(doc[max(span.start - 3, 0): span.end].text):
+        return "future"
     head = span.root
     for _ in range(5):
-        if head.pos_ in ("VERB", "AUX") or head.head is head:
+        if head.pos_ in ("VERB", "AUX") or head.head.i == head.i:
             break
         head = head.head
     if head.pos_ not in ("VERB", "AUX"):
         return None
     helpers = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
-    # An infinitive takes the tense of the verb it depends on ("moved to take Hama on Tuesday").
+    # An infinitive takes the tense of the verb it depends on ("moved to take Hama on Tuesday"),
+    # unless that verb makes a plan of it ("planned to leave on Thursday").
     for _ in range(3):
         if not (head.tag_ == "VB" and any(c.lower_ == "to" for c in helpers)):
             break
-        if head.head is head or head.head.pos_ not in ("VERB", "AUX"):
+        if head.head.i == head.i or head.head.pos_ not in ("VERB", "AUX", "ADJ"):
             break
         head = head.head
+        if head.lemma_.lower() in grammar.plan_verbs:
+            return "future"
         helpers = [c for c in head.children if c.dep_ in ("aux", "auxpass")]
     for tok in helpers + [head]:
         if tok.lower_ in _FUTURE_WORDS:
@@ -181,7 +235,18 @@ def _tense(span: Span) -> str | None:
         if tok.lower_ == "going" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             return "future"
     if head.tag_ in ("VBD", "VBN") or any(t.tag_ in ("VBD", "VBN") for t in helpers):
+        if head.tag_ == "VBN" and any(t.tag_ in ("VBZ", "VBP") for t in helpers) and before.endswith("until"):
+            return "future"  # "has kept the markets closed until Friday"
         return "past"
+    # Only a weekday that modifies the verb itself: "before Friday's purchases is" says nothing of Friday.
+    # (spaCy makes a new Token object on each access: compare positions, not identity)
+    up = span.root.head
+    attached = up.i == head.i or (up.dep_ == "prep" and up.head.i == head.i)
+    if (
+        head.tag_ in ("VBP", "VBZ") and attached and not helpers
+        and head.lemma_.lower() not in grammar.saying_verbs
+    ):
+        return "future"
     if head.tag_ in ("VBP", "VBZ", "VBG"):
         return "present"
     return None

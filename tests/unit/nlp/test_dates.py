@@ -160,3 +160,47 @@ def test_seed_articles(seeds_dir):
     found = {m.text: m.value for m in find_dates((seeds_dir / nbc).read_text(encoding="utf-8"), published)}
     assert found["Thursday"] == "2024-12-05"
     assert found["almost 14 years"] == "P14Y"
+
+
+@pytest.mark.parametrize(
+    "sentence, expression, value",
+    [
+        # an infinitive governed by a plan is ahead of the publication day
+        ("Protesters planned to march on Saturday.", "Saturday", "2024-12-07"),
+        ("The deal is scheduled to close Monday.", "Monday", "2024-12-09"),
+        ("The group could arrive as early as Tuesday.", "Tuesday", "2024-12-10"),
+        # a present tense that is not a verb of saying schedules the day
+        ("The leaders meet separately Monday.", "Monday", "2024-12-09"),
+        ("The minister says Tuesday was calm.", "Tuesday", "2024-12-03"),
+        # a clock time and its day are one expression
+        ("The convoy leaves at 9 a.m. Tuesday.", "9 a.m. Tuesday", "2024-12-10T09:00"),
+        # months and quarters relative to the publication year
+        ("Talks began in February this year.", "February this year", "2024-02"),
+        ("Sales rose in June last year.", "June last year", "2023-06"),
+        ("Profit fell in this year's third quarter.", "this year's third quarter", "2024-Q3"),
+        ("Profit fell in the first quarter of last year.", "the first quarter of last year", "2023-Q1"),
+        ("Profit rose in the last half of 1989.", "the last half of 1989", "1989-H2"),
+        # TimeML granularity conventions
+        ("Prices have doubled in recent years.", "recent years", "PAST_REF"),
+        ("Losses widened for two consecutive quarters.", "two consecutive quarters", "P2Q"),
+        ("The trip took 5 1/2 hours.", "5 1/2 hours", "PT5H30M"),
+        ("The church dates from the 11th century.", "11th century", "10"),
+        ("The dispute is decades-long.", "decades-long", "PXY"),
+        ("The plant will close by the end of the year.", "the end of the year", "2024"),
+    ],
+)
+def test_tense_granularity_and_calendar_conventions(sentence, expression, value):
+    assert value_of(sentence, expression).value == value
+
+
+def test_earnings_story_compares_the_reported_quarter_with_a_year_before():
+    text = (
+        "Acme reported third-quarter net income of $5 million. "
+        "Net was $4 million, or 10 cents a share, a year earlier. "
+        "The quarter included a gain on the sale of a unit."
+    )
+    mentions = {m.text: m.value for m in find_dates(text, "1989-11-02")}
+    assert mentions["a year earlier"] == "1988-Q3"
+    assert mentions["The quarter"] == "1989-Q3"
+    # outside an earnings report "a year earlier" stays a year
+    assert value_of("The bridge opened a year earlier.", "a year earlier", "1989-11-02").value == "1988"
