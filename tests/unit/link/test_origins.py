@@ -1,0 +1,142 @@
+"""Independent origins: syndication, outlets, shared quotes, institution families, staff."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+from storyweave.link.claims import ArticleClaims
+from storyweave.link.origins import (
+    OriginIndex,
+    OriginKey,
+    build_origins,
+    family_of,
+    merge_shared_quotes,
+    quotes_shared,
+)
+from storyweave.nlp.claims import Claim
+from storyweave.nlp.quotes import Quote
+
+
+def claim(text, attributed_to=None, attribution_text=None, quote_start=None):
+    return Claim(
+        text=text,
+        start=0,
+        end=len(text),
+        sentence_start=0,
+        sentence_end=len(text),
+        kind="event",
+        subject=None,
+        subject_entity=None,
+        predicate="withdraw",
+        object=None,
+        object_entity=None,
+        negated=False,
+        numbers=(),
+        dates=(),
+        places=(),
+        attributed_to=attributed_to,
+        attribution_text=attribution_text,
+        quote_start=quote_start,
+        quote_end=None,
+        hedges=(),
+        hedged=False,
+        check_worthy=0.7,
+        signature="withdraw||",
+    )
+
+
+def quote(text, speaker, entity):
+    return Quote(text, 0, len(text), speaker, 0, len(speaker), entity, "said", 0, 4, True)
+
+
+def article(article_id, outlet, claims=(), quotes=(), duplicate_of=None, names=None):
+    return ArticleClaims(
+        article_id,
+        outlet,
+        "2024-12-05",
+        duplicate_of,
+        tuple(claims),
+        tuple(quotes),
+        MappingProxyType({}),
+        MappingProxyType(names or {}),
+    )
+
+
+def test_army_ministry_and_military_of_one_country_are_one_primary_source():
+    a = article(
+        "a",
+        "Al Jazeera",
+        [claim("x", "Syrian army", "The Syrian army said"), claim("y", "Syrian army", "The army said")],
+    )
+    b = article("b", "NBC News", [claim("z", "Syrian Defense Ministry", "the Syrian Defense Ministry said")])
+    index = OriginIndex([a, b])
+    keys = {
+        index.keys_for("a", "Syrian army", "The army said"),
+        index.keys_for("b", "Syrian Defense Ministry"),
+    }
+    assert keys == {(OriginKey("family:military:sy", "Syrian military (statement)", "source"),)}
+    # another country's army is another source
+    assert index.keys_for("b", "Russian Defence Ministry")[0].key == "family:military:ru"
+
+
+def test_bare_army_takes_the_country_the_article_gives_its_family():
+    a = article(
+        "a",
+        "X",
+        [claim("x", "Syrian army", "The Syrian army said"), claim("y", "the military", "the military said")],
+    )
+    assert OriginIndex([a]).keys_for("a", "the military")[0].key == "family:military:sy"
+    # without any country in the article the family stays this article's own source
+    b = article("b", "Y", [claim("y", "the military", "the military said")])
+    assert OriginIndex([b]).keys_for("b", "the military")[0].key == "family:military:@b"
+
+
+def test_family_of_reads_the_data_file():
+    assert family_of("the general command of the armed forces") == "military"
+    assert family_of("Samuel Ramani") is None
+
+
+def test_outlet_asserted_claims_are_the_outlet_and_copies_speak_with_the_original():
+    original = article("a", "Reuters")
+    copy = article("b", "Yahoo News", duplicate_of="a")
+    same_outlet = article("c", "Reuters")
+    index = OriginIndex([original, copy, same_outlet])
+    assert index.keys_for("b", None)[0].key == "outlet:reuters"
+    assert index.keys_for("c", None)[0].key == "outlet:reuters"
+    unknown = article("d", None)
+    assert OriginIndex([unknown]).keys_for("d", None)[0].key == "article:d"
+
+
+def test_outlets_own_reporter_is_the_outlet():
+    a = article(
+        "a", "Al Jazeera", quotes=[quote("the taking of Hama", "Al Jazeera’s Resul Serdar", "Resul Serdar")]
+    )
+    index = OriginIndex([a])
+    assert index.keys_for("a", "Resul Serdar", "Serdar said")[0].key == "outlet:al-jazeera"
+    # someone who only talks *to* the outlet is not its staff
+    b = article("b", "Al Jazeera", quotes=[quote("it is over", "Ramani told Al Jazeera", "Samuel Ramani")])
+    assert OriginIndex([b]).keys_for("b", "Samuel Ramani")[0].key == "source:samuel-ramani"
+
+
+def test_joint_attribution_gives_each_speaker_and_entities_inside_a_phrase():
+    names = {"hayat tahrir al-sham": "org:hts"}
+    a = article("a", "NBC News", names=names)
+    keys = OriginIndex([a]).keys_for(
+        "a", "Syrian Defense Ministry and an official from the militant group Hayat Tahrir al-Sham"
+    )
+    assert [k.key for k in keys] == ["family:military:sy", "entity:org:hts"]
+    assert keys[1].label == "Hayat Tahrir al-Sham"
+    # a pair of adjectives is one speaker
+    assert len(OriginIndex([a]).keys_for("a", "Iraqi and Syrian sources")) == 1
+
+
+def test_shared_quotes_are_one_origin_across_articles_only():
+    said = "to preserve civilian lives and prevent urban combat inside the city"
+    assert quotes_shared(said, "the army said it acted to preserve civilian lives and prevent urban combat")
+    assert not quotes_shared(said, "rebels have full control of the city and its airport")
+    x, y = OriginKey("source:army", "army", "source"), OriginKey("outlet:nbc", "NBC", "outlet")
+    rep = merge_shared_quotes([("a", (x,), said), ("b", (y,), said)])
+    assert rep["outlet:nbc"] == "source:army"
+    assert merge_shared_quotes([("a", (x,), said), ("a", (y,), said)])["outlet:nbc"] == "outlet:nbc"
+    origins = build_origins([("a", (x,)), ("b", (y,))], rep)
+    assert [(o.key, o.label, o.articles) for o in origins] == [("source:army", "army", ("a", "b"))]
