@@ -22,7 +22,8 @@ $(STAMP): pyproject.toml requirements.lock
 
 demo: install
 	$(SW) ingest --db $(DEMO_DB) src/storyweave/data/demo/ecbplus-demo.jsonl.gz
-	$(SW) articles --db $(DEMO_DB) --limit 40
+	$(SW) stories --db $(DEMO_DB) --limit 25
+	$(SW) show --db $(DEMO_DB) "$$($(SW) stories --db $(DEMO_DB) --json --limit 1 | $(PY) -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')"
 
 # STORYWEAVE_TEST_PG_URL names an admin URL of a PostgreSQL server; without it,
 # scripts/postgres.sh installs (as root) and starts one on 127.0.0.1.

@@ -15,6 +15,7 @@ from typing import IO
 from storyweave import __version__
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import article_public, articles_with_furniture
+from storyweave.queries.stories import export_stories_and_claims
 from storyweave.store.database import Store
 
 FORMAT = "storyweave-export"
@@ -30,6 +31,7 @@ def build_export(store: Store) -> dict:
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "articles": [article_public(a) for a in articles_with_furniture(store)],
         **analysis_public(store),
+        **export_stories_and_claims(store),
     }
 
 

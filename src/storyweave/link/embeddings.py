@@ -112,7 +112,10 @@ def load_minilm():
     """The sentence-transformers MiniLM model, on the CPU, loaded once per process."""
     _offline()
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
+    # The weight-loading progress bar would break into the CLI's own progress display.
+    transformers_logging.disable_progress_bar()
     model = SentenceTransformer(str(minilm_path()), device="cpu")
     log.info("loaded all-MiniLM-L6-v2 from %s", minilm_path())
     return model

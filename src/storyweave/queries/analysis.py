@@ -16,11 +16,14 @@ from storyweave.store.database import Store
 
 def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> dict[str, list[dict]]:
     """The export's ``entities``, ``dates`` and ``quotes`` lists."""
+    from storyweave.queries.stories import global_entity_names
+
     with store.read() as conn:
         rows = analysis_store.article_results(conn, article_ids)
         texts = _texts(conn, {e["article_id"] for e in rows["events"]})
+    globals_ = global_entity_names(store)
     return {
-        "entities": _entities(rows["entities"], rows["entity_mentions"]),
+        "entities": _entities(rows["entities"], rows["entity_mentions"], globals_),
         "dates": [
             {
                 "id": f"{d['article_id']}:d{d['start']}",
@@ -86,17 +89,26 @@ def _texts(conn, article_ids: set[str]) -> dict[str, str]:
     return dict(rows.all())
 
 
-def _entities(entity_rows: list[dict], mention_rows: list[dict]) -> list[dict]:
+def _entities(entity_rows: list[dict], mention_rows: list[dict], globals_: dict) -> list[dict]:
+    """Entities across articles: by global id once linked, else by the article-level key."""
     mentions_by_key: dict[tuple[str, str], list[dict]] = {}
     for m in mention_rows:
         mentions_by_key.setdefault((m["article_id"], m["entity_key"]), []).append(m)
     grouped: dict[str, dict] = {}
     for row in entity_rows:
+        linked = globals_.get((row["article_id"], row["key"]))
+        if linked:
+            name, type_, ident = linked["name"], linked["type"], linked["id"]
+        else:
+            name, type_, ident = row["name"], row["type"], row["key"]
         item = grouped.setdefault(
-            row["key"],
-            {"id": row["key"], "name": row["name"], "type": row["type"], "aliases": set(), "mentions": [], "geo": None},
+            ident,
+            {"id": ident, "name": name, "type": type_, "aliases": set(), "mentions": [], "geo": None},
         )
         item["aliases"].update(json.loads(row["aliases"]))
+        item["aliases"].add(row["name"])
+        if linked:
+            item["aliases"].update(linked["aliases"])
         if row["lat"] is not None and item["geo"] is None:
             item["geo"] = {"lat": row["lat"], "lon": row["lon"], "country": row["country"],
                            "geonameid": row["geonameid"]}

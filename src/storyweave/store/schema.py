@@ -233,3 +233,97 @@ claims = Table(
     Column("signature", Text, nullable=False),
     Column("event_code", String(64)),
 )
+
+# -- cross-document linking ---------------------------------------------------
+
+#: Linking state kept between runs as JSON (story clusterer, entity index).
+link_state = Table(
+    "link_state",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("data", Text, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: One row per entity across all articles, after cross-document resolution.
+global_entities = Table(
+    "global_entities",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", Text, nullable=False),
+    Column("geonameid", Integer),
+)
+
+#: Which global entity each article-level entity is.
+entity_links = Table(
+    "entity_links",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("global_id", String(200), nullable=False),
+    Index("ix_entity_links_global_id", "global_id"),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("title_article", String(32)),
+    Column("first_seen", String(40)),
+    Column("last_seen", String(40)),
+    Column("size", Integer, nullable=False),
+    Column("summary", Text),
+    Column("updated_at", String(40), nullable=False),
+)
+
+#: Story membership; a syndicated copy joins its original's story.
+story_articles = Table(
+    "story_articles",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("story_id", String(32), ForeignKey("stories.id"), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("ann_key", Integer),
+    Index("ix_story_articles_story_id", "story_id"),
+)
+
+#: Each linked article's lead embedding; the ANN index is rebuilt from these.
+article_vectors = Table(
+    "article_vectors",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("encoder", String(32), nullable=False),
+    Column("vector", LargeBinary, nullable=False),
+)
+
+#: Claims aligned across the articles of a story, with status and origin count.
+claim_groups = Table(
+    "claim_groups",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("story_id", String(32), ForeignKey("stories.id"), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("independent_origins", Integer, nullable=False),
+    Column("origins", Text, nullable=False),  # JSON list of {key, label}
+    Column("conflicts", Text, nullable=False),  # JSON list of reasons
+    Index("ix_claim_groups_story_id", "story_id"),
+)
+
+claim_mentions = Table(
+    "claim_mentions",
+    metadata,
+    Column("group_id", String(40), ForeignKey("claim_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("start", Integer, primary_key=True),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("outlet", Text),
+    Column("attributed_to", Text),
+    Column("origin_key", Text),
+    Column("hedged", Boolean, nullable=False),
+)

@@ -1,0 +1,236 @@
+"""The link stage: analysed articles → global entities, stories, aligned claims.
+
+For each chunk of newly analysed original articles, in ingest order:
+
+1. resolve their entities against every entity seen so far (``link.entities``);
+2. embed their leads and place each in a story (``link.clustering``), with the
+   global entity and place ids as evidence;
+3. re-align the claims of every story that gained an article
+   (``link.claims``), counting independent origins.
+
+Syndicated copies join their original's story. Everything a chunk changes is
+written in one transaction, so a crash or kill loses at most the chunk, and a
+run with nothing pending changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+import numpy as np
+
+from storyweave.store import linking as link_store
+from storyweave.store.database import Store
+
+logger = logging.getLogger(__name__)
+
+ENCODER = "minilm"
+ENTITY_STATE = "entities"
+STORY_STATE = "stories"
+PLACE_TYPES = {"GPE", "LOC", "FAC"}
+EVIDENCE_TYPES = {"PERSON", "ORG", "NORP", "EVENT", "FAC", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
+
+
+@dataclass
+class LinkReport:
+    linked: int = 0
+    new_stories: int = 0
+    copies: int = 0
+    stories_touched: int = 0
+    claim_groups: int = 0
+
+
+def count_unlinked(store: Store) -> int:
+    with store.read() as conn:
+        return len(link_store.unlinked_originals(conn))
+
+
+def link_pending(
+    store: Store,
+    *,
+    chunk_size: int = 128,
+    encoder: str = ENCODER,
+    on_article: Optional[Callable[[str], None]] = None,
+) -> LinkReport:
+    """Link every analysed original that has no story yet, then any unlinked copies."""
+    report = LinkReport()
+    while True:
+        with store.read() as conn:
+            chunk = link_store.unlinked_originals(conn, limit=chunk_size)
+        if not chunk:
+            break
+        _link_chunk(store, chunk, encoder, report)
+        if on_article is not None:
+            for item in chunk:
+                on_article(item.id)
+    with store.read() as conn:
+        copies = link_store.unlinked_copies(conn)
+    if copies:
+        with store.write() as conn:
+            link_store.save_memberships(
+                conn, [{"article_id": c, "story_id": s, "score": 1.0, "ann_key": None} for c, s in copies], []
+            )
+            _refresh_stories(conn, {s for _, s in copies}, report)
+        report.copies += len(copies)
+    return report
+
+
+def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport) -> None:
+    from storyweave.link.ann import AnnIndex
+    from storyweave.link.clustering import ClusterInput, ClusterParams, ClusterState, StoryClusterer
+    from storyweave.link.embeddings import lead_text, load_embedder
+    from storyweave.link.entities import EntityIndex, records_from_entities
+
+    ids = [item.id for item in chunk]
+    with store.read() as conn:
+        entity_state = link_store.load_state(conn, ENTITY_STATE)
+        story_state = link_store.load_state(conn, STORY_STATE)
+        stored_vectors = link_store.load_vectors(conn, encoder)
+        rows = link_store.entity_rows(conn, ids)
+
+    # 1. Entities across documents.
+    index = EntityIndex.from_dict(entity_state) if entity_state else EntityIndex()
+    records = [r for article_id in ids for r in records_from_entities(article_id, [_Row(e) for e in rows[article_id]])]
+    resolution = index.add(records)
+
+    # 2. Stories. The ANN index is rebuilt from the stored vectors: the
+    # database stays the one source of truth, on SQLite and PostgreSQL alike.
+    embedder = load_embedder(encoder)
+    state = ClusterState.from_json(story_state) if story_state else ClusterState()
+    ann = AnnIndex(embedder.dim)
+    known = [(state.keys[a], v) for a, v in stored_vectors.items() if a in state.keys]
+    if known:
+        ann.add([k for k, _ in known], np.stack([v for _, v in known]))
+    clusterer = StoryClusterer(embedder, ClusterParams.for_encoder(encoder), state, ann)
+    vectors = embedder.encode([lead_text(item.title, item.text) for item in chunk])
+    members, vector_rows, touched = [], [], set()
+    for item, vector in zip(chunk, vectors):
+        names, places = set(), set()
+        for entity in rows[item.id]:
+            global_id = resolution.assignments.get((item.id, entity["key"]))
+            if global_id is None:
+                continue
+            if entity["type"] in PLACE_TYPES:
+                places.add(global_id)
+            elif entity["type"] in EVIDENCE_TYPES:
+                names.add(global_id)
+        assignment = clusterer.add_vector(
+            ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet,
+                         frozenset(names), frozenset(places)),
+            vector,
+        )
+        members.append({"article_id": item.id, "story_id": assignment.story_id, "score": assignment.score,
+                        "ann_key": state.keys.get(item.id)})
+        vector_rows.append({"article_id": item.id, "encoder": encoder, "vector": vector.astype("<f4").tobytes()})
+        touched.add(assignment.story_id)
+        report.new_stories += int(assignment.new_story)
+
+    # 3. One transaction for everything the chunk changed.
+    with store.write() as conn:
+        link_store.save_entity_links(conn, resolution.assignments, resolution.entities.values(), resolution.merged)
+        _save_story_rows(conn, clusterer, touched)
+        link_store.save_memberships(conn, members, vector_rows)
+        link_store.save_state(conn, ENTITY_STATE, index.to_dict())
+        link_store.save_state(conn, STORY_STATE, state.to_json())
+        _refresh_stories(conn, touched, report)
+    report.linked += len(chunk)
+
+
+class _Row:
+    """Adapts a stored entity row to what ``records_from_entities`` reads."""
+
+    def __init__(self, row: dict):
+        self.key, self.name, self.type = row["key"], row["name"], row["type"]
+        self.aliases, self.geonameid = row["aliases"], row["geonameid"]
+        self.mention_count = row["mention_count"]
+
+
+def _when(published: Optional[str]) -> Optional[dt.datetime]:
+    if not published:
+        return None
+    try:
+        return dt.datetime.fromisoformat(published.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _save_story_rows(conn, clusterer, story_ids: set[str]) -> None:
+    rows = []
+    for story_id in story_ids:
+        story = clusterer.state.stories[story_id]
+        rows.append({"id": story.id, "title": story.title, "title_article": story.title_article,
+                     "first_seen": story.first_seen, "last_seen": story.last_seen, "size": story.size,
+                     "summary": None})
+    link_store.save_stories(conn, rows)
+
+
+def _refresh_stories(conn, story_ids: set[str], report: LinkReport) -> None:
+    """Re-align the claims of each story and rewrite its summary."""
+    from storyweave.link.summary import summarise
+
+    members = link_store.story_members(conn, story_ids)
+    for story_id, articles in members.items():
+        groups = align_story(conn, story_id, articles)
+        report.claim_groups += len(groups)
+        report.stories_touched += 1
+        summary = summarise(groups)
+        from sqlalchemy import update
+
+        from storyweave.store.schema import stories
+
+        conn.execute(update(stories).where(stories.c.id == story_id).values(summary=summary, size=len(articles)))
+
+
+def align_story(conn, story_id: str, articles: list[dict]) -> list:
+    """Align the claims of one story's articles and store the groups."""
+    from storyweave.link.claims import ArticleClaims, align_claims
+    from storyweave.store.claims_io import claim_from_row, quote_from_row
+
+    ids = [a["id"] for a in articles]
+    claim_rows = link_store.claim_rows(conn, ids)
+    quote_rows = link_store.quote_rows(conn, ids)
+    global_ids, global_names = link_store.global_ids(conn, ids)
+    inputs = [
+        ArticleClaims(
+            article_id=a["id"],
+            outlet=a["outlet"],
+            published=a["published"],
+            duplicate_of=a["duplicate_of"],
+            claims=tuple(claim_from_row(r) for r in claim_rows[a["id"]]),
+            quotes=tuple(quote_from_row(r) for r in quote_rows[a["id"]]),
+            entity_ids=global_ids[a["id"]],
+            entity_names=global_names[a["id"]],
+        )
+        for a in articles
+    ]
+    groups = align_claims(inputs)
+    group_rows, mention_rows = [], []
+    for group in groups:
+        group_id = _group_id(story_id, group.id)
+        group_rows.append({
+            "id": group_id, "story_id": story_id, "text": group.text, "kind": group.kind, "status": group.status,
+            "independent_origins": group.independent_origins,
+            "origins": json.dumps([{"key": o.key, "label": o.label} for o in group.origins], ensure_ascii=False),
+            "conflicts": json.dumps(list(group.conflicts), ensure_ascii=False),
+        })
+        seen = set()
+        for m in group.mentions:
+            if (m.article_id, m.start) in seen:
+                continue
+            seen.add((m.article_id, m.start))
+            mention_rows.append({
+                "group_id": group_id, "article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text,
+                "outlet": m.outlet, "attributed_to": m.attributed_to, "origin_key": m.origin_key,
+                "hedged": bool(m.hedged),
+            })
+    link_store.save_claim_groups(conn, story_id, group_rows, mention_rows)
+    return groups
+
+
+def _group_id(story_id: str, group_id: str) -> str:
+    return hashlib.sha256(f"{story_id}\x00{group_id}".encode("utf-8")).hexdigest()[:20]

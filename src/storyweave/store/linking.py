@@ -1,0 +1,219 @@
+"""Reading and writing cross-document results: global entities, stories, claim groups.
+
+The link stage reads its inputs and state here, then writes every result of a
+chunk of articles (entity links, story membership, vectors, story rows, the
+clusterer and entity-index state, the re-aligned claims of touched stories) in
+one transaction: a crash leaves the store as it was before the chunk.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+import numpy as np
+from sqlalchemy import Connection, and_, delete, insert, select, update
+
+from storyweave.store.articles import now_iso
+from storyweave.store.schema import (
+    analyses,
+    article_vectors,
+    articles,
+    claim_groups,
+    claim_mentions,
+    claims,
+    entities,
+    entity_links,
+    global_entities,
+    link_state,
+    quotes,
+    stories,
+    story_articles,
+)
+
+
+@dataclass(frozen=True)
+class LinkInput:
+    """An analysed original article waiting to be linked."""
+
+    id: str
+    title: Optional[str]
+    text: str
+    published: Optional[str]
+    outlet: Optional[str]
+
+
+def unlinked_originals(conn: Connection, limit: Optional[int] = None) -> list[LinkInput]:
+    """Analysed originals without a story, in ingest order."""
+    query = (
+        select(articles.c.id, articles.c.title, articles.c.text, articles.c.published, articles.c.outlet)
+        .join(analyses, analyses.c.article_id == articles.c.id)
+        .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
+        .where(and_(articles.c.duplicate_of.is_(None), story_articles.c.article_id.is_(None)))
+        .order_by(articles.c.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [LinkInput(*row) for row in conn.execute(query)]
+
+
+def unlinked_copies(conn: Connection) -> list[tuple[str, str]]:
+    """(copy id, story id) for syndicated copies whose original has a story and they do not."""
+    copy = articles.alias("copy")
+    original_story = story_articles.alias("original_story")
+    own_story = story_articles.alias("own_story")
+    query = (
+        select(copy.c.id, original_story.c.story_id)
+        .join(original_story, original_story.c.article_id == copy.c.duplicate_of)
+        .outerjoin(own_story, own_story.c.article_id == copy.c.id)
+        .where(and_(copy.c.duplicate_of.is_not(None), own_story.c.article_id.is_(None)))
+        .order_by(copy.c.seq)
+    )
+    return [tuple(row) for row in conn.execute(query)]
+
+
+def load_state(conn: Connection, name: str) -> Optional[dict]:
+    row = conn.execute(select(link_state.c.data).where(link_state.c.name == name)).first()
+    return json.loads(row.data) if row else None
+
+
+def save_state(conn: Connection, name: str, data: dict) -> None:
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    conn.execute(delete(link_state).where(link_state.c.name == name))
+    conn.execute(insert(link_state).values(name=name, data=payload, updated_at=now_iso()))
+
+
+def load_vectors(conn: Connection, encoder: str) -> dict[str, np.ndarray]:
+    """Every stored article vector of ``encoder``, by article id."""
+    rows = conn.execute(
+        select(article_vectors.c.article_id, article_vectors.c.vector).where(article_vectors.c.encoder == encoder)
+    )
+    return {article_id: np.frombuffer(blob, dtype="<f4") for article_id, blob in rows}
+
+
+def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
+    """Article-level entities (with a mention count) of the given articles."""
+    from storyweave.store.schema import entity_mentions
+    from sqlalchemy import func
+
+    counts = dict(
+        ((row.article_id, row.entity_key), row.n)
+        for row in conn.execute(
+            select(entity_mentions.c.article_id, entity_mentions.c.entity_key, func.count().label("n"))
+            .where(entity_mentions.c.article_id.in_(article_ids))
+            .group_by(entity_mentions.c.article_id, entity_mentions.c.entity_key)
+        )
+    )
+    out: dict[str, list[dict]] = {a: [] for a in article_ids}
+    for row in conn.execute(select(entities).where(entities.c.article_id.in_(article_ids)).order_by(entities.c.key)):
+        item = dict(row._mapping)
+        item["aliases"] = tuple(json.loads(item["aliases"]))
+        item["mention_count"] = counts.get((item["article_id"], item["key"]), 1)
+        out[item["article_id"]].append(item)
+    return out
+
+
+def save_entity_links(conn: Connection, assignments: dict, global_rows: Iterable, merged: dict[str, str]) -> None:
+    """Store new entity links, upsert the global entities they touch, apply merges."""
+    for old, new in merged.items():
+        conn.execute(update(entity_links).where(entity_links.c.global_id == old).values(global_id=new))
+        conn.execute(delete(global_entities).where(global_entities.c.id == old))
+    rows = [{"article_id": a, "key": k, "global_id": g} for (a, k), g in assignments.items()]
+    if rows:
+        ids = {(r["article_id"], r["key"]) for r in rows}
+        for article_id in {a for a, _ in ids}:
+            conn.execute(delete(entity_links).where(entity_links.c.article_id == article_id))
+        conn.execute(insert(entity_links), rows)
+    for entity in global_rows:
+        conn.execute(delete(global_entities).where(global_entities.c.id == entity.id))
+        conn.execute(
+            insert(global_entities).values(
+                id=entity.id,
+                name=entity.name,
+                type=entity.type,
+                aliases=json.dumps(list(entity.aliases), ensure_ascii=False),
+                geonameid=entity.geonameid,
+            )
+        )
+
+
+def global_ids(conn: Connection, article_ids: list[str]) -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """Per article: {entity key → global id} and {lower-case name or alias → global id}."""
+    ids: dict[str, dict[str, str]] = {a: {} for a in article_ids}
+    names: dict[str, dict[str, str]] = {a: {} for a in article_ids}
+    rows = conn.execute(
+        select(entity_links.c.article_id, entity_links.c.key, entity_links.c.global_id, entities.c.name,
+               entities.c.aliases)
+        .join(entities, and_(entities.c.article_id == entity_links.c.article_id, entities.c.key == entity_links.c.key))
+        .where(entity_links.c.article_id.in_(article_ids))
+    )
+    for row in rows:
+        ids[row.article_id][row.key] = row.global_id
+        for name in (row.name, *json.loads(row.aliases)):
+            names[row.article_id].setdefault(name.lower(), row.global_id)
+    return ids, names
+
+
+def save_memberships(conn: Connection, members: list[dict], vectors: list[dict]) -> None:
+    if members:
+        conn.execute(insert(story_articles), members)
+    if vectors:
+        conn.execute(insert(article_vectors), vectors)
+
+
+def save_stories(conn: Connection, rows: list[dict]) -> None:
+    """Insert or update the rows of the given stories (title, times, size, summary)."""
+    for row in rows:
+        values = {**row, "updated_at": now_iso()}
+        changed = conn.execute(update(stories).where(stories.c.id == row["id"]).values(**values)).rowcount
+        if not changed:
+            conn.execute(insert(stories).values(**values))
+
+
+def story_members(conn: Connection, story_ids: Iterable[str]) -> dict[str, list[dict]]:
+    """story id → its articles (id, outlet, published, duplicate_of, title), in ingest order."""
+    ids = list(story_ids)
+    out: dict[str, list[dict]] = {s: [] for s in ids}
+    rows = conn.execute(
+        select(story_articles.c.story_id, articles.c.id, articles.c.outlet, articles.c.published,
+               articles.c.duplicate_of, articles.c.title)
+        .join(articles, articles.c.id == story_articles.c.article_id)
+        .where(story_articles.c.story_id.in_(ids))
+        .order_by(articles.c.seq)
+    )
+    for row in rows:
+        out[row.story_id].append(dict(row._mapping))
+    return out
+
+
+def claim_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {a: [] for a in article_ids}
+    rows = conn.execute(
+        select(claims).where(claims.c.article_id.in_(article_ids)).order_by(claims.c.article_id, claims.c.position)
+    )
+    for row in rows:
+        out[row.article_id].append(dict(row._mapping))
+    return out
+
+
+def quote_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {a: [] for a in article_ids}
+    rows = conn.execute(
+        select(quotes).where(quotes.c.article_id.in_(article_ids)).order_by(quotes.c.article_id, quotes.c.start)
+    )
+    for row in rows:
+        out[row.article_id].append(dict(row._mapping))
+    return out
+
+
+def save_claim_groups(conn: Connection, story_id: str, groups: list[dict], mentions: list[dict]) -> None:
+    """Replace a story's aligned claims."""
+    old = [row.id for row in conn.execute(select(claim_groups.c.id).where(claim_groups.c.story_id == story_id))]
+    if old:
+        conn.execute(delete(claim_mentions).where(claim_mentions.c.group_id.in_(old)))
+        conn.execute(delete(claim_groups).where(claim_groups.c.story_id == story_id))
+    if groups:
+        conn.execute(insert(claim_groups), groups)
+    if mentions:
+        conn.execute(insert(claim_mentions), mentions)
