@@ -46,6 +46,7 @@ def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> di
                 "cue": q["cue"],
                 "text": q["text"],
                 "direct": bool(q["direct"]),
+                "kind": q["kind"],
                 "start": q["start"],
                 "end": q["end"],
             }

@@ -187,6 +187,7 @@ def _who_said_what(quote_rows: list[dict], outlet_of: dict[str, str]) -> list[di
         speaker = q["speaker_entity"] or q["speaker"] or "unattributed"
         by_speaker[speaker].append({"article": q["article_id"], "outlet": outlet_of.get(q["article_id"]),
                                     "text": q["text"], "cue": q["cue"], "direct": bool(q["direct"]),
+                                    "kind": q["kind"],
                                     "start": q["start"], "end": q["end"]})
     return sorted(({"speaker": s, "quotes": qs} for s, qs in by_speaker.items()), key=lambda x: -len(x["quotes"]))
 

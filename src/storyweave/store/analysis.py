@@ -122,7 +122,7 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
         {"article_id": article_id, "start": q.start_char, "end": q.end_char, "text": q.text,
          "speaker": q.speaker, "speaker_start": q.speaker_start, "speaker_end": q.speaker_end,
          "speaker_entity": q.speaker_entity, "cue": q.cue, "cue_start": q.cue_start, "cue_end": q.cue_end,
-         "direct": bool(q.direct)}
+         "direct": bool(q.direct), "kind": getattr(q, "kind", "speech")}
         for q in result.quotes
     )
     event_rows = [

@@ -42,4 +42,5 @@ def quote_from_row(row: dict) -> Quote:
         cue_start=row["cue_start"],
         cue_end=row["cue_end"],
         direct=bool(row["direct"]),
+        kind=row["kind"],
     )

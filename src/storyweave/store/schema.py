@@ -171,6 +171,8 @@ quotes = Table(
     Column("cue_start", Integer),
     Column("cue_end", Integer),
     Column("direct", Boolean, nullable=False),
+    # speech, according, cognition, intention, evidence, stance, passive, impression
+    Column("kind", String(16), nullable=False),
 )
 
 #: PLOVER-coded events of one article, in document order.

@@ -71,6 +71,7 @@ def upgrade() -> None:
         sa.Column("cue_start", sa.Integer),
         sa.Column("cue_end", sa.Integer),
         sa.Column("direct", sa.Boolean, nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
     )
 
 

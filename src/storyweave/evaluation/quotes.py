@@ -1,0 +1,263 @@
+"""Quote and attribution evaluation on PolNeAR (Newell, Margolin & Ruths, LREC 2018).
+
+Data: ``<evaldata>/polnear/<split>/text/*.txt`` and brat standoff
+``<split>/attributions/*.ann`` (Source, Cue and Content spans linked by
+``Attribution`` events). Articles annotated by several annotators have one file
+per annotator (``<stem>_<annotator>.ann``); the first in sorted order is used.
+
+Metric, as in the Gender Gap Tracker's and PARC's evaluations: a predicted
+content matches a gold content when their word-token overlap divided by the
+number of gold tokens (|pred ∩ gold| / |gold|) reaches the threshold (0.3 and
+0.8). Tokens are ``\\w+`` runs, so quote marks and punctuation do not count.
+Matching is one-to-one, greedy by overlap, so one long prediction cannot match
+several gold contents. Speaker accuracy: of the matched pairs whose gold
+attribution has a source, the share whose predicted speaker span overlaps the
+gold source span (or whose resolved speaker's words all appear in the gold
+source); cue accuracy likewise for the cue span.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyweave.errors import EvalDataMissing
+from storyweave.evaluation.report import Report
+
+LOGGER = logging.getLogger(__name__)
+
+DATASET = "polnear"
+COMMAND = "storyweave eval quotes"
+THRESHOLDS = (0.3, 0.8)
+WORD = re.compile(r"\w+")
+
+Ranges = tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class GoldAttribution:
+    """One annotated attribution: content, cue and source character ranges."""
+
+    content: Ranges
+    cue: Ranges
+    source: Ranges
+
+
+@dataclass(frozen=True)
+class Article:
+    """One PolNeAR article: its name, text and gold attributions."""
+
+    name: str
+    text: str
+    gold: tuple[GoldAttribution, ...]
+
+
+@dataclass
+class Counts:
+    """Running totals for the metrics."""
+
+    predicted: int = 0
+    gold: int = 0
+    matched: dict[float, int] = field(default_factory=lambda: {t: 0 for t in THRESHOLDS})
+    with_source: int = 0
+    speaker_right: int = 0
+    with_cue: int = 0
+    cue_right: int = 0
+
+
+def _ranges(field_text: str) -> Ranges:
+    return tuple(tuple(int(x) for x in piece.split()) for piece in field_text.split(";"))  # type: ignore[misc]
+
+
+def parse_brat(ann: str) -> tuple[GoldAttribution, ...]:
+    """The attributions of one brat ``.ann`` file (events without content are skipped)."""
+    spans: dict[str, tuple[str, Ranges]] = {}
+    events = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label, _, offsets = parts[1].partition(" ")
+            spans[parts[0]] = (label, _ranges(offsets))
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(parts[1].split())
+    gold = []
+    for args in events:
+        roles: dict[str, list[tuple[int, int]]] = {"Content": [], "Cue": [], "Source": []}
+        for arg in args[1:]:
+            role, _, ref = arg.partition(":")
+            role = role.rstrip("0123456789")
+            if role in roles and ref in spans:
+                roles[role].extend(spans[ref][1])
+        if roles["Content"]:
+            gold.append(GoldAttribution(tuple(roles["Content"]), tuple(roles["Cue"]), tuple(roles["Source"])))
+    return tuple(gold)
+
+
+def load_articles(evaldata_dir: Path, split: str = "dev", limit: int | None = None) -> list[Article]:
+    """PolNeAR articles of ``split`` in sorted name order; ``limit`` keeps the first N."""
+    folder = Path(evaldata_dir) / DATASET / split
+    texts = sorted((folder / "text").glob("*.txt")) if (folder / "text").is_dir() else []
+    if not texts:
+        raise EvalDataMissing(
+            f"no PolNeAR texts in {folder / 'text'}: put PolNeAR's data/{split} there "
+            "(see ../shared/evaldata/README.md) or point --evaldata at the folder that holds polnear/"
+        )
+    annotations: dict[str, Path] = {}
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
+        annotations.setdefault(stem, ann)  # several annotators: the first file in sorted order
+    articles = []
+    for path in texts[:limit] if limit is not None else texts:
+        ann = annotations.get(path.stem)
+        if ann is None:
+            LOGGER.warning("%s has no attribution file; skipped", path.name)
+            continue
+        gold = parse_brat(ann.read_text(encoding="utf-8"))
+        articles.append(Article(path.stem, path.read_text(encoding="utf-8"), gold))
+    return articles
+
+
+def _tokens(text: str, ranges: Ranges) -> set[int]:
+    out: set[int] = set()
+    for start, end in ranges:
+        out.update(m.start() for m in WORD.finditer(text, start, end))
+    return out
+
+
+def _touches(a: Ranges, b: Ranges) -> bool:
+    return any(s1 < e2 and s2 < e1 for s1, e1 in a for s2, e2 in b)
+
+
+def score_article(article: Article, quotes: list, counts: Counts) -> None:
+    """Add one article's predicted quotes (``Quote`` records) to ``counts``."""
+    text = article.text
+    gold_tokens = [_tokens(text, g.content) for g in article.gold]
+    pred_tokens = [_tokens(text, q.parts or ((q.start_char, q.end_char),)) for q in quotes]
+    counts.predicted += len(quotes)
+    counts.gold += sum(1 for t in gold_tokens if t)
+    pairs = []
+    for gi, gold in enumerate(gold_tokens):
+        if not gold:
+            continue
+        for pi, pred in enumerate(pred_tokens):
+            shared = len(gold & pred)
+            if shared:
+                pairs.append((shared / len(gold), gi, pi))
+    used_gold, used_pred = set(), set()
+    for overlap, gi, pi in sorted(pairs, reverse=True):
+        if gi in used_gold or pi in used_pred or overlap < min(THRESHOLDS):
+            continue
+        used_gold.add(gi)
+        used_pred.add(pi)
+        for threshold in THRESHOLDS:
+            if overlap >= threshold:
+                counts.matched[threshold] += 1
+        gold, quote = article.gold[gi], quotes[pi]
+        if gold.source:
+            counts.with_source += 1
+            counts.speaker_right += _speaker_right(text, gold.source, quote)
+        if gold.cue:
+            counts.with_cue += 1
+            if quote.cue_start is not None and _touches(gold.cue, ((quote.cue_start, quote.cue_end),)):
+                counts.cue_right += 1
+
+
+def _speaker_right(text: str, source: Ranges, quote) -> bool:
+    if quote.speaker_start is not None and _touches(source, ((quote.speaker_start, quote.speaker_end),)):
+        return True
+    if quote.speaker_entity:
+        words = {w.lower() for s, e in source for w in WORD.findall(text[s:e])}
+        return {w.lower() for w in WORD.findall(quote.speaker_entity)} <= words
+    return False
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def evaluate_quotes(
+    evaldata_dir: Path, split: str = "dev", limit: int | None = None, progress: bool = False
+) -> Report:
+    """Score ``storyweave_quotes`` on PolNeAR ``split``; return the report.
+
+    ``limit`` takes the first N articles in sorted name order (the fast CI
+    subset); ``progress`` shows a progress bar on the terminal.
+    """
+    from storyweave.nlp.loader import load_base
+    from storyweave.nlp.quotes import extract_quotes, load_cue_rules
+
+    articles = load_articles(evaldata_dir, split, limit)
+    nlp = load_base()
+    rules = load_cue_rules()
+    counts = Counts()
+    parse_s = quote_s = 0.0
+    with _progress_bar(progress) as bar:
+        task = bar.add_task(f"quotes ({split})", total=len(articles)) if bar is not None else None
+        docs = nlp.pipe(a.text for a in articles)
+        for article in articles:
+            started = time.perf_counter()
+            doc = next(docs)
+            parsed = time.perf_counter()
+            quotes = extract_quotes(doc, rules)
+            quote_s += time.perf_counter() - parsed
+            parse_s += parsed - started
+            score_article(article, quotes, counts)
+            if bar is not None:
+                bar.advance(task)
+    metrics = {}
+    for threshold in THRESHOLDS:
+        precision = _ratio(counts.matched[threshold], counts.predicted)
+        recall = _ratio(counts.matched[threshold], counts.gold)
+        f1 = _ratio(int(2e6 * precision * recall), int(1e6 * (precision + recall)))
+        tag = f"{threshold:g}"
+        metrics.update({f"precision@{tag}": precision, f"recall@{tag}": recall, f"f1@{tag}": f1})
+    metrics["speaker_accuracy"] = _ratio(counts.speaker_right, counts.with_source)
+    metrics["cue_accuracy"] = _ratio(counts.cue_right, counts.with_cue)
+    metrics["docs_per_s"] = _ratio(len(articles), 1) / (parse_s + quote_s) if parse_s + quote_s else 0.0
+    metrics["quote_ms_per_doc"] = 1000 * quote_s / len(articles) if articles else 0.0
+    metrics["parse_ms_per_doc"] = 1000 * parse_s / len(articles) if articles else 0.0
+
+    report = Report(
+        key=f"eval-quotes-{split}",
+        title=f"Quotes and attributions (PolNeAR {split})",
+        command=f"{COMMAND} --split {split}" + (f" --limit {limit}" if limit is not None else ""),
+        columns=["overlap ≥", "articles", "gold", "predicted", "precision", "recall", "F1"],
+    )
+    for threshold in THRESHOLDS:
+        tag = f"{threshold:g}"
+        report.rows.append(
+            [
+                tag,
+                len(articles),
+                counts.gold,
+                counts.predicted,
+                metrics[f"precision@{tag}"],
+                metrics[f"recall@{tag}"],
+                metrics[f"f1@{tag}"],
+            ]
+        )
+    report.metrics = metrics
+    report.notes.append(
+        f"Speaker accuracy {metrics['speaker_accuracy']:.3f} (of {counts.with_source} matched contents with "
+        f"a gold source), cue accuracy {metrics['cue_accuracy']:.3f} (of {counts.with_cue}). "
+        f"Speed: {metrics['docs_per_s']:.2f} docs/s with the parse; the quotes component adds "
+        f"{metrics['quote_ms_per_doc']:.1f} ms per article to {metrics['parse_ms_per_doc']:.0f} ms of parsing."
+    )
+    report.notes.append(
+        "Metric: word-token overlap over the gold content (|pred ∩ gold| / |gold|, as in the Gender Gap "
+        "Tracker and PARC evaluations), one-to-one greedy matching; one annotator file per article "
+        "(the first sorted). PolNeAR annotates speech, beliefs, intentions and evidence ('polls show')."
+    )
+    return report
+
+
+def _progress_bar(enabled: bool):
+    if not enabled:
+        return nullcontext(None)
+    from rich.progress import Progress  # only the terminal needs it
+
+    return Progress(transient=True)

@@ -1,0 +1,279 @@
+"""Cues from the parse: stage 2 of ``storyweave.nlp.quotes``.
+
+A cue verb from ``rules/quotes/cues.toml`` with its content complement and its
+subject ("Peskov said that ...", "X wants to ...", "polls show ..."), "according
+to X" phrases, and "Name: ..." lines. Each becomes a ``Draft``: character ranges
+that ``storyweave.nlp.quotes`` joins with quote marks and turns into ``Quote``s.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy
+from spacy.strings import hash_string
+from spacy.tokens import Doc, Span, Token
+
+from storyweave.nlp.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
+
+#: participles modifying a noun ("a statement posted on Facebook", "groups opposing
+#: the regime") describe the noun; they do not report anything
+NOT_CUE_DEPS = ("acl", "amod", "compound")
+#: the longest name before a line-opening colon ("Sen. Bernie Sanders:") taken as a speaker
+MAX_COLON_SPEAKER = 6
+#: right-hand dependents that continue a nominal content ("show Clinton up by ten points")
+TAIL_DEPS = ("prt", "prep", "oprd", "advmod", "xcomp", "ccomp", "dobj", "npadvmod", "acomp")
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    """One ``[groups.NAME]`` of the cue rules: where content and speaker are found."""
+
+    name: str
+    deps: tuple[str, ...]  # dependency labels of the content's subtrees
+    speaker: str = "subject"  # "subject", "agent" ("is expected by X") or "none" ("X seems to ...")
+    requires: str | None = None  # a child label the verb must have ("nsubjpass" for passives)
+
+
+@dataclass(frozen=True)
+class CueRules:
+    """Cue lexicon from ``rules/quotes/cues.toml``."""
+
+    verbs: dict[str, tuple[CueGroup, ...]]  # lemma -> groups, tried in file order
+    phrasal: dict[str, frozenset[str]]
+    according: tuple[tuple[str, ...], ...]
+
+
+@functools.lru_cache(maxsize=1)
+def load_cue_rules() -> CueRules:
+    """Read the cue lexicon once per process."""
+    raw = tomllib.loads(
+        resources.files("storyweave.nlp").joinpath("rules/quotes/cues.toml").read_text(encoding="utf-8")
+    )
+    verbs: dict[str, list[CueGroup]] = {}
+    for name, spec in raw["groups"].items():
+        group = CueGroup(name, tuple(spec["deps"]), spec.get("speaker", "subject"), spec.get("requires"))
+        for verb in spec["verbs"]:
+            verbs.setdefault(verb, []).append(group)
+    return CueRules(
+        # groups with a requirement (passives) first: they are the more specific reading
+        verbs={
+            verb: tuple(sorted(groups, key=lambda g: g.requires is None)) for verb, groups in verbs.items()
+        },
+        phrasal={verb: frozenset(preps) for verb, preps in raw["phrasal"].items()},
+        according=tuple(tuple(p.split()) for p in raw["according"]["phrases"]),
+    )
+
+
+@dataclass
+class Draft:
+    """A quote being assembled: token ranges before they become a ``Quote``."""
+
+    cue: Span | None
+    speaker: Span | None
+    speaker_head: Token | None
+    parts: list[tuple[int, int]]  # character ranges
+    kind: str
+    direct: bool = False
+    quoted: bool = False  # holds quoted words, as all or part of its content
+
+    @property
+    def start(self) -> int:
+        return min(s for s, _ in self.parts)
+
+    @property
+    def end(self) -> int:
+        return max(e for _, e in self.parts)
+
+
+def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+    """Token range without edge punctuation and conjunctions, as characters."""
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cc"):
+        if doc[start].text in '“"‘':
+            break
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].dep_ == "cc"):
+        if doc[end - 1].text in '”"’':
+            break
+        end -= 1
+    if end <= start:
+        return None
+    return doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+
+
+def _subtree_range(token: Token, exclude: Token) -> tuple[int, int]:
+    """The token range of ``token``'s subtree, stopping short of ``exclude``."""
+    start, end = token.left_edge.i, token.right_edge.i + 1
+    if start <= exclude.i < end:
+        if token.i < exclude.i:
+            end = exclude.i
+        else:
+            start = exclude.i + 1
+    return start, end
+
+
+def _content_children(verb: Token, deps: tuple[str, ...], rules: CueRules) -> list[Token]:
+    children = [c for c in verb.children if c.dep_ in deps]
+    if "ccomp" in deps:  # "said that X, and that Y": the parser hangs Y off the cue as a conjunct
+        children.extend(
+            c
+            for c in verb.children
+            if c.dep_ == "conj" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        )
+    for child in verb.children:  # "called for ...", "pointed to ..."
+        if child.dep_ in ("prep", "prt") and child.lower_ in rules.phrasal.get(verb.lemma_.lower(), ()):
+            children.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
+            if child.dep_ == "prt":
+                children.extend(c for c in verb.children if c.dep_ in ("dobj", "ccomp"))
+    return children
+
+
+def find_cues(doc: Doc, rules: CueRules, text: str | None = None) -> list[Draft]:
+    """Cue verbs with their content complement and subject, in text order."""
+    text = doc.text if text is None else text
+    drafts = []
+    # Token objects are costly to create: find candidate positions on the attribute arrays
+    # first and build tokens only there (this keeps the component a few % of the parse)
+    lemma_hashes = numpy.fromiter((hash_string(v) for v in rules.verbs), dtype=numpy.uint64)
+    for i in numpy.flatnonzero(numpy.isin(doc.to_array("LEMMA"), lemma_hashes)):
+        token = doc[int(i)]
+        groups = rules.verbs.get(token.lemma_.lower())
+        if groups is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in NOT_CUE_DEPS:
+            continue
+        for group in groups:
+            if group.requires and not any(c.dep_ == group.requires for c in token.children):
+                continue
+            draft = _draft_for(doc, text, token, group, rules)
+            if draft is not None:
+                drafts.append(draft)
+                break
+    drafts.extend(_according(doc, rules))
+    drafts.extend(_colon_headlines(doc, text))
+    return drafts
+
+
+def _colon_headlines(doc: Doc, text: str) -> Iterable[Draft]:
+    """ "Trump: I'm not interested in being vice president": a name and a colon open a line."""
+    for i in numpy.flatnonzero(doc.to_array("ORTH") == hash_string(":")):
+        token = doc[int(i)]
+        line_start = text.rfind("\n", 0, token.idx) + 1
+        first = doc.char_span(line_start, token.idx, alignment_mode="expand")
+        if first is None or not 0 < len(first) <= MAX_COLON_SPEAKER or first.start >= token.i:
+            continue
+        if not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in first) or any(
+            t.pos_ in ("VERB", "AUX") for t in first
+        ):
+            continue
+        line_end = text.find("\n", token.idx)
+        piece = (token.idx + 1, len(text) if line_end < 0 else line_end)
+        if len(text[piece[0] : piece[1]].split()) < 3:
+            continue
+        speaker = doc[first.start : token.i]
+        yield Draft(doc[token.i : token.i + 1], speaker, speaker.root, [piece], "speech")
+
+
+def _in_paragraph(text: str, ranges: list[tuple[int, int]], anchor: int) -> list[tuple[int, int]]:
+    """Ranges cut to the cue's paragraph: the parser runs sentences across page furniture."""
+    start = text.rfind("\n", 0, anchor) + 1
+    end = text.find("\n", anchor)
+    end = len(text) if end < 0 else end
+    clipped = [(max(s, start), min(e, end)) for s, e in ranges]
+    return [(s, e) for s, e in clipped if e - s > 1 and text[s:e].strip()]
+
+
+def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRules) -> Draft | None:
+    """The attribution ``token`` cues when read as ``group``, or None when it has no content."""
+    ranges = []
+    for child in _content_children(token, group.deps, rules):
+        start, end = _subtree_range(child, token)
+        if child.dep_ == "xcomp":  # "urged [voters] to ...": the one asked belongs to the content
+            objects = [c.left_edge.i for c in token.children if c.dep_ == "dobj" and token.i < c.i < child.i]
+            start = min([start] + objects)
+        if child.dep_ in ("dobj", "xcomp", "pobj") and child.i > token.i:
+            # "polls show [Clinton] [up] [by ten points]": a nominal content goes on
+            # through the verb's other right-hand dependents
+            end = max([end] + [c.right_edge.i + 1 for c in token.rights if c.dep_ in TAIL_DEPS])
+        piece = _trimmed(doc, start, end)
+        if piece:
+            ranges.append(piece)
+    ranges = _in_paragraph(text, ranges, token.idx)
+    if (
+        ranges
+        and group.speaker != "subject"
+        and not any(c.dep_ not in SUBJECT_DEPS for c in _content_children(token, group.deps, rules))
+    ):
+        return None  # "X seems" alone: only the subject, no complement
+    if not ranges and group.name == "speech" and token.dep_ in ("parataxis", "ccomp"):
+        # "Russia is assessing ..., Peskov said" and "Like X, Graham said, Y was ...": the
+        # cue hangs off the content's verb; the content is that clause around the cue
+        head = token.head
+        for start, end in (
+            (head.left_edge.i, token.left_edge.i),
+            (token.right_edge.i + 1, head.right_edge.i + 1),
+        ):
+            piece = _trimmed(doc, start, end) if end - start > 1 else None
+            if piece:
+                ranges.append(piece)
+        ranges = _in_paragraph(text, ranges, token.idx)
+    if not ranges and group.name != "speech":  # a bare speech cue may still own a direct quote
+        return None
+    subject = None
+    if group.speaker == "subject":
+        subject = find_subject(token)
+        if subject is None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("PRON", "PROPN"):
+            subject = doc[token.i + 1]  # inverted "..., said he" that the parser misreads
+    elif group.speaker == "agent":
+        agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        subject = agents[0] if agents else None
+    speaker = speaker_phrase(subject, token) if subject is not None else None
+    return Draft(doc[token.i : token.i + 1], speaker, subject, merge_ranges(ranges), group.name)
+
+
+def _according(doc: Doc, rules: CueRules) -> Iterable[Draft]:
+    """ "..., according to X": X is the speaker, the rest of the clause the content."""
+    lowers = doc.to_array("LOWER")
+    for phrase in rules.according:
+        n = len(phrase)
+        for i in numpy.flatnonzero(lowers == hash_string(phrase[0])):
+            token = doc[int(i)]
+            if token.i + n > len(doc):
+                continue
+            if tuple(t.lower_ for t in doc[token.i : token.i + n]) != phrase:
+                continue
+            cue = doc[token.i : token.i + n]
+            objects = [t for t in cue[-1].children if t.dep_ == "pobj"] or [
+                t for t in cue[0].children if t.dep_ == "pobj"
+            ]
+            speaker = speaker_phrase(objects[0], cue[-1]) if objects else None
+            sent_start, sent_end = _sentence_bounds(doc, token.i)
+            skip_end = max(cue.end, speaker.end if speaker is not None else cue.end)
+            pieces = [_trimmed(doc, sent_start, cue.start), _trimmed(doc, skip_end, sent_end)]
+            pieces = [p for p in pieces if p and p[1] - p[0] > 1]
+            if pieces:
+                yield Draft(cue, speaker, objects[0] if objects else None, pieces, "according")
+
+
+def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:
+    """The token range of the sentence holding token ``i`` (``Token.sent`` scans the whole doc)."""
+    start = i
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    end = i + 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return start, end
+
+
+def merge_ranges(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted character ranges with overlapping or touching ones (a space apart) joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1] + 2:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged

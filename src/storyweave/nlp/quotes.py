@@ -1,0 +1,286 @@
+"""Quotes and reported speech with their speakers: the ``storyweave_quotes`` component.
+
+Works on a parsed ``Doc`` (parser and NER) in four numbered stages, in the spirit
+of textacy's ``direct_quotations`` and the Gender Gap Tracker's rule-based
+quote extractor, extended to reported speech and the cue kinds PolNeAR annotates:
+
+1. quote marks: straight, curly and single marks paired per paragraph, with
+   quotes that run on into the next paragraph;
+2. cues from the parse: a cue verb (``rules/quotes/cues.toml``) with a subject
+   and a content complement ("Peskov said that ...", "X wants to ...", "polls show
+   ..."), and "according to X" phrases;
+3. direct quotes attached to their cue: inside its content, around it ("“...,”
+   Serdar said, “...”") or after a colon; a quote that follows a quote in the
+   same or the next paragraph with no cue continues that quote;
+4. speakers resolved inside the article (``storyweave.nlp.speakers``).
+
+A partial quote inside reported speech ("the army said it was redeploying “to
+preserve civilian lives”") is one quote with the whole reported content and
+``direct=False``: the quoted words are part of what was reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from storyweave.nlp.cues import CueRules, Draft, find_cues, load_cue_rules, merge_ranges
+from storyweave.nlp.marks import MarkSpan, find_quote_marks
+from storyweave.nlp.speakers import SpeakerResolver
+
+LOGGER = logging.getLogger(__name__)
+
+if not Doc.has_extension("quotes"):
+    Doc.set_extension("quotes", default=None)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attribution: what was said (or thought, wanted, shown) and by whom.
+
+    ``text`` is the content; when the content comes in several pieces (a quote
+    split around its cue, a quote running over paragraphs) ``parts`` gives each
+    piece's character range and ``start_char``/``end_char`` their envelope.
+    ``speaker`` is the surface text, ``speaker_entity`` the canonical name
+    resolved inside the article. ``kind`` is the cue's group in the rules file
+    ("speech", "cognition", "intention", "evidence", "stance", "passive",
+    "impression") or "according"; consumers that want reported words only keep
+    "speech" and "according".
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_entity: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    direct: bool
+    kind: str = "speech"
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+# -- stage 3: direct quotes to cues ------------------------------------------------------
+def _attach_marks(doc: Doc, text: str, drafts: list[Draft], marks: list[MarkSpan]) -> list[Draft]:
+    """Give each quoted span to a cue: the one whose content it overlaps, a speech cue
+    in or right after its sentence, the cue before a colon, or the quote it continues.
+    A quote with none of these is dropped (a pull quote, a title, scare quotes)."""
+    sentences = list(doc.sents)
+    sent_starts = [s.start_char for s in sentences]
+
+    def sentence_index(char: int) -> int:
+        return max(bisect.bisect_right(sent_starts, char) - 1, 0)
+
+    cue_sents: dict[int, list[Draft]] = {}
+    for draft in drafts:
+        if draft.cue is not None:
+            cue_sents.setdefault(sentence_index(draft.cue.start_char), []).append(draft)
+    previous: Draft | None = None
+    for mark in marks:
+        inner = (mark.start, mark.end)
+        owner = next((d for d in drafts if d.parts and _overlaps(d.parts, inner)), None)
+        if owner is None:
+            owner = _nearby_cue(text, mark, cue_sents, sentence_index, sentences)
+        if (
+            owner is not None
+            and owner.cue is not None
+            and _overlaps([inner], (owner.cue.start_char, owner.cue.end_char))
+        ):
+            owner = None  # the cue sits inside the quote: a quote about a quote, not its cue
+        if owner is None and previous is not None and _continues(text, previous, mark):
+            owner = previous
+        if owner is None:  # on PolNeAR train such quotes were almost never attributions
+            continue
+        owner.parts = merge_ranges(owner.parts + [inner])
+        content_chars = sum(e - s for s, e in owner.parts)
+        quoted = sum(m.end - m.start for m in marks if _overlaps(owner.parts, (m.start, m.end)))
+        owner.direct = quoted >= 0.6 * content_chars
+        owner.quoted = True
+        previous = owner
+    return drafts
+
+
+def _overlaps(parts: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    return any(s < span[1] and e > span[0] for s, e in parts)
+
+
+def _nearby_cue(
+    text: str,
+    mark: MarkSpan,
+    cue_sents: dict[int, list[Draft]],
+    sentence_index: Callable[[int], int],
+    sentences: list[Span],
+) -> Draft | None:
+    """A speech cue in the quote's sentences, or right after it, or before a colon."""
+    first, last = sentence_index(mark.start), sentence_index(max(mark.start, mark.end - 1))
+    candidates = []
+    for index in range(first, last + 2):
+        for draft in cue_sents.get(index, []):
+            if draft.kind not in ("speech", "according") and draft.parts:
+                continue
+            if index == last + 1:
+                # "... ” he said." split off as its own sentence: only a short tail sentence
+                sentence = sentences[index] if index < len(sentences) else None
+                if sentence is None or len(sentence) > 12 or sentence.start_char - mark.end > 3:
+                    continue
+            if "\n" in text[min(mark.end, draft.cue.start_char) : max(mark.start, draft.cue.end_char)]:
+                continue
+            candidates.append(draft)
+    before = first - 1
+    for draft in cue_sents.get(before, []):
+        gap = text[draft.cue.end_char : mark.start]
+        if draft.kind == "speech" and ":" in gap and "\n\n" not in gap and not draft.parts:
+            candidates.append(draft)
+    if not candidates:
+        return None
+    # the nearest cue by characters; an empty-handed cue first
+    return min(
+        candidates,
+        key=lambda d: (
+            bool(d.parts) and not _adjacent(d, mark),
+            min(abs(d.cue.start_char - mark.end), abs(mark.start - d.cue.end_char)),
+        ),
+    )
+
+
+def _adjacent(draft: Draft, mark: MarkSpan) -> bool:
+    return any(abs(s - mark.end) < 4 or abs(mark.start - e) < 4 for s, e in draft.parts)
+
+
+def _continues(text: str, previous: Draft, mark: MarkSpan) -> bool:
+    """A cue-less quote right after a quote (same paragraph or the next) continues it."""
+    if not previous.quoted:
+        return False
+    gap = text[previous.end : mark.start]
+    if gap.count("\n") > 4:
+        return False
+    if (
+        previous.cue is not None
+        and previous.cue.start_char >= previous.end
+        and previous.cue.end_char <= mark.start
+    ):
+        # the gap holds the previous quote's own cue sentence ("..., he told Al Jazeera. “...”"):
+        # what counts is what comes after that sentence
+        after_cue = text[previous.cue.end_char : mark.start]
+        ends = [i for i in (after_cue.find("\n"), after_cue.find(". ")) if i >= 0]
+        gap = after_cue[min(ends) + 1 :] if ends else ""
+    tail = gap.strip(' \n\t“”"‘’.,;:—-')
+    # a word or two between the quotes is a cue remnant or page furniture ("Advertisement")
+    return len(tail.split()) <= 3 and (tail.count("\n") == 0 or len(tail.split()) <= 1)
+
+
+# -- stage 4 and the component -----------------------------------------------------------
+def extract_quotes(doc: Doc, rules: CueRules | None = None) -> list[Quote]:
+    """All quotes and reported speech in a parsed ``doc``, in text order."""
+    rules = rules or load_cue_rules()
+    text = doc.text  # computed once: Doc.text joins every token on each access
+    drafts = find_cues(doc, rules, text)
+    marks = find_quote_marks(text)
+    # a cue inside quote marks is the speaker's own words, not an attribution by the article
+    # (PolNeAR marks each token for one attribution only, the outermost)
+    drafts = [d for d in drafts if d.cue is None or not _inside_marks(d.cue, marks)]
+    drafts = _attach_marks(doc, text, drafts, marks)
+    drafts = [d for d in drafts if d.parts]
+    drafts.sort(key=lambda d: d.start)
+    drafts = [d for d in _split_coordinated(text, drafts) if d.parts]
+    drafts = _drop_nested(drafts)
+    resolver = SpeakerResolver(doc, text=text)
+    quotes = []
+    for draft in drafts:  # in text order, so pronouns resolve to earlier speakers
+        speaker = draft.speaker
+        entity = resolver.resolve(speaker, draft.speaker_head) if speaker is not None else None
+        content = " … ".join(text[s:e] for s, e in draft.parts)
+        quotes.append(
+            Quote(
+                text=content,
+                start_char=draft.start,
+                end_char=draft.end,
+                speaker=speaker.text if speaker is not None else None,
+                speaker_start=speaker.start_char if speaker is not None else None,
+                speaker_end=speaker.end_char if speaker is not None else None,
+                speaker_entity=entity,
+                cue=draft.cue.text if draft.cue is not None else None,
+                cue_start=draft.cue.start_char if draft.cue is not None else None,
+                cue_end=draft.cue.end_char if draft.cue is not None else None,
+                direct=draft.direct,
+                kind=draft.kind,
+                parts=tuple(draft.parts),
+            )
+        )
+    return quotes
+
+
+def _inside_marks(cue: Span, marks: list[MarkSpan]) -> bool:
+    return any(m.start <= cue.start_char and cue.end_char <= m.end for m in marks)
+
+
+def _split_coordinated(text: str, drafts: list[Draft]) -> list[Draft]:
+    """Cut a content where a coordinated cue starts its own attribution.
+
+    "He said he respects Clinton and calls her an intelligent woman": the parse puts
+    "calls ..." inside what was said, but it is the article reporting a second act.
+    A cue that is a conjunct or an adverbial clause ("..., calling them ...") ends the
+    content before it; a cue deeper inside ("said Trump believes ...") stays nested.
+    """
+    for inner in drafts:
+        token = inner.cue[0] if inner.cue is not None else None
+        if token is None or token.dep_ != "conj" or inner.kind != "speech" or not inner.parts:
+            continue
+        first = token.left_edge.i
+        while first > 0 and token.doc[first - 1].dep_ in ("cc", "punct"):  # "and", ", and"
+            first -= 1
+        cut = token.doc[first].idx
+        for outer in drafts:
+            if outer is inner or not _overlaps(outer.parts, (token.idx, token.idx + 1)) or cut <= outer.start:
+                continue
+            kept = [(s, min(e, cut)) for s, e in outer.parts if s < cut]
+            kept = [(s, s + len(text[s:e].rstrip(" ,;—-–\n"))) for s, e in kept]
+            outer.parts = [(s, e) for s, e in kept if e > s]
+    return drafts
+
+
+def _drop_nested(drafts: list[Draft]) -> list[Draft]:
+    """A cue inside another attribution's content ("he said she thinks ...") loses to the outer one.
+
+    PolNeAR, like this extractor, gives each stretch of text to one attribution.
+    """
+
+    def holds(outer: Draft, inner: Draft) -> bool:
+        return inner.cue is not None and _overlaps(outer.parts, (inner.cue.start_char, inner.cue.end_char))
+
+    kept = []
+    for draft in drafts:
+        # when two attributions hold each other's cue (a misparse), the earlier cue wins
+        outers = [k for k in drafts if k is not draft and holds(k, draft)]
+        if not any(not holds(draft, k) or k.cue.start_char < draft.cue.start_char for k in outers):
+            kept.append(draft)
+    return kept
+
+
+class QuoteExtractor:
+    """The ``storyweave_quotes`` component: sets ``doc._.quotes`` to a list of ``Quote``."""
+
+    def __init__(self, nlp: Language, name: str = "storyweave_quotes"):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.quotes = extract_quotes(doc)
+        return doc
+
+
+@Language.factory(
+    "storyweave_quotes",
+    assigns=["doc._.quotes"],
+    requires=["token.dep", "token.lemma", "doc.sents", "doc.ents"],
+)
+def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
+    """Build the quotes component (``nlp.add_pipe("storyweave_quotes")``)."""
+    return QuoteExtractor(nlp, name)

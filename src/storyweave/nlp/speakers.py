@@ -1,0 +1,259 @@
+"""Speakers of quotes: the noun phrase that says something, and who it is in the article.
+
+``speaker_phrase`` finds the speaker's full noun phrase from a cue verb's subject;
+``SpeakerResolver`` turns it into a canonical name resolved inside one article:
+surnames to the full name introduced earlier ("Serdar" -> "Resul Serdar"),
+pronouns to the most recent compatible speaker, titles stripped ("President
+Bashar al-Assad" -> "Bashar al-Assad"), organisations and descriptions by their
+noun phrase ("the Syrian Defense Ministry" -> "Syrian Defense Ministry").
+
+No coreference model is involved on purpose: the pipeline must stay close to the
+bare parse's speed, and in news prose the speaker chain is short and local.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+from spacy.tokens import Doc, Span, Token
+
+LOGGER = logging.getLogger(__name__)
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "csubj")
+PERSON_LABELS = ("PERSON",)
+GROUP_LABELS = ("ORG", "NORP", "GPE", "FAC")
+
+
+@dataclass(frozen=True)
+class SpeakerRules:
+    """Word lists from ``rules/quotes/speakers.toml``."""
+
+    titles: frozenset[str]
+    name_prefixes: tuple[str, ...]
+    pronouns: dict[str, str]
+    leading: frozenset[str]
+    vehicles: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def load_speaker_rules() -> SpeakerRules:
+    """Read the speaker word lists once per process."""
+    raw = tomllib.loads(
+        resources.files("storyweave.nlp").joinpath("rules/quotes/speakers.toml").read_text(encoding="utf-8")
+    )
+    return SpeakerRules(
+        titles=frozenset(raw["titles"]),
+        name_prefixes=tuple(raw["name_prefixes"]),
+        pronouns=dict(raw["pronouns"]),
+        leading=frozenset(raw["strip"]["leading"]),
+        vehicles=frozenset(raw["vehicles"]),
+    )
+
+
+def speaker_phrase(subject: Token, cue: Token) -> Span:
+    """The speaker's full noun phrase: the subject's subtree, cut before the cue.
+
+    Appositions and relative clauses stay in ("Steve Elmendorf, deputy campaign
+    manager for ..."), as PolNeAR and GGT annotate sources; trailing commas go.
+    """
+    doc = subject.doc
+    start, end = subject.left_edge.i, subject.right_edge.i + 1
+    # a name the parser split into several subjects ("al", "-", "Assad"): take them all
+    while start > 0 and doc[start - 1].head.i == subject.head.i and doc[start - 1].dep_ == subject.dep_:
+        start = doc[start - 1].left_edge.i
+    if start <= cue.i < end:  # inverted order never includes the cue itself
+        if cue.i < subject.i:
+            start = cue.i + 1
+        else:
+            end = cue.i
+    while end - 1 > start and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    return doc[start:end]
+
+
+def find_subject(cue: Token) -> Token | None:
+    """The subject of a cue verb, inherited through "saying"/"adding"/conjoined verbs."""
+    verb = cue
+    for _ in range(4):  # a short climb: "X said ..., adding that ..." / "X went on to say"
+        # the cue's own subject of any kind; a verb climbed to lends only an active subject
+        # ("the wall would be built and told reporters": the wall tells nothing)
+        subjects = [c for c in verb.children if c.dep_ in (SUBJECT_DEPS if verb is cue else ("nsubj",))]
+        if subjects:
+            before = [c for c in subjects if c.i < cue.i]
+            return before[-1] if before else subjects[0]  # the subject nearest the cue
+        for child in verb.children:
+            if child.dep_ == "agent":  # "was praised by X"
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        return grand
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.pos_ == "ADP":  # "began by saying", "before adding"
+            head = head.head
+        # past a conjunct, a subject-less clause leads up to the reporting verb it depends on
+        climbs = ("advcl", "xcomp", "conj", "pcomp") + (("ccomp",) if verb is not cue else ())
+        if verb.dep_ in climbs and head is not verb and head.pos_ in ("VERB", "AUX"):
+            verb = head
+            continue
+        if verb.dep_ == "relcl":  # "Ramani, who said ..." has "who" as nsubj; no subject: the head noun
+            return verb.head
+        break
+    return _left_noun_phrase(cue)
+
+
+def _left_noun_phrase(cue: Token) -> Token | None:
+    """The noun phrase just before a cue the parser left without a subject.
+
+    "Jay DiPietro, the club's president, suggested that ...": the parser sometimes
+    hangs such a subject elsewhere; the nearest noun to the left, climbed to the
+    top of its phrase, is the speaker.
+    """
+    doc = cue.doc
+    i = cue.i - 1
+    while i >= 0 and doc[i].dep_ in ("aux", "auxpass", "neg", "advmod", "punct") and doc[i].text != ".":
+        i -= 1
+    if i < 0 or doc[i].pos_ not in ("NOUN", "PROPN", "PRON") or doc[i].dep_ in ("pobj", "dobj", "poss"):
+        return None
+    token = doc[i]
+    while (
+        token.head.i < cue.i
+        and token.head is not token
+        and token.dep_ in ("appos", "compound", "conj", "punct")
+    ):
+        token = token.head
+    if any(doc[j].is_sent_start for j in range(token.left_edge.i + 1, cue.i + 1)):
+        return None  # the noun belongs to an earlier sentence
+    return token
+
+
+class SpeakerResolver:
+    """Resolves speaker phrases to canonical names, in article order.
+
+    Feed speakers in the order their quotes appear (``resolve``); the resolver
+    remembers the most recent person and group speakers for pronouns.
+    """
+
+    def __init__(self, doc: Doc, rules: SpeakerRules | None = None, text: str | None = None):
+        self.rules = rules or load_speaker_rules()
+        self.doc = doc
+        self.text = doc.text if text is None else text  # Doc.text joins every token on each access
+        self.last_person: str | None = None
+        self.last_group: str | None = None
+        self._surnames: dict[str, str] = {}
+        self._heads: dict[str, str] = {}
+        # Span.ents re-reads every entity of the doc on each call: keep the list once
+        self._ents = [e for e in doc.ents if e.label_ in PERSON_LABELS + GROUP_LABELS]
+        for ent in self._ents:
+            if ent.label_ in PERSON_LABELS:
+                name = self.strip_title(ent)
+                words = name.split()
+                if len(words) >= 2:
+                    self._surnames.setdefault(self._key(words[-1]), name)
+
+    # -- names -------------------------------------------------------------
+    def _key(self, word: str) -> str:
+        word = word.lower().removesuffix("’s").removesuffix("'s")
+        for prefix in self.rules.name_prefixes:
+            if word.startswith(prefix) and len(word) > len(prefix) + 1:
+                return word[len(prefix) :]
+        return word
+
+    def strip_title(self, span: Span) -> str:
+        """The span's text without leading titles, determiners and a trailing possessive."""
+        tokens = [t for t in span if not t.is_punct or t.text in ("-", ".")]
+        while len(tokens) > 1 and (
+            tokens[0].lower_ in self.rules.titles or tokens[0].lower_ in self.rules.leading
+        ):
+            tokens = tokens[1:]
+        while tokens and tokens[-1].tag_ == "POS":
+            tokens = tokens[:-1]
+        if not tokens:
+            return span.text
+        return self.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
+
+    def full_name(self, name: str) -> str:
+        """A one-word name expanded to the full name introduced earlier in the article."""
+        words = name.split()
+        if len(words) == 1:
+            return self._surnames.get(self._key(words[0]), name)
+        return name
+
+    # -- speakers ------------------------------------------------------------
+    def resolve(self, phrase: Span | None, head: Token | None = None) -> str | None:
+        """The canonical speaker for ``phrase`` (with ``head`` its syntactic head), or None."""
+        if phrase is None or len(phrase) == 0:
+            return None
+        head = head if head is not None and phrase.start <= head.i < phrase.end else phrase.root
+        kind = self.rules.pronouns.get(head.lower_)
+        if kind is not None and head.pos_ in ("PRON", "DET"):
+            if kind == "relative":
+                antecedent = head.head.head if head.head.dep_ == "relcl" else None
+                if antecedent is not None and antecedent.i != head.i:
+                    return self.resolve(self.doc[antecedent.left_edge.i : antecedent.i + 1], antecedent)
+                return None
+            if kind == "person":
+                return self.last_person
+            return self.last_group or self.last_person
+        if head.pos_ == "PRON":  # "I", "we", "you", "someone": nobody resolvable
+            return None
+        owners = (
+            [c for c in head.children if c.dep_ == "poss"]
+            if head.lemma_.lower() in self.rules.vehicles
+            else []
+        )
+        if owners:  # "the ministry's statement said": the ministry speaks
+            owner = owners[0]
+            return self.resolve(self.doc[owner.left_edge.i : owner.i + 1], owner)
+        name, is_person = self._named(phrase, head)
+        if is_person:
+            self.last_person = name
+        else:
+            self.last_group = name
+        return name
+
+    def _named(self, phrase: Span, head: Token) -> tuple[str, bool]:
+        if head.pos_ == "PROPN" and self._key(head.text) in self._surnames:
+            # a surname seen before in a full name, whatever label the NER gave it here
+            return self._surnames[self._key(head.text)], True
+        ents = [e for e in self._ents if e.start >= phrase.start and e.end <= phrase.end]
+        # the entity holding the head word wins ("Dmitry Peskov" in "Kremlin spokesperson
+        # Dmitry Peskov"); then the first person ("Ramani" in "Ramani from RUSI").
+        holding = [e for e in ents if e.start <= head.i < e.end]
+        persons = [e for e in ents if e.label_ in PERSON_LABELS]
+        ent = holding[0] if holding else (persons[0] if persons and head.pos_ == "PROPN" else None)
+        if ent is not None and ent.label_ in PERSON_LABELS:
+            if ent.end <= head.i and all(
+                t.pos_ == "PROPN" or t.text == "-" for t in self.doc[ent.end : head.i + 1]
+            ):
+                ent = self.doc[ent.start : head.i + 1]  # the NER stopped short: "Bashar al" + "-Assad"
+            return self.full_name(self.strip_title(ent)), True
+        if head.pos_ == "PROPN" and not holding and not ents:
+            # a name the NER missed: the proper-noun run around the head
+            start = head.i
+            while start > phrase.start and self.doc[start - 1].pos_ == "PROPN":
+                start -= 1
+            name = self.full_name(self.strip_title(self.doc[start : head.i + 1]))
+            return name, name in self._surnames.values() or len(name.split()) == 1
+        coordinated = head.dep_ == "conj" or any(c.dep_ == "cc" for c in head.children)
+        if ent is not None and not coordinated and (ent.end >= head.i + 1 or ent.end == phrase.end):
+            name = self.strip_title(self.doc[ent.start : max(ent.end, head.i + 1)])
+            return self._remember_head(name, head), False
+        # a description: the noun phrase up to its head, or the whole phrase when coordinated
+        if any(c.dep_ in ("cc", "conj") for c in head.children) or head.dep_ == "preconj":
+            span = phrase
+        else:
+            span = self.doc[max(head.left_edge.i, phrase.start) : head.i + 1]
+        name = self.strip_title(span)
+        known = self._heads.get(head.lemma_.lower())
+        if known is not None and len(name.split()) <= 1:  # "the army" after "the Syrian army"
+            return known, False
+        return self._remember_head(name, head), False
+
+    def _remember_head(self, name: str, head: Token) -> str:
+        self._heads.setdefault(head.lemma_.lower(), name)
+        return name

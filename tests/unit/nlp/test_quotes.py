@@ -1,0 +1,293 @@
+"""Quotes and reported speech: hand-written sentences for each form, the marks pairer, and the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyweave.nlp.loader import load_base
+from storyweave.nlp.marks import find_quote_marks
+from storyweave.nlp.quotes import Quote, extract_quotes
+
+AJ = "000_186d926eac2fcf62.txt"
+NBC = "002_7868c019a8f5e8bf.txt"
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_base()
+
+
+def quotes_of(nlp, text: str) -> list[Quote]:
+    return extract_quotes(nlp(text))
+
+
+def only(quotes: list[Quote], containing: str) -> Quote:
+    found = [q for q in quotes if containing in q.text]
+    assert len(found) == 1, [q.text for q in quotes]
+    return found[0]
+
+
+# -- quote marks ------------------------------------------------------------------
+def test_marks_pair_curly_straight_and_single():
+    text = 'He said “one two three” and "four five" and ‘six seven eight’ but it’s fine.'
+    spans = [text[s.start : s.end] for s in find_quote_marks(text)]
+    assert spans == ["one two three", "four five", "six seven eight"]
+
+
+def test_marks_skip_apostrophes_and_short_single_quotes():
+    text = "It’s the ’90s and the ‘fat cats’ won’t go."
+    assert find_quote_marks(text) == []
+
+
+def test_marks_run_over_paragraphs_when_next_paragraph_opens_with_a_mark():
+    text = "“First part of it.\n\n“Second part here,” she said.\n\nNo “stray mark here\n\nNext paragraph."
+    spans = [text[s.start : s.end] for s in find_quote_marks(text)]
+    assert spans == ["First part of it.\n\n“Second part here,"]
+
+
+# -- direct quotes ---------------------------------------------------------------------
+def test_quote_split_around_its_cue_is_one_quote(nlp):
+    text = (
+        "Resul Serdar reported from Kilis. “In just over a week,” Serdar said, “they have managed to take "
+        "full control of the city.”"
+    )
+    quote = only(quotes_of(nlp, text), "In just over a week")
+    assert "they have managed" in quote.text and len(quote.parts) == 2
+    assert quote.speaker == "Serdar" and quote.speaker_entity == "Resul Serdar"
+    assert quote.cue == "said" and quote.direct
+
+
+def test_cue_before_a_colon(nlp):
+    quote = only(quotes_of(nlp, "Serdar said: “The city has fallen to the opposition forces today.”"), "city")
+    assert quote.speaker == "Serdar" and quote.direct and quote.cue == "said"
+
+
+def test_cue_after_quote_with_told(nlp):
+    text = "“Hama is the birthplace of the armed resistance against the party,” Pinfold told Al Jazeera."
+    quote = only(quotes_of(nlp, text), "birthplace")
+    assert (quote.speaker, quote.cue, quote.direct) == ("Pinfold", "told", True)
+
+
+def test_inverted_cue_with_apposition(nlp):
+    text = "“It was really surprising that they managed it,” said Samuel Ramani, an associate fellow at RUSI."
+    quote = only(quotes_of(nlp, text), "surprising")
+    assert quote.speaker.startswith("Samuel Ramani, an associate fellow")
+    assert quote.speaker_entity == "Samuel Ramani"
+
+
+def test_pronoun_after_quote_is_previous_speaker(nlp):
+    text = (
+        "“Hama is the birthplace of the resistance,” Robert Pinfold told Al Jazeera.\n\n"
+        "The capture of Hama would also “open up the road to Homs,” he said."
+    )
+    quote = only(quotes_of(nlp, text), "open up the road")
+    assert quote.speaker == "he" and quote.speaker_entity == "Robert Pinfold"
+
+
+def test_quote_continuing_after_cue_sentence_joins_the_quote(nlp):
+    text = "“They clearly think we are weak,” Clinton said at the rally. “So they will keep advertising against me.”"
+    quotes = quotes_of(nlp, text)
+    quote = only(quotes, "clearly think")
+    assert "keep advertising" in quote.text and quote.speaker == "Clinton"
+
+
+def test_partial_quote_inside_reported_speech_is_one_indirect_quote(nlp):
+    text = "The army said in a statement it was redeploying its forces “to preserve civilian lives” after clashes."
+    quote = only(quotes_of(nlp, text), "redeploying")
+    assert "to preserve civilian lives" in quote.text
+    assert quote.direct is False and quote.speaker == "The army"
+
+
+def test_nyt_doubled_apostrophe_quotes(nlp):
+    text = "''It was a bad year for the business,'' Mr. Hutto said. ''We kept the doors open.''"
+    quote = only(quotes_of(nlp, text), "bad year")
+    assert "kept the doors open" in quote.text and quote.speaker == "Mr. Hutto" and quote.direct
+
+
+def test_cue_inside_a_quote_is_not_an_attribution(nlp):
+    text = "“Nobody expected that the city would fall so fast,” said Ramani, a fellow at RUSI."
+    quotes = quotes_of(nlp, text)
+    assert [q.cue for q in quotes] == ["said"]
+
+
+def test_unattributed_pull_quote_is_dropped(nlp):
+    assert (
+        quotes_of(nlp, "The campaign ended.\n\n“A new beginning for all of us here”\n\nVoters went home.")
+        == []
+    )
+
+
+def test_furniture_between_quote_paragraphs_does_not_split_a_speaker(nlp):
+    text = (
+        "“The offensive is going to be hard to stop,” Samuel Ramani told Al Jazeera.\n\nAdvertisement\n\n"
+        "“If Homs is taken, Damascus is under serious threat.”"
+    )
+    quote = only(quotes_of(nlp, text), "offensive")
+    assert "If Homs is taken" in quote.text and quote.speaker_entity == "Samuel Ramani"
+
+
+def test_headline_name_and_colon(nlp):
+    text = "Bernie Sanders: I am not interested in being vice president\n\nThe race went on."
+    quote = only(quotes_of(nlp, text), "vice")
+    assert (quote.speaker, quote.cue, quote.speaker_entity) == ("Bernie Sanders", ":", "Bernie Sanders")
+
+
+# -- reported speech -----------------------------------------------------------------
+def test_parenthetical_cue_inside_the_content(nlp):
+    text = "Like his comments about the judge, Mr. Graham said, the attacks on the family were unacceptable."
+    quote = only(quotes_of(nlp, text), "unacceptable")
+    assert quote.speaker == "Mr. Graham" and "Like his comments" in quote.text and len(quote.parts) == 2
+
+
+def test_speaker_of_participle_cue_is_the_main_subject(nlp):
+    text = "When he returned, Obama began by saying that the country had changed."
+    quote = only(quotes_of(nlp, text), "country had changed")
+    assert quote.speaker == "Obama" and quote.cue == "saying"
+
+
+def test_reported_speech_with_that(nlp):
+    text = (
+        "Kremlin spokesperson Dmitry Peskov said on Thursday that Russia is assessing the situation in Syria."
+    )
+    quote = only(quotes_of(nlp, text), "Russia is assessing")
+    assert quote.speaker == "Kremlin spokesperson Dmitry Peskov" and quote.speaker_entity == "Dmitry Peskov"
+    assert quote.cue == "said" and not quote.direct
+
+
+def test_reported_speech_cue_after_content(nlp):
+    text = "Russia is assessing the situation in Syria, Kremlin spokesperson Dmitry Peskov said on Thursday."
+    quote = only(quotes_of(nlp, text), "Russia is assessing")
+    assert quote.speaker_entity == "Dmitry Peskov"
+
+
+def test_coordinated_second_cue_is_its_own_quote(nlp):
+    text = "Trump said the wall would be built quickly and told reporters that Mexico would pay for it."
+    quotes = quotes_of(nlp, text)
+    first, second = only(quotes, "wall would be built"), only(quotes, "Mexico would pay")
+    assert first is not second and "told" not in first.text
+    assert second.speaker == "Trump" and second.cue == "told"
+
+
+def test_degenerate_texts_give_no_quotes(nlp):
+    for text in ("", "   ", '"', "“unclosed quote here", ":", "Trump:", "''", "He said.", "according to"):
+        assert quotes_of(nlp, text) == []
+
+
+def test_warned_and_declared(nlp):
+    quotes = quotes_of(
+        nlp,
+        "Abu Mohammed al-Julani declared that the rebels had full control over Hama. "
+        "The minister warned that the city would be retaken within days.",
+    )
+    assert only(quotes, "full control").speaker_entity == "Abu Mohammed al-Julani"
+    assert only(quotes, "retaken").cue == "warned"
+
+
+def test_told_outlet_that(nlp):
+    text = "Hassan Abdul-Ghani, senior commander of the forces, told NBC News that tanks had been used."
+    quote = only(quotes_of(nlp, text), "tanks had been used")
+    assert quote.speaker_entity == "Hassan Abdul-Ghani" and quote.cue == "told"
+
+
+def test_according_to(nlp):
+    text = "Helicopter gunships carried out aerial bombardments, according to the Syrian Observatory for Human Rights."
+    quote = only(quotes_of(nlp, text), "Helicopter gunships")
+    assert quote.cue == "according to" and quote.speaker == "the Syrian Observatory for Human Rights"
+    assert quote.kind == "according"
+
+
+def test_statement_of_an_organisation_speaks_for_it(nlp):
+    text = "The Syrian Defense Ministry's statement said that the units had redeployed outside the city."
+    quote = only(quotes_of(nlp, text), "redeployed")
+    assert quote.speaker_entity == "Syrian Defense Ministry"
+
+
+def test_beliefs_and_intentions_are_attributions_too(nlp):
+    quotes = quotes_of(
+        nlp, "Sanders wants to win the nomination. Polls show Clinton up by ten points in New York."
+    )
+    assert only(quotes, "win the nomination").kind == "intention"
+    assert only(quotes, "Clinton up").speaker == "Polls"
+
+
+def test_titles_are_stripped_from_the_canonical_name(nlp):
+    text = "President Bashar al-Assad said that the army would return to the city."
+    quote = only(quotes_of(nlp, text), "army would return")
+    assert quote.speaker_entity == "Bashar al-Assad"
+
+
+def test_no_quote_in_plain_narrative(nlp):
+    assert quotes_of(nlp, "Rebel forces entered the city of Hama on Thursday after heavy fighting.") == []
+
+
+def test_component_sets_doc_extension(nlp):
+    import spacy
+
+    pipeline = spacy.blank("en")
+    component = pipeline.add_pipe("storyweave_quotes")
+    doc = component(nlp("The army said it was redeploying its forces."))
+    assert [q.cue for q in doc._.quotes] == ["said"]
+
+
+# -- the seed articles (raw text, furniture included) ------------------------------------
+@pytest.fixture(scope="module")
+def seed_quotes(nlp, seeds_dir):
+    return {name: extract_quotes(nlp((seeds_dir / name).read_text(encoding="utf-8"))) for name in (AJ, NBC)}
+
+
+@pytest.mark.parametrize(
+    "article, containing, speaker, entity",
+    [
+        (AJ, "opposition forces entered Hama", "The Syrian army", "Syrian army"),
+        (AJ, "to preserve civilian lives", "The army", "Syrian army"),
+        (AJ, "full control over Hama", None, "Abu Mohammed al-Julani"),
+        (AJ, "major development", "Al Jazeera’s Resul Serdar", "Resul Serdar"),
+        (AJ, "In just over a week", "Serdar", "Resul Serdar"),
+        (AJ, "one of the largest in Syria", "Serdar", "Resul Serdar"),
+        (AJ, "breach the regime’s front lines", "Serdar", "Resul Serdar"),
+        (AJ, "Some Iraqi fighters entered Syria", "Iraqi and Syrian sources", "Iraqi and Syrian sources"),
+        (AJ, "We urge him", "Julani", "Abu Mohammed al-Julani"),
+        (AJ, "birthplace of Sunni", "Pinfold", "Robert Geist Pinfold"),
+        (AJ, "open up the road to Homs", "he", "Robert Geist Pinfold"),
+        (AJ, "avoid major losses", None, "Samuel Ramani"),
+        (AJ, "very hard for the Russians", "Ramani", "Samuel Ramani"),
+        (AJ, "If Homs is taken", "Ramani", "Samuel Ramani"),  # after an "Advertisement" line
+        (AJ, "Russia is assessing the situation", "Kremlin spokesperson Dmitry Peskov", "Dmitry Peskov"),
+        (AJ, "closely monitoring", "Peskov", "Dmitry Peskov"),
+        (NBC, "insurgents had gained access", None, None),
+        (NBC, "tanks had been used", None, "Hassan Abdul-Ghani"),
+        (
+            NBC,
+            "managed to penetrate several positions",
+            "the Syrian Defense Ministry",
+            "Syrian Defense Ministry",
+        ),
+        (NBC, "really surprising", None, "Samuel Ramani"),
+        (NBC, "huge humiliation", None, "Samuel Ramani"),
+        (NBC, "next target will be", None, "Charles Lister"),
+        (NBC, "aerial bombardments with barrel bombs", "the Syrian Observatory for Human Rights", None),
+        (NBC, "heavy Russian-led bombing", "Ramani from RUSI", "Samuel Ramani"),
+        (NBC, "really unclear", "he", "Samuel Ramani"),
+    ],
+)
+def test_seed_quotes_have_their_speakers(seed_quotes, article, containing, speaker, entity):
+    quote = only(seed_quotes[article], containing)
+    if speaker is not None:
+        assert quote.speaker == speaker
+    if entity is not None:
+        assert quote.speaker_entity == entity
+
+
+def test_seed_split_and_reported_forms(seed_quotes):
+    aj, nbc = seed_quotes[AJ], seed_quotes[NBC]
+    assert only(aj, "In just over a week").direct
+    assert not only(aj, "to preserve civilian lives").direct  # partial quote inside reported speech
+    both = only(nbc, "insurgents had gained access")
+    assert both.speaker.startswith("Both the Syrian Defense Ministry and an official")
+    ministry = only(nbc, "managed to penetrate several positions")
+    assert "to safeguard the lives" in ministry.text  # "..., and that “...”" belongs to the same statement
+    assert only(nbc, "aerial bombardments").cue == "according to"
+    # the "said he said" typo in NBC: the quote and its continuation go to Ramani
+    assert "Damascus is going to fall" in only(nbc, "really unclear").text
+    # a quote about a quote is not a cue: "neither Damascus nor Moscow expected" stays inside Ramani's words
+    assert not any(q.cue == "expected" for q in nbc)
