@@ -94,6 +94,11 @@ class _Loc:
     kind: str
 
 
+def _upstream(doc: Doc, name: str) -> tuple:
+    """What an earlier component found, or nothing when it is not in the pipeline."""
+    return tuple(getattr(doc._, name) or ()) if Doc.has_extension(name) else ()
+
+
 class _Article:
     """Per-document lookups over the other components' records, sorted by offset."""
 
@@ -101,11 +106,11 @@ class _Article:
         self.doc = doc
         self.mentions = sorted(
             (m.start_char, m.end_char, e.key, e.name, e.type)
-            for e in (doc._.entities or ())
+            for e in (_upstream(doc, "entities"))
             for m in e.mentions
         )
         places: dict[tuple[int, int], _Loc] = {}
-        for p in doc._.places or ():
+        for p in _upstream(doc, "places"):
             if p.source == "demonym":
                 continue  # "Syrian army" names an army, not a place
             entity = self.entity_at(p.start_char, p.end_char)
@@ -119,8 +124,8 @@ class _Article:
                 name, key = (entity[3], entity[2]) if entity else (ent.text, None)
                 places[(ent.start_char, ent.end_char)] = _Loc(ent.start_char, ent.end_char, name, key, "")
         self.places = sorted(places.values(), key=lambda p: p.start)
-        self.dates = [d for d in (doc._.dates or ()) if d.kind in ("date", "time")]
-        self.quotes = [(q, q.parts or ((q.start_char, q.end_char),)) for q in (doc._.quotes or ())]
+        self.dates = [d for d in _upstream(doc, "dates") if d.kind in ("date", "time")]
+        self.quotes = [(q, q.parts or ((q.start_char, q.end_char),)) for q in _upstream(doc, "quotes")]
         self.published = _published(doc)
 
     def entity_at(self, start: int, end: int) -> tuple | None:

@@ -43,7 +43,7 @@ def test_reader_order():
 @pytest.mark.parametrize(
     "data,name,expected",
     [
-        (gzip.compress(b"WARC/1.0\r\n"), None, "warc"),
+        (gzip.compress(b"WARC/1.0\r\n", mtime=0), None, "warc"),
         (RSS.encode(), None, "feed"),
         (b'[{"text": "x"}]', None, "json"),
         (HTML.encode(), None, "html"),
@@ -51,6 +51,7 @@ def test_reader_order():
         (b"anything", "notes.txt", "text"),
         (b"", "dump.jsonl", "json"),
     ],
+    ids=["warc-gz", "rss", "json", "html", "text", "txt-suffix", "jsonl-suffix"],
 )
 def test_pick_reader(data, name, expected):
     assert pick_reader(document(data, name)).name == expected
