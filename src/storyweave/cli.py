@@ -150,9 +150,9 @@ def ingest(
 def _run_linking(store, *, quiet: bool) -> None:
     from storyweave.pipeline.link import count_unlinked, link_pending
 
+    # No early return when no original is pending: syndicated copies of
+    # already-linked originals still have to join their stories.
     pending = count_unlinked(store)
-    if pending == 0:
-        return
     with Progress(
         SpinnerColumn(),
         TextColumn("[bold]link[/bold]"),
@@ -167,6 +167,8 @@ def _run_linking(store, *, quiet: bool) -> None:
             report = link_pending(store, on_article=lambda _id: progress.advance(task))
         except StoryweaveError as exc:
             _fail(str(exc))
+    if report.linked == 0 and report.copies == 0:
+        return
     console.print(
         f"{report.linked} linked · {report.new_stories} new stories · {report.copies} copies joined · "
         f"{report.claim_groups} aligned claims in {report.stories_touched} stories",
@@ -224,6 +226,47 @@ def link(
     """Link analysed articles across outlets: global entities, stories, aligned claims."""
     store = _open_store(db)
     _run_linking(store, quiet=quiet)
+    store.close()
+
+
+@app.command()
+def watch(
+    sources: List[str] = typer.Argument(..., help="Feed URLs (http/https), feed files, folders or files to follow."),
+    db: str = DbOption,
+    interval: float = typer.Option(60.0, help="Seconds between cycles."),
+    once: bool = typer.Option(False, "--once", help="Run one cycle and exit."),
+    analyze: bool = typer.Option(True, "--analyze/--no-analyze", help="Analyse and link new articles each cycle."),
+    max_bytes: int = typer.Option(IngestOptions().max_document_bytes, help="Refuse single documents larger than this."),
+) -> None:
+    """Follow feeds and folders: ingest new items every --interval seconds, then analyse and link them."""
+    import signal
+    import threading
+
+    from storyweave.pipeline.watch import watch as run_watch
+
+    store = _open_store(db)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())  # finish the current document, save state, exit 0
+
+    def on_event(event) -> None:
+        if event.kind in ("failed", "fetch-error"):
+            err_console.print(
+                f"[yellow]{event.kind}:[/yellow] {escape(event.source)}: {escape(event.detail)}", soft_wrap=True
+            )
+        elif event.kind == "cycle":
+            err_console.print(f"cycle {event.detail} done", soft_wrap=True)
+
+    report = run_watch(
+        sources, store, interval=interval, options=IngestOptions(max_document_bytes=max_bytes),
+        analyze=analyze, stop=stop, max_cycles=1 if once else None, on_event=on_event,
+    )
+    console.print(
+        f"{report.cycles} cycles · {report.ingested} ingested · {report.duplicates} duplicate · "
+        f"{report.failed} failed · {report.fetch_errors} fetch errors · {report.not_modified} not modified · "
+        f"{report.analyzed} analysed · {report.linked} linked",
+        soft_wrap=True,
+    )
     store.close()
 
 
