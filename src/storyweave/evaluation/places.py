@@ -91,7 +91,7 @@ def evaluate_places(
     """Score the places component on a geoparsing corpus ("lgl" or "trnews")."""
     from storyweave.nlp.gazetteer import load_gazetteer
     from storyweave.nlp.loader import load_base
-    from storyweave.nlp.places import add_places, distance_km
+    from storyweave.nlp.places import add_places
 
     name = CORPORA.get(corpus.lower())
     path = Path(evaldata_dir) / "geoparsing" / (name or "")
@@ -104,15 +104,52 @@ def evaluate_places(
     gaz = load_gazetteer()
     nlp = add_places(load_base())
 
+    started = time.perf_counter()
+    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
+    predictions = []
+    for i, doc in enumerate(docs):
+        if progress and i % 50 == 0:
+            logger.info("%s: %d/%d articles", corpus, i, len(articles))
+        predictions.append(doc._.places)
+    seconds = time.perf_counter() - started
+    metrics, counts = score_places(articles, predictions, gaz)
+    metrics["docs_per_s"] = len(articles) / seconds if seconds else 0.0
+    label = "LGL" if name == "lgl.xml" else "TR-News"
+    command = f"storyweave eval places --corpus {corpus}" + (f" --limit {limit}" if limit else "")
+    return Report(
+        key=f"eval-places-{corpus}",
+        title=f"Places: geoparsing on {label}",
+        command=command,
+        columns=[
+            "articles", "gold toponyms", "recall", "precision", "F1", "acc@161 km",
+            "GeoNames id accuracy", "mean error km", "docs/s",
+        ],
+        rows=[[
+            len(articles), counts["gold_n"], metrics["recall"], metrics["precision"], metrics["f1"], metrics["acc161"],
+            metrics["id_accuracy"], round(metrics["mean_error_km"], 1), round(metrics["docs_per_s"], 2),
+        ]],
+        notes=[
+            (
+                f"acc@161 km over the {counts['coord_n']} recognised gold toponyms with coordinates; "
+                f"id accuracy over the {counts['id_n']} with a GeoNames id."
+            ),
+            f"{counts['demonym_gold']} gold spans that are demonyms are not counted as toponyms.",
+            "Precision is a lower bound: the gold sets do not mark every place name.",
+        ],
+        metrics=metrics,
+    )
+
+
+def score_places(articles: list[GoldArticle], predictions: list[list], gaz) -> tuple[dict, dict]:
+    """Metrics (recall, precision, F1, acc161, id_accuracy, mean_error_km) and raw counts of
+    predicted places (``Place`` lists, one per article) against the gold toponyms."""
+    from storyweave.nlp.places import distance_km
+
     gold_n = pred_n = pred_hit = recalled = 0
     demonym_gold = coord_n = within = id_n = id_hit = 0
     errors: list[float] = []
-    started = time.perf_counter()
-    docs = nlp.pipe((a.text for a in articles), batch_size=BATCH_SIZE)
-    for i, (art, doc) in enumerate(zip(articles, docs)):
-        if progress and i % 50 == 0:
-            logger.info("%s: %d/%d articles", corpus, i, len(articles))
-        predicted = [p for p in doc._.places if p.source != "demonym"]
+    for art, places in zip(articles, predictions):
+        predicted = [p for p in places if p.source != "demonym"]
         gold = []
         for g in art.toponyms:
             if gaz.demonym(g.phrase) and not gaz.has_name(g.phrase):
@@ -135,40 +172,17 @@ def evaluate_places(
             if g.geonameid:
                 id_n += 1
                 id_hit += match.geonameid == g.geonameid
-    seconds = time.perf_counter() - started
-
+    p = pred_hit / pred_n if pred_n else 0.0
+    r = recalled / gold_n if gold_n else 0.0
     metrics = {
-        "recall": recalled / gold_n if gold_n else 0.0,
-        "precision": pred_hit / pred_n if pred_n else 0.0,
+        "recall": r,
+        "precision": p,
+        "f1": 2 * p * r / (p + r) if p + r else 0.0,
         "acc161": within / coord_n if coord_n else 0.0,
         "id_accuracy": id_hit / id_n if id_n else 0.0,
         "mean_error_km": sum(errors) / len(errors) if errors else 0.0,
-        "docs_per_s": len(articles) / seconds if seconds else 0.0,
     }
-    p, r = metrics["precision"], metrics["recall"]
-    metrics["f1"] = 2 * p * r / (p + r) if p + r else 0.0
-    label = "LGL" if name == "lgl.xml" else "TR-News"
-    command = f"storyweave eval places --corpus {corpus}" + (f" --limit {limit}" if limit else "")
-    return Report(
-        key=f"eval-places-{corpus}",
-        title=f"Places: geoparsing on {label}",
-        command=command,
-        columns=[
-            "articles", "gold toponyms", "recall", "precision", "F1", "acc@161 km",
-            "GeoNames id accuracy", "mean error km", "docs/s",
-        ],
-        rows=[[
-            len(articles), gold_n, metrics["recall"], metrics["precision"], metrics["f1"], metrics["acc161"],
-            metrics["id_accuracy"], round(metrics["mean_error_km"], 1), round(metrics["docs_per_s"], 2),
-        ]],
-        notes=[
-            f"acc@161 km over the {coord_n} recognised gold toponyms with coordinates; "
-            f"id accuracy over the {id_n} with a GeoNames id.",
-            f"{demonym_gold} gold spans that are demonyms are not counted as toponyms.",
-            "Precision is a lower bound: the gold sets do not mark every place name.",
-        ],
-        metrics=metrics,
-    )
+    return metrics, {"gold_n": gold_n, "coord_n": coord_n, "id_n": id_n, "demonym_gold": demonym_gold}
 
 
 def _overlap(pred, gold: GoldToponym) -> bool:

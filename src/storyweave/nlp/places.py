@@ -3,12 +3,13 @@
 The ``storyweave_places`` spaCy component runs after the NER and works in numbered stages:
 
 1. candidates: spaCy's GPE/LOC/FAC entities; entities of other labels whose whole text is a
-   gazetteer name (the small model tags Hama PERSON, Aleppo NORP); and a PhraseMatcher over
-   notable gazetteer names for the toponyms the model missed; demonyms ("Syrian") on the side;
+   gazetteer name (the small model tags Hama PERSON, Aleppo NORP); and a lookup of token
+   n-grams among notable gazetteer names for the toponyms the model missed; demonyms on the side;
 2. filters: person names ("Mr. Jordan", "Paris Hilton ... Paris said"), known organisations
    ("HTS"), common words that are also towns (data file), and "X, Y" admin context;
-3. disambiguation: population and feature rank, the article's countries and US states, the
-   distance to the other places of the article, explicit "Paris, Texas" context;
+3. disambiguation, one sense per name and article: population, prominence (how many alternate
+   names GeoNames lists) and feature rank; explicit "Paris, Texas" context; and, iterated, the
+   probability mass the article's other names and demonyms put on each country, state and area;
 4. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
 """
 
@@ -19,10 +20,10 @@ import math
 import time
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 from spacy.language import Language
-from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
@@ -31,9 +32,22 @@ from storyweave.nlp.gazetteer import RULES, GazEntry, Gazetteer, load_gazetteer,
 logger = logging.getLogger(__name__)
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
-#: the smallest city the PhraseMatcher looks for when spaCy saw no entity there; smaller
+#: the smallest city the name matcher looks for when spaCy saw no entity there; smaller
 #: places are still found when the model tags them, through the full gazetteer
 MATCHER_MIN_POPULATION = 15000
+#: passes of the article-wide disambiguation, and the weights of its evidence: the share of
+#: the other names' mass on a reading's country; the first unit of mass on its state, and
+#: each further unit (up to two), so that three names in Texas outweigh one in Alabama
+RESOLVE_PASSES = 3
+COUNTRY_WEIGHT = 4.0
+STATE_WEIGHT = 2.5
+STATE_EXTRA = 0.5
+#: the population assumed for a first-level division the gazetteer has no count for
+ADMIN1_TYPICAL_POPULATION = 300_000
+#: how much a town's number of alternate names (how many languages name it) adds to its prior
+ALTERNATES_WEIGHT = 0.5
+#: the least probability at which a town's reading counts as a point of the article
+CONTEXT_MIN_PROB = 0.1
 _KIND_PRIOR = {"continent": 3.0, "country": 3.0, "admin1": 2.5, "admin2": 1.5, "city": 0.0}
 
 if not Doc.has_extension("places"):
@@ -55,6 +69,66 @@ class Place:
     kind: str
     population: int
     source: str
+
+
+@dataclass
+class _Name:
+    """A distinct name of the article, its readings and their current probabilities."""
+
+    entries: list[tuple[GazEntry, bool]]
+    admin: tuple[str, str] | None
+    country: str | None
+    fixed: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    probs: list[float] = field(default_factory=list)
+
+
+class _Context:
+    """The probability mass that the article's names put on countries, states and points."""
+
+    def __init__(self, names: list[_Name], demonyms: Counter):
+        self.countries: dict[int, Counter] = {}
+        self.states: dict[int, Counter] = {}
+        self.country_total, self.state_total = Counter(demonyms), Counter()
+        points = []
+        self.index = {id(name): i for i, name in enumerate(names)}
+        for i, name in enumerate(names):
+            countries, states = Counter(), Counter()
+            for (entry, _alt), p in zip(name.entries, name.probs):
+                if entry.kind != "continent":
+                    countries[entry.country_code] += p
+                if entry.admin1:
+                    states[(entry.country_code, entry.admin1)] += p
+                if entry.kind == "city" and p >= CONTEXT_MIN_PROB:
+                    points.append((entry.lat, entry.lon, p, i))
+            self.countries[id(name)], self.states[id(name)] = countries, states
+            self.country_total.update(countries)
+            self.state_total.update(states)
+        self.points = np.array(points, dtype=np.float64).reshape(-1, 4)
+
+    def country_mass(self, name: _Name, code: str) -> float:
+        """The mass the other names (and the demonyms) put on a country."""
+        return self.country_total[code] - self.countries[id(name)][code]
+
+    def support(self, name: _Name, entry: GazEntry) -> float:
+        """The score a reading of ``name`` draws from the rest of the article."""
+        score = 0.0
+        own = self.countries[id(name)]
+        total = sum(self.country_total.values()) - sum(own.values())
+        if total > 0:
+            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code) / total
+        if entry.admin1:
+            key = (entry.country_code, entry.admin1)
+            state = self.state_total[key] - self.states[id(name)][key]
+            score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
+        # only towns are points here: a county's point is its state's in this gazetteer
+        if entry.kind == "city" and len(self.points):
+            km = _km_many(entry.lat, entry.lon, self.points[:, 0], self.points[:, 1])
+            mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+            near = mass[km < 100].sum()
+            mid = mass[(km >= 100) & (km < 300)].sum()
+            score += 2.0 * min(1.0, near) + 1.0 * min(1.0, mid)
+        return score
 
 
 @dataclass
@@ -98,35 +172,29 @@ class PlaceRecognizer:
         self.orgs = _read_pairs("org_names.tsv")
         self.state_abbrev = _read_pairs("us_state_abbreviations.tsv")
         self.aliases = set(_read_pairs("country_aliases.tsv")) | set(self.state_abbrev.values())
-        self.matcher = self._build_matcher(nlp) if use_matcher else None
+        self.matcher = self._build_matcher() if use_matcher else None
 
-    # -- stage 0: the matcher, built once per component --------------------------------------
+    # -- stage 0: the names looked for where the model saw no entity -----------------------
 
-    def _build_matcher(self, nlp: Language) -> PhraseMatcher:
+    def _build_matcher(self) -> _NameMatcher:
+        # Not spaCy's PhraseMatcher: it must tokenise every pattern and add its words to the
+        # shared vocab at each start (8 s and 240 MB for 40,000 names); looking the token
+        # n-grams of a document up in a set of normalised names finds the same spans.
         started = time.perf_counter()
-        names: set[str] = set()
-        for entry in self.gaz.entries:
-            if entry.kind != "city" or entry.population >= MATCHER_MIN_POPULATION:
-                names.add(entry.name)
-        names.update(self._alias_names())
-        names = {n for n in names if normalise(n) not in self.stop and len(n) > 2}
-        matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-        matcher.add("PLACE", list(nlp.tokenizer.pipe(sorted(names))))
-        matcher.add("DEMONYM", list(nlp.tokenizer.pipe(sorted(self._demonym_forms()))))
-        logger.info("places matcher: %d names in %.1f s", len(names), time.perf_counter() - started)
-        return matcher
-
-    def _alias_names(self) -> set[str]:
-        # short country forms ("U.S.", "Britain") live in the alias file, not in entry.name
-        aliases = set(_read_pairs("country_aliases.tsv"))
-        for entry in self.gaz.entries:
-            if entry.kind == "city" and entry.population >= 100_000 and not entry.name.isascii():
-                aliases.add("".join(c for c in normalise(entry.name)).title())
-        return aliases
-
-    def _demonym_forms(self) -> set[str]:
+        # accents are folded only for big cities ("Sao Paulo"): folded small names would
+        # turn common words into towns ("Bank" for Bānk, India)
+        names = {
+            _match_key(e.name)
+            for e in self.gaz.notable(MATCHER_MIN_POPULATION)
+            if e.name.isascii() or (e.kind == "city" and e.population >= 100_000)
+        }
+        names.update(_match_key(n) for n in _read_pairs("country_aliases.tsv"))
+        names = {n for n in names if n not in self.stop and len(n) > 2}
         forms = set(_read_pairs("demonyms.tsv"))
-        return forms | {f + "s" for f in forms if not f.endswith(("sh", "ch", "se", "s"))}
+        forms |= {f + "s" for f in forms if not f.endswith(("sh", "ch", "se", "s"))}
+        matcher = _NameMatcher(names, {_match_key(f) for f in forms})
+        logger.info("places matcher: %d names in %.2f s", len(names), time.perf_counter() - started)
+        return matcher
 
     # -- the component ------------------------------------------------------------------------
 
@@ -147,6 +215,10 @@ class PlaceRecognizer:
         relabel: dict[tuple[int, int], str] = {}
         taken: set[int] = set()
         person_words = {t.lower_ for e in doc.ents if _looks_like_name(e) for t in e}
+        # one sense per discourse: a word the model tags a place elsewhere in the article is not
+        # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
+        placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
+        cues = (person_words, placed_words)
         for ent in doc.ents:
             span = _trim(ent)
             if span is None:
@@ -167,17 +239,19 @@ class PlaceRecognizer:
                     taken.update(range(ent.start, ent.end))
                 continue
             taken.update(range(ent.start, ent.end))
-            candidates.extend(self._lookup(span, source, ent.label_, person_words))
+            candidates.extend(self._lookup(span, source, ent.label_, cues))
         demonyms: list[Place] = []
         if self.matcher is not None:
-            spans = [Span(doc, s, e, label=m) for m, s, e in self.matcher(doc)]
-            for span in filter_spans(spans):
-                if any(i in taken for i in range(span.start, span.end)) or not span[0].text[:1].isupper():
+            # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
+            # a two-word one named like a person ("Wells Fargo")
+            taken.update(i for e in doc.ents if _looks_like_name(e) for i in range(e.start, e.end))
+            for span in filter_spans(self.matcher(doc)):
+                if any(i in taken for i in range(span.start, span.end)):
                     continue
-                if doc.vocab.strings[span.label] == "DEMONYM":
+                if span.label_ == "DEMONYM":
                     demonyms.extend(self._demonym(span))
                 elif all(t.pos_ == "PROPN" for t in span):
-                    candidates.extend(self._lookup(span, "gazetteer", "", person_words))
+                    candidates.extend(self._lookup(span, "gazetteer", "", cues))
         unique: list[_Candidate] = []
         for cand in sorted(candidates, key=lambda c: (-len(c.span.text), c.span.start)):
             if not any(u.span.start < cand.span.end and cand.span.start < u.span.end for u in unique):
@@ -193,25 +267,32 @@ class PlaceRecognizer:
         entry = self.gaz.admin1("US", state) if state else None
         return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
 
-    def _lookup(self, span: Span, source: str, label: str, person_words: set[str]) -> list[_Candidate]:
+    def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
         entries = self._entries(span.text)
         if not entries and "," in span.text:
             # "Springfield, Illinois" tagged as one entity: the two parts are two toponyms
             comma = next(t.i for t in span if t.text == ",")
             parts = [span.doc[span.start : comma], span.doc[comma + 1 : span.end]]
-            return [c for p in parts if len(p) for c in self._lookup(p, source, label, person_words)]
-        if not entries or self._is_person(span, label, person_words):
-            return []
-        if source == "gazetteer" and normalise(span.text) in self.stop and not self._locative_before(span):
+            return [c for p in parts if len(p) for c in self._lookup(p, source, label, cues)]
+        if not entries:
             return []
         cand = _Candidate(span, source, entries, label=label)
         tail = self._admin_context(cand)
+        # "Greer, South Carolina": a state or country named right after it makes it a place
+        if self._is_person(span, label, (set(), set()) if tail is not None else cues):
+            return []
+        if source == "gazetteer" and normalise(span.text) in self.stop and not self._locative_before(span):
+            return []
         if tail is not None:  # "Tenn." in "Paris, Tenn." is a toponym of its own
             return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
         return [cand]
 
-    def _is_person(self, span: Span, label: str, person_words: set[str]) -> bool:
-        """Whether a name that is also a place names a person (or an acronym) here."""
+    def _is_person(self, span: Span, label: str, cues: tuple[set[str], set[str]]) -> bool:
+        """Whether a name that is also a place names a person (or an acronym) here.
+
+        ``cues``: the words of the article's person names, and the single words it tags places.
+        """
+        person_words, placed_words = cues
         before = span.doc[span.start - 1] if span.start > 0 else None
         if before is not None and before.lower_ in self.titles:
             return True
@@ -221,12 +302,13 @@ class PlaceRecognizer:
         # a place name that is elsewhere part of a person's name ("Paris Hilton") is that person,
         # unless the model itself tagged it a place after a locative preposition ("in Paris")
         named = len(span) == 1 and span.text.lower() in person_words
+        only_named = named and span.text.lower() not in placed_words
         if self._locative_before(span):
-            return named and label not in PLACE_LABELS
+            return only_named and label not in PLACE_LABELS
         after = span.doc[span.end] if span.end < len(span.doc) else None
         if after is not None and after.lemma_.lower() in self.speech and (named or label == "PERSON"):
             return True  # "Paris said", after "Paris Hilton" earlier
-        return named and (label == "PERSON" or label not in PLACE_LABELS)
+        return only_named and (label == "PERSON" or label not in PLACE_LABELS)
 
     def _locative_before(self, span: Span) -> bool:
         i = span.start - 1
@@ -270,38 +352,61 @@ class PlaceRecognizer:
     # -- stage 3: disambiguation ------------------------------------------------------------
 
     def _resolve(self, candidates: list[_Candidate], demonyms: list[Place]) -> None:
-        demonym_votes = Counter(p.country_code for p in demonyms)
-        for cand in candidates:  # pass 1: priors and explicit context only
-            cand.choice = self._best(cand, Counter(), set(), [])
-        for _ in range(2):  # passes 2 and 3: the rest of the article as context
-            for cand in candidates:
-                votes, states, points = self._context(cand, candidates, demonym_votes)
-                cand.choice = self._best(cand, votes, states, points)
-        kept = []
+        """Choose each name's reading: priors, explicit context, and the article's other names.
+
+        One sense per discourse: the mentions of a name share one reading, and the explicit
+        context of any of them ("Paris, Tenn." in the dateline) holds for all. Each name keeps
+        a probability over its readings; a reading draws support from the probability mass
+        that the *other* names put on its country, its state and its surroundings, so that
+        "Walker County" and "Huntsville" settle on Texas together when "Houston" is there,
+        instead of each following the other's first guess.
+        """
+        groups: dict[str, list[_Candidate]] = {}
         for cand in candidates:
-            votes, _states, _points = self._context(cand, candidates, demonym_votes)
-            if cand.choice is not None and self._credible(cand, votes):
-                kept.append(cand)
+            groups.setdefault(normalise(cand.span.text), []).append(cand)
+        names = [_Name(g[0].entries, next((c.admin for c in g if c.admin), None),
+                       next((c.country for c in g if c.country), None)) for g in groups.values()]
+        demonym_mass = Counter(p.country_code for p in demonyms)
+        for name in names:
+            name.fixed = [self._fixed_score(name, e, alt) for e, alt in name.entries]
+            name.probs = _softmax(name.fixed)
+        for _ in range(RESOLVE_PASSES):
+            context = _Context(names, demonym_mass)
+            for name in names:
+                name.scores = [f + context.support(name, e) for f, (e, _alt) in zip(name.fixed, name.entries)]
+            for name in names:
+                name.probs = _softmax(name.scores)
+        context = _Context(names, demonym_mass)
+        kept = []
+        for name, group in zip(names, groups.values()):
+            best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
+            for cand in group:
+                if best is None:
+                    continue
+                cand.choice, cand.alt = name.entries[best]
+                if self._credible(cand, context.country_mass(name, cand.choice.country_code)):
+                    kept.append(cand)
         for cand in candidates:
             if cand not in kept:
                 cand.choice = None
             elif cand.choice.kind == "admin2":
                 cand.choice = _county_point(cand.choice, kept)
 
-    @staticmethod
-    def _context(cand: _Candidate, candidates: list[_Candidate], demonym_votes: Counter):
-        others = [c.choice for c in candidates if c is not cand and c.choice is not None and c.span.text != cand.span.text]
-        votes = demonym_votes + Counter(e.country_code for e in others if e.kind != "continent")
-        states = {(e.country_code, e.admin1) for e in others if e.admin1}
-        points = [e for e in others if e.kind in ("city", "admin2")]
-        return votes, states, points
+    def _fixed_score(self, name: _Name, entry: GazEntry, alt: bool) -> float:
+        """A reading's score from the gazetteer and the explicit context alone."""
+        score = _prior(entry, alt) + (2.5 if entry.geonameid in self.gaz.capitals else 0.0)
+        if name.admin and (entry.country_code, entry.admin1) == name.admin and entry.kind != "admin1":
+            score += 10
+        elif name.country and entry.country_code == name.country and entry.kind != "country":
+            score += 8
+        return score
 
-    def _credible(self, cand: _Candidate, votes: Counter) -> bool:
+    def _credible(self, cand: _Candidate, home_mass: float) -> bool:
         """Whether the evidence for a place is enough to put it on the map."""
         entry, alt = cand.choice, cand.alt
         if cand.admin or cand.country or self._locative_before(cand.span):
             return not alt or entry.population >= 1000
-        home = votes[entry.country_code] > 0
+        home = home_mass >= 0.5
         if entry.kind != "city":
             return not alt or home
         if cand.source == "ner":
@@ -311,28 +416,6 @@ class PlaceRecognizer:
         if alt:
             return home and entry.population >= 1000
         return entry.population >= 100_000 or (home and entry.population >= 1000)
-
-    def _best(
-        self, cand: _Candidate, votes: Counter, states: set[tuple[str, str]], points: list[GazEntry]
-    ) -> GazEntry | None:
-        total = sum(votes.values())
-        best, best_score = None, -math.inf
-        for entry, alt in cand.entries:
-            score = _prior(entry, alt) + (2.5 if entry.geonameid in self.gaz.capitals else 0.0)
-            if cand.admin and (entry.country_code, entry.admin1) == cand.admin and entry.kind != "admin1":
-                score += 10
-            elif cand.country and entry.country_code == cand.country and entry.kind != "country":
-                score += 8
-            if total:
-                score += 4 * votes[entry.country_code] / total
-            if (entry.country_code, entry.admin1) in states:
-                score += 2.5
-            if points and entry.kind in ("city", "admin2"):
-                nearest = min(_km(entry.lat, entry.lon, p.lat, p.lon) for p in points)
-                score += 2.0 if nearest < 100 else 1.0 if nearest < 300 else 0.0
-            if score > best_score:
-                best, best_score, cand.alt = entry, score, alt
-        return best
 
     def _place(self, cand: _Candidate) -> Place:
         return _to_place(cand.span, cand.choice, cand.source)
@@ -352,6 +435,37 @@ class PlaceRecognizer:
             if cand.source == "gazetteer" and not any(x.start < e and s < x.end for x in ents):
                 ents.append(Span(doc, s, e, label="LOC" if cand.choice.kind == "continent" else "GPE"))
         doc.ents = filter_spans(ents)
+
+
+class _NameMatcher:
+    """Spans of a doc whose text, normalised, is one of the names (label PLACE) or demonyms."""
+
+    def __init__(self, names: set[str], demonyms: set[str]):
+        self.names = frozenset(names)
+        self.demonyms = frozenset(demonyms)
+        # the longest name, in words, bounds the n-grams tried at each capitalised token
+        self.width = max(n.count(" ") + n.count("-") + 1 for n in self.names | self.demonyms) + 1
+
+    def __call__(self, doc: Doc) -> list[Span]:
+        spans = []
+        for i, token in enumerate(doc):
+            if not token.text[:1].isupper():
+                continue
+            for end in range(i + 1, min(len(doc), i + self.width) + 1):
+                if doc[end - 1].is_space:
+                    break  # names do not run across lines
+                key = _match_key(doc[i:end].text)
+                if key in self.names:
+                    spans.append(Span(doc, i, end, label="PLACE"))
+                elif key in self.demonyms:
+                    spans.append(Span(doc, i, end, label="DEMONYM"))
+        return spans
+
+
+def _match_key(text: str) -> str:
+    # unlike a lookup, a match keeps a leading "the": "The Colony" (Texas) is not "colony"
+    key = normalise(text)
+    return "the " + key if text[:4].lower() == "the " else key
 
 
 @Language.factory(
@@ -380,8 +494,13 @@ def _looks_like_name(ent: Span) -> bool:
 
 
 def _prior(entry: GazEntry, alt: bool) -> float:
-    population = math.log10(entry.population + 1)
-    if entry.kind == "admin1" and entry.population:
+    people = entry.population
+    if entry.kind == "admin1" and not people:
+        people = ADMIN1_TYPICAL_POPULATION  # the gazetteer counts people only in US states
+    population = math.log10(people + 1)
+    if entry.kind == "city":  # only GeoNames towns come with their alternate names
+        population += ALTERNATES_WEIGHT * math.log10(entry.alternates + 1)
+    if entry.kind == "admin1" and people:
         # a state's population is the sum of its towns: damp it so that a bare "Washington"
         # or "New York" is not the state by size alone
         population -= 1.0
@@ -414,6 +533,22 @@ def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
         if town is not None and town.kind == "city" and town.country_code == "US" and town.admin1 == county.admin1:
             return GazEntry(county.geonameid, county.name, town.lat, town.lon, "US", "admin2", 0, county.admin1)
     return county
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    weights = [10.0 ** (s - top) for s in scores]  # scores are in log10 units (of population)
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _km_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Great-circle distances in kilometres from one point to many (haversine)."""
+    p1, p2 = math.radians(lat), np.radians(lats)
+    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from storyweave.nlp.gazetteer import load_gazetteer, name_variants, normalise
+from storyweave.nlp.gazetteer import (
+    CACHE_ENV,
+    Gazetteer,
+    _read_cache,
+    _write_cache,
+    cache_path,
+    load_gazetteer,
+    name_variants,
+    normalise,
+)
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +59,7 @@ def test_country_aliases_and_us_state_codes(gaz):
 
 
 def test_alternate_names_are_marked(gaz):
-    ranked = dict((e.name, alt) for e, alt in gaz.lookup_ranked("Muhrada"))
+    ranked = {e.name: alt for e, alt in gaz.lookup_ranked("Muhrada")}
     assert ranked == {"Maharda": True}
 
 
@@ -63,3 +72,51 @@ def test_demonyms_link_to_countries(gaz):
 
 def test_unknown_name(gaz):
     assert gaz.lookup("Qwxzplk") == []
+
+
+def test_alternate_name_count_is_kept_as_prominence(gaz):
+    paris = {e.country_code: e for e in gaz.lookup("Paris") if e.kind == "city"}
+    assert paris["FR"].alternates > 50 > paris["US"].alternates > 0
+
+
+def test_loaded_gazetteer_comes_from_its_cache_file(gaz):
+    path = cache_path()
+    assert path.is_file() and path.parent.name == "storyweave"
+    table = _read_cache(path)
+    again = Gazetteer(table)
+    assert len(again) == len(gaz)
+    assert again.lookup_ranked("Muhrada") == gaz.lookup_ranked("Muhrada")
+    assert again.country("SY") == gaz.country("SY")
+
+
+def test_cache_is_written_atomically_and_torn_files_are_rebuilt(tmp_path, gaz):
+    target = tmp_path / "gazetteer-test.pickle"
+    table = _read_cache(cache_path())
+    _write_cache(target, table)
+    assert [p.name for p in tmp_path.iterdir()] == ["gazetteer-test.pickle"]  # no temporary left
+    assert Gazetteer(_read_cache(target)).lookup("Aleppo") == gaz.lookup("Aleppo")
+    target.write_bytes(target.read_bytes()[:1000])  # a torn write
+    assert _read_cache(target) is None
+    assert _read_cache(tmp_path / "missing.pickle") is None
+
+
+def test_cache_path_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    assert cache_path().parent == tmp_path
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_path().parent == tmp_path / "xdg" / "storyweave"
+    assert cache_path().name.startswith("gazetteer-")
+
+
+def test_a_state_point_is_not_its_largest_city(gaz):
+    # countrystatecity puts New York state on New York City; admin1_points.tsv corrects it
+    state = gaz.admin1("US", "NY")
+    city = max((e for e in gaz.lookup("New York City") if e.kind == "city"), key=lambda e: e.population)
+    assert abs(state.lat - city.lat) + abs(state.lon - city.lon) > 2.0
+    assert 42 < state.lat < 44 and -77 < state.lon < -74
+
+
+def test_england_is_a_division_not_an_alias_of_the_united_kingdom(gaz):
+    assert {(e.kind, e.country_code) for e in gaz.lookup("England")} >= {("admin1", "GB")}
+    assert "country" not in {e.kind for e in gaz.lookup("England")}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from storyweave.nlp.loader import load_base
 from storyweave.nlp.places import Place, add_places, distance_km
@@ -126,3 +127,47 @@ def test_seed_type_corrections(nlp, seeds_dir: Path):
         labels.setdefault(ent.text, set()).add(ent.label_)
     for name in ("Hama", "Aleppo", "Salamiya"):
         assert labels[name] <= {"GPE", "LOC"}, (name, labels[name])
+
+
+def test_town_and_county_settle_on_the_state_the_article_supports(nlp):
+    text = (
+        "The Walker County Fair opened in Huntsville on Friday. "
+        "Visitors drove up from Houston and Conroe for the rodeo."
+    )
+    places = _places(nlp, text)
+    huntsville = _at(places, text, "Huntsville")
+    assert (huntsville.country_code, huntsville.kind) == ("US", "city")
+    assert distance_km(huntsville.lat, huntsville.lon, 30.72, -95.55) < 30  # Huntsville, Texas
+
+
+def test_one_sense_per_discourse_carries_the_dateline_state(nlp):
+    text = "MANSFIELD, Ohio -- The city council met on Monday. Mansfield police said the road was closed."
+    places = _places(nlp, text)
+    later = _at(places, text, "Mansfield")
+    assert later is not None and later.country_code == "US"
+    assert distance_km(later.lat, later.lon, 40.76, -82.52) < 30  # Mansfield, Ohio
+
+
+def test_province_without_population_is_not_outweighed_by_a_small_town(nlp):
+    text = "Wildfires spread across northern Ontario this week."
+    ontario = _at(_places(nlp, text), text, "Ontario")
+    assert (ontario.country_code, ontario.kind) == ("CA", "admin1")
+
+
+def test_name_matcher_keeps_a_leading_the_and_does_not_fold_small_names(nlp):
+    matcher = nlp.get_pipe("storyweave_places").matcher
+    doc = Doc(nlp.vocab, words=["The", "Colony", "and", "Colony", "Bank", "and", "Sao", "Paulo"])
+    found = {(s.text, s.label_) for s in matcher(doc)}
+    assert ("The Colony", "PLACE") in found
+    assert not {"Colony", "Bank"} & {text for text, _ in found}  # "Bank": Bānk, India, is small
+    assert ("Sao Paulo", "PLACE") in found  # São Paulo: a big city, accents folded
+
+
+def test_a_word_tagged_a_place_elsewhere_is_not_a_person_for_being_in_an_org_name(nlp):
+    # a hand-built doc, tagged as the small model tags local news: "Fargo" ORG after "Wells Fargo"
+    words = ["Wells", "Fargo", "cut", "jobs", "in", "Fargo", ".", "Fargo", "officials", "met", "."]
+    pos = ["PROPN", "PROPN", "VERB", "NOUN", "ADP", "PROPN", "PUNCT", "PROPN", "NOUN", "VERB", "PUNCT"]
+    ents = ["B-ORG", "I-ORG", "O", "O", "O", "B-GPE", "O", "B-ORG", "O", "O", "O"]
+    doc = nlp.get_pipe("storyweave_places")(Doc(nlp.vocab, words=words, pos=pos, ents=ents))
+    found = {p.start_char: p.country_code for p in doc._.places}
+    assert found == {doc[5].idx: "US", doc[7].idx: "US"}  # both Fargos, not Wells Fargo
