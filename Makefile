@@ -1,4 +1,4 @@
-# make demo: set up, ingest the bundled demo corpus, show it.
+# make demo: set up, ingest + analyse + link the bundled demo corpus, list its stories, serve the UI.
 # make test: set up (including a local PostgreSQL server), run every test.
 PYTHON ?= python3
 VENV := .venv
@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 SW := $(VENV)/bin/storyweave
 STAMP := $(VENV)/.installed-stamp
 DEMO_DB ?= demo.db
+DEMO_PORT ?= 8000
 
 .PHONY: install demo test test-fast eval bench lock clean
 
@@ -23,7 +24,8 @@ $(STAMP): pyproject.toml requirements.lock
 demo: install
 	$(SW) ingest --db $(DEMO_DB) src/storyweave/data/demo/ecbplus-demo.jsonl.gz
 	$(SW) stories --db $(DEMO_DB) --limit 25
-	$(SW) show --db $(DEMO_DB) "$$($(SW) stories --db $(DEMO_DB) --json --limit 1 | $(PY) -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')"
+	@echo "Serving the UI on http://127.0.0.1:$(DEMO_PORT)/ (Ctrl-C to stop)"
+	$(SW) serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # STORYWEAVE_TEST_PG_URL names an admin URL of a PostgreSQL server; without it,
 # scripts/postgres.sh installs (as root) and starts one on 127.0.0.1.

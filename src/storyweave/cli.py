@@ -492,22 +492,42 @@ def quarantine(
 @app.command()
 def export(
     db: str = DbOption,
-    format: str = typer.Option("json", "--format", help="Export format: json."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write here instead of stdout."),
+    format: str = typer.Option("json", "--format", help="json, csv, geojson, md or html."),
+    story: Optional[str] = typer.Option(None, "--story", help="Only this story (id, or one of its article ids)."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="File to write (a folder for csv); stdout if omitted."
+    ),
 ) -> None:
-    """Export the store following the versioned JSON Schema (schema/export.v1.schema.json)."""
-    from storyweave.export.document import build_export, write_json
+    """Export the store or one story: JSON (schema/export.v1.schema.json), CSV, GeoJSON, Markdown or HTML."""
+    from storyweave.export.formats import write_export
 
-    if format != "json":
-        _fail(f"unknown export format {format!r}; available: json")
     store = _open_store(db)
-    document = build_export(store)
-    if output is None:
-        write_json(document, sys.stdout)
-    else:
-        with output.open("w", encoding="utf-8") as out:
-            write_json(document, out)
-        err_console.print(f"wrote {len(document['articles'])} articles to {escape(str(output))}")
+    try:
+        if format == "csv":
+            summary = write_export(store, format, None, story, folder=output)
+        elif output is None:
+            summary = write_export(store, format, sys.stdout, story)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                summary = write_export(store, format, out, story)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+    err_console.print(f"exported {escape(summary)}")
+
+
+@app.command()
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; the default keeps the UI on this machine."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+) -> None:
+    """Serve the web UI and the JSON API (OpenAPI at /docs)."""
+    from storyweave.api.app import serve as run_server
+
+    try:
+        run_server(Settings.from_env(db_url=db), host=host, port=port)
+    except StoryweaveError as exc:
+        _fail(str(exc))
 
 
 # -- eval and bench -----------------------------------------------------------
@@ -666,6 +686,19 @@ def eval_stance(
     data = _evaldata(evaldata)
     reports = [evaluate_stance(data, name, limit=limit, progress=True) for name in dataset]
     _emit_reports(reports, write and limit is None, docs)
+
+
+@bench_app.command("serve")
+def bench_serve(
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    articles: int = typer.Option(100, help="Articles in the one story."),
+    requests: int = typer.Option(30, help="Timed requests."),
+) -> None:
+    """Server-side time to render the dossier page of a 100-article story (mean and p95 ms)."""
+    from storyweave.bench.serve import bench_serve as run_bench
+
+    _emit_reports([run_bench(articles=articles, requests=requests)], write, docs)
 
 
 @bench_app.command("ingest")

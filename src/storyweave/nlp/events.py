@@ -395,7 +395,7 @@ def make_event_coder(nlp: Language, name: str) -> EventCoder:
 
 @functools.lru_cache(maxsize=1)
 def event_pipeline() -> Language:
-    """The full analysis pipeline with ``storyweave_events`` last, loaded once per process.
+    """The full analysis pipeline (with ``storyweave_events``), loaded once per process.
 
     Reuses ``load_analyzer()`` when the analysis already includes this component;
     otherwise builds a fresh copy, so the shared pipeline is never changed.

@@ -1,0 +1,229 @@
+"""Response models (``XPublic``): the API's documented shapes, mirroring the JSON export."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from pydantic import BaseModel
+
+
+class RemovedPublic(BaseModel):
+    kind: str
+    text: str
+
+
+class ArticleSummaryPublic(BaseModel):
+    id: str
+    outlet: Optional[str] = None
+    title: Optional[str] = None
+    published: Optional[str] = None
+    url: Optional[str] = None
+    duplicate_of: Optional[str] = None
+
+
+class ArticlePublic(ArticleSummaryPublic):
+    author: Optional[str] = None
+    language: Optional[str] = None
+    site_name: Optional[str] = None
+    source: str
+    duplicate_kind: Optional[str] = None
+    text: str
+    removed: list[RemovedPublic]
+    story: Optional[str] = None
+
+
+class StorySummaryPublic(BaseModel):
+    id: str
+    title: str
+    size: int
+    outlets: int
+    first_seen: Optional[str] = None
+    last_seen: Optional[str] = None
+    summary: Optional[str] = None
+    claims: dict[str, int]
+
+
+class ClaimMentionPublic(BaseModel):
+    article: str
+    outlet: Optional[str] = None
+    start: int
+    end: int
+    text: str
+    attributed_to: Optional[str] = None
+    origin: Optional[str] = None
+    hedged: bool = False
+
+
+class OriginPublic(BaseModel):
+    key: str
+    label: str
+
+
+class ClaimPublic(BaseModel):
+    id: str
+    story: str
+    text: str
+    kind: str
+    status: str
+    independent_origins: int
+    origins: list[OriginPublic]
+    conflicts: list[str]
+    mentions: list[ClaimMentionPublic]
+
+
+class GeoPublic(BaseModel):
+    lat: float
+    lon: float
+    country: Optional[str] = None
+    geonameid: Optional[int] = None
+
+
+class MentionPublic(BaseModel):
+    article: str
+    start: int
+    end: int
+    text: str
+    field: Optional[str] = None
+    outlet: Optional[str] = None
+    title: Optional[str] = None
+    context: Optional[str] = None
+
+
+class QuotePublic(BaseModel):
+    id: str
+    article: str
+    speaker: Optional[str] = None
+    speaker_entity: Optional[str] = None
+    cue: Optional[str] = None
+    text: str
+    direct: bool
+    start: int
+    end: int
+    outlet: Optional[str] = None
+
+
+class EntitySummaryPublic(BaseModel):
+    id: str
+    name: str
+    type: str
+    articles: int
+
+
+class EntityPublic(BaseModel):
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    geo: Optional[GeoPublic] = None
+    mentions: list[MentionPublic]
+    quotes: list[QuotePublic]
+
+
+class EventPublic(BaseModel):
+    id: str
+    article: str
+    type: str
+    code: str
+    action: Optional[str] = None
+    actor: Optional[str] = None
+    target: Optional[str] = None
+    place: Optional[str] = None
+    date: Optional[str] = None
+    date_text: Optional[str] = None
+    sentence: str
+    start: int
+    end: int
+    background: bool = False
+    attributed_to: Optional[str] = None
+
+
+class MarkerPublic(BaseModel):
+    id: str
+    article: str
+    outlet: Optional[str] = None
+    type: str
+    code: str
+    action: Optional[str] = None
+    date: Optional[str] = None
+    place: Optional[str] = None
+    lat: float
+    lon: float
+    country: Optional[str] = None
+
+
+class PlacePublic(BaseModel):
+    name: str
+    lat: float
+    lon: float
+    country: Optional[str] = None
+    articles: list[str]
+
+
+class TimelineSourcePublic(BaseModel):
+    article: str
+    outlet: Optional[str] = None
+    start: int
+    end: int
+    attributed_to: Optional[str] = None
+
+
+class TimelineEntryPublic(BaseModel):
+    date: Optional[str] = None
+    type: str
+    code: str
+    action: Optional[str] = None
+    actor: Optional[str] = None
+    target: Optional[str] = None
+    place: Optional[str] = None
+    sources: list[TimelineSourcePublic]
+
+
+class SpeakerQuotePublic(BaseModel):
+    article: str
+    outlet: Optional[str] = None
+    text: str
+    cue: Optional[str] = None
+    direct: bool
+    start: int
+    end: int
+
+
+class SpeakerPublic(BaseModel):
+    speaker: str
+    quotes: list[SpeakerQuotePublic]
+
+
+class OutletPublic(BaseModel):
+    outlet: str
+    articles: int
+    only_here: list[ClaimPublic]
+
+
+class StoryPublic(BaseModel):
+    id: str
+    title: str
+    size: int
+    first_seen: Optional[str] = None
+    last_seen: Optional[str] = None
+    summary: Optional[str] = None
+
+
+class DossierPublic(BaseModel):
+    story: StoryPublic
+    articles: list[ArticleSummaryPublic]
+    claims: list[ClaimPublic]
+    timeline: list[TimelineEntryPublic]
+    quotes: list[SpeakerPublic]
+    places: list[PlacePublic]
+    outlets: list[OutletPublic]
+    markers: list[MarkerPublic]
+
+
+class SearchHitPublic(BaseModel):
+    id: str
+    outlet: Optional[str] = None
+    title: Optional[str] = None
+    published: Optional[str] = None
+    url: Optional[str] = None
+    story: Optional[str] = None
+    snippet: str

@@ -1,0 +1,31 @@
+"""/api/stories: the story list and each story's dossier."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from storyweave.api import reads
+from storyweave.api.deps import get_store
+from storyweave.api.models import DossierPublic, StorySummaryPublic
+from storyweave.queries.stories import find_story, list_stories, story_dossier
+from storyweave.store.database import Store
+
+router = APIRouter(prefix="/stories", tags=["stories"])
+
+
+@router.get("", response_model=list[StorySummaryPublic])
+def read_stories(limit: Optional[int] = Query(None, ge=1), store: Store = Depends(get_store)):
+    """Stories, largest first, with outlet counts, claim status counts and time range."""
+    return list_stories(store, limit=limit)
+
+
+@router.get("/{story_id}", response_model=DossierPublic)
+def read_dossier(story_id: str, store: Store = Depends(get_store)):
+    """A story's dossier (also found by one of its article ids)."""
+    found = find_story(store, story_id)
+    dossier = story_dossier(store, found) if found else None
+    if dossier is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    return {**dossier, "markers": reads.event_markers(store, found)}
