@@ -1,0 +1,65 @@
+"""The ``storyweave`` Typer apps, consoles and helpers shared by every command module.
+
+Each command parses its options into a ``Settings``, calls one library
+function and formats the result. Logging is configured here and only here.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from storyweave import __version__
+from storyweave.config import DEFAULT_DB
+from storyweave.errors import StoryweaveError
+
+app = typer.Typer(
+    help="storyweave: many news reports of the same events, turned into one sourced picture.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score each stage on public datasets; tables go to docs/BENCHMARKS.md.")
+bench_app = typer.Typer(help="Measure throughput; tables go to docs/BENCHMARKS.md.")
+app.add_typer(eval_app, name="eval")
+app.add_typer(bench_app, name="bench")
+
+console = Console()
+err_console = Console(stderr=True)
+
+DbOption = typer.Option(DEFAULT_DB, "--db", help="SQLite path or postgresql:// URL.", envvar="STORYWEAVE_DB")
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.ERROR,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.callback()
+def _main(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+) -> None:
+    _configure_logging(verbose)
+    if version:
+        console.print(f"storyweave {__version__}")
+        raise typer.Exit()
+
+
+def _open_store(db: str):
+    from storyweave.store.database import Store
+
+    try:
+        return Store(db)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 1) -> None:
+    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+    raise typer.Exit(code)
+

@@ -1,0 +1,166 @@
+"""Commands over stored articles, exports and the web server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storyweave.cli.app import (
+    DbOption,
+    _fail,
+    _open_store,
+    app,
+    console,
+    err_console,
+)
+from storyweave.config import Settings
+from storyweave.errors import StoryweaveError
+
+
+# -- articles -----------------------------------------------------------------
+
+
+@app.command()
+def articles(
+    db: str = DbOption,
+    outlet: Optional[str] = typer.Option(None, help="Only this outlet."),
+    originals: bool = typer.Option(False, "--originals", help="Leave out duplicates."),
+    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines (one article per line) instead of a table."),
+) -> None:
+    """List stored articles."""
+    from storyweave.queries.articles import article_public, list_articles
+
+    store = _open_store(db)
+    items = list_articles(store, outlet=outlet, include_duplicates=not originals, limit=limit)
+    if as_json:
+        for article in items:
+            data = article_public(article)
+            data.pop("text")
+            data.pop("removed")
+            typer.echo(json.dumps(data, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(items)} articles")
+    table.add_column("id", no_wrap=True)
+    table.add_column("outlet", max_width=24, overflow="ellipsis", no_wrap=True)
+    table.add_column("published", no_wrap=True)
+    table.add_column("title", overflow="fold")
+    table.add_column("words", justify="right")
+    table.add_column("copy of", overflow="fold")
+    for a in items:
+        table.add_row(
+            a.id,
+            escape(a.outlet or "?"),
+            escape(a.published or ""),
+            escape((a.title or a.text[:60]).strip()),
+            str(len(a.text.split())),
+            f"{a.duplicate_of} ({a.duplicate_kind})" if a.duplicate_of else "",
+        )
+    console.print(table)
+
+
+@app.command()
+def article(
+    article_id: str = typer.Argument(..., help="Article id (or a unique prefix)."),
+    db: str = DbOption,
+    as_json: bool = typer.Option(False, "--json", help="JSON instead of text."),
+) -> None:
+    """Show one article: metadata, text and the furniture removed from it."""
+    from storyweave.queries.articles import article_public, get_article
+
+    store = _open_store(db)
+    found = get_article(store, article_id)
+    if found is None:
+        _fail(f"no article {article_id!r} in {db}; `storyweave articles` lists them")
+    if as_json:
+        typer.echo(json.dumps(article_public(found), ensure_ascii=False, indent=2))
+        return
+    meta = Table.grid(padding=(0, 2))
+    for name in ("id", "outlet", "url", "title", "author", "published", "site_name", "language", "source", "reader"):
+        meta.add_row(f"[bold]{name}[/bold]", escape(str(getattr(found, name) or "")))
+    if found.duplicate_of:
+        meta.add_row("[bold]copy of[/bold]", f"{found.duplicate_of} ({found.duplicate_kind}, {found.similarity:.2f})")
+    console.print(meta)
+    console.rule("text")
+    console.print(escape(found.text), soft_wrap=True)
+    console.rule(f"removed furniture ({len(found.removed)})")
+    for span in found.removed:
+        console.print(f"[dim]{escape(span.kind):>13}[/dim]  {escape(span.text)}", soft_wrap=True)
+
+
+@app.command()
+def quarantine(
+    db: str = DbOption,
+    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+) -> None:
+    """List documents that could not be read, with the reason."""
+    from dataclasses import asdict
+
+    from storyweave.store import articles as article_store
+
+    store = _open_store(db)
+    with store.read() as conn:
+        records = article_store.list_quarantine(conn, limit=limit)
+    if as_json:
+        for record in records:
+            typer.echo(json.dumps(asdict(record), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} quarantined documents")
+    for column in ("id", "source", "reader", "reason", "when"):
+        table.add_column(column, overflow="fold")
+    for r in records:
+        table.add_row(str(r.id), escape(r.source), r.reader, escape(r.reason), r.created_at)
+    console.print(table)
+
+
+# -- export -------------------------------------------------------------------
+
+
+@app.command()
+def export(
+    db: str = DbOption,
+    format: str = typer.Option("json", "--format", help="json, csv, geojson, md or html."),
+    story: Optional[str] = typer.Option(None, "--story", help="Only this story (id, or one of its article ids)."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="File to write (a folder for csv); stdout if omitted."
+    ),
+) -> None:
+    """Export the store or one story: JSON (schema/export.v1.schema.json), CSV, GeoJSON, Markdown or HTML."""
+    from storyweave.export.formats import write_export
+
+    store = _open_store(db)
+    try:
+        if format == "csv":
+            summary = write_export(store, format, None, story, folder=output)
+        elif output is None:
+            summary = write_export(store, format, sys.stdout, story)
+        else:
+            with output.open("w", encoding="utf-8") as out:
+                summary = write_export(store, format, out, story)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+    err_console.print(f"exported {escape(summary)}")
+
+
+@app.command()
+def serve(
+    db: str = DbOption,
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to bind; the default keeps the UI on this machine."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+) -> None:
+    """Serve the web UI and the JSON API (OpenAPI at /docs)."""
+    from storyweave.api.app import serve as run_server
+
+    try:
+        run_server(Settings.from_env(db_url=db), host=host, port=port)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+

@@ -1,0 +1,220 @@
+"""``storyweave eval`` and ``storyweave bench``: tables go to docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from storyweave.cli.app import (
+    _fail,
+    bench_app,
+    console,
+    err_console,
+    eval_app,
+)
+from storyweave.config import Settings
+from storyweave.errors import StoryweaveError
+
+
+# -- eval and bench -----------------------------------------------------------
+
+
+def _emit_reports(reports, write: bool, docs: Path) -> None:
+    from storyweave.evaluation.report import write_report
+
+    for report in reports:
+        table = Table(title=report.title)
+        for column in report.columns:
+            table.add_column(str(column))
+        for row in report.rows:
+            table.add_row(*[f"{v:.3f}" if isinstance(v, float) else escape(str(v)) for v in row])
+        console.print(table)
+        for note in report.notes:
+            console.print(f"[dim]{escape(note)}[/dim]")
+        if write:
+            write_report(report, docs / "BENCHMARKS.md")
+    if write:
+        err_console.print(f"tables written to {escape(str(docs / 'BENCHMARKS.md'))}")
+
+
+EvaldataOption = typer.Option(None, "--evaldata", help="Folder of the evaluation datasets (default ../shared/evaldata).")
+LimitOption = typer.Option(None, "--limit", help="Only the first N documents (a fast subset).")
+WriteOption = typer.Option(True, "--write/--no-write", help="Write the tables into docs/BENCHMARKS.md.")
+DocsOption = typer.Option(Path("docs"), "--docs", help="Folder holding BENCHMARKS.md.")
+
+
+def _evaldata(path: Optional[Path]) -> Path:
+    try:
+        return Settings.from_env(evaldata=path).evaldata_dir()
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """HTML extraction and the plain-text furniture filter on the article-extraction benchmark."""
+    from storyweave.evaluation.extraction import evaluate_html_extraction
+    from storyweave.evaluation.furniture import evaluate_furniture_filter
+
+    data = _evaldata(evaldata)
+    reports = [
+        evaluate_html_extraction(data, limit=limit, progress=True),
+        evaluate_furniture_filter(data, limit=limit, progress=True),
+    ]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("places")
+def eval_places(
+    corpus: List[str] = typer.Option(["lgl", "trnews"], "--corpus", help="lgl and/or trnews."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Place recognition and geocoding on LGL and TR-News: accuracy at 161 km, GeoNames ids, recall."""
+    from storyweave.evaluation.places import evaluate_places
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_places(data, name, limit=limit, progress=True) for name in corpus]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("dates")
+def eval_dates(
+    corpus: List[str] = typer.Option(
+        ["timebank", "aquaint", "meantime"], "--corpus", help="timebank, aquaint and/or meantime."
+    ),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Time expressions: detection F1 and normalised-value accuracy (TempEval-3 style)."""
+    from storyweave.evaluation.dates import evaluate_dates
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_dates(data, name, limit=limit, progress=True) for name in corpus]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("quotes")
+def eval_quotes(
+    split: List[str] = typer.Option(["dev"], "--split", help="PolNeAR split(s): dev and/or train."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Quotes and reported speech on PolNeAR: content P/R/F1 at two overlaps, speaker and cue accuracy."""
+    from storyweave.evaluation.quotes import evaluate_quotes
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_quotes(data, name, limit=limit, progress=True) for name in split]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@eval_app.command("events")
+def eval_events(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Events on MEANTIME: event mention P/R/F1 (and recall within our lexicon), actor and target accuracy."""
+    from storyweave.evaluation.events import evaluate_events
+
+    _emit_reports([evaluate_events(_evaldata(evaldata), limit=limit, progress=True)], write and limit is None, docs)
+
+
+@eval_app.command("stories")
+def eval_stories(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = typer.Option(None, "--limit", help="Only the first N topics of each split."),
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Story clustering on ECB+ sub-topics: B-cubed and pairwise F1, with and without entities."""
+    from storyweave.evaluation.stories import evaluate_stories
+
+    report = evaluate_stories(_evaldata(evaldata), limit_topics=limit, progress=True)
+    _emit_reports([report], write and limit is None, docs)
+
+
+@bench_app.command("link")
+def bench_link(
+    evaldata: Optional[Path] = EvaldataOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Time to link one new article into stories at 1k, 10k and 100k stored articles."""
+    from storyweave.bench.link import bench_link as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata))], write, docs)
+
+
+@eval_app.command("stance")
+def eval_stance(
+    dataset: List[str] = typer.Option(["emergent", "fnc1"], "--dataset", help="emergent and/or fnc1."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Agree/contradict stance on Emergent and FNC-1, as proxies for claim alignment's decisions."""
+    from storyweave.evaluation.stance import evaluate_stance
+
+    data = _evaldata(evaldata)
+    reports = [evaluate_stance(data, name, limit=limit, progress=True) for name in dataset]
+    _emit_reports(reports, write and limit is None, docs)
+
+
+@bench_app.command("serve")
+def bench_serve(
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    articles: int = typer.Option(100, help="Articles in the one story."),
+    requests: int = typer.Option(30, help="Timed requests."),
+) -> None:
+    """Server-side time to render the dossier page of a 100-article story (mean and p95 ms)."""
+    from storyweave.bench.serve import bench_serve as run_bench
+
+    _emit_reports([run_bench(articles=articles, requests=requests)], write, docs)
+
+
+@bench_app.command("ingest")
+def bench_ingest(
+    evaldata: Optional[Path] = EvaldataOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    repeat: int = typer.Option(3, help="Runs per input kind; the best is reported."),
+) -> None:
+    """Documents per second for each input kind, into a fresh SQLite store."""
+    from storyweave.bench.ingest import bench_ingest as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata), repeat=repeat)], write, docs)
+
+
+@bench_app.command("analyze")
+def bench_analyze(
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    repeat: int = typer.Option(2, help="Runs per pipeline; the best is reported."),
+) -> None:
+    """Articles per second of the full analysis next to the bare spaCy pipeline, and peak memory."""
+    from storyweave.bench.analyze import bench_analyze as run_bench
+
+    _emit_reports([run_bench(_evaldata(evaldata), limit=limit, repeat=repeat)], write and limit is None, docs)
+
+
