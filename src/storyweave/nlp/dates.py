@@ -103,18 +103,20 @@ class DateTagger:
 
     def find(self, doc: Doc, anchor: dt.date | None) -> Iterator[DateMention]:
         """The time expressions of ``doc``, resolved against ``anchor``."""
+        # Doc.text joins every token anew on each access: read it once.
+        full_text = doc.text
         candidates: list[tuple[int, int, bool]] = []
         if self.use_entities:
             candidates += [(e.start_char, e.end_char, True) for e in doc.ents if e.label_ in ENTITY_LABELS]
-        found = list(self.grammar.find(doc.text))
+        found = list(self.grammar.find(full_text))
         candidates += [(s, e, False) for s, e, _ in found]
         clocks = [(s, e) for s, e, name in found if name in _CLOCK_RULES]
         reported: str | None = None  # the last quarter the article named (its reporting period)
-        for start, end, from_entity_only in _merge(candidates, doc.text, clocks):
-            text = doc.text[start:end]
+        for start, end, from_entity_only in _merge(candidates, full_text, clocks):
+            text = full_text[start:end]
             # Tagger entities may start or end on a whitespace token.
             start, end = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
-            text = doc.text[start:end]
+            text = full_text[start:end]
             if not text:
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
