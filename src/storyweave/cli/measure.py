@@ -210,7 +210,7 @@ def bench_analyze(
     limit: Optional[int] = LimitOption,
     write: bool = WriteOption,
     docs: Path = DocsOption,
-    repeat: int = typer.Option(2, help="Runs per pipeline; the best is reported."),
+    repeat: int = typer.Option(3, help="Runs per pipeline, interleaved; the best is reported."),
 ) -> None:
     """Articles per second of the full analysis next to the bare spaCy pipeline, and peak memory."""
     from storyweave.bench.analyze import bench_analyze as run_bench

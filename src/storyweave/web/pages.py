@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from storyweave.api import reads
 from storyweave.api.deps import get_store, get_templates
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import get_article
 from storyweave.queries.search import SearchFilters, outlets as all_outlets, search_articles
-from storyweave.queries.stories import STATUSES, find_story, list_stories, story_dossier
+from storyweave.queries.stories import (
+    STATUSES,
+    find_story,
+    list_stories,
+    story_claims,
+    story_dossier,
+    story_outlets,
+    story_quotes,
+)
 from storyweave.store.database import Store
 from storyweave.web.highlight import Span, segments
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 #: Claims shown in the matrix before "show more" (a 100-article story has over a thousand).
-MATRIX_ROWS = 150
+MATRIX_ROWS = 50
+#: Quotes shown in "who said what" before "show more" (whole speakers at a time).
+QUOTE_ROWS = 60
 #: Claims listed per outlet in the outlet comparison before the rest are counted.
-ONLY_HERE_ROWS = 25
+ONLY_HERE_ROWS = 10
 
 
 @router.get("/", name="story_list_page")
@@ -30,33 +42,77 @@ def story_list_page(request: Request, store: Store = Depends(get_store), templat
 
 
 def dossier_context(store: Store, story_id: str) -> Optional[dict]:
-    """Everything the dossier template needs (also used by ``bench serve``)."""
+    """Everything the dossier template needs (also used by ``bench serve``).
+
+    Per-claim and per-outlet work is done here once, in Python, so the template only
+    prints prepared values: Jinja2 loops over claims × outlets cost far more.
+    """
     d = story_dossier(store, story_id)
     if d is None:
         return None
     outlets = sorted({a["outlet"] or "unknown" for a in d["articles"]})
-    for claim in d["claims"]:
+    _unknown_outlets(d["claims"])
+    found = Counter(c["status"] for c in d["claims"])
+    counts = {s: found.get(s, 0) for s in STATUSES}
+    return {"d": d, "story_id": story_id, "outlets": outlets, "counts": counts,
+            "map_data": map_data(d["places"], reads.event_markers(store, story_id)),
+            **matrix_page(d["claims"], outlets, 0), **quotes_page(d["quotes"], 0),
+            "only_here_max": ONLY_HERE_ROWS}
+
+
+def map_data(places: list[dict], markers: list[dict]) -> dict:
+    """Only what ``map.js`` draws: a place's article count, not its article ids."""
+    return {
+        "places": [{"name": p["name"], "lat": p["lat"], "lon": p["lon"], "country": p["country"],
+                    "n": len(p["articles"])} for p in places],
+        "events": [{"date": e["date"], "type": e["type"], "action": e["action"], "place": e["place"],
+                    "outlet": e["outlet"], "lat": e["lat"], "lon": e["lon"]} for e in markers],
+    }
+
+
+def _unknown_outlets(claims: list[dict]) -> None:
+    for claim in claims:
         for m in claim["mentions"]:
             m["outlet"] = m["outlet"] or "unknown"
-    counts = {s: sum(1 for c in d["claims"] if c["status"] == s) for s in STATUSES}
-    map_data = {"places": d["places"], "events": reads.event_markers(store, story_id)}
-    return {"d": d, "outlets": outlets, "counts": counts, "map_data": map_data,
-            "matrix": claim_matrix(d["claims"], outlets, 0, MATRIX_ROWS), "more": len(d["claims"]) > MATRIX_ROWS,
-            "next_offset": MATRIX_ROWS, "only_here_max": ONLY_HERE_ROWS}
+
+
+def matrix_page(claims: list[dict], outlets: list[str], offset: int) -> dict:
+    """One page of matrix rows and what the "show more" row needs."""
+    return {"matrix": claim_matrix(claims, outlets, offset, MATRIX_ROWS), "claims_total": len(claims),
+            "more": len(claims) > offset + MATRIX_ROWS, "next_offset": offset + MATRIX_ROWS,
+            "page_rows": MATRIX_ROWS}
 
 
 def claim_matrix(claims: list[dict], outlets: list[str], offset: int, limit: int) -> list[dict]:
     """Rows of the claims × outlets matrix: per outlet, how many of its sentences report the claim.
 
-    Counted here once rather than in the template, where it would cost claims × outlets × mentions.
+    The cells are built here as one markup string per row: they hold only counts, so
+    there is nothing to escape, and a 75-outlet story would otherwise make the template
+    evaluate thousands of cells per page.
     """
     rows = []
     for claim in claims[offset: offset + limit]:
-        per_outlet: dict[str, int] = {}
-        for m in claim["mentions"]:
-            per_outlet[m["outlet"]] = per_outlet.get(m["outlet"], 0) + 1
-        rows.append({"claim": claim, "cells": [per_outlet.get(o, 0) for o in outlets]})
+        per_outlet = Counter(m["outlet"] for m in claim["mentions"])
+        cells = Markup("".join(_cell(per_outlet.get(o, 0)) for o in outlets))
+        rows.append({"claim": claim, "cells": cells})
     return rows
+
+
+def _cell(n: int) -> str:
+    if not n:
+        return '<td class="no">·</td>'
+    return f'<td class="yes">✓<span class="small">×{n}</span></td>' if n > 1 else '<td class="yes">✓</td>'
+
+
+def quotes_page(groups: list[dict], offset: int) -> dict:
+    """Speakers from ``offset`` on, whole speakers, until about ``QUOTE_ROWS`` quotes are shown."""
+    shown, end = 0, offset
+    while end < len(groups) and (shown == 0 or shown + len(groups[end]["quotes"]) <= QUOTE_ROWS):
+        shown += len(groups[end]["quotes"])
+        end += 1
+    remaining = sum(len(g["quotes"]) for g in groups[end:])
+    return {"speakers": groups[offset:end], "quotes_next": end if end < len(groups) else None,
+            "quotes_remaining": remaining}
 
 
 @router.get("/stories/{story_id}", name="dossier_page")
@@ -73,20 +129,33 @@ def dossier_page(story_id: str, request: Request, store: Store = Depends(get_sto
 def matrix_fragment(story_id: str, request: Request, offset: int = Query(0, ge=0), store: Store = Depends(get_store),
                     templates=Depends(get_templates)):
     """More rows of the claims matrix (htmx replaces the "show more" row with them)."""
-    context = dossier_context(store, story_id)
-    if context is None:
+    claims = story_claims(store, story_id)
+    outlets = story_outlets(store, story_id)
+    if not outlets:
         raise HTTPException(404, f"no story {story_id!r}")
-    context.update(matrix=claim_matrix(context["d"]["claims"], context["outlets"], offset, MATRIX_ROWS),
-                   more=len(context["d"]["claims"]) > offset + MATRIX_ROWS, next_offset=offset + MATRIX_ROWS,
-                   root=request.scope.get("root_path", ""))
+    _unknown_outlets(claims)
+    context = {"story_id": story_id, "outlets": outlets, "root": request.scope.get("root_path", ""),
+               **matrix_page(claims, outlets, offset)}
     return templates.TemplateResponse(request, "_matrix_rows.html", context)
+
+
+@router.get("/stories/{story_id}/quotes", name="quotes_fragment")
+def quotes_fragment(story_id: str, request: Request, offset: int = Query(0, ge=0), store: Store = Depends(get_store),
+                    templates=Depends(get_templates)):
+    """More speakers for "who said what" (htmx replaces the "show more" row with them)."""
+    if find_story(store, story_id) != story_id:
+        raise HTTPException(404, f"no story {story_id!r}")
+    context = {"story_id": story_id, "root": request.scope.get("root_path", ""),
+               **quotes_page(story_quotes(store, story_id), offset)}
+    return templates.TemplateResponse(request, "_quote_rows.html", context)
 
 
 @router.get("/stories/{story_id}/claims/{claim_id}", name="claim_fragment")
 def claim_fragment(story_id: str, claim_id: str, request: Request, store: Store = Depends(get_store),
                    templates=Depends(get_templates)):
-    claim = reads.claim(store, claim_id)
-    if claim is None or claim["story"] != story_id:
+    found = story_claims(store, story_id, claim_id)
+    claim = found[0] if found else None
+    if claim is None:
         raise HTTPException(404, f"no claim {claim_id!r} in story {story_id!r}")
     return templates.TemplateResponse(request, "_claim_detail.html", {"claim": claim})
 

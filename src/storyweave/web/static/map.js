@@ -27,8 +27,8 @@
 
   function addMarkers() {
     (data.places || []).forEach(function (p) {
-      var m = L.circleMarker([p.lat, p.lon], { radius: 5 + Math.min(6, p.articles.length * 2), className: "map-place", weight: 2, fillOpacity: 0.8 })
-        .addTo(map).bindTooltip(label([p.name, p.country, p.articles.length + " article(s)"]));
+      var m = L.circleMarker([p.lat, p.lon], { radius: 5 + Math.min(6, p.n * 2), className: "map-place", weight: 2, fillOpacity: 0.8 })
+        .addTo(map).bindTooltip(label([p.name, p.country, p.n + " article(s)"]));
       tag(m, { kind: "place", name: p.name, lat: p.lat, lon: p.lon });
       markers.push(m);
     });
