@@ -39,15 +39,26 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path_factory, seeds_dir):
+    """The seeded store on each backend: the same pages must work on SQLite and PostgreSQL."""
+    api = _api_module()
+    if request.param == "sqlite":
+        yield str(api.build_seeded_store(tmp_path_factory, seeds_dir))
+        return
+    with api.module_postgres_database() as url:
+        api.fill_seeded_store(url, tmp_path_factory.mktemp("pg-browser"), seeds_dir)
+        yield url
+
+
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, seeds_dir):
+def base_url(store_url):
     import uvicorn
 
     from storyweave.api import create_app
 
-    path = _api_module().build_seeded_store(tmp_path_factory, seeds_dir)
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(str(path)), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(store_url), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
