@@ -176,7 +176,8 @@ class _Item:
 
     @property
     def key(self) -> str:
-        return f"{self.article.article_id}:{self.claim.start}:{self.claim.end}"
+        # Span and signature: one clause can state two claims (an event and a number).
+        return f"{self.article.article_id}:{self.claim.start}:{self.claim.end}:{self.claim.signature}"
 
 
 def predicate_class(claim: Any, rules: AlignmentRules) -> str:

@@ -209,9 +209,16 @@ def align_story(conn, story_id: str, articles: list[dict]) -> list:
         for a in articles
     ]
     groups = align_claims(inputs)
-    group_rows, mention_rows = [], []
+    group_rows, mention_rows, used = [], [], set()
     for group in groups:
         group_id = _group_id(story_id, group.id)
+        # Two groups built from the same member claims (e.g. one sentence that
+        # states two things) would share an id: number the repeats.
+        repeat = 1
+        while group_id in used:
+            repeat += 1
+            group_id = _group_id(story_id, f"{group.id}#{repeat}")
+        used.add(group_id)
         group_rows.append({
             "id": group_id, "story_id": story_id, "text": group.text, "kind": group.kind, "status": group.status,
             "independent_origins": group.independent_origins,

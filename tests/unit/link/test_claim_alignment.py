@@ -105,6 +105,20 @@ def test_equivalent_predicates_and_compatible_actors_corroborate_across_outlets(
     assert g.id == align_claims([a, b])[0].id  # stable
 
 
+def test_two_claims_of_one_clause_get_distinct_group_ids():
+    # Regression: one clause stating an event and a number gave two groups the same id
+    # (found by linking the demo corpus).
+    text = "the Red Sox offered Mark Teixeira an eight-year deal"
+    groups = align_claims([
+        article("a1", "mlb.com",
+                claim(text, "offer", subject="Red Sox", obj="Mark Teixeira"),
+                claim(text, "offer", kind="number", subject="Red Sox", obj="eight-year deal",
+                      numbers=[ClaimNumber("eight-year", 8.0, "year")], signature="offer|red sox|eight-year deal")),
+    ])
+    assert len(groups) == 2
+    assert len({g.id for g in groups}) == 2
+
+
 def test_different_objects_actors_or_classes_stay_apart():
     a = article(
         "a",
