@@ -38,18 +38,19 @@ def stories(
         return
     table = Table(title=f"{len(rows)} stories")
     table.add_column("id", no_wrap=True)
-    table.add_column("title", overflow="fold")
-    for column in ("articles", "outlets"):
-        table.add_column(column, justify="right")
-    for status in ("corroborated", "contested", "single-source"):
-        table.add_column(status, justify="right", style=_STATUS_STYLE[status])
-    table.add_column("first seen", no_wrap=True)
-    table.add_column("last seen", no_wrap=True)
+    table.add_column("title", overflow="fold", min_width=24, ratio=1)
+    table.add_column("art.", justify="right")
+    table.add_column("outl.", justify="right")
+    # Short headers: the claim counts by status are what a narrow terminal must keep.
+    for status, header in (("corroborated", "corr."), ("contested", "cont."), ("single-source", "single")):
+        table.add_column(header, justify="right", style=_STATUS_STYLE[status])
+    table.add_column("first seen")
+    table.add_column("last seen")
     for row in rows:
         table.add_row(
             row["id"], escape(row["title"]), str(row["size"]), str(row["outlets"]),
             *(str(row["claims"][s]) for s in ("corroborated", "contested", "single-source")),
-            (row["first_seen"] or "")[:16], (row["last_seen"] or "")[:16],
+            (row["first_seen"] or "")[:10], (row["last_seen"] or "")[:10],
         )
     console.print(table)
 
