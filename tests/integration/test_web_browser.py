@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("STORYWEAVE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -163,7 +164,8 @@ def test_article_highlights_and_search_and_entity_pages(page, base_url):
     page.fill("input[name=q]", "Hama")
     page.select_option("select[name=outlet]", "NBC News")
     page.click("form.search button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#results .hit').length === 1")
+    # Playwright's own polling (no string evaluated in the page: the CSP forbids eval).
+    expect(page.locator("#results .hit")).to_have_count(1)
     _shot(page, "search")
     page.locator("#results .hit a").first.click()
     page.wait_for_selector("#article-text")
