@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from storyweave.api import reads
+from storyweave.queries import reads
 from storyweave.api.deps import get_store
 from storyweave.api.models import ArticlePublic, ArticleSummaryPublic
 from storyweave.queries.articles import article_public, get_article, list_articles

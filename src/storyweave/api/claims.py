@@ -6,7 +6,7 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from storyweave.api import reads
+from storyweave.queries import reads
 from storyweave.api.deps import get_store
 from storyweave.api.models import ClaimPublic
 from storyweave.store.database import Store

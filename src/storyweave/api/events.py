@@ -6,7 +6,7 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends
 
-from storyweave.api import reads
+from storyweave.queries import reads
 from storyweave.api.deps import get_store
 from storyweave.api.models import EventPublic
 from storyweave.store.database import Store

@@ -72,7 +72,7 @@ def bench_serve(articles: int = 100, requests: int = 30, warmup: int = 3, db: Op
     from fastapi.testclient import TestClient
 
     from storyweave.api import create_app
-    from storyweave.api.reads import event_markers
+    from storyweave.queries.reads import event_markers
     from storyweave.queries.stories import story_dossier
     from storyweave.store.database import Store
 

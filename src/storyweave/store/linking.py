@@ -188,19 +188,19 @@ def story_members(conn: Connection, story_ids: Iterable[str]) -> dict[str, list[
 
 
 def claim_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {a: [] for a in article_ids}
-    rows = conn.execute(
-        select(claims).where(claims.c.article_id.in_(article_ids)).order_by(claims.c.article_id, claims.c.position)
-    )
-    for row in rows:
-        out[row.article_id].append(dict(row._mapping))
-    return out
+    """Each article's stored claims, in document order."""
+    return _rows_by_article(conn, claims, article_ids, claims.c.position)
 
 
 def quote_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
+    """Each article's stored quotes, in document order."""
+    return _rows_by_article(conn, quotes, article_ids, quotes.c.start)
+
+
+def _rows_by_article(conn: Connection, table, article_ids: list[str], order) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {a: [] for a in article_ids}
     rows = conn.execute(
-        select(quotes).where(quotes.c.article_id.in_(article_ids)).order_by(quotes.c.article_id, quotes.c.start)
+        select(table).where(table.c.article_id.in_(article_ids)).order_by(table.c.article_id, order)
     )
     for row in rows:
         out[row.article_id].append(dict(row._mapping))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from storyweave.api import reads
+from storyweave.queries import reads
 from storyweave.api.deps import get_store, get_templates
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import get_article

@@ -1,4 +1,4 @@
-"""Read-side functions the API and the web pages share, beyond ``storyweave.queries``.
+"""Read-side functions for entities, map markers, claims and lists, shared by the API and the web pages.
 
 Each one returns plain data (dicts and lists) built on the query layer, so the
 JSON route and the HTML page for the same resource show the same thing.
