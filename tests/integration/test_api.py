@@ -148,6 +148,9 @@ def test_entity_place_and_quotes_by_speaker(client):
     detail = client.get(f"/api/entities/{hama_entity['id']}").json()
     assert detail["geo"]["country"] == "SY"
     assert {m["outlet"] for m in detail["mentions"]} == {"Al Jazeera", "NBC News"}
+    # Hama is named inside other people's quotes ("Hama is the birthplace of ...", Pinfold).
+    assert detail["quotes_about"] and all(m["text"] for m in detail["quotes_about"])
+    assert all("Hama" in q["text"] for q in detail["quotes_about"])
     ramani = client.get("/api/quotes", params={"speaker": "Ramani"}).json()
     assert ramani and all("Ramani" in (q["speaker_entity"] or q["speaker"]) for q in ramani)
 

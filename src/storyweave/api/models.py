@@ -117,6 +117,7 @@ class EntityPublic(BaseModel):
     geo: Optional[GeoPublic] = None
     mentions: list[MentionPublic]
     quotes: list[QuotePublic]
+    quotes_about: list[QuotePublic] = []
 
 
 class EventPublic(BaseModel):

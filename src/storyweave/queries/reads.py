@@ -124,7 +124,7 @@ def list_entities(store: Store, *, type_: Optional[str] = None, name: Optional[s
 
 
 def entity_detail(store: Store, entity_id: str) -> Optional[dict]:
-    """One entity (global id or article-level key): names, place, every mention, and its quotes."""
+    """One entity (global id or article-level key): names, place, every mention, quotes by and about it."""
     with store.read() as conn:
         ids = [r[0] for r in conn.execute(
             select(entity_links.c.article_id).where(entity_links.c.global_id == entity_id)
@@ -148,9 +148,16 @@ def entity_detail(store: Store, entity_id: str) -> Optional[dict]:
             context = body[max(0, m["start"] - 80): m["end"] + 80]
         mentions.append({**m, "outlet": info.get("outlet"), "title": info.get("title"), "context": context})
     quotes = [q for q in data["quotes"] if (q["speaker_entity"] or "").casefold() in names]
-    for q in quotes:
+    # Quotes about the entity: someone else's words that mention it.
+    spans = {(m["article"], m["start"], m["end"]) for m in entity["mentions"] if not m.get("field")}
+    about = [
+        q for q in data["quotes"]
+        if (q["speaker_entity"] or "").casefold() not in names
+        and any(a == q["article"] and q["start"] <= s and e <= q["end"] for a, s, e in spans)
+    ]
+    for q in quotes + about:
         q["outlet"] = meta.get(q["article"], {}).get("outlet")
-    return {**entity, "mentions": mentions, "quotes": quotes}
+    return {**entity, "mentions": mentions, "quotes": quotes, "quotes_about": about}
 
 
 def quotes_of(store: Store, *, story_id: Optional[str] = None, speaker: Optional[str] = None,
