@@ -49,9 +49,10 @@ def main() -> None:
             path.write_bytes(pickle.dumps((vectors, names)))
         data[split] = (docs, vectors, names)
     grid = {
-        "threshold": [0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
-        "centroid_weight": [0.0, 0.5, 1.0],
-        "entity_weight": [0.0, 0.2, 0.4, 0.6],
+        "threshold": [0.75, 0.8, 0.85, 0.9, 0.95],
+        "member_weight": [0.0, 0.6, 1.0, 1.3],
+        "year_weight": [0.0, 0.2, 0.3, 0.4],
+        "entity_weight": [0.0, 0.7, 1.0],
     }
     results = []
     for values in itertools.product(*grid.values()):
@@ -67,9 +68,8 @@ def main() -> None:
         predicted, _ = cluster_documents(docs, vectors, embedder, params, names)
         test = score_clusters(predicted, {d.doc_id: d.story for d in docs})
         print(f"dev B3 F1 {f1:.3f}  test B3 F1 {test.bcubed_f1:.3f}  {dict(zip(grid, values))}")
-    for ew in (0.0,):
-        best = max((r for r in results if r[1][2] == ew), key=lambda r: r[0])
-        print("best without entities:", best)
+    best = max((r for r in results if r[1][3] == 0.0), key=lambda r: r[0])
+    print("best without the entity term:", best)
 
 
 if __name__ == "__main__":

@@ -9,8 +9,15 @@ Per new article:
 3. score each candidate story from its representative state (:class:`StoryState`):
    cosine to the story centroid blended with the best member cosine, plus the
    IDF-weighted share of the article's entities and places that the story has
-   already seen, minus a time penalty that grows with the gap between the
-   article's date and the story's span (none when either date is unknown);
+   already seen, plus the best IDF-weighted match of the article's *specifics*
+   (numbers and mid-sentence capitalised words of the whole text: tolls,
+   magnitudes, places, names) with those of the story's members among the
+   nearest articles, minus a year conflict (the story's members' latest years
+   that the article never mentions) and a time penalty that grows with the gap
+   between the article's date and the story's span (none when either date is
+   unknown; the specifics match fades with the same gap). The specifics and
+   year terms tell apart two events of one kind (two earthquakes, two
+   shootings) that share the generic vocabulary;
 4. join the best story when its score reaches ``threshold``, else start a story.
 
 State is plain dataclasses (:class:`ClusterState`, :class:`StoryState`) with a
@@ -24,6 +31,7 @@ import datetime as dt
 import json
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -70,16 +78,24 @@ class ClusterParams:
     ``time_weight``. ECB+ has no dates, so the time terms are a prior, not fitted:
     a week apart costs ~0.45, enough to split near-identical wording of a
     recurring event (the same match, a year later) but not a running story.
+    ``member_weight`` scales the best member specifics match (0..1),
+    ``year_weight`` the year conflict (0..1); specifics and years are read from
+    the first ``specific_chars`` of the text, and each stored article keeps its
+    ``member_cap`` rarest specifics (bounded state per article).
     """
 
-    threshold: float = 0.75
-    threshold_plain: float = 0.55
+    threshold: float = 0.85
+    threshold_plain: float = 0.6
     k: int = 20
     centroid_weight: float = 0.5
     entity_weight: float = 1.0
     time_weight: float = 0.5
     time_scale_days: float = 3.0
     lead_sentences: int = 3
+    member_weight: float = 1.0
+    year_weight: float = 0.3
+    specific_chars: int = 4000
+    member_cap: int = 48
 
     @classmethod
     def for_encoder(cls, encoder: str) -> ClusterParams:
@@ -88,7 +104,7 @@ class ClusterParams:
 
 
 # Chosen on ECB+ dev topics like the defaults above (scripts/tune_story_clustering.py).
-_ENCODER_PARAMS: dict[str, dict[str, float]] = {"minilm": {}, "static": {"threshold": 0.8, "threshold_plain": 0.7}}
+_ENCODER_PARAMS: dict[str, dict[str, float]] = {"minilm": {}, "static": {"threshold": 0.95, "threshold_plain": 0.8}}
 
 
 @dataclass
@@ -97,7 +113,8 @@ class StoryState:
 
     ``centroid`` is the mean of the members' unit vectors (not renormalised, so
     it can be updated by a running mean). ``entities``/``places`` count the
-    members that mention each; times are ISO 8601 strings or None.
+    members that mention each; ``years`` counts the members' latest
+    mentioned year; times are ISO 8601 strings or None.
     """
 
     id: str
@@ -110,6 +127,7 @@ class StoryState:
     outlets: dict[str, int] = field(default_factory=dict)
     first_seen: str | None = None
     last_seen: str | None = None
+    years: dict[str, int] = field(default_factory=dict)
 
     @property
     def size(self) -> int:
@@ -122,7 +140,9 @@ class ClusterState:
 
     ``keys`` maps each article id to its integer key in the index;
     ``doc_freq`` counts the articles mentioning each entity/place (for IDF);
-    ``titles`` keeps titled articles' titles, to retitle a story as it grows.
+    ``titles`` keeps titled articles' titles, to retitle a story as it grows;
+    ``article_specifics`` keeps each article's rarest specifics (state written
+    before it existed loads with none: those articles simply add no specifics match).
     """
 
     stories: dict[str, StoryState] = field(default_factory=dict)
@@ -131,6 +151,7 @@ class ClusterState:
     doc_freq: dict[str, int] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)
     next_story: int = 1
+    article_specifics: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         """A JSON-ready dict (the store can keep it as rows: one per story, one per article)."""
@@ -143,6 +164,7 @@ class ClusterState:
             raise StoreError(f"story state version {data.get('version')!r} is not {STATE_VERSION}: re-cluster")
         stories = {sid: StoryState(**story) for sid, story in data["stories"].items()}
         fields = {name: data[name] for name in ("article_story", "keys", "doc_freq", "titles", "next_story")}
+        fields["article_specifics"] = data.get("article_specifics", {})
         return cls(stories=stories, **fields)
 
 
@@ -171,6 +193,7 @@ class StoryClusterer:
         self.state = state or ClusterState()
         self.index = index or AnnIndex(embedder.dim)
         self._key_article = {key: aid for aid, key in self.state.keys.items()}
+        self._spec_cache: tuple[ClusterInput | None, frozenset[str]] = (None, frozenset())
 
     # -- public API ----------------------------------------------------------
 
@@ -193,8 +216,8 @@ class StoryClusterer:
         if known is not None:
             return Assignment(article.id, known, False, 1.0)
         best_id, best_score = None, -math.inf
-        for story_id, member_cos in self._candidates(vector).items():
-            score = self.score(self.state.stories[story_id], article, vector, member_cos)
+        for story_id, (member_cos, members) in self._candidates(vector).items():
+            score = self.score(self.state.stories[story_id], article, vector, member_cos, members)
             if score > best_score:
                 best_id, best_score = story_id, score
         plain = not article.entities and not article.places
@@ -205,14 +228,30 @@ class StoryClusterer:
         self._join(self.state.stories[best_id], article, vector)
         return Assignment(article.id, best_id, new_story, float(best_score) if not new_story else 0.0)
 
-    def score(self, story: StoryState, article: ClusterInput, vector: np.ndarray, member_cos: float) -> float:
-        """How well ``article`` fits ``story``: blended cosine + entity overlap - time penalty."""
+    def score(
+        self,
+        story: StoryState,
+        article: ClusterInput,
+        vector: np.ndarray,
+        member_cos: float,
+        members: Sequence[str] = (),
+    ) -> float:
+        """How well ``article`` fits ``story``.
+
+        Blended cosine + entity overlap + the best specifics match among
+        ``members`` (the story's members among the nearest articles) - year
+        conflict - time penalty.
+        """
         p = self.params
         centroid = np.asarray(story.centroid, dtype=np.float32)
         norm = float(np.linalg.norm(centroid)) or 1.0
         centroid_cos = float(vector @ centroid) / norm
         similarity = p.centroid_weight * centroid_cos + (1.0 - p.centroid_weight) * member_cos
-        return similarity + p.entity_weight * self._overlap(story, article) - self._time_penalty(story, article)
+        decay = self._time_decay(story, article)
+        score = similarity + p.entity_weight * self._overlap(story, article) - p.time_weight * (1.0 - decay)
+        # shared specifics say "same event" only within the event's time: they fade with the gap too
+        score += decay * p.member_weight * self._member_specifics(article, members)
+        return score - p.year_weight * self._year_conflict(story, article)
 
     def stories(self) -> list[StoryState]:
         """Every story, largest first."""
@@ -245,14 +284,17 @@ class StoryClusterer:
 
     # -- internals -----------------------------------------------------------
 
-    def _candidates(self, vector: np.ndarray) -> dict[str, float]:
-        """Candidate stories from the nearest stored articles, with each story's best member cosine."""
-        best: dict[str, float] = {}
+    def _candidates(self, vector: np.ndarray) -> dict[str, tuple[float, list[str]]]:
+        """Candidate stories from the nearest stored articles: each story's best member cosine and those members."""
+        best: dict[str, tuple[float, list[str]]] = {}
         for hit in self.index.query(vector, self.params.k):
             article_id = self._key_article.get(hit.key)
             story_id = self.state.article_story.get(article_id) if article_id else None
-            if story_id is not None and hit.similarity > best.get(story_id, -math.inf):
-                best[story_id] = hit.similarity
+            if story_id is None:
+                continue
+            cos, members = best.get(story_id, (-math.inf, []))
+            members.append(article_id)
+            best[story_id] = (max(cos, hit.similarity), members)
         return best
 
     def _idf(self, name: str) -> float:
@@ -276,13 +318,57 @@ class StoryClusterer:
         shared = sum(self._idf(key) * math.sqrt(count / story.size) for key, count in names if count)
         return shared / total if total else 0.0
 
-    def _time_penalty(self, story: StoryState, article: ClusterInput) -> float:
+    def _specifics(self, article: ClusterInput) -> frozenset[str]:
+        # scoring asks once per candidate story: keep the current article's set
+        if self._spec_cache[0] is not article:
+            self._spec_cache = (article, specifics(article.title, article.text[: self.params.specific_chars]))
+        return self._spec_cache[1]
+
+    def _member_specifics(self, article: ClusterInput, members: Sequence[str]) -> float:
+        """Best IDF-weighted cosine between the article's specifics and one near member's (0..1).
+
+        Two events of one kind (two earthquakes, two shootings) share the
+        generic vocabulary but not the specifics (places, names, tolls); a
+        story that already swallowed both still has members of only one event
+        close to a given article, so this is checked per member, not against
+        the story's pooled names. Only the ANN neighbours are visited (<= k).
+        """
+        mine = self._specifics(article)
+        if not mine or not members:
+            return 0.0
+        weights = {name: self._idf("s:" + name) ** 2 for name in mine}
+        norm = math.sqrt(sum(weights.values()))
+        best = 0.0
+        for member in members:
+            theirs = self.state.article_specifics.get(member)
+            if theirs:
+                dot = sum(weights.get(name, 0.0) for name in theirs)
+                other = math.sqrt(sum(self._idf("s:" + name) ** 2 for name in theirs))
+                best = max(best, dot / (norm * other))
+        return best
+
+    def _year_conflict(self, story: StoryState, article: ClusterInput) -> float:
+        """Share of the story's members whose latest year the article never mentions (0 when either has none).
+
+        A news text's latest year is usually its own; an article that does not
+        even mention it is likely about the same kind of event another year.
+        """
+        total = sum(story.years.values())
+        if not total:
+            return 0.0
+        mentioned = set(_YEAR.findall(article.text[: self.params.specific_chars]))
+        if not mentioned:
+            return 0.0
+        return sum(n for year, n in story.years.items() if year not in mentioned) / total
+
+    def _time_decay(self, story: StoryState, article: ClusterInput) -> float:
+        """exp(-gap / time_scale_days) for the gap between the article's date and the story's span (1 if unknown)."""
         if article.published is None or story.first_seen is None or story.last_seen is None:
-            return 0.0  # unknown dates say nothing either way
+            return 1.0  # unknown dates say nothing either way
         when = _naive_utc(article.published)
         first, last = _parse(story.first_seen), _parse(story.last_seen)
         gap = max((first - when).total_seconds(), (when - last).total_seconds(), 0.0) / 86400.0
-        return self.params.time_weight * (1.0 - math.exp(-gap / self.params.time_scale_days))
+        return math.exp(-gap / self.params.time_scale_days)
 
     def _new_story(self, article: ClusterInput) -> str:
         story_id = f"s{self.state.next_story}"
@@ -308,6 +394,15 @@ class StoryClusterer:
             for name in names:
                 bag[name] = bag.get(name, 0) + 1
                 self.state.doc_freq[prefix + name] = self.state.doc_freq.get(prefix + name, 0) + 1
+        year = latest_year(article.text[: self.params.specific_chars])
+        if year is not None:
+            story.years[year] = story.years.get(year, 0) + 1
+        mine = self._specifics(article)
+        # keep the rarest specifics only, so the state grows by a bounded amount per article
+        rare = sorted(mine, key=lambda name: (self.state.doc_freq.get("s:" + name, 0), name))
+        self.state.article_specifics[article.id] = rare[: self.params.member_cap]
+        for name in mine:
+            self.state.doc_freq["s:" + name] = self.state.doc_freq.get("s:" + name, 0) + 1
         if article.outlet:
             story.outlets[article.outlet] = story.outlets.get(article.outlet, 0) + 1
         if article.published is not None:
@@ -338,6 +433,37 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
 
 def _parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
+
+
+# Specifics are read with two regular expressions rather than NER: they must
+# come from the whole text at the cost of a scan (NER runs on the lead only,
+# and may not have run at all), and numbers are what NER labels least reliably.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CAPITAL = re.compile(r"[A-Z][A-Za-z'-]+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_SENTENCE_START = ".!?\"'(:;-\u201c"
+
+
+def latest_year(text: str) -> str | None:
+    """The latest year (1900-2099) the text mentions: usually the year of its own dateline."""
+    years = _YEAR.findall(text)
+    return max(years) if years else None
+
+
+def specifics(title: str | None, text: str) -> frozenset[str]:
+    """An article's specific details: numbers (``#7.6``, ``#2013``) and lower-cased capitalised words.
+
+    Capitalised words at the start of a sentence or line are skipped: they are
+    capitalised by position, not because they name something.
+    """
+    out: set[str] = set()
+    for part in (title or "", text):
+        out.update("#" + m.group().replace(",", "") for m in _NUMBER.finditer(part))
+        for m in _CAPITAL.finditer(part):
+            before = part[max(m.start() - 2, 0) : m.start()].strip()
+            if before and before[-1] not in _SENTENCE_START:
+                out.add(m.group().lower())
+    return frozenset(out)
 
 
 def cluster_stream(

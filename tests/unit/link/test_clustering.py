@@ -141,3 +141,48 @@ def test_unknown_encoder_is_refused():
 
     with pytest.raises(ConfigError, match="minilm"):
         load_embedder("word2vec")
+
+
+PERU = "Earthquake strikes southern Peru coast, buildings collapse in Arequipa, tsunami warning issued in 2007."
+
+
+def test_specifics_are_numbers_and_names_not_sentence_starts():
+    from storyweave.link.clustering import latest_year, specifics
+
+    got = specifics("Quake hits Chile", "Officials said a 7.6 quake hit Iquique. Rescuers reached 1,200 homes in March 2014.")
+    assert {"chile", "iquique", "march", "#7.6", "#1200", "#2014"} <= got
+    assert "officials" not in got and "rescuers" not in got and "quake" not in got
+    assert latest_year("Built in 1998, rebuilt in 2010 after the 2010 quake.") == "2010"
+    assert latest_year("No year here.") is None
+
+
+def test_conflicting_specifics_lower_the_score_of_the_same_kind_of_event():
+    clusterer = StoryClusterer(EMBEDDER, PARAMS)
+    clusterer.add(_article("c1", QUAKE + " It struck in 2014."))
+    clusterer.add(_article("p1", PERU))
+    story = clusterer.state.stories[clusterer.state.article_story["c1"]]
+    # the same generic wording, but only one of them shares the story's place and year
+    same = _article("c2", QUAKE_2 + " It struck in 2014.")
+    other = _article("p2", "Tsunami warning after earthquake strikes coast near Arequipa; buildings collapse in 2007.")
+    vectors = EMBEDDER.encode([same.text, other.text])
+    members = ["c1"]
+    assert clusterer.score(story, same, vectors[0], 0.8, members) > clusterer.score(story, other, vectors[1], 0.8, members)
+    # the year conflict alone: the article never mentions the story's 2014
+    assert clusterer._year_conflict(story, other) == 1.0 and clusterer._year_conflict(story, same) == 0.0
+
+
+def test_state_written_before_specifics_still_loads(tmp_path):
+    import json
+
+    clusterer = StoryClusterer(EMBEDDER, PARAMS)
+    cluster_stream(clusterer, [_article("q1", QUAKE), _article("t1", TRADE)])
+    data = clusterer.state.to_json()
+    del data["article_specifics"]
+    for story in data["stories"].values():
+        del story["years"]
+    folder = tmp_path / "stories"
+    clusterer.save(folder)
+    (folder / "stories.json").write_text(json.dumps(data), encoding="utf-8")
+    reopened = StoryClusterer.load(folder, EMBEDDER, PARAMS)
+    assert reopened.state.article_specifics == {}
+    assert reopened.add(_article("q2", QUAKE_2)).story_id == clusterer.state.article_story["q1"]
