@@ -98,26 +98,31 @@ def ingest(
     store.close()
 
 
-def _run_linking(store, *, quiet: bool) -> None:
-    from storyweave.pipeline.link import count_unlinked, link_pending
-
-    # No early return when no original is pending: syndicated copies of
-    # already-linked originals still have to join their stories.
-    pending = count_unlinked(store)
+def _with_progress(label: str, total: int, quiet: bool, run):
+    """Run a per-article stage under a progress bar; ``run`` gets the callback that advances it."""
     with Progress(
         SpinnerColumn(),
-        TextColumn("[bold]link[/bold]"),
+        TextColumn(f"[bold]{label}[/bold]"),
         BarColumn(),
         TextColumn("{task.completed}/{task.total} articles"),
         TimeElapsedColumn(),
         console=err_console,
         disable=quiet,
     ) as progress:
-        task = progress.add_task("link", total=pending)
+        task = progress.add_task(label, total=total)
         try:
-            report = link_pending(store, on_article=lambda _id: progress.advance(task))
+            return run(lambda _article_id: progress.advance(task))
         except StoryweaveError as exc:
             _fail(str(exc))
+
+
+def _run_linking(store, *, quiet: bool) -> None:
+    from storyweave.pipeline.link import count_unlinked, link_pending
+
+    # No early return when no original is pending: syndicated copies of
+    # already-linked originals still have to join their stories.
+    pending = count_unlinked(store)
+    report = _with_progress("link", pending, quiet, lambda advance: link_pending(store, on_article=advance))
     if report.linked == 0 and report.copies == 0:
         return
     console.print(
@@ -135,20 +140,9 @@ def _run_analysis(store, *, quiet: bool, limit: Optional[int] = None) -> None:
         pending = min(pending, limit)
     if pending == 0:
         return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]analyse[/bold]"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} articles"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=quiet,
-    ) as progress:
-        task = progress.add_task("analyse", total=pending)
-        try:
-            report = analyze_pending(store, limit=limit, on_article=lambda _id: progress.advance(task))
-        except StoryweaveError as exc:
-            _fail(str(exc))
+    report = _with_progress(
+        "analyse", pending, quiet, lambda advance: analyze_pending(store, limit=limit, on_article=advance)
+    )
     console.print(
         f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
         f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "

@@ -85,9 +85,9 @@ def read_timeml(path: Path) -> GoldDocument:
     return GoldDocument(path.stem, "".join(parts), dct.get("value") if dct is not None else None, tuple(timexes))
 
 
-def read_meantime(path: Path) -> GoldDocument:
-    """A MEANTIME CAT file: text rebuilt from tokens (one sentence a line), TIMEX3 markables."""
-    root = ET.parse(path).getroot()
+def meantime_text(root: ET.Element) -> tuple[str, dict[str, tuple[int, int]]]:
+    """A MEANTIME file's text rebuilt from its tokens (one sentence a line, cut to the fully
+    annotated sentences), and each token id's character span in it."""
     pieces: list[str] = []
     offsets: dict[str, tuple[int, int]] = {}
     length, sentence, previous = 0, None, None
@@ -105,7 +105,13 @@ def read_meantime(path: Path) -> GoldDocument:
         offsets[tok.get("t_id")] = (length, length + len(word))
         length += len(word)
         sentence, previous = tok.get("sentence"), word
-    text = "".join(pieces)
+    return "".join(pieces), offsets
+
+
+def read_meantime(path: Path) -> GoldDocument:
+    """A MEANTIME CAT file: text rebuilt from tokens (one sentence a line), TIMEX3 markables."""
+    root = ET.parse(path).getroot()
+    text, offsets = meantime_text(root)
     published, timexes, ignore = None, [], []
     for tx in root.iter("TIMEX3"):
         anchors = [offsets[a.get("t_id")] for a in tx.findall("token_anchor") if a.get("t_id") in offsets]

@@ -24,14 +24,13 @@ Metrics:
 
 from __future__ import annotations
 
-import html
 import logging
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyweave.errors import EvalDataMissing
-from storyweave.evaluation.dates import MEANTIME_SENTENCES, NO_SPACE_AFTER, NO_SPACE_BEFORE, _iso
+from storyweave.evaluation.dates import _iso, meantime_text
 from storyweave.evaluation.report import Report
 
 LOGGER = logging.getLogger(__name__)
@@ -61,23 +60,7 @@ class GoldArticle:
 def read_article(path: Path) -> GoldArticle:
     """A MEANTIME CAT file cut to its fully annotated sentences: text rebuilt from tokens."""
     root = ET.parse(path).getroot()
-    pieces: list[str] = []
-    offsets: dict[str, tuple[int, int]] = {}
-    length, sentence, previous = 0, None, None
-    for tok in root.iter("token"):
-        if int(tok.get("sentence", 0)) >= MEANTIME_SENTENCES:
-            break
-        word = html.unescape(tok.text or "")
-        sep = ""
-        if sentence is not None and tok.get("sentence") != sentence:
-            sep = "\n"
-        elif previous is not None and word not in NO_SPACE_BEFORE and previous not in NO_SPACE_AFTER:
-            sep = " "
-        pieces.append(sep + word)
-        length += len(sep)
-        offsets[tok.get("t_id")] = (length, length + len(word))
-        length += len(word)
-        sentence, previous = tok.get("sentence"), word
+    text, offsets = meantime_text(root)
 
     def ranges(markable: ET.Element) -> Ranges:
         return tuple(
@@ -105,7 +88,7 @@ def read_article(path: Path) -> GoldArticle:
         if tx.get("functionInDocument") == "CREATION_TIME":
             published = _iso(tx.get("value") or None)
     events.sort(key=lambda e: e.tokens[0])
-    return GoldArticle(path.stem, "".join(pieces), published, tuple(events))
+    return GoldArticle(path.stem, text, published, tuple(events))
 
 
 def load_articles(evaldata_dir: Path, limit: int | None = None) -> list[GoldArticle]:
