@@ -22,7 +22,7 @@ $(STAMP): pyproject.toml requirements.lock
 	touch $(STAMP)
 
 demo: install
-	$(SW) ingest --db $(DEMO_DB) src/storyweave/data/demo/ecbplus-demo.jsonl.gz
+	$(SW) ingest --db $(DEMO_DB) src/storyweave/data/demo/news-events-demo.jsonl.gz
 	$(SW) stories --db $(DEMO_DB) --limit 25
 	@echo "Serving the UI on http://127.0.0.1:$(DEMO_PORT)/ (Ctrl-C to stop)"
 	$(SW) serve --db $(DEMO_DB) --port $(DEMO_PORT)

@@ -1,6 +1,6 @@
 """Build the bundled demo corpus from ECB+ (CC BY 3.0).
 
-Writes ``src/storyweave/data/demo/ecbplus-demo.jsonl.gz``: every ``ecbplus``
+Writes ``src/storyweave/data/demo/news-events-demo.jsonl.gz``: every ``ecbplus``
 article of ECB+ (the half of the corpus that carries source URLs) as readable
 text, one JSON object per line, sorted by topic and number. The output is
 byte-for-byte reproducible (sorted records, fixed key order, gzip mtime 0), so
@@ -24,12 +24,12 @@ import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from storyweave.evaluation.ecbplus import EcbDocument, iter_documents
+from storyweave.evaluation.ecb_corpus import EcbDocument, iter_documents
 
 log = logging.getLogger("build_demo_corpus")
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_OUTPUT = REPO / "src" / "storyweave" / "data" / "demo" / "ecbplus-demo.jsonl.gz"
+DEFAULT_OUTPUT = REPO / "src" / "storyweave" / "data" / "demo" / "news-events-demo.jsonl.gz"
 LICENCE = "CC BY 3.0"
 ATTRIBUTION = (
     "Text from the ECB+ corpus by Agata Cybulska and Piek Vossen (VU University Amsterdam), "

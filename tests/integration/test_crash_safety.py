@@ -31,7 +31,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
-DEMO = REPO / "src" / "storyweave" / "data" / "demo" / "ecbplus-demo.jsonl.gz"
+DEMO = REPO / "src" / "storyweave" / "data" / "demo" / "news-events-demo.jsonl.gz"
 #: ECB+ topics taken from the demo corpus and records per topic: several
 #: stories of several reports each, small enough for a few runs in minutes.
 TOPICS = ("ecbplus-1", "ecbplus-2", "ecbplus-3", "ecbplus-4")

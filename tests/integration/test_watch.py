@@ -21,7 +21,7 @@ from storyweave.store import linking as link_store
 from storyweave.store.articles import list_quarantine
 from storyweave.store.database import Store
 
-DEMO = Path(__file__).resolve().parents[2] / "src" / "storyweave" / "data" / "demo" / "ecbplus-demo.jsonl.gz"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "storyweave" / "data" / "demo" / "news-events-demo.jsonl.gz"
 
 
 @pytest.fixture(scope="module")

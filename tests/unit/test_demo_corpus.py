@@ -14,7 +14,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "src" / "storyweave" / "data" / "demo"
-CORPUS = DEMO / "ecbplus-demo.jsonl.gz"
+CORPUS = DEMO / "news-events-demo.jsonl.gz"
 FIELDS = {"id", "url", "outlet", "title", "text", "published", "story", "licence", "attribution"}
 
 

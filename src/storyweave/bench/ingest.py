@@ -20,7 +20,7 @@ from storyweave.evaluation.report import Report
 from storyweave.pipeline.ingest import ingest
 from storyweave.store.database import Store
 
-DEMO_CORPUS = "ecbplus-demo.jsonl.gz"
+DEMO_CORPUS = "news-events-demo.jsonl.gz"
 
 
 def demo_corpus_path() -> Path:

@@ -78,7 +78,7 @@ def _claims(evaldata: Path) -> Iterator[tuple[str | None, str]]:
 
 
 def _ecbplus(evaldata: Path) -> list[tuple[str | None, str]]:
-    from storyweave.evaluation.ecbplus import iter_documents
+    from storyweave.evaluation.ecb_corpus import iter_documents
 
     return [(d.title, d.text) for d in iter_documents(evaldata / "ecbplus")]
 

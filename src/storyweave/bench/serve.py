@@ -39,7 +39,7 @@ def build_story_store(path: Path, articles: int) -> str:
     from storyweave.store.database import Store
     from storyweave.store.schema import claim_groups, stories, story_articles
 
-    corpus = resources.files("storyweave.data.demo").joinpath("ecbplus-demo.jsonl.gz")
+    corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     sample = path.parent / "sample.jsonl"
     with gzip.open(str(corpus), "rt", encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:
         for n, line in enumerate(source):

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from storyweave.errors import EvalDataMissing
-from storyweave.evaluation.ecbplus import EcbDocument, iter_documents
+from storyweave.evaluation.ecb_corpus import EcbDocument, iter_documents
 from storyweave.evaluation.report import Report
 from storyweave.link.clustering import ClusterInput, ClusterParams, StoryClusterer
 from storyweave.link.embeddings import Embedder, lead_text, load_embedder

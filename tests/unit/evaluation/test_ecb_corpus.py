@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyweave.errors import BadDocument, EvalDataMissing
-from storyweave.evaluation.ecbplus import (
+from storyweave.evaluation.ecb_corpus import (
     detokenize,
     iter_documents,
     load_annotated_sentences,
