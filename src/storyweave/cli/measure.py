@@ -47,6 +47,14 @@ WriteOption = typer.Option(True, "--write/--no-write", help="Write the tables in
 DocsOption = typer.Option(Path("docs"), "--docs", help="Folder holding BENCHMARKS.md.")
 
 
+def _run_evals(evaluate, names: List[str], evaldata: Optional[Path], limit: Optional[int], write: bool,
+               docs: Path) -> None:
+    """Score each named dataset with ``evaluate``; a ``--limit`` subset is shown, not written."""
+    data = _evaldata(evaldata)
+    reports = [evaluate(data, name, limit=limit, progress=True) for name in names]
+    _emit_reports(reports, write and limit is None, docs)
+
+
 def _evaldata(path: Optional[Path]) -> Path:
     try:
         return Settings.from_env(evaldata=path).evaldata_dir()
@@ -84,9 +92,7 @@ def eval_places(
     """Place recognition and geocoding on LGL and TR-News: accuracy at 161 km, GeoNames ids, recall."""
     from storyweave.evaluation.places import evaluate_places
 
-    data = _evaldata(evaldata)
-    reports = [evaluate_places(data, name, limit=limit, progress=True) for name in corpus]
-    _emit_reports(reports, write and limit is None, docs)
+    _run_evals(evaluate_places, corpus, evaldata, limit, write, docs)
 
 
 @eval_app.command("dates")
@@ -102,9 +108,7 @@ def eval_dates(
     """Time expressions: detection F1 and normalised-value accuracy (TempEval-3 style)."""
     from storyweave.evaluation.dates import evaluate_dates
 
-    data = _evaldata(evaldata)
-    reports = [evaluate_dates(data, name, limit=limit, progress=True) for name in corpus]
-    _emit_reports(reports, write and limit is None, docs)
+    _run_evals(evaluate_dates, corpus, evaldata, limit, write, docs)
 
 
 @eval_app.command("quotes")
@@ -118,9 +122,7 @@ def eval_quotes(
     """Quotes and reported speech on PolNeAR: content P/R/F1 at two overlaps, speaker and cue accuracy."""
     from storyweave.evaluation.quotes import evaluate_quotes
 
-    data = _evaldata(evaldata)
-    reports = [evaluate_quotes(data, name, limit=limit, progress=True) for name in split]
-    _emit_reports(reports, write and limit is None, docs)
+    _run_evals(evaluate_quotes, split, evaldata, limit, write, docs)
 
 
 @eval_app.command("events")
@@ -173,9 +175,7 @@ def eval_stance(
     """Agree/contradict stance on Emergent and FNC-1, as proxies for claim alignment's decisions."""
     from storyweave.evaluation.stance import evaluate_stance
 
-    data = _evaldata(evaldata)
-    reports = [evaluate_stance(data, name, limit=limit, progress=True) for name in dataset]
-    _emit_reports(reports, write and limit is None, docs)
+    _run_evals(evaluate_stance, dataset, evaldata, limit, write, docs)
 
 
 @bench_app.command("serve")
