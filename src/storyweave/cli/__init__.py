@@ -9,6 +9,7 @@ from storyweave.cli.app import app
 
 # Importing a command module registers its commands; this order is the order of `--help`.
 from storyweave.cli import pipeline  # noqa: E402,F401  isort: skip
+from storyweave.cli import batch  # noqa: E402,F401  isort: skip
 from storyweave.cli import stories  # noqa: E402,F401  isort: skip
 from storyweave.cli import articles  # noqa: E402,F401  isort: skip
 from storyweave.cli import measure  # noqa: E402,F401  isort: skip

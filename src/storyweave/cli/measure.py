@@ -218,3 +218,16 @@ def bench_analyze(
     _emit_reports([run_bench(_evaldata(evaldata), limit=limit, repeat=repeat)], write and limit is None, docs)
 
 
+
+
+@bench_app.command("batch")
+def bench_batch(
+    limit: Optional[int] = LimitOption,
+    shards: int = typer.Option(8, min=1, help="JSONL shards to cut the demo corpus into."),
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Articles per second of the batch engine: local, Ray with 1 and with 2 workers; then load and link."""
+    from storyweave.bench.batch import bench_batch as run_bench
+
+    _emit_reports([run_bench(limit=limit, shards=shards)], write and limit is None, docs)

@@ -87,10 +87,10 @@ class JsonReader:
                 'or an object wrapping one ({"articles": [...]}); map other keys with --field text=KEY',
             )
         if isinstance(records, dict):
-            yield self._record(records, document.source, document, options)
+            yield read_record(records, document.source, document, options, self.name)
             return
         for index, record in enumerate(records):
-            yield self._record(record, f"{document.source}[{index}]", document, options)
+            yield read_record(record, f"{document.source}[{index}]", document, options, self.name)
 
     def _read_lines(self, text: str, document: InputDocument, options: IngestOptions) -> Iterator[ReadResult]:
         for number, line in enumerate(text.split("\n"), start=1):
@@ -111,62 +111,63 @@ class JsonReader:
                     source=source, reason=f"line {number} is nested too deeply", reader=self.name
                 )
                 continue
-            yield self._record(record, source, document, options)
+            yield read_record(record, source, document, options, self.name)
 
-    def _record(
-        self, record: Any, source: str, document: InputDocument, options: IngestOptions
-    ) -> ReadResult:
-        """Turn one parsed record into a draft, or an error that says what is wrong with it."""
-        if not isinstance(record, dict):
-            return DocumentError(
-                source=source, reason=f"expected a JSON object, got {_json_type(record)}", reader=self.name
-            )
-        fields = options.json_fields
-        found = {ours: _field(record, fields.get(ours, ())) for ours in _METADATA_FIELDS}
-        metadata = document.metadata.merged_over(
-            DocumentMetadata(
-                title=_as_text(found["title"]),
-                url=_as_text(found["url"]),
-                outlet=_as_name(found["outlet"]),
-                published=_as_date(found["published"]),
-                author=_as_names(found["author"]),
-                language=_as_text(found["language"]),
-            )
+
+def read_record(
+    record: Any, source: str, document: InputDocument, options: IngestOptions, reader: str = JsonReader.name
+) -> ReadResult:
+    """Turn one parsed record (a JSON object, a Parquet row) into a draft, or an error that says what is wrong."""
+    if not isinstance(record, dict):
+        return DocumentError(
+            source=source, reason=f"expected a JSON object, got {_json_type(record)}", reader=reader
         )
-        text = _field(record, fields.get("text", ()))
-        html = _field(record, fields.get("html", ()))
-        body = text if isinstance(text, str) and text.strip() else html
-        if isinstance(body, str) and len(body.encode("utf-8")) > options.max_document_bytes:
-            return DocumentError(
-                source=source,
-                reason=f"record text is {len(body.encode('utf-8')):,} bytes, over the "
-                f"{options.max_document_bytes:,}-byte limit for one document; raise --max-bytes to accept it",
-                reader=self.name,
-            )
-        if isinstance(text, str) and text.strip():
-            return ArticleDraft(source=source, text=text.strip(), metadata=metadata, reader=self.name)
-        if isinstance(html, str) and html.strip():
-            from storyweave.ingest.html import extract_html  # lazy: the HTML reader is a sibling module
-
-            try:
-                return extract_html(html, source=source, metadata=metadata, reader=self.name)
-            except BadDocument as error:
-                return DocumentError(source=source, reason=f"html field: {error.reason}", reader=self.name)
-            except Exception as error:
-                logger.exception("%s: internal error in the HTML extractor", source)
-                return DocumentError(
-                    source=source,
-                    reason=f"internal error in html extraction: {type(error).__name__}: {error}",
-                    reader=self.name,
-                )
-        keys = ", ".join(fields.get("text", ())) + " or " + ", ".join(fields.get("html", ()))
-        present = ", ".join(sorted(map(str, record))[:12]) or "none"
+    fields = options.json_fields
+    found = {ours: _field(record, fields.get(ours, ())) for ours in _METADATA_FIELDS}
+    metadata = document.metadata.merged_over(
+        DocumentMetadata(
+            title=_as_text(found["title"]),
+            url=_as_text(found["url"]),
+            outlet=_as_name(found["outlet"]),
+            published=_as_date(found["published"]),
+            author=_as_names(found["author"]),
+            language=_as_text(found["language"]),
+        )
+    )
+    text = _field(record, fields.get("text", ()))
+    html = _field(record, fields.get("html", ()))
+    body = text if isinstance(text, str) and text.strip() else html
+    if isinstance(body, str) and len(body.encode("utf-8")) > options.max_document_bytes:
         return DocumentError(
             source=source,
-            reason=f"no text: the record has no non-empty string in {keys} (its keys: {present}); "
-            "map the right key with --field text=KEY",
-            reader=self.name,
+            reason=f"record text is {len(body.encode('utf-8')):,} bytes, over the "
+            f"{options.max_document_bytes:,}-byte limit for one document; raise --max-bytes to accept it",
+            reader=reader,
         )
+    if isinstance(text, str) and text.strip():
+        return ArticleDraft(source=source, text=text.strip(), metadata=metadata, reader=reader)
+    if isinstance(html, str) and html.strip():
+        from storyweave.ingest.html import extract_html  # lazy: the HTML reader is a sibling module
+
+        try:
+            return extract_html(html, source=source, metadata=metadata, reader=reader)
+        except BadDocument as error:
+            return DocumentError(source=source, reason=f"html field: {error.reason}", reader=reader)
+        except Exception as error:
+            logger.exception("%s: internal error in the HTML extractor", source)
+            return DocumentError(
+                source=source,
+                reason=f"internal error in html extraction: {type(error).__name__}: {error}",
+                reader=reader,
+            )
+    keys = ", ".join(fields.get("text", ())) + " or " + ", ".join(fields.get("html", ()))
+    present = ", ".join(sorted(map(str, record))[:12]) or "none"
+    return DocumentError(
+        source=source,
+        reason=f"no text: the record has no non-empty string in {keys} (its keys: {present}); "
+        "map the right key with --field text=KEY",
+        reader=reader,
+    )
 
 
 def _find_records(value: Any, options: IngestOptions, depth: int = 0) -> list | dict | None:

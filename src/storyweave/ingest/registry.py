@@ -20,6 +20,7 @@ from storyweave.ingest.feeds import FeedReader
 from storyweave.ingest.html import HtmlReader
 from storyweave.ingest.jsonl import JsonReader
 from storyweave.ingest.metadata import complete_metadata
+from storyweave.ingest.parquet import ParquetReader
 from storyweave.ingest.text import TextReader
 from storyweave.ingest.warc import WarcReader
 from storyweave.records import ArticleDraft, DocumentError
@@ -28,7 +29,9 @@ logger = logging.getLogger(__name__)
 
 #: The readers, in the order their ``sniff`` is asked. Formats with a clear
 #: signature come first; text last, as the fallback.
-READERS: tuple[Reader, ...] = (WarcReader(), FeedReader(), JsonReader(), HtmlReader(), TextReader())
+READERS: tuple[Reader, ...] = (
+    WarcReader(), ParquetReader(), FeedReader(), JsonReader(), HtmlReader(), TextReader()
+)
 
 
 def pick_reader(document: InputDocument, readers: Sequence[Reader] = READERS) -> Reader:

@@ -38,7 +38,7 @@ CONTAINER_SIZE_FACTOR = 50
 
 #: Suffixes of formats that hold many articles (after a ``.gz`` is taken off,
 #: except for WARC, whose reader reads ``.warc.gz`` itself).
-CONTAINER_SUFFIXES = (".warc", ".warc.gz", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml", ".rdf")
+CONTAINER_SUFFIXES = (".warc", ".warc.gz", ".parquet", ".json", ".jsonl", ".ndjson", ".rss", ".atom", ".xml", ".rdf")
 
 STDIN_NAME = "<stdin>"
 
@@ -67,7 +67,7 @@ def iter_input_documents(
         path = Path(raw)
         try:
             if path.is_dir():
-                for file_path in _walk(path):
+                for file_path in walk_files(path):
                     if isinstance(file_path, DocumentError):
                         yield file_path
                     else:
@@ -90,7 +90,7 @@ def is_container_name(name: str) -> bool:
     return name.lower().endswith(CONTAINER_SUFFIXES)
 
 
-def _walk(folder: Path) -> Iterator[Path | DocumentError]:
+def walk_files(folder: Path) -> Iterator[Path | DocumentError]:
     """Files under ``folder``, depth first in sorted order, hidden entries skipped."""
     try:
         entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
@@ -107,7 +107,7 @@ def _walk(folder: Path) -> Iterator[Path | DocumentError]:
             yield DocumentError(source=str(path), reason=f"cannot read: {error.strerror or error}")
             continue
         if is_dir:
-            yield from _walk(path)
+            yield from walk_files(path)
         elif entry.name != SIDECAR_NAME:
             yield path
 

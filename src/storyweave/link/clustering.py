@@ -187,11 +187,19 @@ class StoryClusterer:
         params: ClusterParams | None = None,
         state: ClusterState | None = None,
         index: AnnIndex | None = None,
+        *,
+        retitle: bool = True,
+        articles_elsewhere: int = 0,
     ):
+        """``retitle=False`` and ``articles_elsewhere`` serve a clusterer that sees only part of
+        the store (one block of the block-wise linker): it leaves titles to the full state, and
+        counts the articles it does not hold when weighing names by IDF."""
         self.embedder = embedder
         self.params = params or ClusterParams()
         self.state = state or ClusterState()
-        self.index = index or AnnIndex(embedder.dim)
+        self.index = index if index is not None else AnnIndex(embedder.dim)
+        self.retitle = retitle
+        self.articles_elsewhere = articles_elsewhere
         self._key_article = {key: aid for aid, key in self.state.keys.items()}
         self._spec_cache: tuple[ClusterInput | None, frozenset[str]] = (None, frozenset())
 
@@ -223,10 +231,19 @@ class StoryClusterer:
         plain = not article.entities and not article.places
         threshold = self.params.threshold_plain if plain else self.params.threshold
         new_story = best_id is None or best_score < threshold
+        return self.place(article, vector, None if new_story else best_id, float(best_score))
+
+    def place(self, article: ClusterInput, vector: np.ndarray, story_id: str | None, score: float = 0.0) -> Assignment:
+        """Put ``article`` in ``story_id`` (``None``: a new story) without scoring: a decision taken elsewhere."""
+        new_story = story_id is None
         if new_story:
-            best_id = self._new_story(article)
-        self._join(self.state.stories[best_id], article, vector)
-        return Assignment(article.id, best_id, new_story, float(best_score) if not new_story else 0.0)
+            story_id = self._new_story(article)
+        self._join(self.state.stories[story_id], article, vector)
+        return Assignment(article.id, story_id, new_story, 0.0 if new_story else score)
+
+    def candidates(self, vector: np.ndarray) -> dict[str, tuple[float, list[str]]]:
+        """The stories of the ``k`` nearest stored articles: each one's best member cosine and those members."""
+        return self._candidates(vector)
 
     def score(
         self,
@@ -299,7 +316,7 @@ class StoryClusterer:
 
     def _idf(self, name: str) -> float:
         # +1 smoothing: a name seen in every article still weighs a little.
-        n = max(len(self.state.article_story), 1)
+        n = max(len(self.state.article_story) + self.articles_elsewhere, 1)
         return math.log((n + 1) / (self.state.doc_freq.get(name, 0) + 1)) + 1.0
 
     def _overlap(self, story: StoryState, article: ClusterInput) -> float:
@@ -415,7 +432,7 @@ class StoryClusterer:
 
     def _retitle(self, story: StoryState, window: int = 64) -> None:
         """Title the story after its most central titled member (among the latest ``window``)."""
-        if story.size < 2:
+        if story.size < 2 or not self.retitle:
             return
         members = story.articles[-window:]
         vectors = self.index.get([self.state.keys[m] for m in members])

@@ -171,3 +171,18 @@ def load_embedder(name: str = DEFAULT_ENCODER) -> Embedder:
         dim = int(model.dim) if hasattr(model, "dim") else int(model.embedding.shape[1])
         return Embedder("static", dim, lambda texts: model.encode(texts, use_multiprocessing=False))
     raise ConfigError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
+
+
+#: Output dimensions of each encoder, known without loading it.
+ENCODER_DIMS = {"minilm": 384, "static": STATIC_DIMS}
+
+
+def lazy_embedder(name: str = DEFAULT_ENCODER) -> Embedder:
+    """An ``Embedder`` for ``name`` that loads the model only when first asked to encode.
+
+    The link stage needs the dimension always but the model only for articles
+    whose vectors were not computed upstream (the batch engine stores them).
+    """
+    if name not in ENCODER_DIMS:
+        raise ConfigError(f"unknown encoder {name!r}: choose one of {', '.join(ENCODERS)}")
+    return Embedder(name, ENCODER_DIMS[name], lambda texts: load_embedder(name).encode(texts))

@@ -14,7 +14,7 @@ from typing import BinaryIO, Callable, Iterable, Optional, Sequence
 
 from storyweave.config import IngestOptions
 from storyweave.ingest.base import InputDocument
-from storyweave.ingest.dedup import document_key, fingerprint
+from storyweave.ingest.dedup import Fingerprint, document_key, fingerprint
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 from storyweave.store import articles as article_store
 from storyweave.store.database import Store
@@ -100,6 +100,16 @@ def store_result(
     document: Optional[InputDocument] = None,
 ) -> IngestEvent:
     """Write one reader result: an article (deduplicated) or a quarantine record."""
+    result = checked_result(result, options, document)
+    if isinstance(result, DocumentError):
+        return store_error(store, result)
+    return store_draft(store, result, options)
+
+
+def checked_result(
+    result: ArticleDraft | DocumentError, options: IngestOptions, document: Optional[InputDocument] = None
+) -> ArticleDraft | DocumentError:
+    """A draft with too little text becomes an error; an error gets its document's hash when it lacks one."""
     if isinstance(result, ArticleDraft) and len(result.text.strip()) < options.min_text_chars:
         result = DocumentError(
             source=result.source,
@@ -112,18 +122,38 @@ def store_result(
             result = DocumentError(
                 result.source, result.reason, result.reader, hashlib.sha256(document.data).hexdigest()
             )
-        with store.write() as conn:
-            article_store.add_quarantine(conn, result)
-        logger.warning("%s: %s", result.source, result.reason)
-        return IngestEvent("failed", result.source, reason=result.reason)
-    return store_draft(store, result, options)
+    return result
 
 
-def store_draft(store: Store, draft: ArticleDraft, options: IngestOptions = IngestOptions()) -> IngestEvent:
-    """Store one article unless it is already there; mark copies of earlier articles."""
+def store_error(store: Store, error: DocumentError) -> IngestEvent:
+    """Quarantine one document that could not be read (once, however often it is seen)."""
+    with store.write() as conn:
+        article_store.add_quarantine(conn, error)
+    logger.warning("%s: %s", error.source, error.reason)
+    return IngestEvent("failed", error.source, reason=error.reason)
+
+
+#: Called inside the transaction that stored a new article: (connection, article id, is it a copy).
+AlsoWrite = Callable[[object, str, bool], None]
+
+
+def store_draft(
+    store: Store,
+    draft: ArticleDraft,
+    options: IngestOptions = IngestOptions(),
+    *,
+    fp: Optional[Fingerprint] = None,
+    also_write: Optional[AlsoWrite] = None,
+) -> IngestEvent:
+    """Store one article unless it is already there; mark copies of earlier articles.
+
+    ``fp`` is the text's fingerprint when a worker computed it already (the
+    batch engine); ``also_write`` adds what was computed with it (analysis,
+    vector) in the same transaction, so the article never exists without it.
+    """
     meta = draft.metadata
     doc_key = document_key(draft.text, meta.url or meta.outlet)
-    fp = fingerprint(draft.text)
+    fp = fp or fingerprint(draft.text)
     with store.write() as conn:
         existing = article_store.find_by_key(conn, doc_key)
         if existing is not None:
@@ -148,6 +178,8 @@ def store_draft(store: Store, draft: ArticleDraft, options: IngestOptions = Inge
             removed=draft.removed,
             duplicate=duplicate,
         )
+        if also_write is not None:
+            also_write(conn, article_id, duplicate is not None)
     if duplicate is not None:
         return IngestEvent("duplicate", draft.source, article_id=article_id, duplicate_of=duplicate.article_id)
     return IngestEvent("ingested", draft.source, article_id=article_id)

@@ -56,15 +56,20 @@ def link_pending(
     chunk_size: int = 128,
     encoder: str = ENCODER,
     on_article: Optional[Callable[[str], None]] = None,
+    decide: Optional["DecideChunk"] = None,
 ) -> LinkReport:
-    """Link every analysed original that has no story yet, then any unlinked copies."""
+    """Link every analysed original that has no story yet, then any unlinked copies.
+
+    ``decide`` places a chunk's articles in stories; by default one at a time
+    (``decide_sequentially``); the batch engine passes a block-wise parallel one.
+    """
     report = LinkReport()
     while True:
         with store.read() as conn:
             chunk = link_store.unlinked_originals(conn, limit=chunk_size)
         if not chunk:
             break
-        _link_chunk(store, chunk, encoder, report)
+        _link_chunk(store, chunk, encoder, report, decide or decide_sequentially)
         if on_article is not None:
             for item in chunk:
                 on_article(item.id)
@@ -80,10 +85,19 @@ def link_pending(
     return report
 
 
-def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport) -> None:
+#: (clusterer, the chunk's cluster inputs, their vectors) -> one assignment per input, in order.
+DecideChunk = Callable[[object, list, list], list]
+
+
+def decide_sequentially(clusterer, inputs: list, vectors: list) -> list:
+    """Each article scored against every story so far, the chunk's earlier articles included."""
+    return [clusterer.add_vector(item, vector) for item, vector in zip(inputs, vectors)]
+
+
+def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport, decide: DecideChunk) -> None:
     from storyweave.link.ann import AnnIndex
-    from storyweave.link.clustering import ClusterInput, ClusterParams, ClusterState, StoryClusterer
-    from storyweave.link.embeddings import lead_text, load_embedder
+    from storyweave.link.clustering import ClusterParams, ClusterState, StoryClusterer
+    from storyweave.link.embeddings import lazy_embedder
     from storyweave.link.entities import EntityIndex, records_from_entities
 
     ids = [item.id for item in chunk]
@@ -100,33 +114,21 @@ def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport) -> 
 
     # 2. Stories. The ANN index is rebuilt from the stored vectors: the
     # database stays the one source of truth, on SQLite and PostgreSQL alike.
-    embedder = load_embedder(encoder)
+    # The encoder loads only if some article has no vector yet (the batch
+    # engine stores them with the articles).
+    embedder = lazy_embedder(encoder)
     state = ClusterState.from_json(story_state) if story_state else ClusterState()
     ann = AnnIndex(embedder.dim)
     known = [(state.keys[a], v) for a, v in stored_vectors.items() if a in state.keys]
     if known:
         ann.add([k for k, _ in known], np.stack([v for _, v in known]))
     clusterer = StoryClusterer(embedder, ClusterParams.for_encoder(encoder), state, ann)
-    vectors = embedder.encode([lead_text(item.title, item.text) for item in chunk])
-    members, vector_rows, touched = [], [], set()
-    for item, vector in zip(chunk, vectors):
-        names, places = set(), set()
-        for entity in rows[item.id]:
-            global_id = resolution.assignments.get((item.id, entity["key"]))
-            if global_id is None:
-                continue
-            if entity["type"] in PLACE_TYPES:
-                places.add(global_id)
-            elif entity["type"] in EVIDENCE_TYPES:
-                names.add(global_id)
-        assignment = clusterer.add_vector(
-            ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet,
-                         frozenset(names), frozenset(places)),
-            vector,
-        )
+    vectors, vector_rows = _lead_vectors(store, chunk, embedder, encoder)
+    inputs = [_cluster_input(item, rows[item.id], resolution.assignments) for item in chunk]
+    members, touched = [], set()
+    for item, assignment in zip(chunk, decide(clusterer, inputs, vectors)):
         members.append({"article_id": item.id, "story_id": assignment.story_id, "score": assignment.score,
                         "ann_key": state.keys.get(item.id)})
-        vector_rows.append({"article_id": item.id, "encoder": encoder, "vector": vector.astype("<f4").tobytes()})
         touched.add(assignment.story_id)
         report.new_stories += int(assignment.new_story)
 
@@ -139,6 +141,38 @@ def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport) -> 
         link_store.save_state(conn, STORY_STATE, state.to_json())
         _refresh_stories(conn, touched, report)
     report.linked += len(chunk)
+
+
+def _cluster_input(item, entity_rows: list[dict], assignments: dict):
+    """What clustering reads of one article: its text and the global ids of its names and places."""
+    from storyweave.link.clustering import ClusterInput
+
+    names, places = set(), set()
+    for entity in entity_rows:
+        global_id = assignments.get((item.id, entity["key"]))
+        if global_id is None:
+            continue
+        if entity["type"] in PLACE_TYPES:
+            places.add(global_id)
+        elif entity["type"] in EVIDENCE_TYPES:
+            names.add(global_id)
+    return ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet,
+                        frozenset(names), frozenset(places))
+
+
+def _lead_vectors(store: Store, chunk: list, embedder, encoder: str) -> tuple[list[np.ndarray], list[dict]]:
+    """Each article's lead vector: the one the batch engine stored, else encoded now (and to be stored)."""
+    from storyweave.link.embeddings import lead_text
+
+    with store.read() as conn:
+        stored = link_store.vectors_of(conn, [item.id for item in chunk], encoder)
+    missing = [item for item in chunk if item.id not in stored]
+    fresh = {}
+    if missing:
+        fresh = dict(zip((item.id for item in missing),
+                         embedder.encode([lead_text(item.title, item.text) for item in missing])))
+    rows = [{"article_id": i, "encoder": encoder, "vector": v.astype("<f4").tobytes()} for i, v in fresh.items()]
+    return [stored[item.id] if item.id in stored else fresh[item.id] for item in chunk], rows
 
 
 class _Row:

@@ -87,9 +87,27 @@ def save_failure(conn: Connection, article_id: str, analyzer: str) -> None:
 
 def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> None:
     """Replace one article's analysis results."""
-    article_id = result.article_id
+    save_analysis_rows(conn, result.article_id, analysis_rows(result), analyzer)
+
+
+def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str) -> None:
+    """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet)."""
     for table in _RESULT_TABLES + (analyses,):
         conn.execute(delete(table).where(table.c.article_id == article_id))
+    for table in _RESULT_TABLES:
+        table_rows = [{**row, "article_id": article_id} for row in rows.get(table.name, ())]
+        if table_rows:
+            conn.execute(insert(table), table_rows)
+    conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso()))
+
+
+def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:
+    """One article's results as plain rows per table name: what the store writes, JSON-ready.
+
+    Pure, so the batch engine computes them on a worker and ships them as
+    JSON in Parquet, and the local stage writes them directly.
+    """
+    article_id = result.article_id
     entity_rows, mention_rows, seen_spans = [], [], set()
     for entity in result.entities:
         entity_rows.append(
@@ -137,11 +155,14 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
          "hedges": json.dumps(list(c.hedges)), **{name: getattr(c, name) for name in _CLAIM_FIELDS}}
         for i, c in enumerate(result.claims)
     ]
-    for table, rows in ((entities, entity_rows), (entity_mentions, mention_rows), (date_mentions, date_rows),
-                        (quotes, quote_rows), (events, event_rows), (claims, claim_rows)):
-        if rows:
-            conn.execute(insert(table), rows)
-    conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso()))
+    return {
+        entities.name: entity_rows,
+        entity_mentions.name: mention_rows,
+        date_mentions.name: date_rows,
+        quotes.name: quote_rows,
+        events.name: event_rows,
+        claims.name: claim_rows,
+    }
 
 
 def _unique_by_start(rows: Iterable[dict]) -> list[dict]:

@@ -92,6 +92,19 @@ def load_vectors(conn: Connection, encoder: str) -> dict[str, np.ndarray]:
     return {article_id: np.frombuffer(blob, dtype="<f4") for article_id, blob in rows}
 
 
+def vectors_of(conn: Connection, article_ids: list[str], encoder: str) -> dict[str, np.ndarray]:
+    """The stored vectors of ``encoder`` for some articles (those that have one)."""
+    out: dict[str, np.ndarray] = {}
+    for start in range(0, len(article_ids), 500):
+        rows = conn.execute(
+            select(article_vectors.c.article_id, article_vectors.c.vector).where(
+                and_(article_vectors.c.encoder == encoder, article_vectors.c.article_id.in_(article_ids[start:start + 500]))
+            )
+        )
+        out.update((article_id, np.frombuffer(blob, dtype="<f4")) for article_id, blob in rows)
+    return out
+
+
 def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
     """Article-level entities (with a mention count) of the given articles."""
     from storyweave.store.schema import entity_mentions
@@ -159,6 +172,9 @@ def save_memberships(conn: Connection, members: list[dict], vectors: list[dict])
     if members:
         conn.execute(insert(story_articles), members)
     if vectors:
+        # a vector of another encoder (from an earlier batch run) gives way: one vector per article
+        ids = [row["article_id"] for row in vectors]
+        conn.execute(delete(article_vectors).where(article_vectors.c.article_id.in_(ids)))
         conn.execute(insert(article_vectors), vectors)
 
 

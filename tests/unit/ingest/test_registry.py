@@ -37,7 +37,7 @@ def document(data: bytes, name: str | None = None, metadata: DocumentMetadata = 
 
 
 def test_reader_order():
-    assert [reader.name for reader in READERS] == ["warc", "feed", "json", "html", "text"]
+    assert [reader.name for reader in READERS] == ["warc", "parquet", "feed", "json", "html", "text"]
 
 
 @pytest.mark.parametrize(
