@@ -6,7 +6,10 @@ never skip silently in CI.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +36,11 @@ def seeds_dir() -> Path:
     return _shared_path("STORYWEAVE_SEEDS", REPO.parent / "shared" / "seeds")
 
 
-def _postgres_admin_url() -> str | None:
+#: Every store backend; PostgreSQL params carry the ``postgres`` mark.
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+def _postgres_admin_url() -> str:
     url = os.environ.get("STORYWEAVE_TEST_PG_URL")
     if not url:
         if os.environ.get("STORYWEAVE_REQUIRE_PG"):
@@ -42,29 +49,41 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def postgres_url():
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    import uuid
+@contextlib.contextmanager
+def _new_database(backend: str, folder: Path) -> Iterator[str]:
+    """A URL for a fresh, empty store on ``backend``.
 
+    SQLite: a file in ``folder`` (not created yet). PostgreSQL: a new database
+    on the server named by ``STORYWEAVE_TEST_PG_URL``, dropped afterwards.
+    """
+    if backend == "sqlite":
+        yield str(folder / "store.db")
+        return
     import psycopg
 
     admin = _postgres_admin_url()
     name = f"sw_test_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    base = admin.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    try:
+        yield f"{admin.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture
+def postgres_url(tmp_path):
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    with _new_database("postgres", tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
 def db_url(request, tmp_path):
     """A store URL for each backend: a temporary SQLite file and a real PostgreSQL database."""
-    if request.param == "sqlite":
-        return str(tmp_path / "store.db")
-    return request.getfixturevalue("postgres_url")
+    with _new_database(request.param, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -74,3 +93,27 @@ def store(db_url):
 
     with Store(db_url) as opened:
         yield opened
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request) -> str:
+    """Each backend once per module (``"sqlite"``, ``"postgres"``), for modules that build a store once."""
+    return request.param
+
+
+@pytest.fixture(scope="module")
+def module_db_url(module_backend, tmp_path_factory):
+    """A fresh, empty store URL on each backend, shared by the tests of one module.
+
+    ``db_url`` gives one per test; a store that takes seconds to build (analysis,
+    linking) is built once per backend on this one instead.
+    """
+    with _new_database(module_backend, tmp_path_factory.mktemp(f"module-{module_backend}")) as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_db_url(module_backend, tmp_path):
+    """A fresh, empty store URL for one test, on the same backend as ``module_db_url``."""
+    with _new_database(module_backend, tmp_path) as url:
+        yield url

@@ -1,17 +1,14 @@
 """The JSON API, the HTML pages and the exports over a store built from the two seed articles.
 
-The store is built once per test session (ingest, analysis, linking of the real
-seeds plus one hostile article) and shared with the browser tests.
+The store is built once per backend (ingest, analysis, linking of the real seeds
+plus one hostile article); the browser tests build theirs with ``fill_seeded_store``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
-import os
-import uuid
 from pathlib import Path
 
 import pytest
@@ -23,18 +20,6 @@ HOSTILE_TEXT = (
     "Councillor Mara Quint said the repairs would start in spring. "
     "<script>window.__pwned = 3</script> The vote passed seven to two."
 )
-
-
-def build_seeded_store(tmp_path_factory, seeds_dir: Path) -> Path:
-    """The seeds plus one hostile article in SQLite, ingested, analysed and linked; built once per session."""
-    folder = tmp_path_factory.getbasetemp() / "web-seeded"
-    path = folder / "store.db"
-    if (folder / "ready").exists():
-        return path
-    folder.mkdir(exist_ok=True)
-    fill_seeded_store(str(path), folder, seeds_dir)
-    (folder / "ready").write_text("ok")
-    return path
 
 
 def fill_seeded_store(db: str, folder: Path, seeds_dir: Path) -> None:
@@ -56,39 +41,11 @@ def fill_seeded_store(db: str, folder: Path, seeds_dir: Path) -> None:
         link_pending(store)
 
 
-@contextlib.contextmanager
-def module_postgres_database():
-    """A fresh PostgreSQL database for a whole module, dropped afterwards.
-
-    ``conftest.postgres_url`` gives one per test; the seeded store takes seconds to
-    build (analysis and linking), so the API tests share one per backend.
-    """
-    import psycopg
-
-    admin = os.environ.get("STORYWEAVE_TEST_PG_URL")
-    if not admin:
-        if os.environ.get("STORYWEAVE_REQUIRE_PG"):
-            pytest.fail("STORYWEAVE_REQUIRE_PG is set but STORYWEAVE_TEST_PG_URL is not")
-        pytest.skip("no PostgreSQL server: set STORYWEAVE_TEST_PG_URL (make test does)")
-    name = f"sw_test_api_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{admin.rsplit('/', 1)[0]}/{name}"
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def seeded_db(request, tmp_path_factory, seeds_dir):
-    """The seeded store on each backend (SQLite shared with the browser tests)."""
-    if request.param == "sqlite":
-        yield str(build_seeded_store(tmp_path_factory, seeds_dir))
-        return
-    with module_postgres_database() as url:
-        fill_seeded_store(url, tmp_path_factory.mktemp("pg-seeded"), seeds_dir)
-        yield url
+@pytest.fixture(scope="module")
+def seeded_db(module_db_url, tmp_path_factory, seeds_dir):
+    """The seeded store, built once per backend."""
+    fill_seeded_store(module_db_url, tmp_path_factory.mktemp("seeded"), seeds_dir)
+    return module_db_url
 
 
 @pytest.fixture(scope="module")

@@ -35,6 +35,11 @@ def run(*args: str, input: bytes | None = None):
     return result
 
 
+def _articles(db: str) -> list[dict]:
+    """What ``storyweave articles --json`` lists, one record per article."""
+    return [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+
+
 def test_every_command_and_option_is_documented():
     docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     command = typer.main.get_command(app)
@@ -62,8 +67,7 @@ def test_ingest_seeds_with_metadata(tmp_path, seeds_dir, db_url):
     assert result.exit_code == 0, result.output
     assert "2 ingested" in result.output
 
-    listing = run("articles", "--db", db_url, "--json")
-    rows = [json.loads(line) for line in listing.output.strip().splitlines()]
+    rows = _articles(db_url)
     assert sorted(r["outlet"] for r in rows) == ["Al Jazeera", "NBC News"]
     assert {r["published"] for r in rows} == {"2024-12-05"}
 
@@ -83,22 +87,25 @@ def test_ingest_seeds_with_metadata(tmp_path, seeds_dir, db_url):
     assert "0 ingested · 0 duplicate · 2 unchanged · 0 failed" in again.output
 
 
-def test_ingest_seeds_without_metadata_finds_outlets_in_the_text(tmp_path, seeds_dir):
+def test_ingest_seeds_without_metadata_finds_outlets_in_the_text(tmp_path, seeds_dir, db_url):
+    folder = tmp_path / "seeds"
+    folder.mkdir()
     for name in ("000_186d926eac2fcf62.txt", "002_7868c019a8f5e8bf.txt"):
-        shutil.copy(seeds_dir / name, tmp_path / name)
-    db = str(tmp_path / "s.db")
-    assert run("ingest", str(tmp_path), "--db", db, "--quiet", "--no-analyze").exit_code == 0
-    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+        shutil.copy(seeds_dir / name, folder / name)
+    assert run("ingest", str(folder), "--db", db_url, "--quiet", "--no-analyze").exit_code == 0
+    rows = _articles(db_url)
     assert sorted(r["outlet"] for r in rows) == ["Al Jazeera", "NBC News"]
     assert {r["published"] for r in rows} == {None}
 
 
-def test_stdin_and_flags(tmp_path, seeds_dir):
-    db = str(tmp_path / "s.db")
+def test_stdin_and_flags(seeds_dir, db_url):
     data = (seeds_dir / "000_186d926eac2fcf62.txt").read_bytes()
-    result = run("ingest", "-", "--db", db, "--outlet", "Example Outlet", "--published", "2024-12-05", "--no-analyze", input=data)
+    result = run(
+        "ingest", "-", "--db", db_url, "--outlet", "Example Outlet", "--published", "2024-12-05", "--no-analyze",
+        input=data,
+    )
     assert result.exit_code == 0, result.output
-    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    rows = _articles(db_url)
     assert [(r["outlet"], r["published"], r["source"]) for r in rows] == [("Example Outlet", "2024-12-05", "<stdin>")]
 
 
@@ -114,7 +121,7 @@ def _bad_inputs(folder: Path) -> dict[str, str]:
     return {"junk.bin": "", "empty.txt": "empty", "blank.html": "", "huge.txt": "", "broken.xml": ""}
 
 
-def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
+def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir, db_url):
     bad = tmp_path / "inputs"
     _bad_inputs(bad)
     shutil.copy(seeds_dir / "000_186d926eac2fcf62.txt", bad / "good.txt")
@@ -128,8 +135,7 @@ def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
         + "<p>The council met on Tuesday to discuss the budget for the coming year and agreed on most items. </p>" * 5
         + "</article></body></html>"
     )
-    db = str(tmp_path / "s.db")
-    result = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet", "--no-analyze")
+    result = run("ingest", str(bad), "--db", db_url, "--max-bytes", "1000000", "--quiet", "--no-analyze")
     assert result.exit_code == 0, result.output
     summary = re.search(r"(\d+) ingested · (\d+) duplicate · (\d+) unchanged · (\d+) failed", result.output)
     ingested, _, _, failed = map(int, summary.groups())
@@ -137,21 +143,22 @@ def test_bad_input_never_aborts_the_batch(tmp_path, seeds_dir):
     assert failed >= 6
     for name in ("junk.bin", "empty.txt", "blank.html", "huge.txt", "broken.xml", "broken.jsonl"):
         assert name in result.output, f"no error named {name}"
-    quarantined = [json.loads(line)["source"] for line in run("quarantine", "--db", db, "--json").output.splitlines()]
+    listed = run("quarantine", "--db", db_url, "--json").output.splitlines()
+    quarantined = [json.loads(line)["source"] for line in listed]
     assert any(s.endswith("huge.txt") for s in quarantined) and any(s.endswith("junk.bin") for s in quarantined)
 
-    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    rows = _articles(db_url)
     latin = [r for r in rows if r["source"].endswith("latin1.txt")]
-    full = json.loads(run("article", latin[0]["id"], "--db", db, "--json").output)
+    full = json.loads(run("article", latin[0]["id"], "--db", db_url, "--json").output)
     assert "président a déclaré" in full["text"]
 
-    again = run("ingest", str(bad), "--db", db, "--max-bytes", "1000000", "--quiet", "--no-analyze")
+    again = run("ingest", str(bad), "--db", db_url, "--max-bytes", "1000000", "--quiet", "--no-analyze")
     assert "0 ingested · 0 duplicate" in again.output
-    again_quarantined = run("quarantine", "--db", db, "--json").output.splitlines()
+    again_quarantined = run("quarantine", "--db", db_url, "--json").output.splitlines()
     assert len(again_quarantined) == len(quarantined)
 
 
-def test_duplicates_across_formats(tmp_path, seeds_dir):
+def test_duplicates_across_formats(tmp_path, seeds_dir, db_url):
     text = (seeds_dir / "002_7868c019a8f5e8bf.txt").read_text(encoding="utf-8")
     lines = [
         json.dumps({"text": text, "url": "https://www.nbcnews.com/news/world/hama-syria", "title": "Hama"}),
@@ -159,11 +166,10 @@ def test_duplicates_across_formats(tmp_path, seeds_dir):
     ]
     path = tmp_path / "dump.jsonl.gz"
     path.write_bytes(gzip.compress("\n".join(lines).encode("utf-8")))
-    db = str(tmp_path / "s.db")
-    result = run("ingest", str(path), "--db", db, "--field", "text=text", "--quiet", "--no-analyze")
+    result = run("ingest", str(path), "--db", db_url, "--field", "text=text", "--quiet", "--no-analyze")
     assert "1 ingested · 0 duplicate" in result.output or "1 ingested · 1 duplicate" in result.output
-    result = run("ingest", str(path), "--db", db, "--quiet", "--no-analyze")
-    rows = [json.loads(line) for line in run("articles", "--db", db, "--json").output.strip().splitlines()]
+    result = run("ingest", str(path), "--db", db_url, "--quiet", "--no-analyze")
+    rows = _articles(db_url)
     copies = [r for r in rows if r["duplicate_of"]]
     assert len(rows) == 2 and len(copies) == 1
     assert copies[0]["duplicate_of"] == [r for r in rows if not r["duplicate_of"]][0]["id"]
@@ -198,11 +204,14 @@ def test_export_follows_the_schema(tmp_path, seeds_dir, db_url):
     assert "analysed" not in run("analyze", "--db", db_url, "--quiet").output
 
 
-def test_unknown_article_and_bad_db_give_clear_errors(tmp_path):
-    db = str(tmp_path / "s.db")
-    result = runner.invoke(app, ["article", "nope", "--db", db])
+def test_unknown_article_gives_a_clear_error(db_url):
+    result = runner.invoke(app, ["article", "nope", "--db", db_url])
     assert result.exit_code == 1
     assert "no article 'nope'" in result.output
+
+
+def test_store_in_a_missing_folder_gives_a_clear_error(tmp_path):
+    # SQLite only: a file path whose folder does not exist has no PostgreSQL counterpart.
     result = runner.invoke(app, ["articles", "--db", str(tmp_path / "missing" / "dir" / "x.db")])
     assert result.exit_code == 1
     assert "does not exist" in result.output
@@ -210,5 +219,6 @@ def test_unknown_article_and_bad_db_give_clear_errors(tmp_path):
 
 @pytest.mark.parametrize("field", ["nonsense", "colour=body"])
 def test_bad_field_mapping_is_refused(tmp_path, field):
+    # One backend is enough: the mapping is refused before any store is opened.
     result = runner.invoke(app, ["ingest", str(tmp_path), "--db", str(tmp_path / "s.db"), "--field", field])
     assert result.exit_code == 1

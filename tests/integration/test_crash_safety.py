@@ -7,7 +7,8 @@ stage chosen for the round (by polling the database and reading its stdout),
 waits a random time from a seeded RNG and kills it. A last run finishes the
 work. The store must then hold exactly what one clean, uninterrupted run
 produces: the same article ids, the same analysis rows, the same partition of
-articles into stories, and consistent claim groups.
+articles into stories, and consistent claim groups. Every round runs on
+SQLite and on PostgreSQL, each compared with a clean run on the same backend.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import psycopg
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -72,10 +74,10 @@ def corpus(tmp_path_factory, seeds_dir) -> Path:
     return folder
 
 
-def _command(kind: str, corpus: Path, db: Path) -> list[str]:
+def _command(kind: str, corpus: Path, db: str) -> list[str]:
     if kind == "ingest":
-        return [sys.executable, "-m", "storyweave.cli", "ingest", str(corpus), "--db", str(db), "--quiet"]
-    return [sys.executable, "-c", WATCH_DRIVER, str(corpus), str(db)]
+        return [sys.executable, "-m", "storyweave.cli", "ingest", str(corpus), "--db", db, "--quiet"]
+    return [sys.executable, "-c", WATCH_DRIVER, str(corpus), db]
 
 
 def _env() -> dict:
@@ -84,21 +86,31 @@ def _env() -> dict:
 
 
 @pytest.fixture(scope="module")
-def clean(corpus, tmp_path_factory) -> dict:
-    db = tmp_path_factory.mktemp("clean") / "clean.db"
+def clean(corpus, module_db_url) -> dict:
     done = subprocess.run(
-        _command("ingest", corpus, db), check=False, env=_env(), capture_output=True, text=True, timeout=600
+        _command("ingest", corpus, module_db_url), check=False, env=_env(), capture_output=True, text=True,
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
-    return _snapshot(db)
+    return _snapshot(module_db_url)
 
 
 # -- looking at a store from outside --------------------------------------------
 
 
-def _query(db: Path, sql: str) -> list[tuple]:
-    """Read the store with plain sqlite3 (WAL lets us read while the writer works); [] before it exists."""
-    if not db.exists():
+def _query(db: str, sql: str) -> list[tuple]:
+    """Read the store from outside, as another process would; [] before it exists or is migrated.
+
+    PostgreSQL with psycopg, SQLite with plain sqlite3, read-only (WAL lets us
+    read while the writer works).
+    """
+    if "://" in db:
+        try:
+            with psycopg.connect(db, autocommit=True) as conn:
+                return conn.execute(sql).fetchall()
+        except psycopg.errors.UndefinedTable:  # not migrated yet
+            return []
+    if not Path(db).exists():
         return []
     try:
         with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30) as conn:
@@ -107,17 +119,17 @@ def _query(db: Path, sql: str) -> list[tuple]:
         return []
 
 
-def _count(db: Path, table: str) -> int:
+def _count(db: str, table: str) -> int:
     rows = _query(db, f"SELECT count(*) FROM {table}")
     return rows[0][0] if rows else 0
 
 
-def _originals(db: Path) -> int:
+def _originals(db: str) -> int:
     rows = _query(db, "SELECT count(*) FROM articles WHERE duplicate_of IS NULL")
     return rows[0][0] if rows else 0
 
 
-def _stage_of(db: Path, expected_articles: int) -> str:
+def _stage_of(db: str, expected_articles: int) -> str:
     """Which stage a killed run was in, judged by what the store holds."""
     if _count(db, "articles") < expected_articles:
         return "ingest"
@@ -128,7 +140,7 @@ def _stage_of(db: Path, expected_articles: int) -> str:
     return "finished"
 
 
-def _snapshot(db: Path) -> dict:
+def _snapshot(db: str) -> dict:
     """What a finished store must hold, in a form that two stores can be compared by."""
     articles = dict(_query(db, "SELECT id, coalesce(duplicate_of, '') FROM articles"))
     members = _query(db, "SELECT article_id, story_id FROM story_articles")
@@ -202,7 +214,7 @@ class _Run:
         return alive
 
 
-def _kill_round(kind: str, target: str, corpus: Path, db: Path, rng: random.Random, expected: int) -> str:
+def _kill_round(kind: str, target: str, corpus: Path, db: str, rng: random.Random, expected: int) -> str:
     """Start a run, kill it inside ``target`` after a random delay; return the stage it died in."""
     run = _Run(_command(kind, corpus, db))
     if target == "ingest":
@@ -237,7 +249,7 @@ def _kill_round(kind: str, target: str, corpus: Path, db: Path, rng: random.Rand
     return _stage_of(db, expected) if alive else "finished"
 
 
-def _assert_complete_and_equal(db: Path, clean: dict) -> None:
+def _assert_complete_and_equal(db: str, clean: dict) -> None:
     got = _snapshot(db)
     # Nothing lost, nothing duplicated.
     assert got["articles"] == clean["articles"]
@@ -268,9 +280,9 @@ def _stories(snapshot: dict) -> dict[str, set]:
         ("watch", ("ingest", "analysis", "link")),
     ],
 )
-def test_killed_runs_end_in_the_clean_state(kind, targets, corpus, clean, tmp_path):
+def test_killed_runs_end_in_the_clean_state(kind, targets, corpus, clean, fresh_db_url):
     rng = random.Random(f"{SEED}-{kind}")
-    db = tmp_path / "killed.db"
+    db = fresh_db_url
     expected = len(clean["articles"])
     landed = [_kill_round(kind, target, corpus, db, rng, expected) for target in targets]
     print(f"{kind}: kills aimed at {targets} landed in {landed}")

@@ -2,6 +2,7 @@
 
 Articles are real: records of the bundled ECB+ demo corpus, written as JSON
 files or as RSS items. Feeds over HTTP come from a local server on 127.0.0.1.
+Every test runs on SQLite and on PostgreSQL (the ``store`` fixture).
 """
 
 from __future__ import annotations
@@ -28,12 +29,6 @@ DEMO = Path(__file__).resolve().parents[2] / "src" / "storyweave" / "data" / "de
 def records() -> list[dict]:
     with gzip.open(DEMO, "rt", encoding="utf-8") as handle:
         return [json.loads(line) for line in handle][:12]
-
-
-@pytest.fixture
-def sqlite_store(tmp_path):
-    with Store(str(tmp_path / "watch.db")) as store:
-        yield store
 
 
 def _stored(store: Store) -> int:
@@ -63,7 +58,7 @@ def _write_json(folder: Path, record: dict) -> Path:
     return path
 
 
-def test_folder_gaining_files_between_cycles(sqlite_store, records, tmp_path):
+def test_folder_gaining_files_between_cycles(store, records, tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     for record in records[:3]:
@@ -81,22 +76,22 @@ def test_folder_gaining_files_between_cycles(sqlite_store, records, tmp_path):
                 for record in records[3:5]:
                     _write_json(folder, record)
 
-    report = watch([str(folder)], sqlite_store, interval=0, analyze=False, max_cycles=3, on_event=on_event)
+    report = watch([str(folder)], store, interval=0, analyze=False, max_cycles=3, on_event=on_event)
     assert per_cycle == [3, 2, 0]
     assert report.ingested == 5 and report.unchanged == 0 and report.failed == 0
-    assert _stored(sqlite_store) == 5
+    assert _stored(store) == 5
 
 
-def test_local_feed_gaining_entries(sqlite_store, records, tmp_path):
+def test_local_feed_gaining_entries(store, records, tmp_path):
     feed = tmp_path / "wire.rss"
     feed.write_bytes(_rss(records[:2]))
-    first = watch([str(feed)], sqlite_store, analyze=False, max_cycles=1)
+    first = watch([str(feed)], store, analyze=False, max_cycles=1)
     assert first.ingested == 2
     feed.write_bytes(_rss([records[2]] + records[:2]))  # newest first, as feeds are
-    second = watch([str(feed)], sqlite_store, analyze=False, max_cycles=1)
+    second = watch([str(feed)], store, analyze=False, max_cycles=1)
     # Only the new entry is read: seen entries are skipped, not re-stored as "unchanged".
     assert (second.ingested, second.unchanged, second.failed) == (1, 0, 0)
-    assert _stored(sqlite_store) == 3
+    assert _stored(store) == 3
 
 
 class _FeedServer:
@@ -151,8 +146,8 @@ def feed_server(records):
     server.httpd.server_close()
 
 
-def test_http_feed_uses_etag_and_reads_only_new_entries(sqlite_store, records, feed_server):
-    first = watch([feed_server.url], sqlite_store, analyze=False, max_cycles=2, interval=0)
+def test_http_feed_uses_etag_and_reads_only_new_entries(store, records, feed_server):
+    first = watch([feed_server.url], store, analyze=False, max_cycles=2, interval=0)
     assert first.ingested == 2 and first.not_modified == 1
     assert [status for status, _ in feed_server.log] == [200, 304]
     assert feed_server.log[1][1].get("If-None-Match") == '"v1"'
@@ -160,14 +155,14 @@ def test_http_feed_uses_etag_and_reads_only_new_entries(sqlite_store, records, f
 
     feed_server.publish(_rss([records[2]] + records[:2]))
     # A new watcher (a restart) reads the validators from the store.
-    second = watch([feed_server.url], sqlite_store, analyze=False, max_cycles=2, interval=0)
+    second = watch([feed_server.url], store, analyze=False, max_cycles=2, interval=0)
     assert (second.ingested, second.unchanged, second.not_modified) == (1, 0, 1)
     assert [status for status, _ in feed_server.log] == [200, 304, 200, 304]
-    assert _stored(sqlite_store) == 3
+    assert _stored(store) == 3
 
 
 def test_failed_fetch_and_malformed_feed_are_reported_then_the_next_cycle_goes_on(
-    sqlite_store, records, feed_server
+    store, records, feed_server
 ):
     feed_server.status = 500
     seen_errors: list[str] = []
@@ -184,43 +179,43 @@ def test_failed_fetch_and_malformed_feed_are_reported_then_the_next_cycle_goes_o
             elif state["cycle"] == 2:  # and then a good feed
                 feed_server.publish(_rss(records[:2]))
 
-    report = watch([feed_server.url], sqlite_store, analyze=False, max_cycles=3, interval=0, on_event=on_event)
+    report = watch([feed_server.url], store, analyze=False, max_cycles=3, interval=0, on_event=on_event)
     assert len(seen_errors) == 1 and "HTTP 500" in seen_errors[0]
     assert report.fetch_errors == 1 and report.failed == 1 and report.ingested == 2
-    with sqlite_store.read() as conn:
+    with store.read() as conn:
         quarantined = list_quarantine(conn)
     assert [q.source for q in quarantined] == [feed_server.url]
     assert "not an RSS or Atom feed" in quarantined[0].reason
 
 
-def test_unreachable_server_is_a_clear_error(sqlite_store):
-    report = watch(["http://127.0.0.1:9/feed.xml"], sqlite_store, analyze=False, max_cycles=1)
+def test_unreachable_server_is_a_clear_error(store):
+    report = watch(["http://127.0.0.1:9/feed.xml"], store, analyze=False, max_cycles=1)
     assert report.fetch_errors == 1 and report.ingested == 0
     assert report.errors[0].startswith("http://127.0.0.1:9/feed.xml: fetch failed:")
 
 
-def test_restart_processes_nothing_new(sqlite_store, records, tmp_path):
+def test_restart_processes_nothing_new(store, records, tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     for record in records[:3]:
         _write_json(folder, record)
     feed = tmp_path / "wire.rss"
     feed.write_bytes(_rss(records[3:5]))
-    first = watch([str(folder), str(feed)], sqlite_store, analyze=False, max_cycles=1)
+    first = watch([str(folder), str(feed)], store, analyze=False, max_cycles=1)
     assert first.ingested == 5
-    with sqlite_store.read() as conn:
+    with store.read() as conn:
         state = link_store.load_state(conn, STATE_NAME)
     assert set(state["files"]) == {str(p) for p in sorted(folder.iterdir())} | {str(feed)}
 
     events = []
-    second = watch([str(folder), str(feed)], sqlite_store, analyze=False, max_cycles=1, on_event=events.append)
+    second = watch([str(folder), str(feed)], store, analyze=False, max_cycles=1, on_event=events.append)
     # Nothing is even read again: no "unchanged" outcomes, only the cycle itself.
     assert [e.kind for e in events] == ["cycle"]
     assert second.ingested == second.unchanged == second.failed == 0
-    assert _stored(sqlite_store) == 5
+    assert _stored(store) == 5
 
 
-def test_stop_event_finishes_the_current_document_and_the_next_watcher_resumes(sqlite_store, records, tmp_path):
+def test_stop_event_finishes_the_current_document_and_the_next_watcher_resumes(store, records, tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()
     for record in records[:4]:
@@ -231,14 +226,14 @@ def test_stop_event_finishes_the_current_document_and_the_next_watcher_resumes(s
         if event.kind == "ingested":
             stop.set()
 
-    report = watch([str(folder)], sqlite_store, analyze=False, stop=stop, on_event=on_event)
+    report = watch([str(folder)], store, analyze=False, stop=stop, on_event=on_event)
     assert report.stopped and report.ingested == 1 and report.cycles == 1
-    resumed = watch([str(folder)], sqlite_store, analyze=False, max_cycles=1)
+    resumed = watch([str(folder)], store, analyze=False, max_cycles=1)
     assert (resumed.ingested, resumed.unchanged) == (3, 0)
-    assert _stored(sqlite_store) == 4
+    assert _stored(store) == 4
 
 
-def test_stop_event_ends_the_wait_between_cycles(sqlite_store, tmp_path):
+def test_stop_event_ends_the_wait_between_cycles(store, tmp_path):
     stop = threading.Event()
     result = {}
 
@@ -247,7 +242,7 @@ def test_stop_event_ends_the_wait_between_cycles(sqlite_store, tmp_path):
             threading.Timer(0.1, stop.set).start()
 
     thread = threading.Thread(
-        target=lambda: result.setdefault("report", watch([str(tmp_path)], sqlite_store, interval=3600,
+        target=lambda: result.setdefault("report", watch([str(tmp_path)], store, interval=3600,
                                                          analyze=False, stop=stop, on_event=on_event))
     )
     thread.start()
@@ -256,15 +251,15 @@ def test_stop_event_ends_the_wait_between_cycles(sqlite_store, tmp_path):
     assert result["report"].stopped and result["report"].cycles == 1
 
 
-def test_malformed_local_feed_is_quarantined_once_and_read_again_when_fixed(sqlite_store, records, tmp_path):
+def test_malformed_local_feed_is_quarantined_once_and_read_again_when_fixed(store, records, tmp_path):
     feed = tmp_path / "wire.rss"
     feed.write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Demo</title><item><title>cut')
-    first = watch([str(feed)], sqlite_store, analyze=False, max_cycles=2, interval=0)
+    first = watch([str(feed)], store, analyze=False, max_cycles=2, interval=0)
     assert (first.failed, first.ingested) == (1, 0)  # the second cycle does not read the same bytes again
-    with sqlite_store.read() as conn:
+    with store.read() as conn:
         quarantined = list_quarantine(conn)
     # feedparser reads what it can of broken XML: the cut-off item is the one bad document.
     assert len(quarantined) == 1 and quarantined[0].source.startswith(str(feed))
     feed.write_bytes(_rss(records[:2]))
-    fixed = watch([str(feed)], sqlite_store, analyze=False, max_cycles=1)
+    fixed = watch([str(feed)], store, analyze=False, max_cycles=1)
     assert (fixed.failed, fixed.ingested) == (0, 2)

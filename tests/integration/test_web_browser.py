@@ -1,8 +1,8 @@
 """The web UI in a real headless Chromium (Debian's /usr/bin/chromium) against a live server.
 
 The server runs in-process with uvicorn on a free localhost port; the store is
-the seeds plus one hostile article (built by ``test_api.build_seeded_store``,
-shared per session). Screenshots go to ``test-artifacts/screenshots/``.
+the seeds plus one hostile article (built by ``test_api.fill_seeded_store``,
+once per backend). Screenshots go to ``test-artifacts/screenshots/``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 
 def _api_module():
-    """``test_api`` holds the shared store builder (tests are not a package here)."""
+    """``test_api`` holds the seeded store builder (tests are not a package here)."""
     spec = importlib.util.spec_from_file_location("_sw_test_api", Path(__file__).with_name("test_api.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -40,16 +40,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def store_url(request, tmp_path_factory, seeds_dir):
+@pytest.fixture(scope="module")
+def store_url(module_db_url, tmp_path_factory, seeds_dir):
     """The seeded store on each backend: the same pages must work on SQLite and PostgreSQL."""
-    api = _api_module()
-    if request.param == "sqlite":
-        yield str(api.build_seeded_store(tmp_path_factory, seeds_dir))
-        return
-    with api.module_postgres_database() as url:
-        api.fill_seeded_store(url, tmp_path_factory.mktemp("pg-browser"), seeds_dir)
-        yield url
+    _api_module().fill_seeded_store(module_db_url, tmp_path_factory.mktemp("browser-seeded"), seeds_dir)
+    return module_db_url
 
 
 @pytest.fixture(scope="module")
