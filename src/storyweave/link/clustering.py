@@ -157,6 +157,17 @@ class ClusterState:
         """A JSON-ready dict (the store can keep it as rows: one per story, one per article)."""
         return {"version": STATE_VERSION, **asdict(self)}
 
+    @staticmethod
+    def fold(data: dict | None, deltas: Iterable[dict]) -> dict | None:
+        """``to_json`` output with ``StoryClusterer.take_delta`` results applied in order (``data`` is updated)."""
+        for delta in deltas:
+            if data is None:
+                data = ClusterState().to_json()
+            for name in ("stories", "article_story", "keys", "titles", "article_specifics", "doc_freq"):
+                data.setdefault(name, {}).update(delta[name])
+            data["next_story"] = delta["next_story"]
+        return data
+
     @classmethod
     def from_json(cls, data: dict) -> ClusterState:
         """Rebuild the state from :meth:`to_json`'s output."""
@@ -200,6 +211,10 @@ class StoryClusterer:
         self.index = index if index is not None else AnnIndex(embedder.dim)
         self.retitle = retitle
         self.articles_elsewhere = articles_elsewhere
+        # what changed since the last ``take_delta``: the link stage journals it
+        self._changed_stories: set[str] = set()
+        self._changed_articles: list[str] = []
+        self._changed_names: set[str] = set()
         self._key_article = {key: aid for aid, key in self.state.keys.items()}
         self._spec_cache: tuple[ClusterInput | None, frozenset[str]] = (None, frozenset())
 
@@ -299,6 +314,22 @@ class StoryClusterer:
             )
         return cls(embedder, params, ClusterState.from_json(data), index)
 
+    def take_delta(self) -> dict:
+        """What changed since the last call, in ``ClusterState.to_json``'s shape (see ``ClusterState.fold``)."""
+        state = self.state
+        articles = self._changed_articles
+        delta = {
+            "stories": {sid: asdict(state.stories[sid]) for sid in sorted(self._changed_stories)},
+            "article_story": {a: state.article_story[a] for a in articles},
+            "keys": {a: state.keys[a] for a in articles},
+            "titles": {a: state.titles[a] for a in articles if a in state.titles},
+            "article_specifics": {a: state.article_specifics[a] for a in articles if a in state.article_specifics},
+            "doc_freq": {name: state.doc_freq[name] for name in sorted(self._changed_names)},
+            "next_story": state.next_story,
+        }
+        self._changed_stories, self._changed_articles, self._changed_names = set(), [], set()
+        return delta
+
     # -- internals -----------------------------------------------------------
 
     def _candidates(self, vector: np.ndarray) -> dict[str, tuple[float, list[str]]]:
@@ -396,6 +427,8 @@ class StoryClusterer:
         return story_id
 
     def _join(self, story: StoryState, article: ClusterInput, vector: np.ndarray) -> None:
+        self._changed_stories.add(story.id)
+        self._changed_articles.append(article.id)
         key = len(self.state.keys)
         self.state.keys[article.id] = key
         self._key_article[key] = article.id
@@ -411,6 +444,7 @@ class StoryClusterer:
             for name in names:
                 bag[name] = bag.get(name, 0) + 1
                 self.state.doc_freq[prefix + name] = self.state.doc_freq.get(prefix + name, 0) + 1
+                self._changed_names.add(prefix + name)
         year = latest_year(article.text[: self.params.specific_chars])
         if year is not None:
             story.years[year] = story.years.get(year, 0) + 1
@@ -420,6 +454,7 @@ class StoryClusterer:
         self.state.article_specifics[article.id] = rare[: self.params.member_cap]
         for name in mine:
             self.state.doc_freq["s:" + name] = self.state.doc_freq.get("s:" + name, 0) + 1
+            self._changed_names.add("s:" + name)
         if article.outlet:
             story.outlets[article.outlet] = story.outlets.get(article.outlet, 0) + 1
         if article.published is not None:

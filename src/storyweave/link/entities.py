@@ -147,6 +147,9 @@ class EntityIndex:
         self._derived: dict[tuple[str, str], set[EntityState]] = {}
         # names repeat across articles: each distinct (name, kind) is keyed once
         self._keys: dict[tuple[str, str], str] = {}
+        # what changed since the last ``take_delta``: the link stage journals it
+        self._changed: dict[str, EntityState] = {}
+        self._removed: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._entities)
@@ -173,6 +176,12 @@ class EntityIndex:
         self._add_others(groups["other"])
         self._name_new()
         touched = {state.live() for state in self._assigned.values()}
+        for old in self._merged:
+            self._changed.pop(old, None)
+            self._removed.add(old)
+        for state in touched:
+            self._changed[state.id] = state
+            self._removed.discard(state.id)
         return Resolution(
             assignments={ref: state.live().id for ref, state in self._assigned.items()},
             entities={state.id: self._public(state) for state in sorted(touched, key=lambda s: s.id)},
@@ -185,24 +194,29 @@ class EntityIndex:
 
     def to_dict(self) -> dict[str, Any]:
         """The index's state as JSON-friendly data (the indexes are rebuilt on load)."""
-        return {
-            "version": STATE_VERSION,
-            "entities": [
-                {
-                    "id": s.id,
-                    "kind": s.kind,
-                    "labels": s.labels,
-                    "names": s.names,
-                    "aliases": s.aliases,
-                    "keys": sorted(s.keys),
-                    "acronyms": sorted(s.acronyms),
-                    "geonameid": s.geonameid,
-                    "records": s.records,
-                    "mentions": s.mentions,
-                }
-                for _, s in sorted(self._entities.items())
-            ],
+        return {"version": STATE_VERSION, "entities": [_state_row(s) for _, s in sorted(self._entities.items())]}
+
+    def take_delta(self) -> dict[str, Any]:
+        """What changed since the last call, as ``to_dict`` rows plus removed ids (see ``fold``)."""
+        delta = {
+            "entities": [_state_row(s) for _, s in sorted(self._changed.items())],
+            "removed": sorted(self._removed),
         }
+        self._changed, self._removed = {}, set()
+        return delta
+
+    @staticmethod
+    def fold(data: dict[str, Any] | None, deltas: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
+        """``to_dict`` output with ``take_delta`` results applied in order: what ``to_dict`` said after them."""
+        deltas = list(deltas)
+        if not deltas:
+            return data
+        rows = {row["id"]: row for row in (data or {"entities": []})["entities"]}
+        for delta in deltas:
+            for removed in delta["removed"]:
+                rows.pop(removed, None)
+            rows.update((row["id"], row) for row in delta["entities"])
+        return {"version": STATE_VERSION, "entities": [rows[i] for i in sorted(rows)]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], rules: NameRules | None = None) -> EntityIndex:
@@ -532,6 +546,21 @@ class EntityIndex:
         label = min(state.labels, key=lambda t: (-state.labels[t], t.lower() != state.kind, t))
         aliases = tuple(sorted((set(state.names) | set(state.aliases)) - {name}))
         return GlobalEntity(state.id, name, label, aliases, state.geonameid, state.records, state.mentions)
+
+
+def _state_row(s: EntityState) -> dict[str, Any]:
+    return {
+        "id": s.id,
+        "kind": s.kind,
+        "labels": s.labels,
+        "names": s.names,
+        "aliases": s.aliases,
+        "keys": sorted(s.keys),
+        "acronyms": sorted(s.acronyms),
+        "geonameid": s.geonameid,
+        "records": s.records,
+        "mentions": s.mentions,
+    }
 
 
 def _ref(record: EntityRecord) -> tuple[str, str]:

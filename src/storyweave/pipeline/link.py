@@ -11,6 +11,12 @@ For each chunk of newly analysed original articles, in ingest order:
 Syndicated copies join their original's story. Everything a chunk changes is
 written in one transaction, so a crash or kill loses at most the chunk, and a
 run with nothing pending changes nothing.
+
+The entity index and the clusterer state are loaded once per run. Each chunk
+logs only what it changed (``link_state_log``); a full snapshot is written
+every ``SNAPSHOT_EVERY`` chunks, so a chunk's write grows with the chunk, not
+with the store. A generation counter in the store tells a run that another
+linker wrote since it loaded: it then reloads and does its chunk again.
 """
 
 from __future__ import annotations
@@ -50,6 +56,11 @@ def count_unlinked(store: Store) -> int:
         return len(link_store.unlinked_originals(conn))
 
 
+#: Chunks logged as changes before the link state is snapshotted again. A chunk
+#: writes only what it changed; a snapshot rewrites everything, so it is rare.
+SNAPSHOT_EVERY = 32
+
+
 def link_pending(
     store: Store,
     *,
@@ -62,14 +73,27 @@ def link_pending(
 
     ``decide`` places a chunk's articles in stories; by default one at a time
     (``decide_sequentially``); the batch engine passes a block-wise parallel one.
+    The entity index, clusterer and ANN index are loaded once per run and kept
+    up to date chunk by chunk; another linker writing in between makes this one
+    reload before its next write.
     """
     report = LinkReport()
+    session: Optional[_Session] = None
     while True:
         with store.read() as conn:
             chunk = link_store.unlinked_originals(conn, limit=chunk_size)
         if not chunk:
             break
-        _link_chunk(store, chunk, encoder, report, decide or decide_sequentially)
+        if session is None:
+            session = _Session.load(store, encoder)
+        try:
+            _link_chunk(store, session, chunk, report, decide or decide_sequentially)
+        except _StateMoved:
+            session = None  # another linker wrote first: reload and do this chunk again
+            continue
+        except BaseException:
+            session = None  # the chunk rolled back; the copy in memory went ahead of the store
+            raise
         if on_article is not None:
             for item in chunk:
                 on_article(item.id)
@@ -94,51 +118,92 @@ def decide_sequentially(clusterer, inputs: list, vectors: list) -> list:
     return [clusterer.add_vector(item, vector) for item, vector in zip(inputs, vectors)]
 
 
-def _link_chunk(store: Store, chunk: list, encoder: str, report: LinkReport, decide: DecideChunk) -> None:
-    from storyweave.link.ann import AnnIndex
-    from storyweave.link.clustering import ClusterParams, ClusterState, StoryClusterer
-    from storyweave.link.embeddings import lazy_embedder
-    from storyweave.link.entities import EntityIndex, records_from_entities
+class _StateMoved(Exception):
+    """The stored link state changed since this run loaded it."""
+
+
+@dataclass
+class _Session:
+    """The link state of one run, in memory: entity index, story clusterer (with its ANN index)."""
+
+    index: object
+    clusterer: object
+    generation: int
+    logged: int  # changes logged since the last snapshot
+
+    @classmethod
+    def load(cls, store: Store, encoder: str) -> "_Session":
+        from storyweave.link.ann import AnnIndex
+        from storyweave.link.clustering import ClusterParams, ClusterState, StoryClusterer
+        from storyweave.link.embeddings import lazy_embedder
+        from storyweave.link.entities import EntityIndex
+
+        with store.read() as conn:
+            entity_snapshot, entity_changes = link_store.load_journal(conn, ENTITY_STATE)
+            story_snapshot, story_changes = link_store.load_journal(conn, STORY_STATE)
+            stored_vectors = link_store.load_vectors(conn, encoder)
+            generation = link_store.generation(conn)
+        entity_state = EntityIndex.fold(entity_snapshot, entity_changes)
+        story_state = ClusterState.fold(story_snapshot, story_changes)
+        index = EntityIndex.from_dict(entity_state) if entity_state else EntityIndex()
+        # The ANN index is rebuilt from the stored vectors: the database stays
+        # the one source of truth, on SQLite and PostgreSQL alike. The encoder
+        # loads only if some article has no vector yet (the batch engine
+        # stores them with the articles).
+        embedder = lazy_embedder(encoder)
+        state = ClusterState.from_json(story_state) if story_state else ClusterState()
+        ann = AnnIndex(embedder.dim)
+        known = [(state.keys[a], v) for a, v in stored_vectors.items() if a in state.keys]
+        if known:
+            ann.add([k for k, _ in known], np.stack([v for _, v in known]))
+        clusterer = StoryClusterer(embedder, ClusterParams.for_encoder(encoder), state, ann)
+        return cls(index, clusterer, generation, max(len(entity_changes), len(story_changes)))
+
+    def write(self, conn) -> None:
+        """Log this chunk's changes (or snapshot now and then) in the chunk's transaction."""
+        if link_store.generation(conn) != self.generation:
+            raise _StateMoved()
+        entity_change, story_change = self.index.take_delta(), self.clusterer.take_delta()
+        self.logged += 1
+        if self.logged >= SNAPSHOT_EVERY:
+            link_store.save_snapshot(conn, ENTITY_STATE, self.index.to_dict())
+            link_store.save_snapshot(conn, STORY_STATE, self.clusterer.state.to_json())
+            self.logged = 0
+        else:
+            link_store.append_change(conn, ENTITY_STATE, entity_change)
+            link_store.append_change(conn, STORY_STATE, story_change)
+        self.generation += 1
+        link_store.set_generation(conn, self.generation)
+
+
+def _link_chunk(store: Store, session: _Session, chunk: list, report: LinkReport, decide: DecideChunk) -> None:
+    from storyweave.link.entities import records_from_entities
 
     ids = [item.id for item in chunk]
     with store.read() as conn:
-        entity_state = link_store.load_state(conn, ENTITY_STATE)
-        story_state = link_store.load_state(conn, STORY_STATE)
-        stored_vectors = link_store.load_vectors(conn, encoder)
         rows = link_store.entity_rows(conn, ids)
 
     # 1. Entities across documents.
-    index = EntityIndex.from_dict(entity_state) if entity_state else EntityIndex()
     records = [r for article_id in ids for r in records_from_entities(article_id, [_Row(e) for e in rows[article_id]])]
-    resolution = index.add(records)
+    resolution = session.index.add(records)
 
-    # 2. Stories. The ANN index is rebuilt from the stored vectors: the
-    # database stays the one source of truth, on SQLite and PostgreSQL alike.
-    # The encoder loads only if some article has no vector yet (the batch
-    # engine stores them with the articles).
-    embedder = lazy_embedder(encoder)
-    state = ClusterState.from_json(story_state) if story_state else ClusterState()
-    ann = AnnIndex(embedder.dim)
-    known = [(state.keys[a], v) for a, v in stored_vectors.items() if a in state.keys]
-    if known:
-        ann.add([k for k, _ in known], np.stack([v for _, v in known]))
-    clusterer = StoryClusterer(embedder, ClusterParams.for_encoder(encoder), state, ann)
-    vectors, vector_rows = _lead_vectors(store, chunk, embedder, encoder)
+    # 2. Stories.
+    clusterer = session.clusterer
+    vectors, vector_rows = _lead_vectors(store, chunk, clusterer.embedder, clusterer.embedder.name)
     inputs = [_cluster_input(item, rows[item.id], resolution.assignments) for item in chunk]
     members, touched = [], set()
     for item, assignment in zip(chunk, decide(clusterer, inputs, vectors)):
         members.append({"article_id": item.id, "story_id": assignment.story_id, "score": assignment.score,
-                        "ann_key": state.keys.get(item.id)})
+                        "ann_key": clusterer.state.keys.get(item.id)})
         touched.add(assignment.story_id)
         report.new_stories += int(assignment.new_story)
 
     # 3. One transaction for everything the chunk changed.
     with store.write() as conn:
+        session.write(conn)
         link_store.save_entity_links(conn, resolution.assignments, resolution.entities.values(), resolution.merged)
         _save_story_rows(conn, clusterer, touched)
         link_store.save_memberships(conn, members, vector_rows)
-        link_store.save_state(conn, ENTITY_STATE, index.to_dict())
-        link_store.save_state(conn, STORY_STATE, state.to_json())
         _refresh_stories(conn, touched, report)
     report.linked += len(chunk)
 

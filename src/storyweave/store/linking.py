@@ -27,6 +27,7 @@ from storyweave.store.schema import (
     entity_links,
     global_entities,
     link_state,
+    link_state_log,
     quotes,
     stories,
     story_articles,
@@ -82,6 +83,35 @@ def save_state(conn: Connection, name: str, data: dict) -> None:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     conn.execute(delete(link_state).where(link_state.c.name == name))
     conn.execute(insert(link_state).values(name=name, data=payload, updated_at=now_iso()))
+
+
+def load_journal(conn: Connection, name: str) -> tuple[Optional[dict], list[dict]]:
+    """A journaled state: its last snapshot (None if never written) and the changes logged since, in order."""
+    rows = conn.execute(
+        select(link_state_log.c.data).where(link_state_log.c.name == name).order_by(link_state_log.c.seq)
+    )
+    return load_state(conn, name), [json.loads(data) for (data,) in rows]
+
+
+def append_change(conn: Connection, name: str, change: dict) -> None:
+    payload = json.dumps(change, ensure_ascii=False, separators=(",", ":"))
+    conn.execute(insert(link_state_log).values(name=name, data=payload, created_at=now_iso()))
+
+
+def save_snapshot(conn: Connection, name: str, data: dict) -> None:
+    """Rewrite the snapshot of a journaled state and empty its log (the snapshot includes the changes)."""
+    save_state(conn, name, data)
+    conn.execute(delete(link_state_log).where(link_state_log.c.name == name))
+
+
+def generation(conn: Connection) -> int:
+    """How many times the link state has been written: a linker whose copy is older reloads."""
+    data = load_state(conn, "generation")
+    return int(data["value"]) if data else 0
+
+
+def set_generation(conn: Connection, value: int) -> None:
+    save_state(conn, "generation", {"value": value})
 
 
 def load_vectors(conn: Connection, encoder: str) -> dict[str, np.ndarray]:

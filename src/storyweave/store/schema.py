@@ -247,6 +247,17 @@ link_state = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
+#: Changes to ``link_state`` made by each linked chunk since its snapshot (migration 0006).
+link_state_log = Table(
+    "link_state_log",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(32), nullable=False),
+    Column("data", Text, nullable=False),
+    Column("created_at", String(40), nullable=False),
+    Index("ix_link_state_log_name_seq", "name", "seq"),
+)
+
 #: One row per entity across all articles, after cross-document resolution.
 global_entities = Table(
     "global_entities",
