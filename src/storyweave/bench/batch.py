@@ -1,6 +1,8 @@
 """``storyweave bench batch``: the batch engine with 1 and 2 Ray workers against the local engine.
 
-Input: the bundled demo corpus (real news articles) cut into JSONL shards.
+Input: real news articles cut into JSONL shards: PolNeAR's training texts
+(840 US political news articles of ~1,000 words, from ``../shared/evaldata``)
+by default, or the bundled demo corpus (373 shorter ECB+ articles).
 Each configuration runs in its own fresh process, so every one pays its own
 model loading; Ray's start-up (``ray.init``) is timed apart from the run.
 Then the 2-worker output is loaded into a fresh SQLite store and linked,
@@ -10,6 +12,7 @@ one article at a time and block-wise, to time those steps too.
 from __future__ import annotations
 
 import gzip
+import json
 import multiprocessing as mp
 import shutil
 import tempfile
@@ -21,9 +24,23 @@ from storyweave.evaluation.report import Report
 DEMO = Path(__file__).resolve().parents[1] / "data" / "demo" / "news-events-demo.jsonl.gz"
 
 
-def write_shards(folder: Path, shards: int, limit: int | None = None) -> int:
-    """Cut the demo corpus into ``shards`` JSONL files; returns the number of articles."""
-    lines = [line for line in gzip.open(DEMO, "rt", encoding="utf-8") if line.strip()]
+def _records(corpus: str, evaldata: Path | None) -> list[str]:
+    """JSON lines of the chosen corpus."""
+    if corpus == "demo":
+        return [line for line in gzip.open(DEMO, "rt", encoding="utf-8") if line.strip()]
+    if evaldata is None:
+        raise ValueError("the polnear corpus needs the evaldata folder")
+    files = sorted((evaldata / "polnear" / "train" / "text").glob("*.txt"))
+    if not files:
+        raise FileNotFoundError(f"no PolNeAR training texts under {evaldata / 'polnear'}")
+    return [json.dumps({"id": f.stem, "text": f.read_text(encoding="utf-8"),
+                        "url": f"https://polnear.example/{f.stem}"}) + "\n" for f in files]
+
+
+def write_shards(folder: Path, shards: int, limit: int | None = None, corpus: str = "demo",
+                 evaldata: Path | None = None) -> int:
+    """Cut the corpus into ``shards`` JSONL files; returns the number of articles."""
+    lines = _records(corpus, evaldata)
     if limit is not None:
         lines = lines[:limit]
     folder.mkdir(parents=True, exist_ok=True)
@@ -49,22 +66,38 @@ def _run(engine: str, workers: int, shards: list[str], out: str, queue) -> None:
     queue.put((rows, time.perf_counter() - started, startup))
 
 
-def _measure(engine: str, workers: int, shards: list[str], out: Path) -> tuple[int, float, float]:
+def _load_and_link(mode: str, source: str, db: str, queue) -> None:
+    from storyweave.batch.blocks import link_blockwise
+    from storyweave.batch.load import load_rows
+    from storyweave.pipeline.link import link_pending
+    from storyweave.store.database import Store
+
+    with Store(db) as store:
+        started = time.perf_counter()
+        loaded = load_rows(Path(source), store)
+        load_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        linker = link_blockwise if mode == "blockwise" else link_pending
+        linked = linker(store, chunk_size=1024)
+        queue.put((loaded.ingested + loaded.duplicates, load_seconds, linked.linked, time.perf_counter() - started))
+
+
+def _in_child(target, *args):
+    """Run ``target(*args, queue)`` in a fresh process (its own model loading and memory); return what it put."""
     context = mp.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=_run, args=(engine, workers, shards, str(out), queue))
+    process = context.Process(target=target, args=(*args, queue))
     process.start()
     result = queue.get()
     process.join()
     return result
 
 
-def bench_batch(limit: int | None = None, shards: int = 8) -> Report:
-    from storyweave.batch.blocks import link_blockwise
-    from storyweave.batch.load import load_rows
-    from storyweave.pipeline.link import link_pending
-    from storyweave.store.database import Store
+_CORPORA = {"polnear": "PolNeAR training texts (US political news)", "demo": "the bundled demo corpus (ECB+)"}
 
+
+def bench_batch(limit: int | None = None, shards: int = 8, corpus: str = "polnear",
+                evaldata: Path | None = None) -> Report:
     report = Report(
         key="bench-batch",
         title="Batch engine: per-article stages, local and on Ray",
@@ -73,12 +106,12 @@ def bench_batch(limit: int | None = None, shards: int = 8) -> Report:
     )
     work = Path(tempfile.mkdtemp(prefix="storyweave-bench-batch-"))
     try:
-        articles = write_shards(work / "in", shards, limit)
+        articles = write_shards(work / "in", shards, limit, corpus, evaldata)
         paths = [str(p) for p in sorted((work / "in").glob("*.jsonl"))]
         runs = {}
         for engine, workers in (("local", 1), ("ray", 1), ("ray", 2)):
             out = work / f"out-{engine}-{workers}"
-            rows, seconds, startup = _measure(engine, workers, paths, out)
+            rows, seconds, startup = _in_child(_run, engine, workers, paths, str(out))
             runs[(engine, workers)] = (rows, seconds, startup, out)
         one = runs[("ray", 1)][1]
         for (engine, workers), (rows, seconds, startup, _) in runs.items():
@@ -89,25 +122,17 @@ def bench_batch(limit: int | None = None, shards: int = 8) -> Report:
             if engine == "ray":
                 report.rows.append(["Ray start-up (ray.init, not in the row above)", workers, "", startup, "", ""])
         source = runs[("ray", 2)][3]
-        for label, linker in (("one at a time", lambda s: link_pending(s, chunk_size=1024)),
-                              ("block-wise, in this process", lambda s: link_blockwise(s, chunk_size=1024))):
-            with Store(str(work / f"{label[:5]}.db")) as store:
-                started = time.perf_counter()
-                loaded = load_rows(source, store)
-                load_seconds = time.perf_counter() - started
-                started = time.perf_counter()
-                linked = linker(store)
-                link_seconds = time.perf_counter() - started
-            if label == "one at a time":
-                report.rows.append(["load Parquet into SQLite", 1, loaded.ingested + loaded.duplicates,
-                                    load_seconds, (loaded.ingested + loaded.duplicates) / load_seconds, ""])
-            report.rows.append([f"link ({label})", 1, linked.linked, link_seconds,
-                                linked.linked / link_seconds, ""])
+        for mode, label in (("sequential", "one at a time"), ("blockwise", "block-wise, in this process")):
+            loaded, load_seconds, linked, link_seconds = _in_child(_load_and_link, mode, str(source),
+                                                                   str(work / f"{mode}.db"))
+            if mode == "sequential":
+                report.rows.append(["load Parquet into SQLite", 1, loaded, load_seconds, loaded / load_seconds, ""])
+            report.rows.append([f"link ({label})", 1, linked, link_seconds, linked / link_seconds, ""])
         speedup = one / runs[("ray", 2)][1]
         report.metrics = {"ray2_over_ray1": speedup, "ray2_articles_per_s": runs[("ray", 2)][0] / runs[("ray", 2)][1],
                           "local_articles_per_s": runs[("local", 1)][0] / runs[("local", 1)][1]}
         report.notes.append(
-            f"Input: the bundled demo corpus ({articles} articles) in {shards} JSONL shards. Each engine "
+            f"Input: {_CORPORA[corpus]} ({articles} articles) in {shards} JSONL shards. Each engine "
             "configuration runs in a fresh process and includes loading its models (spaCy + gazetteer + "
             "MiniLM, once per actor); Ray actors run torch with one thread each, the local engine with "
             f"torch's default. 2 Ray workers vs 1: {speedup:.2f}x. Loading and linking use the 2-worker output."

@@ -222,12 +222,18 @@ def bench_analyze(
 
 @bench_app.command("batch")
 def bench_batch(
+    corpus: str = typer.Option("polnear", help="polnear (PolNeAR training texts, from --evaldata) or demo."),
+    evaldata: Optional[Path] = EvaldataOption,
     limit: Optional[int] = LimitOption,
-    shards: int = typer.Option(8, min=1, help="JSONL shards to cut the demo corpus into."),
+    shards: int = typer.Option(8, min=1, help="JSONL shards to cut the corpus into."),
     write: bool = WriteOption,
     docs: Path = DocsOption,
 ) -> None:
     """Articles per second of the batch engine: local, Ray with 1 and with 2 workers; then load and link."""
     from storyweave.bench.batch import bench_batch as run_bench
 
-    _emit_reports([run_bench(limit=limit, shards=shards)], write and limit is None, docs)
+    if corpus not in ("polnear", "demo"):
+        _fail(f"unknown corpus {corpus!r}: choose polnear or demo")
+    folder = _evaldata(evaldata) if corpus == "polnear" else None
+    _emit_reports([run_bench(limit=limit, shards=shards, corpus=corpus, evaldata=folder)],
+                  write and limit is None, docs)
