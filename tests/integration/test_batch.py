@@ -218,9 +218,7 @@ def test_ray_engine_writes_the_rows_the_local_engine_writes(corpus, module_backe
     assert len(vectors) == len([r for r in iter_rows(tmp_path / "local") if r["kind"] == "article"])
 
 
-def test_blockwise_linking_on_ray(corpus, fresh_db_url, module_backend, tmp_path):
-    if module_backend != "sqlite":
-        pytest.skip("one Ray run is enough; linking on PostgreSQL runs in the other tests")
+def test_blockwise_linking_on_ray(corpus, fresh_db_url, tmp_path):
     from storyweave.batch.blocks import link_blockwise
 
     with Store(fresh_db_url) as store:
@@ -313,10 +311,8 @@ def test_batch_killed_at_random_points_loses_and_duplicates_nothing(corpus, fres
     assert (out / MANIFEST).is_file() and (out / PARQUET).is_dir()
 
 
-def test_batch_on_ray_killed_then_resumed(corpus, module_backend, tmp_path):
-    if module_backend != "sqlite":
-        pytest.skip("one Ray kill is enough; the local kill test runs on both stores")
-    db, out = str(tmp_path / "ray.db"), tmp_path / "out"
+def test_batch_on_ray_killed_then_resumed(corpus, fresh_db_url, tmp_path):
+    db, out = fresh_db_url, tmp_path / "out"
     process = _start(_cli("batch", str(corpus), "--db", db, "--out", str(out), "--engine", "ray", "-q"))
     time.sleep(random.Random(SEED).uniform(8, 20))  # inside Ray: start-up, actors loading or analysing
     assert _kill_group(process)
