@@ -135,7 +135,13 @@ def content_words(text: str | None) -> frozenset[str]:
 
 
 def _has_phrase(text: str, phrase: str) -> bool:
-    return re.search(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", text) is not None
+    return _phrase_pattern(phrase).search(text) is not None
+
+
+@functools.lru_cache(maxsize=8192)
+def _phrase_pattern(phrase: str) -> re.Pattern:
+    # alignment asks about the same few hundred phrases thousands of times per story
+    return re.compile(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])")
 
 
 def _country_in(text: str, rules: InstitutionRules) -> str | None:
@@ -289,9 +295,11 @@ def _speakers(attributed_to: str) -> list[str]:
 
 
 # -- stage 4: shared quotes -----------------------------------------------------------------
-def _shingles(text: str | None) -> set[tuple[str, ...]]:
+@functools.lru_cache(maxsize=4096)
+def _shingles(text: str | None) -> frozenset[tuple[str, ...]]:
+    # cached: every pair of quotes in a story is compared, so each text is asked for many times
     words = [w.lower().strip("'’") for w in _WORD.findall(text or "")]
-    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+    return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
 
 
 def quotes_shared(a: str | None, b: str | None) -> bool:
