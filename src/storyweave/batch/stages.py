@@ -82,7 +82,8 @@ class ArticleStage:
         return batch_rows.to_table(records)
 
     def _analyse(self, articles: list[dict[str, Any]]) -> None:
-        from storyweave.nlp.analysis import AnalysisInput, analyze_texts
+        from storyweave.nlp.analysis import AnalysisInput
+        from storyweave.pipeline.analyze import analyze_isolating_failures
         from storyweave.store.analysis import analysis_rows
 
         # the same article twice in a batch (one key) is analysed once
@@ -92,19 +93,10 @@ class ArticleStage:
             by_id.setdefault(row["article_id"], []).append(row)
         inputs = [AnalysisInput(i, rs[0]["text"], rs[0]["published"], batch_rows.captions(rs[0]))
                   for i, rs in by_id.items()]
-        try:
-            results = list(analyze_texts(inputs, batch_size=self.analysis_batch))
-        except Exception:  # noqa: BLE001 - redo one by one so only the article that breaks is marked
-            logger.warning("analysis of a batch failed; retrying its %d articles one by one", len(inputs))
-            results = []
-            for item in inputs:
-                try:
-                    results.extend(analyze_texts([item]))
-                except Exception as exc:  # noqa: BLE001 - one bad article must not stop the batch
-                    logger.error("analysis failed for %s: %s: %s", by_id[item.article_id][0]["source"],
-                                 type(exc).__name__, exc)
-                    for row in by_id[item.article_id]:
-                        row["analysis_failed"] = True
+        results, failed = analyze_isolating_failures(inputs, self.analysis_batch)
+        for article_id in failed:
+            for row in by_id[article_id]:
+                row["analysis_failed"] = True
         for result in results:
             payload = json.dumps(analysis_rows(result), ensure_ascii=False, separators=(",", ":"))
             for row in by_id[result.article_id]:

@@ -72,19 +72,29 @@ def analyze_pending(
 
 
 def _analyze_chunk(inputs: list[AnalysisInput], batch_size: int, store: Store, report: AnalyzeReport):
-    """Analyse a chunk in batches; if a batch raises, redo its articles one by one
-    so that only the article that breaks the pipeline is marked failed."""
+    results, failed = analyze_isolating_failures(inputs, batch_size)
+    for article_id in failed:
+        with store.write() as conn:
+            analysis_store.save_failure(conn, article_id, ANALYZER)
+        report.failed += 1
+    return results
+
+
+def analyze_isolating_failures(inputs: list[AnalysisInput], batch_size: int = 16) -> tuple[list, list[str]]:
+    """Analyse ``inputs`` in batches; if a batch raises, redo its articles one by one so that
+    only the article that breaks the pipeline fails. Returns (results, ids of failed articles).
+
+    Shared by this stage and the batch engine's ``ArticleStage``.
+    """
     try:
-        results = list(analyze_texts(inputs, batch_size=batch_size))
+        return list(analyze_texts(inputs, batch_size=batch_size)), []
     except Exception:  # noqa: BLE001 - isolate the article that fails, below
         logger.warning("analysis of a batch failed; retrying its %d articles one by one", len(inputs))
-        results = []
-        for item in inputs:
-            try:
-                results.extend(analyze_texts([item]))
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
-                logger.error("analysis failed for article %s: %s: %s", item.article_id, type(exc).__name__, exc)
-                with store.write() as conn:
-                    analysis_store.save_failure(conn, item.article_id, ANALYZER)
-                report.failed += 1
-    return results
+    results, failed = [], []
+    for item in inputs:
+        try:
+            results.extend(analyze_texts([item]))
+        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+            logger.error("analysis failed for article %s: %s: %s", item.article_id, type(exc).__name__, exc)
+            failed.append(item.article_id)
+    return results, failed
