@@ -228,6 +228,13 @@ def test_blockwise_linking_on_ray(corpus, fresh_db_url, tmp_path):
     got = _snapshot(fresh_db_url)
     _assert_linked(got)
     assert _story_of(got, "000_186d926eac2fcf62.txt") == _story_of(got, "002_7868c019a8f5e8bf.txt")
+    # decisions and claim alignment on Ray tasks give what they give in this process
+    here = str(tmp_path / "here.db")
+    with Store(here) as store:
+        run_batch([str(corpus)], store, tmp_path / "out", engine="local", progress=False)
+    local = _snapshot(here)
+    for key in ("memberships", "story_sizes", "claim_groups"):
+        assert got[key] == local[key], key
 
 
 # -- SIGKILL at random points -----------------------------------------------------

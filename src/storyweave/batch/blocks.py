@@ -5,8 +5,9 @@ The link stage places each article of a chunk in a story one at a time
 *blocks* that cannot affect each other, the blocks are decided in parallel
 (local: one after another; Ray: remote tasks), and the decisions are then
 replayed into the one shared clusterer state in chunk order, which is cheap
-(no scoring). Everything else (entity resolution, writing, claim alignment)
-is the link stage's own code.
+(no scoring). On Ray the touched stories' claims are also re-aligned in
+parallel (``align_on_ray``: alignment is pure per story). Everything else
+(entity resolution, reading, writing) is the link stage's own code.
 
 Blocking. An article can only join a story among its ``k`` nearest stored
 articles (``StoryClusterer.candidates``), so blocks are the connected
@@ -307,6 +308,33 @@ def run_on_ray(groups: list[list[BlockTask]]) -> list[list[Decision]]:
     return ray.get([remote.remote(group) for group in groups])
 
 
+def align_on_ray(stories_inputs: list) -> list:
+    """Claim alignment of several stories as Ray tasks, biggest stories spread first (Ray must be initialised)."""
+    import ray
+
+    from storyweave.link.claims import align_claims
+
+    if len(stories_inputs) < 2:
+        return [align_claims(inputs) for inputs in stories_inputs]
+    remote = ray.remote(num_cpus=1)(_align_group)
+    order = sorted(range(len(stories_inputs)), key=lambda i: -len(stories_inputs[i]))
+    groups: list[list[int]] = [[] for _ in range(min(8, len(order)))]
+    for n, i in enumerate(order):
+        groups[n % len(groups)].append(i)
+    results = ray.get([remote.remote([stories_inputs[i] for i in group]) for group in groups])
+    out: list = [None] * len(stories_inputs)
+    for group, aligned in zip(groups, results):
+        for i, story_groups in zip(group, aligned):
+            out[i] = story_groups
+    return out
+
+
+def _align_group(stories_inputs: list) -> list:
+    from storyweave.link.claims import align_claims
+
+    return [align_claims(inputs) for inputs in stories_inputs]
+
+
 def link_blockwise(
     store,
     *,
@@ -324,5 +352,6 @@ def link_blockwise(
     if engine == "ray":
         with ray_session(workers, address):
             decider = BlockwiseDecider(run_on_ray, params, groups=workers * 4)
-            return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=decider)
+            return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=decider,
+                                align_many=align_on_ray)
     return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=BlockwiseDecider(run_here, params))

@@ -68,11 +68,13 @@ def link_pending(
     encoder: str = ENCODER,
     on_article: Optional[Callable[[str], None]] = None,
     decide: Optional["DecideChunk"] = None,
+    align_many: Optional["AlignMany"] = None,
 ) -> LinkReport:
     """Link every analysed original that has no story yet, then any unlinked copies.
 
     ``decide`` places a chunk's articles in stories; by default one at a time
-    (``decide_sequentially``); the batch engine passes a block-wise parallel one.
+    (``decide_sequentially``); the batch engine passes a block-wise parallel one,
+    and an ``align_many`` that re-aligns the touched stories' claims in parallel.
     The entity index, clusterer and ANN index are loaded once per run and kept
     up to date chunk by chunk; another linker writing in between makes this one
     reload before its next write.
@@ -87,7 +89,7 @@ def link_pending(
         if session is None:
             session = _Session.load(store, encoder)
         try:
-            _link_chunk(store, session, chunk, report, decide or decide_sequentially)
+            _link_chunk(store, session, chunk, report, decide or decide_sequentially, align_many or align_here)
         except _StateMoved:
             session = None  # another linker wrote first: reload and do this chunk again
             continue
@@ -104,7 +106,7 @@ def link_pending(
             link_store.save_memberships(
                 conn, [{"article_id": c, "story_id": s, "score": 1.0, "ann_key": None} for c, s in copies], []
             )
-            _refresh_stories(conn, {s for _, s in copies}, report)
+            _refresh_stories(conn, {s for _, s in copies}, report, align_many or align_here)
         report.copies += len(copies)
     return report
 
@@ -176,7 +178,9 @@ class _Session:
         link_store.set_generation(conn, self.generation)
 
 
-def _link_chunk(store: Store, session: _Session, chunk: list, report: LinkReport, decide: DecideChunk) -> None:
+def _link_chunk(
+    store: Store, session: _Session, chunk: list, report: LinkReport, decide: DecideChunk, align_many: AlignMany
+) -> None:
     from storyweave.link.entities import records_from_entities
 
     ids = [item.id for item in chunk]
@@ -204,7 +208,7 @@ def _link_chunk(store: Store, session: _Session, chunk: list, report: LinkReport
         link_store.save_entity_links(conn, resolution.assignments, resolution.entities.values(), resolution.merged)
         _save_story_rows(conn, clusterer, touched)
         link_store.save_memberships(conn, members, vector_rows)
-        _refresh_stories(conn, touched, report)
+        _refresh_stories(conn, touched, report, align_many)
     report.linked += len(chunk)
 
 
@@ -268,33 +272,49 @@ def _save_story_rows(conn, clusterer, story_ids: set[str]) -> None:
     link_store.save_stories(conn, rows)
 
 
-def _refresh_stories(conn, story_ids: set[str], report: LinkReport) -> None:
-    """Re-align the claims of each story and rewrite its summary."""
+#: Aligns the claims of several stories: a list of each story's ``ArticleClaims``
+#: in, a list of each story's claim groups out (in this process, or on Ray).
+AlignMany = Callable[[list], list]
+
+
+def align_here(stories_inputs: list) -> list:
+    from storyweave.link.claims import align_claims
+
+    return [align_claims(inputs) for inputs in stories_inputs]
+
+
+def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: AlignMany = align_here) -> None:
+    """Re-align the claims of each story and rewrite its summary.
+
+    The stories' inputs are read, aligned together by ``align_many`` (pure per
+    story, so the batch engine runs it in parallel), then written.
+    """
+    from sqlalchemy import update
+
     from storyweave.link.summary import summarise
+    from storyweave.store.schema import stories
 
     members = link_store.story_members(conn, story_ids)
-    for story_id, articles in members.items():
-        groups = align_story(conn, story_id, articles)
+    order = sorted(members)
+    inputs = [_claim_inputs(conn, members[story_id]) for story_id in order]
+    for story_id, groups in zip(order, align_many(inputs)):
+        _save_groups(conn, story_id, groups)
         report.claim_groups += len(groups)
         report.stories_touched += 1
-        summary = summarise(groups)
-        from sqlalchemy import update
-
-        from storyweave.store.schema import stories
-
-        conn.execute(update(stories).where(stories.c.id == story_id).values(summary=summary, size=len(articles)))
+        conn.execute(update(stories).where(stories.c.id == story_id)
+                     .values(summary=summarise(groups), size=len(members[story_id])))
 
 
-def align_story(conn, story_id: str, articles: list[dict]) -> list:
-    """Align the claims of one story's articles and store the groups."""
-    from storyweave.link.claims import ArticleClaims, align_claims
+def _claim_inputs(conn, articles: list[dict]) -> list:
+    """What claim alignment reads of a story's articles: claims, quotes, global entity ids."""
+    from storyweave.link.claims import ArticleClaims
     from storyweave.store.claims_io import claim_from_row, quote_from_row
 
     ids = [a["id"] for a in articles]
     claim_rows = link_store.claim_rows(conn, ids)
     quote_rows = link_store.quote_rows(conn, ids)
     global_ids, global_names = link_store.global_ids(conn, ids)
-    inputs = [
+    return [
         ArticleClaims(
             article_id=a["id"],
             outlet=a["outlet"],
@@ -307,7 +327,10 @@ def align_story(conn, story_id: str, articles: list[dict]) -> list:
         )
         for a in articles
     ]
-    groups = align_claims(inputs)
+
+
+def _save_groups(conn, story_id: str, groups: list) -> None:
+    """Store one story's claim groups and their mentions (replacing the old ones)."""
     group_rows, mention_rows, used = [], [], set()
     for group in groups:
         group_id = _group_id(story_id, group.id)
@@ -335,7 +358,6 @@ def align_story(conn, story_id: str, articles: list[dict]) -> list:
                 "hedged": bool(m.hedged),
             })
     link_store.save_claim_groups(conn, story_id, group_rows, mention_rows)
-    return groups
 
 
 def _group_id(story_id: str, group_id: str) -> str:
