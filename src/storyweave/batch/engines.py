@@ -100,6 +100,8 @@ def run_ray(
         context = ray.data.DataContext.get_current()
         context.execution_options.preserve_order = True  # same store whatever the engine and timing
         context.enable_progress_bars = progress
+        if not progress:  # quiet runs (-q, tests, benchmarks) leave out Ray Data's plan and progress lines
+            logging.getLogger("ray.data").setLevel(logging.WARNING)
         dataset = ray.data.from_items(
             [{"shard": i, "path": str(p)} for i, p in enumerate(shards)], override_num_blocks=max(len(shards), 1)
         )
