@@ -305,6 +305,27 @@ def _chain(verb: Token) -> list[Token]:
     return chain
 
 
+def _conditional(verb: Token, rules: ClaimRules) -> bool:
+    """The verb's clause is a conditional's antecedent or consequent.
+
+    "If Homs is taken, Damascus is under threat" marks both clauses; in "if Hama were to
+    fall to the rebels" the "if" hangs on "were", so the verbs the clause is the ``xcomp``
+    of ("were to fall", "was going to fall") are looked at too.
+    """
+    heads = [verb]
+    while heads[-1].dep_ == "xcomp" and heads[-1].head is not heads[-1] and len(heads) < 4:
+        heads.append(heads[-1].head)
+    for head in heads:
+        if any(c.dep_ == "mark" and low(c) in rules.conditional for c in head.children):
+            return True
+        if any(
+            c.dep_ == "advcl" and any(m.dep_ == "mark" and low(m) in rules.conditional for m in c.children)
+            for c in head.children
+        ):
+            return True
+    return False
+
+
 def _stance(ctx: ArticleContext, verb: Token, tokens: list[Token], obj: Token | None) -> str | None:
     rules = ctx.rules
     chain = _chain(verb)
@@ -321,10 +342,7 @@ def _stance(ctx: ArticleContext, verb: Token, tokens: list[Token], obj: Token | 
         return "prediction"
     if find_phrases([low(t) for t in tokens], rules.prediction_phrases):
         return "prediction"
-    if any(c.dep_ == "mark" and low(c) in rules.conditional for c in verb.children) or any(
-        c.dep_ == "advcl" and any(m.dep_ == "mark" and low(m) in rules.conditional for m in c.children)
-        for c in verb.children
-    ):
+    if _conditional(verb, rules):
         return "prediction"
     if lemma_of(verb) in COPULAS and obj is not None:
         words = {obj.lemma_.lower(), low(obj)} | {

@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 
 from storyweave.nlp.claim_parts import actor_group, hedges_in, is_negated, low
 from storyweave.nlp.claim_shapes import (
+    CITY_WORDS,
     COUNTRY_WORDS,
     ArticleContext,
     Shape,
@@ -40,7 +41,7 @@ def ranking_shapes(ctx: ArticleContext, sent: Span) -> list[Shape]:
         word = f"most-{low(token)}" if most else low(token)
         word = rules.superlative_synonyms.get(word, word)
         rank = "-".join(w for w in (ordinal, word) if w)
-        subject = _ranked(ctx, noun)
+        subject = _ranked(ctx, noun, sent)
         if subject is None:
             continue
         domain_text, domain_key = _domain(ctx, noun, subject)
@@ -75,8 +76,10 @@ def _tokens_in(sent: Span, mention) -> list[Token]:
     return list(span) if span is not None else []
 
 
-def _ranked(ctx: ArticleContext, noun: Token):
-    """What a ranking noun ranks: "city, Aleppo", "city of Aleppo", "Hama, the ... city", "X is the ... city"."""
+def _ranked(ctx: ArticleContext, noun: Token, sent: Span):
+    """What a ranking noun ranks: "city, Aleppo", "city of Aleppo", "Hama, the ... city", "X is the ... city",
+    or, for a definite "the country's fourth-biggest city" that names no place, the city the
+    article named last before the sentence (the description refers back to it)."""
     for child in noun.children:
         if child.dep_ == "appos" and ctx.entities.at(child) is not None:
             return ctx.entities.at(child)
@@ -91,6 +94,13 @@ def _ranked(ctx: ArticleContext, noun: Token):
         subject, _ = subject_of(noun.head)
         if subject is not None and ctx.entities.at(subject) is not None:
             return ctx.entities.at(subject)
+        return None
+    if noun.lemma_.lower() in CITY_WORDS and any(
+        c.dep_ == "poss" or (c.dep_ == "det" and c.lower_ == "the") for c in noun.children
+    ):
+        # only before the sentence: in "Aleppo, and now the fourth-largest city" the
+        # nearest city is another ranked one, not the antecedent
+        return ctx.city_before(sent[0])
     return None
 
 

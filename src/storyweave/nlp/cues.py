@@ -2,8 +2,12 @@
 
 A cue verb from ``rules/quotes/cues.toml`` with its content complement and its
 subject ("Peskov said that ...", "X wants to ...", "polls show ..."), "according
-to X" phrases, and "Name: ..." lines. Each becomes a ``Draft``: character ranges
-that ``storyweave.nlp.quotes`` joins with quote marks and turns into ``Quote``s.
+to X" and fronted "in a new poll, ..." phrases, and "Name: ..." lines (headlines
+and transcript turns). Each becomes a ``Draft``: character ranges that
+``storyweave.nlp.quotes`` joins with quote marks and turns into ``Quote``s. A
+speech cue without a complement ("he told reporters") stays bare, to own a
+direct quote nearby, and keeps its next reading ("questioned [the plan]") as a
+fallback for when no quote attaches to it.
 """
 
 from __future__ import annotations
@@ -25,6 +29,10 @@ from storyweave.nlp.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
 NOT_CUE_DEPS = ("acl", "amod", "compound")
 #: the longest name before a line-opening colon ("Sen. Bernie Sanders:") taken as a speaker
 MAX_COLON_SPEAKER = 6
+#: cue groups whose cue needs a speaker: without one, "stance" verbs describe rather than attribute
+SOURCED_GROUPS = ("stance",)
+#: cue groups an active participle modifying its speaker may belong to ("a tweet saying ...")
+PARTICIPLE_GROUPS = ("speech", "cognition", "intention", "evidence")
 #: right-hand dependents that continue a nominal content ("show Clinton up by ten points")
 TAIL_DEPS = ("prt", "prep", "oprd", "advmod", "xcomp", "ccomp", "dobj", "npadvmod", "acomp")
 
@@ -37,6 +45,7 @@ class CueGroup:
     deps: tuple[str, ...]  # dependency labels of the content's subtrees
     speaker: str = "subject"  # "subject", "agent" ("is expected by X") or "none" ("X seems to ...")
     requires: str | None = None  # a child label the verb must have ("nsubjpass" for passives)
+    kind: str = ""  # the quotes' kind when not the group's name
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,21 @@ class CueRules:
     verbs: dict[str, tuple[CueGroup, ...]]  # lemma -> groups, tried in file order
     phrasal: dict[str, frozenset[str]]
     according: tuple[tuple[str, ...], ...]
+    colon_labels: frozenset[str] = frozenset()  # "Update:", "Note:": not speakers before a colon
+    any_phrasal: frozenset[str] = frozenset()  # prepositions that follow any cue verb ("warned about")
+    source_preps: tuple[str, ...] = ()
+    source_nouns: frozenset[str] = frozenset()
+    nouns: NominalCues | None = None
+    adjectives: NominalCues | None = None
+
+
+@dataclass(frozen=True)
+class NominalCues:
+    """``[nouns]`` or ``[adjectives]`` of the cue rules: cue words that are not verbs."""
+
+    words: frozenset[str]
+    deps: tuple[str, ...]  # clausal dependents that hold the content
+    preps: frozenset[str]  # prepositions whose object is the content ("criticism of ...")
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,17 +80,38 @@ def load_cue_rules() -> CueRules:
     )
     verbs: dict[str, list[CueGroup]] = {}
     for name, spec in raw["groups"].items():
-        group = CueGroup(name, tuple(spec["deps"]), spec.get("speaker", "subject"), spec.get("requires"))
-        for verb in spec["verbs"]:
+        group = CueGroup(
+            name,
+            tuple(spec["deps"]),
+            spec.get("speaker", "subject"),
+            spec.get("requires"),
+            spec.get("kind", ""),
+        )
+        # `verbs_of`: the group also reads every verb of the groups it names
+        members = list(spec.get("verbs", ()))
+        members += [v for other in spec.get("verbs_of", ()) for v in raw["groups"][other]["verbs"]]
+        for verb in dict.fromkeys(members):
             verbs.setdefault(verb, []).append(group)
     return CueRules(
         # groups with a requirement (passives) first: they are the more specific reading
         verbs={
             verb: tuple(sorted(groups, key=lambda g: g.requires is None)) for verb, groups in verbs.items()
         },
-        phrasal={verb: frozenset(preps) for verb, preps in raw["phrasal"].items()},
+        phrasal={verb: frozenset(preps) for verb, preps in raw["phrasal"].items() if verb != "any"},
+        any_phrasal=frozenset(raw["phrasal"].get("any", ())),
+        colon_labels=frozenset(raw.get("colon", {}).get("labels", ())),
         according=tuple(tuple(p.split()) for p in raw["according"]["phrases"]),
+        source_preps=tuple(raw["according"].get("source_preps", ())),
+        source_nouns=frozenset(raw["according"].get("source_nouns", ())),
+        nouns=_nominal(raw.get("nouns")),
+        adjectives=_nominal(raw.get("adjectives")),
     )
+
+
+def _nominal(spec: dict | None) -> NominalCues | None:
+    if not spec:
+        return None
+    return NominalCues(frozenset(spec["words"]), tuple(spec["deps"]), frozenset(spec.get("preps", ())))
 
 
 @dataclass
@@ -80,6 +125,9 @@ class Draft:
     kind: str
     direct: bool = False
     quoted: bool = False  # holds quoted words, as all or part of its content
+    #: a bare speech cue's next reading ("questioned [the health of X]"): used when no
+    #: quote mark attaches to the bare cue
+    fallback: Draft | None = None
 
     @property
     def start(self) -> int:
@@ -90,7 +138,7 @@ class Draft:
         return max(e for _, e in self.parts)
 
 
-def _trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
+def trimmed(doc: Doc, start: int, end: int) -> tuple[int, int] | None:
     """Token range without edge punctuation and conjunctions, as characters."""
     while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].dep_ == "cc"):
         if doc[start].text in '“"‘':
@@ -124,11 +172,14 @@ def _content_children(verb: Token, deps: tuple[str, ...], rules: CueRules) -> li
             for c in verb.children
             if c.dep_ == "conj" and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         )
+    preps = rules.phrasal.get(verb.lemma_.lower(), rules.any_phrasal)
     for child in verb.children:  # "called for ...", "pointed to ..."
-        if child.dep_ in ("prep", "prt") and child.lower_ in rules.phrasal.get(verb.lemma_.lower(), ()):
+        if child.dep_ in ("prep", "prt") and child.lower_ in preps:
             children.extend(g for g in child.children if g.dep_ in ("pobj", "pcomp"))
             if child.dep_ == "prt":
                 children.extend(c for c in verb.children if c.dep_ in ("dobj", "ccomp"))
+        elif child.dep_ == "advcl" and any(g.dep_ == "mark" and g.lower_ in preps for g in child.children):
+            children.append(child)  # "calling for the US to step up ...", parsed as "for" + a clause
     return children
 
 
@@ -142,32 +193,62 @@ def find_cues(doc: Doc, rules: CueRules, text: str | None = None) -> list[Draft]
     for i in numpy.flatnonzero(numpy.isin(doc.to_array("LEMMA"), lemma_hashes)):
         token = doc[int(i)]
         groups = rules.verbs.get(token.lemma_.lower())
-        if groups is None or token.pos_ not in ("VERB", "AUX") or token.dep_ in NOT_CUE_DEPS:
+        if groups is None or token.pos_ not in ("VERB", "AUX") or not _may_cue(token):
             continue
+        bare = None
         for group in groups:
             if group.requires and not any(c.dep_ == group.requires for c in token.children):
                 continue
+            if token.dep_ == "acl" and group.name not in PARTICIPLE_GROUPS:
+                continue
             draft = _draft_for(doc, text, token, group, rules)
-            if draft is not None:
+            if draft is None:
+                continue
+            if draft.parts:
+                if bare is not None:  # the bare speech cue keeps its claim on quote marks
+                    bare.fallback = draft
+                    draft = bare
                 drafts.append(draft)
                 break
+            if bare is None:
+                bare = draft
+        else:
+            if bare is not None:
+                drafts.append(bare)
     drafts.extend(_according(doc, rules))
-    drafts.extend(_colon_headlines(doc, text))
+    drafts.extend(_source_phrases(doc, rules))
+    drafts.extend(_colon_headlines(doc, text, rules))
     return drafts
 
 
-def _colon_headlines(doc: Doc, text: str) -> Iterable[Draft]:
+def _may_cue(token: Token) -> bool:
+    """Not a participle describing a noun ("a statement posted on Facebook", "groups opposing
+    the regime"), unless it is an active participle of speech or thought whose noun is the one
+    speaking ("a tweet saying that ...", "a letter warning that ...")."""
+    return token.dep_ not in NOT_CUE_DEPS or (token.dep_ == "acl" and token.tag_ == "VBG")
+
+
+def _colon_headlines(doc: Doc, text: str, rules: CueRules) -> Iterable[Draft]:
     """ "Trump: I'm not interested in being vice president": a name and a colon open a line."""
     for i in numpy.flatnonzero(doc.to_array("ORTH") == hash_string(":")):
         token = doc[int(i)]
         line_start = text.rfind("\n", 0, token.idx) + 1
+        while line_start < token.idx and text[line_start] in '"“‘ ':  # a transcript turn: “PENCE: ...
+            line_start += 1
         first = doc.char_span(line_start, token.idx, alignment_mode="expand")
         if first is None or not 0 < len(first) <= MAX_COLON_SPEAKER or first.start >= token.i:
             continue
-        if not any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in first) or any(
-            t.pos_ in ("VERB", "AUX") for t in first
-        ):
+        # a name, or a transcript's capitalised label ("SMITH:", which the tagger may read as a noun)
+        if not any(
+            t.pos_ == "PROPN"
+            or t.ent_type_ in ("PERSON", "ORG")
+            or (t.is_upper and t.is_alpha and len(t) > 1)
+            or (t.is_title and t.pos_ == "NOUN")  # "Trump: ..." read as a noun, "Poll: ..."
+            for t in first
+        ) or any(t.pos_ in ("VERB", "AUX") for t in first):
             continue
+        if first.text.lower() in rules.colon_labels:
+            continue  # "Update: ...", "Editor's note: ...": page labels, not speakers
         line_end = text.find("\n", token.idx)
         piece = (token.idx + 1, len(text) if line_end < 0 else line_end)
         if len(text[piece[0] : piece[1]].split()) < 3:
@@ -176,7 +257,7 @@ def _colon_headlines(doc: Doc, text: str) -> Iterable[Draft]:
         yield Draft(doc[token.i : token.i + 1], speaker, speaker.root, [piece], "speech")
 
 
-def _in_paragraph(text: str, ranges: list[tuple[int, int]], anchor: int) -> list[tuple[int, int]]:
+def in_paragraph(text: str, ranges: list[tuple[int, int]], anchor: int) -> list[tuple[int, int]]:
     """Ranges cut to the cue's paragraph: the parser runs sentences across page furniture."""
     start = text.rfind("\n", 0, anchor) + 1
     end = text.find("\n", anchor)
@@ -197,16 +278,17 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
             # "polls show [Clinton] [up] [by ten points]": a nominal content goes on
             # through the verb's other right-hand dependents
             end = max([end] + [c.right_edge.i + 1 for c in token.rights if c.dep_ in TAIL_DEPS])
-        piece = _trimmed(doc, start, end)
+        piece = trimmed(doc, start, end)
         if piece:
             ranges.append(piece)
-    ranges = _in_paragraph(text, ranges, token.idx)
+    ranges = in_paragraph(text, ranges, token.idx)
     if (
         ranges
         and group.speaker != "subject"
+        and not (group.speaker == "agent" and any(c.dep_ == "agent" for c in token.children))
         and not any(c.dep_ not in SUBJECT_DEPS for c in _content_children(token, group.deps, rules))
     ):
-        return None  # "X seems" alone: only the subject, no complement
+        return None  # "X seems" alone: only the subject, no complement (but "X was praised by Y")
     if not ranges and group.name == "speech" and token.dep_ in ("parataxis", "ccomp"):
         # "Russia is assessing ..., Peskov said" and "Like X, Graham said, Y was ...": the
         # cue hangs off the content's verb; the content is that clause around the cue
@@ -215,10 +297,10 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
             (head.left_edge.i, token.left_edge.i),
             (token.right_edge.i + 1, head.right_edge.i + 1),
         ):
-            piece = _trimmed(doc, start, end) if end - start > 1 else None
+            piece = trimmed(doc, start, end) if end - start > 1 else None
             if piece:
                 ranges.append(piece)
-        ranges = _in_paragraph(text, ranges, token.idx)
+        ranges = in_paragraph(text, ranges, token.idx)
     if not ranges and group.name != "speech":  # a bare speech cue may still own a direct quote
         return None
     subject = None
@@ -230,7 +312,9 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
         agents = [g for c in token.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
         subject = agents[0] if agents else None
     speaker = speaker_phrase(subject, token) if subject is not None else None
-    return Draft(doc[token.i : token.i + 1], speaker, subject, merge_ranges(ranges), group.name)
+    if speaker is None and group.name in SOURCED_GROUPS:
+        return None  # "endorsing the plan" with nobody endorsing: a description, not an attribution
+    return Draft(doc[token.i : token.i + 1], speaker, subject, merge_ranges(ranges), group.kind or group.name)
 
 
 def _according(doc: Doc, rules: CueRules) -> Iterable[Draft]:
@@ -251,10 +335,36 @@ def _according(doc: Doc, rules: CueRules) -> Iterable[Draft]:
             speaker = speaker_phrase(objects[0], cue[-1]) if objects else None
             sent_start, sent_end = _sentence_bounds(doc, token.i)
             skip_end = max(cue.end, speaker.end if speaker is not None else cue.end)
-            pieces = [_trimmed(doc, sent_start, cue.start), _trimmed(doc, skip_end, sent_end)]
+            pieces = [trimmed(doc, sent_start, cue.start), trimmed(doc, skip_end, sent_end)]
             pieces = [p for p in pieces if p and p[1] - p[0] > 1]
             if pieces:
                 yield Draft(cue, speaker, objects[0] if objects else None, pieces, "according")
+
+
+def _source_phrases(doc: Doc, rules: CueRules) -> Iterable[Draft]:
+    """ "In a CNN poll, Clinton led by five points", "in his view, the deal ...": a phrase
+    whose object names a source heads a clause that is not otherwise attributed."""
+    if not rules.source_nouns:
+        return
+    lowers = doc.to_array("LOWER")
+    preps = numpy.fromiter((hash_string(p) for p in rules.source_preps), dtype=numpy.uint64)
+    for i in numpy.flatnonzero(numpy.isin(lowers, preps)):
+        prep = doc[int(i)]
+        verb = prep.head
+        if prep.dep_ != "prep" or verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() in rules.verbs:
+            continue  # "said in a statement": the verb is the cue
+        if prep.i > verb.i:
+            continue  # only a fronted phrase frames the clause ("surging in the polls" does not)
+        objects = [c for c in prep.children if c.dep_ == "pobj" and c.lemma_.lower() in rules.source_nouns]
+        if not objects:
+            continue
+        sent_start, sent_end = _sentence_bounds(doc, prep.i)
+        start, end = max(verb.left_edge.i, sent_start), min(verb.right_edge.i + 1, sent_end)
+        pieces = [trimmed(doc, start, prep.left_edge.i), trimmed(doc, prep.right_edge.i + 1, end)]
+        pieces = [p for p in pieces if p and p[1] - p[0] > 1]
+        if pieces:
+            speaker = doc[objects[0].left_edge.i : prep.right_edge.i + 1]
+            yield Draft(doc[prep.i : prep.i + 1], speaker, objects[0], pieces, "according")
 
 
 def _sentence_bounds(doc: Doc, i: int) -> tuple[int, int]:

@@ -100,7 +100,9 @@ def find_subject(cue: Token) -> Token | None:
         if verb.dep_ in climbs and head is not verb and head.pos_ in ("VERB", "AUX"):
             verb = head
             continue
-        if verb.dep_ == "relcl":  # "Ramani, who said ..." has "who" as nsubj; no subject: the head noun
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
+            # "Ramani, who said ..." has "who" as nsubj; no subject: the head noun
+            # ("a tweet saying ...", "lawmakers condemning ...")
             return verb.head
         break
     return _left_noun_phrase(cue)

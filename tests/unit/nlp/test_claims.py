@@ -112,6 +112,29 @@ def test_ranking_synonyms_share_a_predicate(nlp):
     assert claim.predicate == "be fourth-largest city of" and claim.subject == "Hama"
 
 
+def test_ranking_of_a_city_named_in_an_earlier_sentence_inside_reported_speech(nlp):
+    text = (
+        "Insurgents stormed the city of Homs in western Syria on Friday.\n\n"
+        "The ministry said that the fighters had entered the country’s third-biggest city."
+    )
+    claim = one(analyse(nlp, text)._.claims, kind="ranking")
+    assert (claim.subject, claim.predicate, claim.object) == ("Homs", "be third-largest city of", "Syria")
+    assert claim.signature == "rank|homs|syria"
+    assert claim.attributed_to is not None and "ministry" in claim.attributed_to.lower()
+
+
+def test_ranking_back_reference_skips_cities_ranked_in_the_same_sentence(nlp):
+    text = "Rebels reached Homs last week.\n\nThey took Syria’s largest city, Aleppo, and now the third-largest city."
+    claims = analyse(nlp, text)._.claims
+    assert one(claims, kind="ranking", subject="Aleppo").predicate == "be largest city of"
+    assert one(claims, kind="ranking", subject="Homs").predicate.startswith("be third-largest city")
+
+
+def test_an_indefinite_or_unranked_city_is_not_resolved_backwards(nlp):
+    doc = analyse(nlp, "Rebels entered Homs.\n\nThey want a third-largest city of their own.")
+    assert not only(doc._.claims, kind="ranking")
+
+
 def test_latest_is_not_a_ranking(nlp):
     doc = analyse(nlp, "Rebels captured Hama in central Syria, the latest victory for the rebels.")
     assert not only(doc._.claims, kind="ranking")
@@ -199,6 +222,19 @@ def test_predictions(nlp):
     assert "could" in claim.hedges
 
 
+def test_conditional_antecedent_is_a_prediction_not_an_event(nlp):
+    text = (
+        "An analyst said that if Homs were to fall to the insurgents, their next objective will be Damascus."
+    )
+    claims = analyse(nlp, text)._.claims
+    fall = one(claims, predicate="fall")
+    assert fall.kind == "prediction"
+    assert not only(claims, kind="event")
+    assert not only(claims, predicate="be")  # "were to" carries no claim of its own
+    doc = analyse(nlp, "If the army were to retreat from Homs, the rebels would take the city.")
+    assert {c.kind for c in doc._.claims} == {"prediction"}
+
+
 def test_questions_and_furniture_are_not_claims(nlp):
     doc = analyse(nlp, "Why did the army withdraw from Homs?\n\nAdvertisement\n\nRebels captured Hama.")
     assert [c.predicate for c in doc._.claims] == ["capture"]
@@ -251,6 +287,26 @@ def test_seeds_aleppo_rankings_differ(seeds):
     assert aj.attributed_to == "Resul Serdar" and aj.quote_start is not None
     assert nbc.predicate == "be most-populous city of" and nbc.attributed_to is None
     assert aj.signature == nbc.signature == "rank|aleppo|syria"
+
+
+def test_seeds_hama_ranked_fourth_by_both_outlets(seeds):
+    claims, _ = seeds
+    aj = one(claims["Al Jazeera"], kind="ranking", subject="Hama", object="Syria")
+    # NBC names no place in "the country’s fourth-biggest city": it refers back to Hama
+    nbc = one(claims["NBC News"], kind="ranking", subject="Hama")
+    assert aj.predicate == nbc.predicate == "be fourth-largest city of"
+    assert aj.signature == nbc.signature == "rank|hama|syria"
+    assert nbc.attributed_to is not None and "Defense Ministry" in nbc.attributed_to
+
+
+def test_seeds_conditional_fall_of_hama_is_a_prediction(seeds):
+    claims, docs = seeds
+    text = docs["NBC News"].text
+    start = text.index("if Hama were to fall")
+    conditional = [c for c in claims["NBC News"] if c.sentence_start <= start < c.sentence_end]
+    assert conditional and "event" not in {c.kind for c in conditional}
+    fall = one(conditional, predicate="fall")
+    assert fall.kind == "prediction" and fall.attributed_to == "Charles Lister"
 
 
 def test_seeds_airport_only_in_al_jazeera(seeds):

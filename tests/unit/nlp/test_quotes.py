@@ -132,6 +132,14 @@ def test_headline_name_and_colon(nlp):
     assert (quote.speaker, quote.cue, quote.speaker_entity) == ("Bernie Sanders", ":", "Bernie Sanders")
 
 
+def test_headline_source_read_as_a_noun_and_page_labels(nlp):
+    quote = only(
+        quotes_of(nlp, "Poll: Voters Trust The Mayor On Housing\n\nA new survey came out."), "Voters"
+    )
+    assert quote.speaker == "Poll" and quote.cue == ":"
+    assert quotes_of(nlp, "Update: The bridge reopened to traffic on Monday morning.\n\nCars moved.") == []
+
+
 # -- reported speech -----------------------------------------------------------------
 def test_parenthetical_cue_inside_the_content(nlp):
     text = "Like his comments about the judge, Mr. Graham said, the attacks on the family were unacceptable."
@@ -208,6 +216,109 @@ def test_beliefs_and_intentions_are_attributions_too(nlp):
     )
     assert only(quotes, "win the nomination").kind == "intention"
     assert only(quotes, "Clinton up").speaker == "Polls"
+
+
+def test_bare_speech_cue_without_a_quote_takes_its_nominal_reading(nlp):
+    # "questioned" is a speech cue (it may own a direct quote) and a stance verb with an object
+    quote = only(quotes_of(nlp, "The senator questioned the cost of the new bridge."), "cost")
+    assert (quote.speaker, quote.cue, quote.kind) == ("The senator", "questioned", "stance")
+    assert quote.text == "the cost of the new bridge"
+
+
+def test_bare_speech_cue_still_owns_the_quote_next_to_it(nlp):
+    quote = only(quotes_of(nlp, "“We will not back down,” the mayor told reporters."), "back down")
+    assert (quote.cue, quote.kind, quote.direct) == ("told", "speech", True)
+
+
+def test_speech_cue_with_a_nominal_content(nlp):
+    quote = only(quotes_of(nlp, "Asked whether the deal was fair, most members said yes."), "yes")
+    assert quote.cue == "said" and quote.speaker == "most members"
+
+
+def test_noun_cues_with_possessive_and_clause_content(nlp):
+    quotes = quotes_of(nlp, "The mayor's claim that crime had fallen by half drew laughter in the hall.")
+    quote = only(quotes, "crime had fallen")
+    assert (quote.cue, quote.kind, quote.speaker) == ("claim", "nominal", "The mayor's")
+    assert quote.speaker_entity == "mayor"
+
+
+def test_noun_cue_speaker_is_the_subject_of_its_clause(nlp):
+    quote = only(quotes_of(nlp, "The governor avoided any criticism of the pipeline project."), "pipeline")
+    assert quote.cue == "criticism" and quote.speaker == "The governor"
+    assert quote.text == "the pipeline project"
+    quote = only(
+        quotes_of(nlp, "Despite his criticism of the pipeline, the governor met the builders."), "pipeline"
+    )
+    assert quote.speaker == "his"
+
+
+def test_noun_describing_a_document_is_not_a_cue(nlp):
+    assert quotes_of(nlp, "A statement posted on the website was removed on Friday.") == []
+
+
+def test_adjective_cues_after_a_copula(nlp):
+    quotes = quotes_of(nlp, "Many farmers are afraid that the drought will last another year.")
+    quote = only(quotes, "drought will last")
+    assert (quote.cue, quote.kind, quote.speaker) == ("afraid", "attitude", "Many farmers")
+    quote = only(quotes_of(nlp, "The union has been critical of the new contract."), "contract")
+    assert quote.cue == "critical" and quote.speaker == "The union"
+    assert quotes_of(nlp, "It is clear that the drought will last another year.") == []
+
+
+def test_passive_cue_with_a_by_agent(nlp):
+    quote = only(quotes_of(nlp, "The budget plan was criticized by several governors."), "budget plan")
+    assert quote.speaker == "several governors" and quote.cue == "criticized"
+
+
+def test_fronted_poll_or_view_is_the_source_of_its_clause(nlp):
+    quote = only(quotes_of(nlp, "In a new Gallup poll, the senator leads her rival by six points."), "leads")
+    assert (quote.cue, quote.kind) == ("In", "according")
+    assert quote.speaker == "a new Gallup poll"
+    assert quotes_of(nlp, "The senator is surging in the polls this month.") == []
+
+
+def test_participle_of_speech_speaks_for_its_noun(nlp):
+    text = "Protesters carried banners saying that the vote had been rigged."
+    quote = only(quotes_of(nlp, text), "vote had been rigged")
+    assert quote.cue == "saying"
+    assert not [q for q in quotes_of(nlp, "Armed groups opposing the government held the town.")]
+
+
+def test_transcript_turns_quoted_paragraph_by_paragraph(nlp):
+    text = (
+        'Partial transcript as follows:\n\n"HOST: Will the senator attend the hearing tomorrow?\n\n'
+        '"SMITH: She will not attend the hearing, and she has said so many times.\n\n'
+        '"HOST: Thank you for joining us this morning."'
+    )
+    quotes = quotes_of(nlp, text)
+    assert only(quotes, "attend the hearing tomorrow").speaker == "HOST"
+    assert only(quotes, "She will not attend").speaker == "SMITH"
+    assert only(quotes, "Thank you").speaker == "HOST"
+
+
+def test_quote_signed_with_a_dash_and_a_name(nlp):
+    text = "“The new bridge has changed my commute completely.” ― Maria Lopez\n“It is far too expensive.” ― Tom Reed"
+    quotes = quotes_of(nlp, text)
+    assert only(quotes, "commute").speaker == "Maria Lopez"
+    assert only(quotes, "expensive").speaker == "Tom Reed"
+    assert quotes_of(nlp, "“The bridge is open” — and traffic is moving again.") == []
+
+
+def test_block_quote_after_a_colon_ending_the_paragraph(nlp):
+    text = "The mayor spoke at length. She said:\n\n“We will rebuild the bridge before the winter comes.”"
+    quote = only(quotes_of(nlp, text), "rebuild the bridge")
+    assert quote.speaker == "She" and quote.cue == "said"
+
+
+def test_cue_opening_the_sentence_after_a_question_quote(nlp):
+    text = "“Who do they think they are?” Smith said of the council in March, when it raised the fares again."
+    quote = only(quotes_of(nlp, text), "Who do they think")
+    assert quote.speaker == "Smith" and quote.cue == "said"
+
+
+def test_question_clause_parsed_as_an_adverbial_is_the_content_of_ask(nlp):
+    quote = only(quotes_of(nlp, "Asked if he would run again, the mayor smiled."), "run again")
+    assert quote.cue == "Asked" and quote.text == "if he would run again"
 
 
 def test_titles_are_stripped_from_the_canonical_name(nlp):
