@@ -86,9 +86,7 @@ def run_ray(
 ) -> int:
     """Run the stages on Ray Data with ``workers`` analysis actors; returns the number of rows written.
 
-    Without ``address`` a local Ray instance is started with ``workers`` + 1
-    CPUs (the extra one for the light shard-reading tasks, so they never wait
-    behind the actors); with one, the job joins that cluster.
+    Ray is started (or joined, with ``address``) by ``ray_session``.
     """
     try:
         import ray

@@ -42,8 +42,9 @@ def load_rows(
     report = LoadReport()
     for row in iter_rows(folder):
         if row["kind"] == batch_rows.ERROR:
-            event = store_error(store, batch_rows.error_of(row))
-            report.errors.append(batch_rows.error_of(row))
+            error = batch_rows.error_of(row)
+            event = store_error(store, error)
+            report.errors.append(error)
         else:
             event = _load_article(store, row, options, report)
         report.add(event)

@@ -193,7 +193,7 @@ def _link_chunk(
 
     # 2. Stories.
     clusterer = session.clusterer
-    vectors, vector_rows = _lead_vectors(store, chunk, clusterer.embedder, clusterer.embedder.name)
+    vectors, vector_rows = _lead_vectors(store, chunk, clusterer.embedder)
     inputs = [_cluster_input(item, rows[item.id], resolution.assignments) for item in chunk]
     members, touched = [], set()
     for item, assignment in zip(chunk, decide(clusterer, inputs, vectors)):
@@ -229,10 +229,11 @@ def _cluster_input(item, entity_rows: list[dict], assignments: dict):
                         frozenset(names), frozenset(places))
 
 
-def _lead_vectors(store: Store, chunk: list, embedder, encoder: str) -> tuple[list[np.ndarray], list[dict]]:
+def _lead_vectors(store: Store, chunk: list, embedder) -> tuple[list[np.ndarray], list[dict]]:
     """Each article's lead vector: the one the batch engine stored, else encoded now (and to be stored)."""
     from storyweave.link.embeddings import lead_text
 
+    encoder = embedder.name
     with store.read() as conn:
         stored = link_store.vectors_of(conn, [item.id for item in chunk], encoder)
     missing = [item for item in chunk if item.id not in stored]
