@@ -69,3 +69,19 @@ def test_score_matches_one_to_one_by_gold_token_overlap():
     assert (counts.gold, counts.predicted) == (2, 2)
     assert counts.matched == {0.3: 2, 0.8: 1}
     assert (counts.speaker_right, counts.with_source, counts.cue_right, counts.with_cue) == (1, 2, 1, 2)
+
+
+def test_agreement_scores_annotators_against_each_other_and_the_extractor_against_each():
+    from storyweave.evaluation.quotes import Article, parse_brat, score_agreement
+    from storyweave.nlp.quotes import Quote
+
+    both = parse_brat(ANN)
+    first_only = both[:1]  # the second annotator missed "Jones thinks ..."
+    article = Article("x", TEXT, both, annotators=(both, first_only))
+    right = Quote("We will win", 1, 13, "Smith", 15, 20, "Smith", "said", 21, 25, True, parts=((1, 13),))
+    humans, extractor = score_agreement([article], {"x": [right]})
+    # annotator 1 as gold: 1 of 2 found, 1 predicted; annotator 2 as gold: 1 of 1 found, 2 predicted
+    assert (humans.gold, humans.predicted, humans.matched[0.3]) == (3, 3, 2)
+    assert (humans.speaker_right, humans.with_source) == (2, 2)
+    # the extractor's one quote against each annotator in turn
+    assert (extractor.gold, extractor.predicted, extractor.matched[0.3]) == (3, 2, 2)

@@ -14,6 +14,11 @@ several gold contents. Speaker accuracy: of the matched pairs whose gold
 attribution has a source, the share whose predicted speaker span overlaps the
 gold source span (or whose resolved speaker's words all appear in the gold
 source); cue accuracy likewise for the cue span.
+
+Human agreement on the same metric: some articles were annotated by several
+annotators. Each annotator's file is scored against each other annotator's, and
+the extractor is scored against every annotator of those same articles, so the
+two F1s compare like with like.
 """
 
 from __future__ import annotations
@@ -54,6 +59,8 @@ class Article:
     name: str
     text: str
     gold: tuple[GoldAttribution, ...]
+    #: every annotator's attributions, when several annotated the article (the first is ``gold``)
+    annotators: tuple[tuple[GoldAttribution, ...], ...] = ()
 
 
 @dataclass
@@ -106,19 +113,52 @@ def load_articles(evaldata_dir: Path, split: str = "dev", limit: int | None = No
             f"no PolNeAR texts in {folder / 'text'}: put PolNeAR's data/{split} there "
             "(see ../shared/evaldata/README.md) or point --evaldata at the folder that holds polnear/"
         )
-    annotations: dict[str, Path] = {}
+    annotations: dict[str, list[Path]] = {}
     for ann in sorted((folder / "attributions").glob("*.ann")):
-        stem = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
-        annotations.setdefault(stem, ann)  # several annotators: the first file in sorted order
+        annotations.setdefault(re.sub(r"_[0-9a-f]{4}$", "", ann.stem), []).append(ann)
     articles = []
     for path in texts[:limit] if limit is not None else texts:
-        ann = annotations.get(path.stem)
-        if ann is None:
+        files = annotations.get(path.stem)
+        if not files:
             LOGGER.warning("%s has no attribution file; skipped", path.name)
             continue
-        gold = parse_brat(ann.read_text(encoding="utf-8"))
-        articles.append(Article(path.stem, path.read_text(encoding="utf-8"), gold))
+        # several annotators: the first file in sorted order is the gold; all feed the agreement
+        every = tuple(parse_brat(f.read_text(encoding="utf-8")) for f in files)
+        text = path.read_text(encoding="utf-8")
+        articles.append(Article(path.stem, text, every[0], every if len(every) > 1 else ()))
     return articles
+
+
+@dataclass(frozen=True)
+class _AsPrediction:
+    """An annotator's attribution in the shape ``score_article`` reads from a ``Quote``."""
+
+    parts: Ranges
+    speaker_start: int | None
+    speaker_end: int | None
+    cue_start: int | None
+    cue_end: int | None
+    speaker_entity: None = None
+
+    @classmethod
+    def of(cls, gold: GoldAttribution) -> "_AsPrediction":
+        source = gold.source[0] if gold.source else (None, None)
+        cue = gold.cue[0] if gold.cue else (None, None)
+        return cls(gold.content, source[0], source[1], cue[0], cue[1])
+
+
+def score_agreement(articles: list[Article], quotes_by_name: dict[str, list]) -> tuple[Counts, Counts]:
+    """Annotator against annotator, and the extractor against each annotator, on the
+    articles several people annotated: ``(humans, extractor)`` counts."""
+    humans, extractor = Counts(), Counts()
+    for article in articles:
+        for i, gold in enumerate(article.annotators):
+            as_gold = Article(article.name, article.text, gold)
+            score_article(as_gold, quotes_by_name[article.name], extractor)
+            for j, other in enumerate(article.annotators):
+                if i != j:
+                    score_article(as_gold, [_AsPrediction.of(g) for g in other], humans)
+    return humans, extractor
 
 
 def _tokens(text: str, ranges: Ranges) -> set[int]:
@@ -179,6 +219,13 @@ def _ratio(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+def _prf(counts: Counts, threshold: float) -> dict[str, float]:
+    precision = _ratio(counts.matched[threshold], counts.predicted)
+    recall = _ratio(counts.matched[threshold], counts.gold)
+    f1 = _ratio(int(2e6 * precision * recall), int(1e6 * (precision + recall)))
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
 def evaluate_quotes(
     evaldata_dir: Path, split: str = "dev", limit: int | None = None, progress: bool = False
 ) -> Report:
@@ -194,6 +241,8 @@ def evaluate_quotes(
     nlp = load_base()
     rules = load_cue_rules()
     counts = Counts()
+    several = [a for a in articles if a.annotators]
+    quotes_by_name: dict[str, list] = {}
     parse_s = quote_s = 0.0
     with _progress_bar(progress) as bar:
         task = bar.add_task(f"quotes ({split})", total=len(articles)) if bar is not None else None
@@ -206,15 +255,20 @@ def evaluate_quotes(
             quote_s += time.perf_counter() - parsed
             parse_s += parsed - started
             score_article(article, quotes, counts)
+            if article.annotators:
+                quotes_by_name[article.name] = quotes
             if bar is not None:
                 bar.advance(task)
     metrics = {}
     for threshold in THRESHOLDS:
-        precision = _ratio(counts.matched[threshold], counts.predicted)
-        recall = _ratio(counts.matched[threshold], counts.gold)
-        f1 = _ratio(int(2e6 * precision * recall), int(1e6 * (precision + recall)))
         tag = f"{threshold:g}"
-        metrics.update({f"precision@{tag}": precision, f"recall@{tag}": recall, f"f1@{tag}": f1})
+        metrics.update({f"{name}@{tag}": value for name, value in _prf(counts, threshold).items()})
+    humans, extractor = score_agreement(several, quotes_by_name)
+    if several:
+        metrics["agreement_articles"] = len(several)
+        metrics["human_f1@0.3"] = _prf(humans, 0.3)["f1"]
+        metrics["extractor_f1_same_articles@0.3"] = _prf(extractor, 0.3)["f1"]
+        metrics["human_speaker_accuracy"] = _ratio(humans.speaker_right, humans.with_source)
     metrics["speaker_accuracy"] = _ratio(counts.speaker_right, counts.with_source)
     metrics["cue_accuracy"] = _ratio(counts.cue_right, counts.with_cue)
     metrics["docs_per_s"] = _ratio(len(articles), 1) / (parse_s + quote_s) if parse_s + quote_s else 0.0
@@ -247,6 +301,13 @@ def evaluate_quotes(
         f"Speed: {metrics['docs_per_s']:.2f} docs/s with the parse; the quotes component adds "
         f"{metrics['quote_ms_per_doc']:.1f} ms per article to {metrics['parse_ms_per_doc']:.0f} ms of parsing."
     )
+    if several:
+        report.notes.append(
+            f"Human agreement: {len(several)} of these articles were annotated by several people. "
+            f"Annotator against annotator, content F1 at ≥ 0.3 is {metrics['human_f1@0.3']:.3f} "
+            f"(speaker accuracy {metrics['human_speaker_accuracy']:.3f}); the extractor against each of "
+            f"them scores {metrics['extractor_f1_same_articles@0.3']:.3f} on the same articles."
+        )
     report.notes.append(
         "Metric: word-token overlap over the gold content (|pred ∩ gold| / |gold|, as in the Gender Gap "
         "Tracker and PARC evaluations), one-to-one greedy matching; one annotator file per article "
