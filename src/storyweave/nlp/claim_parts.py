@@ -58,6 +58,7 @@ class ClaimRules:
     negation: frozenset[str]
     classes: dict[str, str]  # "take over" -> "capture"
     light: frozenset[str]
+    undergoer: dict[str, str]  # "fall" -> "to": "Hama fell to the rebels"
     reporting: frozenset[str]
     control_verbs: frozenset[str]
     control_losing: frozenset[str]
@@ -117,6 +118,7 @@ def load_claim_rules() -> ClaimRules:
         negation=frozenset(n.translate(APOSTROPHES) for n in negation),
         classes=classes,
         light=frozenset(preds["light"]["verbs"]),
+        undergoer=dict(preds.get("undergoer", {})),
         reporting=frozenset(preds["reporting"]["verbs"]),
         control_verbs=frozenset(preds["control"]["verbs"]),
         control_losing=frozenset(preds["control"]["losing"]),

@@ -214,6 +214,14 @@ def _resolve_pronoun(ctx: ArticleContext, token: Token):
     return None, None, None
 
 
+def _prep_object(verb: Token, preposition: str) -> Token | None:
+    """The object of ``verb``'s prepositional child ``preposition`` ("fell [to] the rebels")."""
+    return next(
+        (p for c in verb.children if c.dep_ == "prep" and low(c) == preposition for p in c.children if p.dep_ == "pobj"),
+        None,
+    )
+
+
 def subject_of(verb: Token) -> tuple[Token | None, bool]:
     """The grammatical subject of a verb (inherited through xcomp/conj) and whether it is passive."""
     seen = 0
@@ -388,6 +396,10 @@ def predicate_shapes(ctx: ArticleContext, sent: Span, consumed: set[int]) -> lis
                 (p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"), None
             )
             subject_tok, obj = agent, subject_tok
+        elif lemma in rules.undergoer:  # "Hama fell to the rebels": the rebels did it to Hama
+            doer = _prep_object(verb, rules.undergoer[lemma])
+            if doer is not None:
+                subject_tok, obj = doer, subject_tok
         tokens = clause_tokens(verb)
         stance = _stance(ctx, verb, tokens, obj)
         if stance == "feeling":

@@ -73,6 +73,16 @@ def test_event_claim_has_canonical_action_grouped_actor_place_and_date(nlp):
     assert claim.attributed_to is None and not claim.hedged and not claim.negated
 
 
+def test_a_city_that_falls_to_fighters_is_captured_by_them(nlp):
+    doc = analyse(nlp, "Hama fell to the rebels on Thursday.")
+    claim = one(doc._.claims, predicate="fall")
+    assert claim.signature == "capture|rebels|hama"
+    assert claim.subject == "rebels" and claim.object == "Hama"
+    # the same act told the other way round aligns with it
+    doc = analyse(nlp, "The rebels captured Hama on Thursday.")
+    assert one(doc._.claims, predicate="capture").signature == "capture|rebels|hama"
+
+
 def test_number_claim_reads_counts_and_their_unit(nlp):
     doc = analyse(nlp, "The air strikes killed 12 civilians in Aleppo.")
     claim = one(doc._.claims, kind="number")
