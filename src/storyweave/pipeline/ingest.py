@@ -128,7 +128,12 @@ def checked_result(
 def store_error(store: Store, error: DocumentError) -> IngestEvent:
     """Quarantine one document that could not be read (once, however often it is seen)."""
     with store.write() as conn:
-        article_store.add_quarantine(conn, error)
+        return write_error(conn, error)
+
+
+def write_error(conn, error: DocumentError) -> IngestEvent:
+    """:func:`store_error` inside the caller's transaction."""
+    article_store.add_quarantine(conn, error)
     logger.warning("%s: %s", error.source, error.reason)
     return IngestEvent("failed", error.source, reason=error.reason)
 
@@ -151,35 +156,51 @@ def store_draft(
     batch engine); ``also_write`` adds what was computed with it (analysis,
     vector) in the same transaction, so the article never exists without it.
     """
+    fp = fp or fingerprint(draft.text)
+    with store.write() as conn:
+        return write_draft(conn, draft, options, fp=fp, also_write=also_write)
+
+
+def write_draft(
+    conn,
+    draft: ArticleDraft,
+    options: IngestOptions = IngestOptions(),
+    *,
+    fp: Optional[Fingerprint] = None,
+    also_write: Optional[AlsoWrite] = None,
+) -> IngestEvent:
+    """:func:`store_draft` inside the caller's transaction (the batch loader writes many per commit).
+
+    Copy detection sees the articles written earlier in the same transaction.
+    """
     meta = draft.metadata
     doc_key = document_key(draft.text, meta.url or meta.outlet)
     fp = fp or fingerprint(draft.text)
-    with store.write() as conn:
-        existing = article_store.find_by_key(conn, doc_key)
-        if existing is not None:
-            return IngestEvent("unchanged", draft.source, article_id=existing)
-        duplicate = article_store.find_duplicate(conn, fp, options.near_duplicate_threshold)
-        article_id = article_store.insert_article(
-            conn,
-            doc_key=doc_key,
-            fp=fp,
-            values={
-                "source": draft.source,
-                "reader": draft.reader or "unknown",
-                "outlet": meta.outlet,
-                "url": meta.url,
-                "title": meta.title,
-                "author": meta.author,
-                "published": meta.published,
-                "site_name": meta.site_name,
-                "language": meta.language,
-                "text": draft.text,
-            },
-            removed=draft.removed,
-            duplicate=duplicate,
-        )
-        if also_write is not None:
-            also_write(conn, article_id, duplicate is not None)
+    existing = article_store.find_by_key(conn, doc_key)
+    if existing is not None:
+        return IngestEvent("unchanged", draft.source, article_id=existing)
+    duplicate = article_store.find_duplicate(conn, fp, options.near_duplicate_threshold)
+    article_id = article_store.insert_article(
+        conn,
+        doc_key=doc_key,
+        fp=fp,
+        values={
+            "source": draft.source,
+            "reader": draft.reader or "unknown",
+            "outlet": meta.outlet,
+            "url": meta.url,
+            "title": meta.title,
+            "author": meta.author,
+            "published": meta.published,
+            "site_name": meta.site_name,
+            "language": meta.language,
+            "text": draft.text,
+        },
+        removed=draft.removed,
+        duplicate=duplicate,
+    )
+    if also_write is not None:
+        also_write(conn, article_id, duplicate is not None)
     if duplicate is not None:
         return IngestEvent("duplicate", draft.source, article_id=article_id, duplicate_of=duplicate.article_id)
     return IngestEvent("ingested", draft.source, article_id=article_id)
