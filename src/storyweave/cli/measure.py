@@ -210,7 +210,9 @@ def bench_analyze(
     limit: Optional[int] = LimitOption,
     write: bool = WriteOption,
     docs: Path = DocsOption,
-    repeat: int = typer.Option(3, help="Runs per pipeline, interleaved; the best is reported."),
+    repeat: int = typer.Option(
+        3, help="Rounds; in each the two pipelines take the batches in turn. The median round ratio is reported."
+    ),
 ) -> None:
     """Articles per second of the full analysis next to the bare spaCy pipeline, and peak memory."""
     from storyweave.bench.analyze import bench_analyze as run_bench
