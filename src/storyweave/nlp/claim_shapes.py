@@ -23,6 +23,7 @@ from storyweave.nlp.claim_parts import (
     numbers_in,
     phrase_text,
 )
+from storyweave.nlp.loader import doc_text
 
 GEO_TYPES = ("GPE", "LOC", "FAC")
 CLAUSE_DEPS = ("ROOT", "ccomp", "conj", "xcomp", "advcl", "relcl", "parataxis", "csubj", "pcomp")
@@ -64,7 +65,7 @@ class ArticleContext:
 
     def __init__(self, doc: Doc, rules: ClaimRules, entities: EntityIndex):
         self.doc, self.rules, self.entities = doc, rules, entities
-        self.text = doc.text
+        self.text = doc_text(doc)
         self.quotes = tuple(_ext(doc, "quotes"))
         self.dates = tuple(_ext(doc, "dates"))
         self.date_chars = [(d.start_char, d.end_char) for d in self.dates]
@@ -146,8 +147,9 @@ def span_of(tokens: list[Token]) -> tuple[int, int]:
 
 def clause_tokens(verb: Token) -> list[Token]:
     """The verb's clause: its subtree without the clauses hanging off it."""
+    subtree = list(verb.subtree)  # walked once: each walk makes a Token for every word
     cut: set[int] = set()
-    for token in verb.subtree:
+    for token in subtree:
         if (
             token is not verb
             and token.i not in cut
@@ -155,7 +157,7 @@ def clause_tokens(verb: Token) -> list[Token]:
             and token.pos_ in ("VERB", "AUX")
         ):
             cut.update(t.i for t in token.subtree)
-    return [t for t in verb.subtree if t.i not in cut]
+    return [t for t in subtree if t.i not in cut]
 
 
 def _named(ctx: ArticleContext, token: Token):

@@ -27,7 +27,9 @@ sentence, numbered as in the code:
 
 from __future__ import annotations
 
+import functools
 import logging
+import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
@@ -49,6 +51,7 @@ from storyweave.nlp.claim_shapes import (
     subject_of,
 )
 from storyweave.nlp.claim_states import control_shapes, ranking_shapes
+from storyweave.nlp.regex_scan import fold_case, required_words
 
 logger = logging.getLogger(__name__)
 
@@ -136,18 +139,45 @@ def _skipped(sent: Span, text: str) -> bool:
     return not any(t.pos_ in ("VERB", "AUX") for t in sent)
 
 
-def _furniture(sent: Span, text: str, rules: ClaimRules) -> list[tuple[int, int]]:
+def _furniture(sent: Span, text: str, skip: tuple[re.Pattern, ...]) -> list[tuple[int, int]]:
     """Character ranges of the sentence's lines that are furniture ("… via Getty Images").
 
     The parser may run a caption and the next paragraph into one sentence, so lines
     are judged one by one and only claims anchored in a furniture line are dropped.
+    ``skip``: the furniture patterns the article can match (``_article_skips``).
     """
     ranges, offset = [], sent.start_char
+    if not skip:
+        return ranges
     for line in text.split("\n"):
-        if line.strip() and any(p.search(line.strip()) for p in rules.skip):
+        if line.strip() and any(p.search(line.strip()) for p in skip):
             ranges.append((offset, offset + len(line)))
         offset += len(line) + 1
     return ranges
+
+
+def _article_skips(text: str, rules: ClaimRules) -> tuple[re.Pattern, ...]:
+    """The furniture patterns that can match somewhere in ``text``: those whose required
+    words it holds (most articles hold none, and their lines need not be searched)."""
+    folded = fold_case(text)
+    return tuple(p for p, needs in _skip_needs(rules.skip) if all(any(w in folded for w in ws) for ws in needs))
+
+
+@functools.lru_cache(maxsize=4)
+def _skip_needs(skip: tuple[re.Pattern, ...]) -> tuple[tuple[re.Pattern, tuple[frozenset[str], ...]], ...]:
+    return tuple((p, required_words(p)) for p in skip)
+
+
+def _may_hedge(text: str, rules: ClaimRules) -> bool:
+    """False when no scoped hedge can occur in ``text``: one of each phrase's words is missing.
+
+    A phrase matches the lower-cased words of tokens (``low``), so each of its words is then
+    in the lower-cased text; most articles hold no scoped hedge.
+    """
+    folded = text.lower().replace("’", "'").replace("‘", "'")
+    return any(
+        all(w in folded for w in phrase) or not all(w.isascii() for w in phrase) for phrase in rules.scoped_hedges
+    )
 
 
 def _scoped_hedge(sent: Span, rules: ClaimRules) -> ScopedHedge | None:
@@ -310,17 +340,19 @@ def extract_claims(doc: Doc, rules: ClaimRules | None = None) -> tuple[list[Clai
     ctx = ArticleContext(doc, rules, EntityIndex(doc))
     claims: list[Claim] = []
     scoped: list[ScopedHedge] = []
+    # what the article's words rule out, decided once rather than for every sentence and line
+    hedging, skip = _may_hedge(ctx.text, rules), _article_skips(ctx.text, rules)
     for sent in doc.sents:
         sent_text = ctx.text[sent.start_char : sent.end_char]  # Span.text rebuilds the string
         if _skipped(sent, sent_text):
             continue
-        hedge = _scoped_hedge(sent, rules)
+        hedge = _scoped_hedge(sent, rules) if hedging else None
         if hedge is not None:
             scoped.append(hedge)
         consumed: set[int] = set()
         shapes = ranking_shapes(ctx, sent) + control_shapes(ctx, sent, consumed)
         shapes += predicate_shapes(ctx, sent, consumed)
-        furniture = _furniture(sent, sent_text, rules)
+        furniture = _furniture(sent, sent_text, skip)
         for shape in shapes:
             if any(s <= shape.anchor < e for s, e in furniture):
                 continue

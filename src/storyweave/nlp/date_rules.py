@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from storyweave.nlp.regex_scan import ArticleScan, cut_characters, required_words
 from storyweave.nlp.date_values import (
     Context,
     Resolution,
@@ -52,6 +53,9 @@ class Rule:
     pattern: re.Pattern
     handler: Callable[[Grammar, re.Match, Context], Resolution | None] | None
     detect: bool
+    #: what every match contains, and where none can span (see ``storyweave.nlp.regex_scan``)
+    needs: tuple[frozenset[str], ...] = ()
+    cuts: str = ""
 
 
 def _alternation(words, case_sensitive: bool = False) -> str:
@@ -109,17 +113,19 @@ class Grammar:
         for spec in rules:
             source = re.sub(r"\{([A-Z_]+)\}", lambda m: places[m.group(1)], spec["pattern"])
             handler = getattr(Grammar, "_h_" + spec["handler"]) if spec.get("normalise", True) else None
-            self.rules.append(
-                Rule(spec["name"], re.compile(source, re.IGNORECASE), handler, spec.get("detect", True))
-            )
+            pattern = re.compile(source, re.IGNORECASE)
+            detect = spec.get("detect", True)
+            needs, cuts = (required_words(pattern), cut_characters(pattern)) if detect else ((), "")
+            self.rules.append(Rule(spec["name"], pattern, handler, detect, needs, cuts))
 
     # ------------------------------------------------------------------ public
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         """Yield ``(start, end, rule name)`` for every detection-rule match in ``text``."""
+        scan = ArticleScan(text)  # skips the text a rule cannot match: the same matches, sooner
         for rule in self.rules:
             if not rule.detect:
                 continue
-            for m in rule.pattern.finditer(text):
+            for m in scan.matches(rule.pattern, rule.needs, rule.cuts):
                 start, end = m.span("t") if "t" in rule.pattern.groupindex else m.span()
                 if end > start:
                     yield start, end, rule.name

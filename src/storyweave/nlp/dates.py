@@ -29,6 +29,7 @@ from spacy.tokens import Doc, Span
 
 from storyweave.nlp.date_rules import Grammar, load_grammar
 from storyweave.nlp.date_values import Context, last_quarter
+from storyweave.nlp.loader import doc_text
 
 logger = logging.getLogger(__name__)
 
@@ -103,8 +104,7 @@ class DateTagger:
 
     def find(self, doc: Doc, anchor: dt.date | None) -> Iterator[DateMention]:
         """The time expressions of ``doc``, resolved against ``anchor``."""
-        # Doc.text joins every token anew on each access: read it once.
-        full_text = doc.text
+        full_text = doc_text(doc)
         candidates: list[tuple[int, int, bool]] = []
         if self.use_entities:
             candidates += [(e.start_char, e.end_char, True) for e in doc.ents if e.label_ in ENTITY_LABELS]
@@ -137,7 +137,11 @@ class DateTagger:
         self, doc: Doc, span: Span | None, text: str, anchor: dt.date | None, reported: str | None
     ) -> Context:
         """What the rules may know about a mention: tense, and whether it sits in an earnings report."""
-        sentence = span.sent.text if span is not None and doc.has_annotation("SENT_START") else text
+        if span is not None and doc.has_annotation("SENT_START"):
+            sent = span.sent
+            sentence = doc_text(doc)[sent.start_char : sent.end_char]  # Span.text joins its tokens anew
+        else:
+            sentence = text
         quarter = _QUARTER.search(sentence) is not None
         if not quarter and reported is not None:
             # "Net was $5 million, or 10 cents a share, a year ago" in a story about a quarter

@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyweave.errors import ConfigError
+from storyweave.nlp.loader import doc_text
 
 logger = logging.getLogger(__name__)
 
@@ -190,8 +191,8 @@ class EntityCanonicaliser:
         )  # names repeat within and across articles
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        mentions = self._mentions(doc, text)  # doc.text joins every token: read it once
+        text = doc_text(doc)
+        mentions = self._mentions(doc, text)
         expansions = self._acronyms(text, mentions)
         for mention in mentions:
             if not mention.key:

@@ -129,10 +129,13 @@ def match_trigger(token: Token, rules: EventRules, is_place) -> Trigger | None:
     ``is_place(token)`` says whether a token lies in a place mention; verbs in
     ``place_object`` are events only when their object is a place.
     """
+    pos = token.pos_
+    if pos != "VERB" and pos != "NOUN" and token.tag_ != "VBG":
+        return None  # only verbs, nouns and gerunds trigger (most words: no lemma to look up)
     lemma = token.lemma_.lower()
     if token.dep_ in DESCRIPTOR_DEPS or (token.dep_ == "acl" and token.tag_ == "VBN"):
         return None  # "opposition forces", "imprisoned individuals", "units stationed there"
-    if token.pos_ == "VERB":
+    if pos == "VERB":
         particle = next((c for c in token.children if c.dep_ == "prt"), None)
         if particle is not None:
             key = f"{lemma} {particle.lower_}"
@@ -150,7 +153,7 @@ def match_trigger(token: Token, rules: EventRules, is_place) -> Trigger | None:
                 type_, mode = rules.place_object[lemma]
                 return Trigger(lemma, type_, mode, False)
         return None
-    if token.pos_ == "NOUN" or (token.tag_ == "VBG" and token.dep_ in ("nsubj", "pobj", "dobj")):
+    if pos == "NOUN" or (token.tag_ == "VBG" and token.dep_ in ("nsubj", "pobj", "dobj")):
         for compound in (c for c in token.children if c.dep_ == "compound"):
             key = f"{compound.lower_} {lemma}"
             if key in rules.nouns:

@@ -25,6 +25,7 @@ import datetime as dt
 import functools
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
@@ -109,6 +110,9 @@ class _Article:
             for e in (_upstream(doc, "entities"))
             for m in e.mentions
         )
+        # entity_at starts where a mention could still reach the span (no longer than the longest)
+        self._mention_starts = [m[0] for m in self.mentions]
+        self._longest_mention = max((m[1] - m[0] for m in self.mentions), default=0)
         places: dict[tuple[int, int], _Loc] = {}
         for p in _upstream(doc, "places"):
             if p.source == "demonym":
@@ -131,7 +135,8 @@ class _Article:
     def entity_at(self, start: int, end: int) -> tuple | None:
         """The entity mention overlapping [start, end) most, as (start, end, key, name, type)."""
         best, best_overlap = None, 0
-        for m in self.mentions:
+        first = bisect_right(self._mention_starts, start - self._longest_mention)
+        for m in self.mentions[first:] if first else self.mentions:
             if m[0] >= end:
                 break
             overlap = min(end, m[1]) - max(start, m[0])
@@ -312,8 +317,12 @@ def _date(token: Token, clause: list[Token], article: _Article, rules: EventRule
 
 def _date_in(tokens: list[Token], article: _Article):
     starts = {t.idx for t in tokens}
+    ordered = sorted(starts)
     for mention in article.dates:
-        if mention.start_char in starts or any(mention.start_char <= s < mention.end_char for s in starts):
+        if mention.start_char in starts:
+            return mention
+        at = bisect_left(ordered, mention.start_char)  # the first token at or after the mention's start
+        if at < len(ordered) and ordered[at] < mention.end_char:
             return mention
     return None
 

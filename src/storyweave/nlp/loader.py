@@ -30,3 +30,19 @@ def load_base(disable: tuple[str, ...] = ()):
         ) from exc
     logger.info("loaded %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
     return nlp
+
+
+_TEXT_KEY = "storyweave.text"
+
+
+def doc_text(doc) -> str:
+    """``doc.text``, joined once per ``Doc``.
+
+    spaCy rebuilds ``Doc.text`` from the tokens on every access (0.4 ms for a news
+    article), and several components need it; the string is kept in ``doc.user_data``.
+    Merging or splitting tokens leaves the text as it is, so the copy stays right.
+    """
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.user_data[_TEXT_KEY] = doc.text
+    return text

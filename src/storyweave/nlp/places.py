@@ -23,11 +23,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
+from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from storyweave.nlp.gazetteer import RULES, GazEntry, Gazetteer, load_gazetteer, normalise
+from storyweave.nlp.loader import doc_text
 
 logger = logging.getLogger(__name__)
 
@@ -83,10 +85,26 @@ class _Name:
     probs: list[float] = field(default_factory=list)
 
 
+class _Distances:
+    """Distances from readings to the points of a context, kept from one pass of the
+    disambiguation to the next while the points stay where they are."""
+
+    def __init__(self) -> None:
+        self.points: bytes | None = None
+        self.km: dict[tuple[float, float], np.ndarray] = {}
+
+    def for_points(self, points: np.ndarray) -> dict[tuple[float, float], np.ndarray]:
+        """The distances known for these points (their coordinates compared bit for bit)."""
+        key = points[:, :2].tobytes()
+        if key != self.points:
+            self.points, self.km = key, {}
+        return self.km
+
+
 class _Context:
     """The probability mass that the article's names put on countries, states and points."""
 
-    def __init__(self, names: list[_Name], demonyms: Counter):
+    def __init__(self, names: list[_Name], demonyms: Counter, distances: _Distances | None = None):
         self.countries: dict[int, Counter] = {}
         self.states: dict[int, Counter] = {}
         self.country_total, self.state_total = Counter(demonyms), Counter()
@@ -105,6 +123,15 @@ class _Context:
             self.country_total.update(countries)
             self.state_total.update(states)
         self.points = np.array(points, dtype=np.float64).reshape(-1, 4)
+        # support() is asked for every reading of every name: what does not depend on the
+        # reading is computed once per pass
+        self._all_mass = sum(self.country_total.values())
+        self._own_mass: dict[int, float] = {}
+        self._other_points: dict[int, np.ndarray] = {}
+        self._lats = np.radians(self.points[:, 0])
+        self._cos_lats = np.cos(self._lats)
+        self._lons = np.radians(self.points[:, 1])
+        self._km = (distances or _Distances()).for_points(self.points)
 
     def country_mass(self, name: _Name, code: str) -> float:
         """The mass the other names (and the demonyms) put on a country."""
@@ -113,8 +140,10 @@ class _Context:
     def support(self, name: _Name, entry: GazEntry) -> float:
         """The score a reading of ``name`` draws from the rest of the article."""
         score = 0.0
-        own = self.countries[id(name)]
-        total = sum(self.country_total.values()) - sum(own.values())
+        own_mass = self._own_mass.get(id(name))
+        if own_mass is None:
+            own_mass = self._own_mass[id(name)] = sum(self.countries[id(name)].values())
+        total = self._all_mass - own_mass
         if total > 0:
             score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code) / total
         if entry.admin1:
@@ -123,12 +152,25 @@ class _Context:
             score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
         # only towns are points here: a county's point is its state's in this gazetteer
         if entry.kind == "city" and len(self.points):
-            km = _km_many(entry.lat, entry.lon, self.points[:, 0], self.points[:, 1])
-            mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+            km = self._km.get((entry.lat, entry.lon))
+            if km is None:
+                km = self._km[(entry.lat, entry.lon)] = self._km_to_points(entry.lat, entry.lon)
+            mass = self._other_points.get(id(name))
+            if mass is None:
+                mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+                self._other_points[id(name)] = mass
             near = mass[km < 100].sum()
             mid = mass[(km >= 100) & (km < 300)].sum()
             score += 2.0 * min(1.0, near) + 1.0 * min(1.0, mid)
         return score
+
+    def _km_to_points(self, lat: float, lon: float) -> np.ndarray:
+        """Great-circle distances in kilometres (haversine) from a point to the context's points."""
+        p1 = math.radians(lat)
+        a = np.sin((self._lats - p1) / 2) ** 2 + math.cos(p1) * self._cos_lats * np.sin(
+            (self._lons - math.radians(lon)) / 2
+        ) ** 2
+        return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 @dataclass
@@ -370,8 +412,9 @@ class PlaceRecognizer:
         for name in names:
             name.fixed = [self._fixed_score(name, e, alt) for e, alt in name.entries]
             name.probs = _softmax(name.fixed)
+        distances = _Distances()
         for _ in range(RESOLVE_PASSES):
-            context = _Context(names, demonym_mass)
+            context = _Context(names, demonym_mass, distances)
             for name in names:
                 name.scores = [f + context.support(name, e) for f, (e, _alt) in zip(name.fixed, name.entries)]
             for name in names:
@@ -445,16 +488,31 @@ class _NameMatcher:
         self.demonyms = frozenset(demonyms)
         # the longest name, in words, bounds the n-grams tried at each capitalised token
         self.width = max(n.count(" ") + n.count("-") + 1 for n in self.names | self.demonyms) + 1
+        # n-gram text -> match key: the same n-grams ("The", "President Obama") recur in
+        # every article, and folding them is most of the matcher's time
+        self._keys: dict[str, str] = {}
 
     def __call__(self, doc: Doc) -> list[Span]:
+        # Token attributes as plain lists and n-gram texts as slices of the doc's text:
+        # Span.text joins its tokens anew, and each doc[i] makes a Token object.
+        text = doc_text(doc)
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE]).tolist()
+        keys = self._keys
+        if len(keys) > 200_000:
+            keys.clear()
         spans = []
-        for i, token in enumerate(doc):
-            if not token.text[:1].isupper():
+        n = len(rows)
+        for i, (start, length, _) in enumerate(rows):
+            if not text[start : start + length][:1].isupper():
                 continue
-            for end in range(i + 1, min(len(doc), i + self.width) + 1):
-                if doc[end - 1].is_space:
+            for end in range(i + 1, min(n, i + self.width) + 1):
+                last_start, last_length, last_space = rows[end - 1]
+                if last_space:
                     break  # names do not run across lines
-                key = _match_key(doc[i:end].text)
+                gram = text[start : last_start + last_length]
+                key = keys.get(gram)
+                if key is None:
+                    key = keys[gram] = _match_key(gram)
                 if key in self.names:
                     spans.append(Span(doc, i, end, label="PLACE"))
                 elif key in self.demonyms:
@@ -542,13 +600,6 @@ def _softmax(scores: list[float]) -> list[float]:
     weights = [10.0 ** (s - top) for s in scores]  # scores are in log10 units (of population)
     total = sum(weights)
     return [w / total for w in weights]
-
-
-def _km_many(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances in kilometres from one point to many (haversine)."""
-    p1, p2 = math.radians(lat), np.radians(lats)
-    a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
-    return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

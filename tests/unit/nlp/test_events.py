@@ -162,3 +162,30 @@ def test_seed_war_that_erupted_in_2011_is_background(seed_events):
     war = next(e for e in seed_events["Al Jazeera"] if e.lemma == "war" and e.date == "2011")
     assert war.background
     assert all(not e.background for e in seed_events["Al Jazeera"] if e.date == "2024-12-05")
+
+
+def test_entity_at_is_the_most_overlapping_mention_first_in_text_order():
+    # _Article.entity_at skips the mentions that end before the span: the same answer as
+    # looking at every mention
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    from storyweave.nlp.events import _Article
+
+    article = _Article(Doc(Vocab(), words=["x"]))
+    article.mentions = sorted([(0, 40, "a", "A", "ORG"), (5, 9, "b", "B", "GPE"), (12, 20, "c", "C", "GPE"),
+                               (12, 16, "d", "D", "GPE"), (30, 33, "e", "E", "PERSON"), (50, 52, "f", "F", "ORG")])
+    article._mention_starts = [m[0] for m in article.mentions]
+    article._longest_mention = max(m[1] - m[0] for m in article.mentions)
+
+    def every_mention(start, end):
+        best, best_overlap = None, 0
+        for m in article.mentions:
+            overlap = min(end, m[1]) - max(start, m[0])
+            if m[0] < end and overlap > best_overlap:
+                best, best_overlap = m, overlap
+        return best
+
+    for start in range(0, 55):
+        for end in range(start, 56):
+            assert article.entity_at(start, end) == every_mention(start, end)

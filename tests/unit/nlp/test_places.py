@@ -171,3 +171,56 @@ def test_a_word_tagged_a_place_elsewhere_is_not_a_person_for_being_in_an_org_nam
     doc = nlp.get_pipe("storyweave_places")(Doc(nlp.vocab, words=words, pos=pos, ents=ents))
     found = {p.start_char: p.country_code for p in doc._.places}
     assert found == {doc[5].idx: "US", doc[7].idx: "US"}  # both Fargos, not Wells Fargo
+
+
+def test_name_matcher_reads_the_same_spans_as_joining_tokens(nlp):
+    # the matcher slices n-grams out of the text (and caches their keys) instead of joining
+    # Span texts: the same spans, with curly quotes, hyphens, line breaks and long names
+    from spacy.tokens import Span
+
+    from storyweave.nlp.places import _match_key
+
+    matcher = nlp.get_pipe("storyweave_places").matcher
+    text = (
+        "Rebels in Hama’s north and São Paulo’s mayor met in New York City.\n\nWashington-based "
+        "groups said South Georgia and the South Sandwich Islands, The Colony and Salt Lake City "
+        "were named. The Syrians left Des Moines, Iowa."
+    )
+    doc = nlp.make_doc(text)
+    expected = []
+    for i, token in enumerate(doc):
+        if not token.text[:1].isupper():
+            continue
+        for end in range(i + 1, min(len(doc), i + matcher.width) + 1):
+            if doc[end - 1].is_space:
+                break
+            key = _match_key(doc[i:end].text)
+            if key in matcher.names:
+                expected.append((i, end, "PLACE"))
+            elif key in matcher.demonyms:
+                expected.append((i, end, "DEMONYM"))
+    for _ in range(2):  # the second time from the key cache
+        assert [(s.start, s.end, s.label_) for s in matcher(doc)] == expected
+    assert all(isinstance(s, Span) for s in matcher(doc)) and expected
+
+
+def test_context_distances_are_the_haversine_formula_bit_for_bit():
+    import math
+    from collections import Counter
+
+    import numpy as np
+
+    from storyweave.nlp.gazetteer import GazEntry
+    from storyweave.nlp.places import _Context, _Name
+
+    towns = [GazEntry(i, f"t{i}", lat, lon, "SY", "city", 10000, "01") for i, (lat, lon) in
+             enumerate([(35.13, 36.75), (36.20, 37.16), (33.51, 36.29), (-33.9, 151.2)])]
+    names = [_Name([(t, False)], None, None, probs=[1.0]) for t in towns]
+    context = _Context(names, Counter())
+    lats, lons = context.points[:, 0], context.points[:, 1]
+    for lat, lon in [(35.0, 36.0), (0.0, 0.0), (-33.9, 151.2)]:
+        # the formula as it stood before the points' terms were computed once per context
+        p1, p2 = math.radians(lat), np.radians(lats)
+        a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
+        expected = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+        assert np.array_equal(context._km_to_points(lat, lon), expected)
