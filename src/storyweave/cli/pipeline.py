@@ -117,16 +117,17 @@ def _with_progress(label: str, total: int, quiet: bool, run):
 
 
 def _run_linking(store, *, quiet: bool) -> None:
-    from storyweave.pipeline.link import count_unlinked, link_pending
+    from storyweave.pipeline.link import count_relinks, count_unlinked, link_pending
 
     # No early return when no original is pending: syndicated copies of
     # already-linked originals still have to join their stories.
-    pending = count_unlinked(store)
+    pending = count_unlinked(store) + count_relinks(store)
     report = _with_progress("link", pending, quiet, lambda advance: link_pending(store, on_article=advance))
-    if report.linked == 0 and report.copies == 0:
+    if report.linked == 0 and report.copies == 0 and report.relinked == 0:
         return
+    refreshed = f" · {report.relinked} re-analysed articles refreshed" if report.relinked else ""
     console.print(
-        f"{report.linked} linked · {report.new_stories} new stories · {report.copies} copies joined · "
+        f"{report.linked} linked · {report.new_stories} new stories · {report.copies} copies joined{refreshed} · "
         f"{report.claim_groups} aligned claims in {report.stories_touched} stories",
         soft_wrap=True,
     )

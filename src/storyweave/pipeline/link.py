@@ -8,6 +8,10 @@ For each chunk of newly analysed original articles, in ingest order:
 3. re-align the claims of every story that gained an article
    (``link.claims``), counting independent origins.
 
+Articles analysed again after they were linked (a new analyser version) are
+queued by the analysis store; each run then refreshes their entity links and
+re-aligns their stories' claims (``_relink_chunk``). Their story stays theirs.
+
 Syndicated copies join their original's story. Everything a chunk changes is
 written in one transaction, so a crash or kill loses at most the chunk, and a
 run with nothing pending changes nothing.
@@ -49,11 +53,18 @@ class LinkReport:
     copies: int = 0
     stories_touched: int = 0
     claim_groups: int = 0
+    relinked: int = 0  # re-analysed articles whose links and story claims were refreshed
 
 
 def count_unlinked(store: Store) -> int:
     with store.read() as conn:
         return len(link_store.unlinked_originals(conn))
+
+
+def count_relinks(store: Store) -> int:
+    """Re-analysed articles whose entity links and story claims the next run refreshes."""
+    with store.read() as conn:
+        return link_store.count_relinks(conn)
 
 
 #: Chunks logged as changes before the link state is snapshotted again. A chunk
@@ -108,6 +119,29 @@ def link_pending(
             )
             _refresh_stories(conn, {s for _, s in copies}, report, align_many or align_here)
         report.copies += len(copies)
+    while True:
+        with store.read() as conn:
+            in_story, in_none = link_store.queued_relinks(conn, limit=chunk_size)
+        if in_none:  # linked above from their new results already (or copies, which have none)
+            with store.write() as conn:
+                link_store.clear_relinks(conn, in_none)
+        if not in_story:
+            if not in_none:
+                break
+            continue
+        if session is None:
+            session = _Session.load(store, encoder)
+        try:
+            _relink_chunk(store, session, in_story, report, align_many or align_here)
+        except _StateMoved:
+            session = None
+            continue
+        except BaseException:
+            session = None
+            raise
+        if on_article is not None:
+            for article_id in in_story:
+                on_article(article_id)
     return report
 
 
@@ -210,6 +244,39 @@ def _link_chunk(
         link_store.save_memberships(conn, members, vector_rows)
         _refresh_stories(conn, touched, report, align_many)
     report.linked += len(chunk)
+
+
+def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkReport, align_many: AlignMany) -> None:
+    """Refresh what was derived from re-analysed articles: entity links, their stories' claims.
+
+    Only entity keys without a link are resolved against the index: the index already
+    counts the keys it has seen, and ``EntityIndex.add`` must not see an article's entities
+    twice. A key the new analysis kept keeps its link; a key it dropped loses it.
+    Story membership stays as it is: it was decided from the article's lead.
+    """
+    from storyweave.link.entities import records_from_entities
+
+    with store.read() as conn:
+        rows = link_store.entity_rows(conn, ids)
+        old_links = link_store.entity_links_of(conn, ids)
+        story_ids = link_store.stories_of(conn, ids)
+    records = {a: records_from_entities(a, [_Row(e) for e in rows[a]]) for a in ids}
+    resolution = session.index.add(r for a in ids for r in records[a] if r.key not in old_links[a])
+    assignments = {}
+    for article_id in ids:
+        for record in records[article_id]:
+            ref = (article_id, record.key)
+            global_id = resolution.assignments.get(ref) or old_links[article_id][record.key]
+            assignments[ref] = resolution.merged.get(global_id, global_id)
+    dropped = {g for a in ids for k, g in old_links[a].items() if (a, k) not in assignments}
+    with store.write() as conn:
+        session.write(conn)
+        link_store.delete_entity_links(conn, ids)
+        link_store.save_entity_links(conn, assignments, resolution.entities.values(), resolution.merged)
+        link_store.drop_unlinked_globals(conn, (resolution.merged.get(g, g) for g in dropped))
+        _refresh_stories(conn, story_ids, report, align_many)
+        link_store.clear_relinks(conn, ids)
+    report.relinked += len(ids)
 
 
 def _cluster_input(item, entity_rows: list[dict], assignments: dict):

@@ -23,6 +23,7 @@ from storyweave.store.schema import (
     entity_mentions,
     events,
     quotes,
+    relink_queue,
     removed_spans,
 )
 
@@ -80,9 +81,19 @@ def failed_marker(analyzer: str) -> str:
 
 def save_failure(conn: Connection, article_id: str, analyzer: str) -> None:
     """Mark an article whose analysis raised, so the run goes on without it."""
+    _queue_if_analysed_before(conn, article_id)
     for table in _RESULT_TABLES + (analyses,):
         conn.execute(delete(table).where(table.c.article_id == article_id))
     conn.execute(insert(analyses).values(article_id=article_id, analyzer=failed_marker(analyzer), analyzed_at=now_iso()))
+
+
+def _queue_if_analysed_before(conn: Connection, article_id: str) -> None:
+    """Queue for the link stage an article whose results are about to be replaced."""
+    if conn.execute(select(analyses.c.article_id).where(analyses.c.article_id == article_id)).first() is None:
+        return
+    if conn.execute(select(relink_queue.c.article_id).where(relink_queue.c.article_id == article_id)).first():
+        return
+    conn.execute(insert(relink_queue).values(article_id=article_id, queued_at=now_iso()))
 
 
 def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> None:
@@ -91,7 +102,12 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
 
 
 def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str) -> None:
-    """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet)."""
+    """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet).
+
+    An article analysed before (by an older analyser, or one that failed) is queued for the
+    link stage, which refreshes what it derived from the old results.
+    """
+    _queue_if_analysed_before(conn, article_id)
     for table in _RESULT_TABLES + (analyses,):
         conn.execute(delete(table).where(table.c.article_id == article_id))
     for table in _RESULT_TABLES:

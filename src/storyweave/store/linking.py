@@ -29,6 +29,7 @@ from storyweave.store.schema import (
     link_state,
     link_state_log,
     quotes,
+    relink_queue,
     stories,
     story_articles,
 )
@@ -57,6 +58,57 @@ def unlinked_originals(conn: Connection, limit: Optional[int] = None) -> list[Li
     if limit is not None:
         query = query.limit(limit)
     return [LinkInput(*row) for row in conn.execute(query)]
+
+
+def queued_relinks(conn: Connection, limit: Optional[int] = None) -> tuple[list[str], list[str]]:
+    """Re-analysed articles waiting for the link stage, the first ``limit`` in ingest order:
+    (those in a story; those in none, which the stage links like any other article)."""
+    query = (
+        select(relink_queue.c.article_id, story_articles.c.story_id)
+        .join(articles, articles.c.id == relink_queue.c.article_id)
+        .outerjoin(story_articles, story_articles.c.article_id == relink_queue.c.article_id)
+        .order_by(articles.c.seq)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query).all()
+    return [a for a, s in rows if s is not None], [a for a, s in rows if s is None]
+
+
+def count_relinks(conn: Connection) -> int:
+    from sqlalchemy import func
+
+    return conn.execute(select(func.count()).select_from(relink_queue)).scalar_one()
+
+
+def delete_entity_links(conn: Connection, article_ids: list[str]) -> None:
+    conn.execute(delete(entity_links).where(entity_links.c.article_id.in_(article_ids)))
+
+
+def clear_relinks(conn: Connection, article_ids: list[str]) -> None:
+    for start in range(0, len(article_ids), 500):
+        conn.execute(delete(relink_queue).where(relink_queue.c.article_id.in_(article_ids[start:start + 500])))
+
+
+def entity_links_of(conn: Connection, article_ids: list[str]) -> dict[str, dict[str, str]]:
+    """Per article: its stored entity links, entity key → global id."""
+    out: dict[str, dict[str, str]] = {a: {} for a in article_ids}
+    for row in conn.execute(select(entity_links).where(entity_links.c.article_id.in_(article_ids))):
+        out[row.article_id][row.key] = row.global_id
+    return out
+
+
+def stories_of(conn: Connection, article_ids: list[str]) -> set[str]:
+    rows = conn.execute(select(story_articles.c.story_id).where(story_articles.c.article_id.in_(article_ids)))
+    return {row.story_id for row in rows}
+
+
+def drop_unlinked_globals(conn: Connection, global_ids: Iterable[str]) -> None:
+    """Remove the given global entities that no article links to any more."""
+    for global_id in set(global_ids):
+        if conn.execute(select(entity_links.c.article_id).where(entity_links.c.global_id == global_id)).first():
+            continue
+        conn.execute(delete(global_entities).where(global_entities.c.id == global_id))
 
 
 def unlinked_copies(conn: Connection) -> list[tuple[str, str]]:

@@ -258,6 +258,15 @@ link_state_log = Table(
     Index("ix_link_state_log_name_seq", "name", "seq"),
 )
 
+#: Articles re-analysed after they were linked; the link stage refreshes their entity links and
+#: their stories' claims, then removes them (migration 0007).
+relink_queue = Table(
+    "relink_queue",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("queued_at", String(40), nullable=False),
+)
+
 #: One row per entity across all articles, after cross-document resolution.
 global_entities = Table(
     "global_entities",

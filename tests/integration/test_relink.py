@@ -1,0 +1,130 @@
+"""Articles analysed again after linking (a new analyser version) refresh their links and story claims.
+
+The store is linked from an "older analysis" of the NBC report: the current one with its
+claims removed and an entity the current analyser does not find. The current analyser then
+re-analyses it, and the next link run must bring the entity links and the story's aligned
+claims in line with the new results.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+from sqlalchemy import delete, insert, select, update
+
+from storyweave.pipeline.analyze import analyze_pending, count_pending
+from storyweave.pipeline.ingest import ingest
+from storyweave.pipeline.link import count_relinks, link_pending
+from storyweave.queries.stories import list_stories, story_dossier
+from storyweave.store.schema import (
+    analyses,
+    articles,
+    claims,
+    entities,
+    entity_links,
+    entity_mentions,
+    global_entities,
+)
+
+OLD_ANALYZER = "storyweave-analysis/0"
+ARTIFACT_KEY = "org:old analyser artifact"
+
+
+def _captured(store) -> dict:
+    story = list_stories(store)[0]["id"]
+    found = [
+        c for c in story_dossier(store, story)["claims"]
+        if any("captured the city of Hama" in m["text"] for m in c["mentions"])
+    ]
+    assert found
+    return found[0]
+
+
+def _links(store, article_id: str) -> dict[str, str]:
+    with store.read() as conn:
+        rows = conn.execute(select(entity_links).where(entity_links.c.article_id == article_id))
+        return {row.key: row.global_id for row in rows}
+
+
+def _make_analysis_old(store, article_id: str) -> None:
+    """What an older analyser might have left: no claims, and an entity the current one drops."""
+    with store.write() as conn:
+        conn.execute(delete(claims).where(claims.c.article_id == article_id))
+        conn.execute(
+            insert(entities).values(
+                article_id=article_id, key=ARTIFACT_KEY, name="Old Analyser Artifact", type="ORG", aliases="[]"
+            )
+        )
+        conn.execute(
+            insert(entity_mentions).values(
+                article_id=article_id, field="text", start=0, end=3, entity_key=ARTIFACT_KEY, text="Old", label="ORG"
+            )
+        )
+        conn.execute(update(analyses).where(analyses.c.article_id == article_id).values(analyzer=OLD_ANALYZER))
+
+
+def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, folder)
+    ingest([str(folder)], store)
+    analyze_pending(store)
+    with store.read() as conn:
+        outlets = dict(conn.execute(select(articles.c.outlet, articles.c.id)).all())
+    nbc, aljazeera = outlets["NBC News"], outlets["Al Jazeera"]
+    _make_analysis_old(store, nbc)
+
+    link_pending(store)
+    stale = _captured(store)
+    assert {m["outlet"] for m in stale["mentions"]} == {"Al Jazeera"}  # NBC's claims were not there
+    assert ARTIFACT_KEY in _links(store, nbc)
+    current_keys = set(_links(store, nbc)) - {ARTIFACT_KEY}
+
+    # The current analyser re-analyses the article: it is queued for the link stage.
+    assert count_pending(store) == 1
+    analyze_pending(store)
+    assert count_relinks(store) == 1
+
+    report = link_pending(store)
+
+    assert report.relinked == 1 and report.linked == 0 and report.stories_touched == 1
+    assert count_relinks(store) == 0
+    fresh = _captured(store)
+    assert {m["outlet"] for m in fresh["mentions"]} >= {"Al Jazeera", "NBC News"}
+    assert fresh["status"] == "corroborated" and fresh["independent_origins"] >= 2
+    links = _links(store, nbc)
+    assert ARTIFACT_KEY not in links and set(links) >= current_keys  # the kept keys keep their links
+    with store.read() as conn:
+        assert not conn.execute(select(global_entities).where(global_entities.c.name == "Old Analyser Artifact")).first()
+    # every entity the new analysis found is linked, and still shared across the outlets
+    with store.read() as conn:
+        keys = {row.key for row in conn.execute(select(entities.c.key).where(entities.c.article_id == nbc))}
+    assert set(links) == keys
+    shared = set(links.values()) & set(_links(store, aljazeera).values())
+    assert len(shared) >= 5
+
+    # nothing left to refresh: a second run changes nothing
+    again = link_pending(store)
+    assert again.relinked == 0 and again.linked == 0 and again.stories_touched == 0
+    assert _links(store, nbc) == links
+
+
+def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
+    from storyweave.store.analysis import save_failure
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, folder)
+    ingest([str(folder)], store)
+    analyze_pending(store)
+    link_pending(store)
+    with store.read() as conn:
+        nbc = conn.execute(select(articles.c.id).where(articles.c.outlet == "NBC News")).scalar_one()
+    assert _links(store, nbc)
+
+    with store.write() as conn:
+        save_failure(conn, nbc, "storyweave-analysis/99")
+    report = link_pending(store)
+
+    assert report.relinked == 1
+    assert _links(store, nbc) == {}  # its results are gone, so are their links
+    outlets = {m["outlet"] for c in story_dossier(store, list_stories(store)[0]["id"])["claims"] for m in c["mentions"]}
+    assert "NBC News" not in outlets
