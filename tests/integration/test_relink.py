@@ -128,3 +128,24 @@ def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
     assert _links(store, nbc) == {}  # its results are gone, so are their links
     outlets = {m["outlet"] for c in story_dossier(store, list_stories(store)[0]["id"])["claims"] for m in c["mentions"]}
     assert "NBC News" not in outlets
+
+
+def test_reanalysis_with_the_same_results_changes_nothing(store, seeds_dir, tmp_path):
+    from storyweave.export.document import build_export
+
+    folder = tmp_path / "seeds"
+    shutil.copytree(seeds_dir, folder)
+    ingest([str(folder)], store)
+    analyze_pending(store)
+    link_pending(store)
+    before = build_export(store)
+    with store.write() as conn:
+        conn.execute(update(analyses).values(analyzer=OLD_ANALYZER))
+
+    analyze_pending(store)
+    report = link_pending(store)
+
+    assert report.relinked == 2
+    after = build_export(store)
+    for key in ("articles", "entities", "quotes", "events", "stories", "claims"):
+        assert after[key] == before[key], key

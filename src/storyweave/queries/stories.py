@@ -210,7 +210,14 @@ def _claims(conn, story_ids: list[str], claim_id: Optional[str] = None) -> list[
         for g in groups
     ]
     rank = {s: i for i, s in enumerate(STATUSES)}
-    return sorted(out, key=lambda c: (rank.get(c["status"], 9), -c["independent_origins"], -len(c["mentions"])))
+
+    def order(c: dict) -> tuple:
+        # ties broken by where the claim is first stated, then by id: the rows' own order
+        # is not fixed (PostgreSQL returns rewritten rows in another order)
+        first = (c["mentions"][0]["article"], c["mentions"][0]["start"]) if c["mentions"] else ("", 0)
+        return (rank.get(c["status"], 9), -c["independent_origins"], -len(c["mentions"]), c["story"], *first, c["id"])
+
+    return sorted(out, key=order)
 
 
 def _json_list(value: str) -> list:
