@@ -63,11 +63,15 @@ def _make_analysis_old(store, article_id: str) -> None:
         conn.execute(update(analyses).where(analyses.c.article_id == article_id).values(analyzer=OLD_ANALYZER))
 
 
-def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tmp_path):
+def _analysed_seeds(store, seeds_dir, tmp_path) -> None:
     folder = tmp_path / "seeds"
     shutil.copytree(seeds_dir, folder)
     ingest([str(folder)], store)
     analyze_pending(store)
+
+
+def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tmp_path):
+    _analysed_seeds(store, seeds_dir, tmp_path)
     with store.read() as conn:
         outlets = dict(conn.execute(select(articles.c.outlet, articles.c.id)).all())
     nbc, aljazeera = outlets["NBC News"], outlets["Al Jazeera"]
@@ -111,10 +115,7 @@ def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tm
 def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
     from storyweave.store.analysis import save_failure
 
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, folder)
-    ingest([str(folder)], store)
-    analyze_pending(store)
+    _analysed_seeds(store, seeds_dir, tmp_path)
     link_pending(store)
     with store.read() as conn:
         nbc = conn.execute(select(articles.c.id).where(articles.c.outlet == "NBC News")).scalar_one()
@@ -133,10 +134,7 @@ def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
 def test_reanalysis_with_the_same_results_changes_nothing(store, seeds_dir, tmp_path):
     from storyweave.export.document import build_export
 
-    folder = tmp_path / "seeds"
-    shutil.copytree(seeds_dir, folder)
-    ingest([str(folder)], store)
-    analyze_pending(store)
+    _analysed_seeds(store, seeds_dir, tmp_path)
     link_pending(store)
     before = build_export(store)
     with store.write() as conn:

@@ -92,21 +92,18 @@ def link_pending(
     """
     report = LinkReport()
     session: Optional[_Session] = None
+    align = align_many or align_here
     while True:
         with store.read() as conn:
             chunk = link_store.unlinked_originals(conn, limit=chunk_size)
         if not chunk:
             break
+        session = _in_session(
+            store, session, encoder,
+            lambda live: _link_chunk(store, live, chunk, report, decide or decide_sequentially, align),
+        )
         if session is None:
-            session = _Session.load(store, encoder)
-        try:
-            _link_chunk(store, session, chunk, report, decide or decide_sequentially, align_many or align_here)
-        except _StateMoved:
-            session = None  # another linker wrote first: reload and do this chunk again
-            continue
-        except BaseException:
-            session = None  # the chunk rolled back; the copy in memory went ahead of the store
-            raise
+            continue  # another linker wrote first: reload and do this chunk again
         if on_article is not None:
             for item in chunk:
                 on_article(item.id)
@@ -117,28 +114,21 @@ def link_pending(
             link_store.save_memberships(
                 conn, [{"article_id": c, "story_id": s, "score": 1.0, "ann_key": None} for c, s in copies], []
             )
-            _refresh_stories(conn, {s for _, s in copies}, report, align_many or align_here)
+            _refresh_stories(conn, {s for _, s in copies}, report, align)
         report.copies += len(copies)
     while True:
         with store.read() as conn:
             in_story, in_none = link_store.queued_relinks(conn, limit=chunk_size)
+        if not in_story and not in_none:
+            break
         if in_none:  # linked above from their new results already (or copies, which have none)
             with store.write() as conn:
                 link_store.clear_relinks(conn, in_none)
         if not in_story:
-            if not in_none:
-                break
             continue
+        session = _in_session(store, session, encoder, lambda live: _relink_chunk(store, live, in_story, report, align))
         if session is None:
-            session = _Session.load(store, encoder)
-        try:
-            _relink_chunk(store, session, in_story, report, align_many or align_here)
-        except _StateMoved:
-            session = None
             continue
-        except BaseException:
-            session = None
-            raise
         if on_article is not None:
             for article_id in in_story:
                 on_article(article_id)
@@ -156,6 +146,21 @@ def decide_sequentially(clusterer, inputs: list, vectors: list) -> list:
 
 class _StateMoved(Exception):
     """The stored link state changed since this run loaded it."""
+
+
+def _in_session(store: Store, session: Optional["_Session"], encoder: str, work) -> Optional["_Session"]:
+    """Run ``work`` on the run's link state (loaded first if need be) and return that state,
+    or None when another linker wrote since it was loaded: the caller reloads and redoes.
+
+    If ``work`` raises, its transaction rolled back and the state in memory went ahead of
+    the store; the exception ends the run, and the state with it.
+    """
+    session = session or _Session.load(store, encoder)
+    try:
+        work(session)
+    except _StateMoved:
+        return None
+    return session
 
 
 @dataclass
@@ -271,8 +276,7 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
     dropped = {g for a in ids for k, g in old_links[a].items() if (a, k) not in assignments}
     with store.write() as conn:
         session.write(conn)
-        link_store.delete_entity_links(conn, ids)
-        link_store.save_entity_links(conn, assignments, resolution.entities.values(), resolution.merged)
+        link_store.save_entity_links(conn, assignments, resolution.entities.values(), resolution.merged, replace=ids)
         link_store.drop_unlinked_globals(conn, (resolution.merged.get(g, g) for g in dropped))
         _refresh_stories(conn, story_ids, report, align_many)
         link_store.clear_relinks(conn, ids)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Optional
 
 import numpy as np
-from sqlalchemy import Connection, and_, delete, insert, select, update
+from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from storyweave.store.articles import now_iso
 from storyweave.store.schema import (
@@ -76,18 +76,11 @@ def queued_relinks(conn: Connection, limit: Optional[int] = None) -> tuple[list[
 
 
 def count_relinks(conn: Connection) -> int:
-    from sqlalchemy import func
-
     return conn.execute(select(func.count()).select_from(relink_queue)).scalar_one()
 
 
-def delete_entity_links(conn: Connection, article_ids: list[str]) -> None:
-    conn.execute(delete(entity_links).where(entity_links.c.article_id.in_(article_ids)))
-
-
 def clear_relinks(conn: Connection, article_ids: list[str]) -> None:
-    for start in range(0, len(article_ids), 500):
-        conn.execute(delete(relink_queue).where(relink_queue.c.article_id.in_(article_ids[start:start + 500])))
+    conn.execute(delete(relink_queue).where(relink_queue.c.article_id.in_(article_ids)))
 
 
 def entity_links_of(conn: Connection, article_ids: list[str]) -> dict[str, dict[str, str]]:
@@ -190,7 +183,6 @@ def vectors_of(conn: Connection, article_ids: list[str], encoder: str) -> dict[s
 def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
     """Article-level entities (with a mention count) of the given articles."""
     from storyweave.store.schema import entity_mentions
-    from sqlalchemy import func
 
     counts = dict(
         ((row.article_id, row.entity_key), row.n)
@@ -209,16 +201,22 @@ def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict
     return out
 
 
-def save_entity_links(conn: Connection, assignments: dict, global_rows: Iterable, merged: dict[str, str]) -> None:
-    """Store new entity links, upsert the global entities they touch, apply merges."""
+def save_entity_links(
+    conn: Connection, assignments: dict, global_rows: Iterable, merged: dict[str, str], replace: Iterable[str] = ()
+) -> None:
+    """Store new entity links, upsert the global entities they touch, apply merges.
+
+    The links of every article in ``assignments``, and of every article in ``replace``
+    (one that may have none left), are replaced by the assigned ones.
+    """
     for old, new in merged.items():
         conn.execute(update(entity_links).where(entity_links.c.global_id == old).values(global_id=new))
         conn.execute(delete(global_entities).where(global_entities.c.id == old))
     rows = [{"article_id": a, "key": k, "global_id": g} for (a, k), g in assignments.items()]
+    replaced = {r["article_id"] for r in rows} | set(replace)
+    if replaced:
+        conn.execute(delete(entity_links).where(entity_links.c.article_id.in_(sorted(replaced))))
     if rows:
-        ids = {(r["article_id"], r["key"]) for r in rows}
-        for article_id in {a for a, _ in ids}:
-            conn.execute(delete(entity_links).where(entity_links.c.article_id == article_id))
         conn.execute(insert(entity_links), rows)
     for entity in global_rows:
         conn.execute(delete(global_entities).where(global_entities.c.id == entity.id))
