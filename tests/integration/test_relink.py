@@ -46,6 +46,29 @@ def _links(store, article_id: str) -> dict[str, str]:
         return {row.key: row.global_id for row in rows}
 
 
+def _assert_index_as_rebuilt(store) -> None:
+    """The link stage's entity index holds the current results' evidence, none of the old.
+
+    Linked in any order, the two seed articles resolve as in one batch, so the index must
+    equal a batch resolution of the stored results (on larger stores, incremental and
+    batch resolution may differ on a bare surname or an ungeocoded place).
+    """
+    from storyweave.link.entities import EntityIndex, records_from_entities, resolve_entities
+    from storyweave.pipeline.link import ENTITY_STATE, _Row
+    from storyweave.store import linking as link_store
+
+    with store.read() as conn:
+        snapshot, changes = link_store.load_journal(conn, ENTITY_STATE)
+        ids = [row.id for row in conn.execute(select(articles.c.id))]
+        rows = link_store.entity_rows(conn, ids)
+    index = EntityIndex.from_dict(EntityIndex.fold(snapshot, changes))
+    rebuilt = resolve_entities(r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]]))
+    assert index.entities() == rebuilt.entities
+    with store.read() as conn:
+        stored = {row.id: row.name for row in conn.execute(select(global_entities))}
+    assert stored == {i: e.name for i, e in rebuilt.entities.items()}
+
+
 def _make_analysis_old(store, article_id: str) -> None:
     """What an older analyser might have left: no claims, and an entity the current one drops."""
     with store.write() as conn:
@@ -81,6 +104,7 @@ def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tm
     stale = _captured(store)
     assert {m["outlet"] for m in stale["mentions"]} == {"Al Jazeera"}  # NBC's claims were not there
     assert ARTIFACT_KEY in _links(store, nbc)
+    _assert_index_as_rebuilt(store)
     current_keys = set(_links(store, nbc)) - {ARTIFACT_KEY}
 
     # The current analyser re-analyses the article: it is queued for the link stage.
@@ -105,11 +129,33 @@ def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tm
     assert set(links) == keys
     shared = set(links.values()) & set(_links(store, aljazeera).values())
     assert len(shared) >= 5
+    _assert_index_as_rebuilt(store)  # the old analysis's entities left the index with it
 
     # nothing left to refresh: a second run changes nothing
     again = link_pending(store)
     assert again.relinked == 0 and again.linked == 0 and again.stories_touched == 0
     assert _links(store, nbc) == links
+
+
+def test_a_queue_entry_without_old_entities_still_refreshes_the_links(store, seeds_dir, tmp_path):
+    """Queued before the queue kept old entities (migration 0008): links still follow the new results."""
+    from storyweave.store.schema import relink_queue
+
+    _analysed_seeds(store, seeds_dir, tmp_path)
+    with store.read() as conn:
+        nbc = conn.execute(select(articles.c.id).where(articles.c.outlet == "NBC News")).scalar_one()
+    _make_analysis_old(store, nbc)
+    link_pending(store)
+    analyze_pending(store)
+    with store.write() as conn:
+        assert conn.execute(select(relink_queue.c.linked_entities)).scalar_one()  # kept at queue time
+        conn.execute(update(relink_queue).values(linked_entities=None))
+
+    assert link_pending(store).relinked == 1
+    with store.read() as conn:
+        keys = {row.key for row in conn.execute(select(entities.c.key).where(entities.c.article_id == nbc))}
+        assert not conn.execute(select(global_entities).where(global_entities.c.name == "Old Analyser Artifact")).first()
+    assert set(_links(store, nbc)) == keys
 
 
 def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
@@ -129,6 +175,7 @@ def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
     assert _links(store, nbc) == {}  # its results are gone, so are their links
     outlets = {m["outlet"] for c in story_dossier(store, list_stories(store)[0]["id"])["claims"] for m in c["mentions"]}
     assert "NBC News" not in outlets
+    _assert_index_as_rebuilt(store)
 
 
 def test_reanalysis_with_the_same_results_changes_nothing(store, seeds_dir, tmp_path):

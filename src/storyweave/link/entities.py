@@ -99,6 +99,15 @@ class Resolution:
         return self.entities[self.assignments[(article_id, key)]]
 
 
+@dataclass(frozen=True)
+class Withdrawal:
+    """What ``EntityIndex.withdraw`` changed: entities that lost evidence (as they are now),
+    and the ids of those left without any, which are gone."""
+
+    changed: dict[str, GlobalEntity]
+    removed: frozenset[str]
+
+
 class EntityStateError(StoryweaveError):
     """Saved entity-index state cannot be loaded."""
 
@@ -161,7 +170,7 @@ class EntityIndex:
         Returns the new records' assignments, the entities they went to (as they are now) and
         any existing ids merged away. Records of one call are sorted first, so the result does
         not depend on their order. An article already added must not be added again: its counts
-        would double (re-analysed articles call for a rebuild with ``resolve_entities``).
+        would double (a re-analysed article's old records are taken back with ``withdraw`` first).
         """
         records = list(dict.fromkeys(records))
         self._assigned: dict[tuple[str, str], EntityState] = {}
@@ -187,6 +196,78 @@ class EntityIndex:
             entities={state.id: self._public(state) for state in sorted(touched, key=lambda s: s.id)},
             merged={old: state.live().id for old, state in self._merged.items()},
         )
+
+    def withdraw(self, records: Iterable[tuple[EntityRecord, str]]) -> Withdrawal:
+        """Take back the evidence of records added earlier, each with the id it went to.
+
+        For an article analysed again: its old records leave the index before its new ones
+        are added, so the counts and name forms stay those of the articles' current results.
+        An entity left without records leaves the index and its blocking keys; one that keeps
+        records keeps the keys the old records brought (they are only candidates' keys).
+        Records whose entity is gone (merged ids are followed by the caller) are skipped.
+        """
+        touched: dict[str, EntityState] = {}
+        for record, global_id in records:
+            state = self._entities.get(global_id)
+            if state is None:
+                logger.debug("withdrawn record %s of %s has no entity %s", record.key, record.article_id, global_id)
+                continue
+            state.records -= 1
+            state.mentions -= record.mention_count
+            _decrement(state.labels, record.type, 1)
+            _decrement(state.names, record.name, record.mention_count)
+            for alias in record.aliases:
+                _decrement(state.aliases, alias, 1)
+            touched[state.id] = state
+        removed = set()
+        for global_id, state in sorted(touched.items()):
+            if state.records > 0 and state.names and state.labels:
+                self._changed[global_id] = state
+                continue
+            self._unindex(state)
+            del self._entities[global_id]
+            self._changed.pop(global_id, None)
+            self._removed.add(global_id)
+            removed.add(global_id)
+        return Withdrawal(
+            changed={i: self._public(s) for i, s in sorted(touched.items()) if i not in removed},
+            removed=frozenset(removed),
+        )
+
+    def _unindex(self, state: EntityState) -> None:
+        """Drop every blocking-index entry that leads to ``state`` (or a state merged into it)."""
+
+        def drop(index: dict, key: Any) -> None:
+            value = index.get(key)
+            if isinstance(value, set):
+                value -= {s for s in value if s.live() is state}
+                if not value:
+                    del index[key]
+            elif value is not None and value.live() is state:
+                del index[key]
+
+        for key in state.keys:
+            if state.kind == "person":
+                words = key.split()
+                drop(self._by_key, ("person", key))
+                if len(words) > 1:
+                    drop(self._by_surname, words[-1])
+                    for word in words[:-1]:
+                        drop(self._by_initial, (words[-1], word[0]))
+                        drop(self._by_word, (words[-1], word))
+            elif state.kind == "place":
+                drop(self._place_keys, key)
+            else:
+                kind, _, name = key.partition("|")
+                drop(self._by_key, (kind, name))
+        if state.geonameid is not None:
+            drop(self._by_geo, state.geonameid)
+        for acronym in state.acronyms:
+            drop(self._acronyms, (state.kind, acronym))
+        for name in state.names:
+            formed = self._keys.get((name, "initials"))
+            if formed:
+                drop(self._derived, (state.kind, formed))
 
     def entities(self) -> dict[str, GlobalEntity]:
         """Every global entity, by id."""
@@ -561,6 +642,14 @@ def _state_row(s: EntityState) -> dict[str, Any]:
         "records": s.records,
         "mentions": s.mentions,
     }
+
+
+def _decrement(counts: dict[str, int], key: str, amount: int) -> None:
+    left = counts.get(key, 0) - amount
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)
 
 
 def _ref(record: EntityRecord) -> tuple[str, str]:

@@ -9,8 +9,9 @@ For each chunk of newly analysed original articles, in ingest order:
    (``link.claims``), counting independent origins.
 
 Articles analysed again after they were linked (a new analyser version) are
-queued by the analysis store; each run then refreshes their entity links and
-re-aligns their stories' claims (``_relink_chunk``). Their story stays theirs.
+queued by the analysis store with the entities they had; each run takes those
+out of the entity index, resolves the new ones and re-aligns their stories'
+claims (``_relink_chunk``). Their story stays theirs.
 
 Syndicated copies join their original's story. Everything a chunk changes is
 written in one transaction, so a crash or kill loses at most the chunk, and a
@@ -254,30 +255,42 @@ def _link_chunk(
 def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkReport, align_many: AlignMany) -> None:
     """Refresh what was derived from re-analysed articles: entity links, their stories' claims.
 
-    Only entity keys without a link are resolved against the index: the index already
-    counts the keys it has seen, and ``EntityIndex.add`` must not see an article's entities
-    twice. A key the new analysis kept keeps its link; a key it dropped loses it.
-    Story membership stays as it is: it was decided from the article's lead.
+    The entity index takes back the records each article had when it was linked (kept
+    in the queue), then resolves its new records like any new article's: counts and
+    name forms stay those of the current results, and a global entity no article
+    names any more is gone. Story membership stays as it is: it was decided from the
+    article's lead.
     """
     from storyweave.link.entities import records_from_entities
 
     with store.read() as conn:
         rows = link_store.entity_rows(conn, ids)
+        old_rows = link_store.linked_entities_of(conn, ids)
         old_links = link_store.entity_links_of(conn, ids)
         story_ids = link_store.stories_of(conn, ids)
-    records = {a: records_from_entities(a, [_Row(e) for e in rows[a]]) for a in ids}
-    resolution = session.index.add(r for a in ids for r in records[a] if r.key not in old_links[a])
-    assignments = {}
+    taken_back = []
     for article_id in ids:
-        for record in records[article_id]:
-            ref = (article_id, record.key)
-            global_id = resolution.assignments.get(ref) or old_links[article_id][record.key]
-            assignments[ref] = resolution.merged.get(global_id, global_id)
-    dropped = {g for a in ids for k, g in old_links[a].items() if (a, k) not in assignments}
+        # queued before the queue kept old entities (migration 0008): the current rows
+        # of the keys still linked are the best account of what the index holds
+        linked = old_rows[article_id]
+        if linked is None:
+            linked = [r for r in rows[article_id] if r["key"] in old_links[article_id]]
+        taken_back += [(record, old_links[article_id][record.key])
+                       for record in records_from_entities(article_id, [_Row(e) for e in linked])
+                       if record.key in old_links[article_id]]
+    withdrawal = session.index.withdraw(taken_back)
+    resolution = session.index.add(
+        r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]])
+    )
+    merged = resolution.merged
+    changed = [e for i, e in withdrawal.changed.items() if i not in merged and i not in resolution.entities]
+    kept = set(resolution.assignments.values())
+    gone = {merged.get(g, g) for g in withdrawal.removed | {g for a in ids for g in old_links[a].values()}} - kept
     with store.write() as conn:
         session.write(conn)
-        link_store.save_entity_links(conn, assignments, resolution.entities.values(), resolution.merged, replace=ids)
-        link_store.drop_unlinked_globals(conn, (resolution.merged.get(g, g) for g in dropped))
+        link_store.save_entity_links(conn, resolution.assignments, [*changed, *resolution.entities.values()], merged,
+                                     replace=ids)
+        link_store.drop_unlinked_globals(conn, gone)
         _refresh_stories(conn, story_ids, report, align_many)
         link_store.clear_relinks(conn, ids)
     report.relinked += len(ids)

@@ -14,12 +14,14 @@ from sqlalchemy import Connection, and_, delete, insert, or_, select
 
 from storyweave.nlp.analysis import ArticleAnalysis
 from storyweave.store.articles import now_iso
+from storyweave.store.linking import entity_rows
 from storyweave.store.schema import (
     analyses,
     articles,
     claims,
     date_mentions,
     entities,
+    entity_links,
     entity_mentions,
     events,
     quotes,
@@ -27,6 +29,8 @@ from storyweave.store.schema import (
     removed_spans,
 )
 
+#: what the link stage reads of an entity row (``storyweave.pipeline.link``), kept for a relink
+LINKED_FIELDS = ("key", "name", "type", "aliases", "geonameid", "mention_count")
 _RESULT_TABLES = (entity_mentions, entities, date_mentions, quotes, events, claims)
 _EVENT_FIELDS = (
     "action", "lemma", "type", "code", "actor", "actor_entity", "target", "target_entity", "place",
@@ -88,12 +92,21 @@ def save_failure(conn: Connection, article_id: str, analyzer: str) -> None:
 
 
 def _queue_if_analysed_before(conn: Connection, article_id: str) -> None:
-    """Queue for the link stage an article whose results are about to be replaced."""
+    """Queue for the link stage an article whose results are about to be replaced.
+
+    A linked article's entities go with it: the link stage takes them back out of the
+    entity index. Queued twice before a link run, it keeps the first ones, which the
+    index holds.
+    """
     if conn.execute(select(analyses.c.article_id).where(analyses.c.article_id == article_id)).first() is None:
         return
     if conn.execute(select(relink_queue.c.article_id).where(relink_queue.c.article_id == article_id)).first():
         return
-    conn.execute(insert(relink_queue).values(article_id=article_id, queued_at=now_iso()))
+    linked = None
+    if conn.execute(select(entity_links.c.key).where(entity_links.c.article_id == article_id)).first():
+        rows = entity_rows(conn, [article_id])[article_id]
+        linked = json.dumps([{k: row[k] for k in LINKED_FIELDS} for row in rows], ensure_ascii=False)
+    conn.execute(insert(relink_queue).values(article_id=article_id, queued_at=now_iso(), linked_entities=linked))
 
 
 def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> None:

@@ -83,6 +83,17 @@ def clear_relinks(conn: Connection, article_ids: list[str]) -> None:
     conn.execute(delete(relink_queue).where(relink_queue.c.article_id.in_(article_ids)))
 
 
+def linked_entities_of(conn: Connection, article_ids: list[str]) -> dict[str, Optional[list[dict]]]:
+    """Per queued article: the entity rows it had when it was linked (None if not kept)."""
+    rows = conn.execute(
+        select(relink_queue.c.article_id, relink_queue.c.linked_entities).where(relink_queue.c.article_id.in_(article_ids))
+    )
+    out: dict[str, Optional[list[dict]]] = {a: None for a in article_ids}
+    for row in rows:
+        out[row.article_id] = json.loads(row.linked_entities) if row.linked_entities else None
+    return out
+
+
 def entity_links_of(conn: Connection, article_ids: list[str]) -> dict[str, dict[str, str]]:
     """Per article: its stored entity links, entity key → global id."""
     out: dict[str, dict[str, str]] = {a: {} for a in article_ids}

@@ -259,12 +259,14 @@ link_state_log = Table(
 )
 
 #: Articles re-analysed after they were linked; the link stage refreshes their entity links and
-#: their stories' claims, then removes them (migration 0007).
+#: their stories' claims, then removes them (migration 0007). ``linked_entities``: the entity
+#: rows the link stage resolved, as JSON, for it to take back out of the entity index (0008).
 relink_queue = Table(
     "relink_queue",
     metadata,
     Column("article_id", String(32), _article_fk(), primary_key=True),
     Column("queued_at", String(40), nullable=False),
+    Column("linked_entities", Text, nullable=True),
 )
 
 #: One row per entity across all articles, after cross-document resolution.

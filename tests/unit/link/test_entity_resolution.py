@@ -255,6 +255,44 @@ def test_incremental_bridge_reports_merged_ids():
     assert index.entities()["org:kurdistan-workers-party"].records == 2
 
 
+def _added_then_withdrawn(kept: list[EntityRecord], taken_back: list[EntityRecord]) -> EntityIndex:
+    index = EntityIndex()
+    index.add(kept)
+    went_to = index.add(taken_back).assignments
+    restored = EntityIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    withdrawal = restored.withdraw((r, went_to[(r.article_id, r.key)]) for r in taken_back)
+    assert set(withdrawal.changed).isdisjoint(withdrawal.removed)
+    return restored
+
+
+def test_withdrawn_articles_leave_the_entities_as_if_never_added():
+    records = seed_records()
+    late = [r for r in records if r.article_id in (NBC, "other-2")]
+    index = _added_then_withdrawn([r for r in records if r not in late], late)
+    assert index.entities() == resolve_entities([r for r in records if r not in late]).entities
+    assert "person:hafez-al-assad" not in index.entities()  # only NBC named him
+    assert index.entities()["person:bashar-al-assad"].mentions == 7
+
+
+def test_withdrawn_entity_leaves_its_keys_and_a_new_analysis_takes_its_place():
+    index = EntityIndex()
+    index.add([rec("a", "Hama", "GPE", geonameid=170017), rec("a", "PKK", "ORG")])
+    first = index.add([rec("b", "Kurdistan Workers' Party", "ORG", aliases=("PKK",), mentions=3),
+                       rec("b", "Samuel Ramani", aliases=("Ramani",))])
+    old = [rec("b", "Kurdistan Workers' Party", "ORG", aliases=("PKK",), mentions=3),
+           rec("b", "Samuel Ramani", aliases=("Ramani",))]
+    index.take_delta()
+    withdrawal = index.withdraw((r, first.assignments[("b", r.key)]) for r in old)
+    assert withdrawal.removed == {"person:samuel-ramani"}
+    assert index.entities()["org:kurdistan-workers-party"].records == 1  # "a"'s PKK, merged in earlier
+    delta = index.take_delta()
+    assert delta["removed"] == ["person:samuel-ramani"]
+    # the re-analysis reads "Ramani" alone: no full-name person is left for it to join
+    again = index.add([rec("b", "Ramani")])
+    assert again.assignments[("b", "person:ramani")] == "person:ramani"
+    assert EntityIndex.fold(None, [delta, index.take_delta()])["entities"][-1]["id"] == "person:ramani"
+
+
 def test_state_with_another_version_is_refused():
     with pytest.raises(EntityStateError, match="rebuild"):
         EntityIndex.from_dict({"version": 99, "entities": []})
@@ -373,3 +411,14 @@ def test_meantime_cross_document_entities_keep_their_floor(evaldata_dir: Path):
     recall = sum(overlap[r] / len(by_gold[gold[r]]) for r in gold) / len(gold)
     assert precision >= 0.97
     assert recall >= 0.83
+
+
+@pytest.mark.evaldata
+def test_meantime_documents_withdrawn_leave_the_index_of_the_rest(evaldata_dir: Path):
+    """Withdrawing a third of MEANTIME's documents gives the entities of the other two thirds."""
+    records, _ = meantime_records(evaldata_dir / "temporal" / "meantime_en" / "intra_cross-doc_annotation")
+    documents = sorted({r.article_id for r in records})
+    taken = set(random.Random(7).sample(documents, len(documents) // 3))
+    kept = [r for r in records if r.article_id not in taken]
+    index = _added_then_withdrawn(kept, [r for r in records if r.article_id in taken])
+    assert index.entities() == resolve_entities(kept).entities
