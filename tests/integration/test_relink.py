@@ -69,6 +69,28 @@ def _assert_index_as_rebuilt(store) -> None:
     assert stored == {i: e.name for i, e in rebuilt.entities.items()}
 
 
+def _assert_story_counts_current(store) -> None:
+    """Each story counts, for each global entity, the members whose current results name it."""
+    from storyweave.link.clustering import ClusterState
+    from storyweave.pipeline.link import STORY_STATE, _evidence
+    from storyweave.store import linking as link_store
+
+    with store.read() as conn:
+        snapshot, changes = link_store.load_journal(conn, STORY_STATE)
+        state = ClusterState.from_json(ClusterState.fold(snapshot, changes))
+        ids = list(state.article_story)
+        rows, links = link_store.entity_rows(conn, ids), link_store.entity_links_of(conn, ids)
+    for story in state.stories.values():
+        names, places = {}, {}
+        for article_id in story.articles:
+            assignments = {(article_id, k): g for k, g in links[article_id].items()}
+            article_names, article_places = _evidence(article_id, rows[article_id], assignments)
+            for bag, found in ((names, article_names), (places, article_places)):
+                for global_id in found:
+                    bag[global_id] = bag.get(global_id, 0) + 1
+        assert (story.entities, story.places) == (names, places)
+
+
 def _make_analysis_old(store, article_id: str) -> None:
     """What an older analyser might have left: no claims, and an entity the current one drops."""
     with store.write() as conn:
@@ -105,6 +127,7 @@ def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tm
     assert {m["outlet"] for m in stale["mentions"]} == {"Al Jazeera"}  # NBC's claims were not there
     assert ARTIFACT_KEY in _links(store, nbc)
     _assert_index_as_rebuilt(store)
+    _assert_story_counts_current(store)
     current_keys = set(_links(store, nbc)) - {ARTIFACT_KEY}
 
     # The current analyser re-analyses the article: it is queued for the link stage.
@@ -130,6 +153,7 @@ def test_reanalysis_refreshes_entity_links_and_story_claims(store, seeds_dir, tm
     shared = set(links.values()) & set(_links(store, aljazeera).values())
     assert len(shared) >= 5
     _assert_index_as_rebuilt(store)  # the old analysis's entities left the index with it
+    _assert_story_counts_current(store)
 
     # nothing left to refresh: a second run changes nothing
     again = link_pending(store)
@@ -176,6 +200,7 @@ def test_a_failed_reanalysis_is_queued_too(store, seeds_dir, tmp_path):
     outlets = {m["outlet"] for c in story_dossier(store, list_stories(store)[0]["id"])["claims"] for m in c["mentions"]}
     assert "NBC News" not in outlets
     _assert_index_as_rebuilt(store)
+    _assert_story_counts_current(store)
 
 
 def test_reanalysis_with_the_same_results_changes_nothing(store, seeds_dir, tmp_path):

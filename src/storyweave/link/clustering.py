@@ -314,6 +314,30 @@ class StoryClusterer:
             )
         return cls(embedder, params, ClusterState.from_json(data), index)
 
+    def replace_names(self, before: ClusterInput, after: ClusterInput) -> None:
+        """Swap a clustered article's names and places (its entities' global ids) in its story's
+        counts and the document frequencies: the article was analysed again, and its entities
+        were resolved anew. Its story, vector and specifics stay. An article this clusterer
+        did not place (a syndicated copy) is left alone."""
+        story_id = self.state.article_story.get(before.id)
+        if story_id is None:
+            return
+        story = self.state.stories[story_id]
+        for bag, prefix, old, new in (
+            (story.entities, "e:", before.entities, after.entities),
+            (story.places, "p:", before.places, after.places),
+        ):
+            # ids merged away since the article joined are not in the story's counts: left alone
+            for name, step in [(n, -1) for n in old - new if n in bag] + [(n, 1) for n in new - old]:
+                count = bag.get(name, 0) + step
+                if count > 0:
+                    bag[name] = count
+                else:
+                    bag.pop(name, None)
+                self.state.doc_freq[prefix + name] = max(self.state.doc_freq.get(prefix + name, 0) + step, 0)
+                self._changed_names.add(prefix + name)
+                self._changed_stories.add(story.id)
+
     def take_delta(self) -> dict:
         """What changed since the last call, in ``ClusterState.to_json``'s shape (see ``ClusterState.fold``)."""
         state = self.state

@@ -10,8 +10,8 @@ For each chunk of newly analysed original articles, in ingest order:
 
 Articles analysed again after they were linked (a new analyser version) are
 queued by the analysis store with the entities they had; each run takes those
-out of the entity index, resolves the new ones and re-aligns their stories'
-claims (``_relink_chunk``). Their story stays theirs.
+out of the entity index, resolves the new ones, swaps them in their story's
+name counts and re-aligns its claims (``_relink_chunk``). Their story stays theirs.
 
 Syndicated copies join their original's story. Everything a chunk changes is
 written in one transaction, so a crash or kill loses at most the chunk, and a
@@ -258,9 +258,10 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
     The entity index takes back the records each article had when it was linked (kept
     in the queue), then resolves its new records like any new article's: counts and
     name forms stay those of the current results, and a global entity no article
-    names any more is gone. Story membership stays as it is: it was decided from the
-    article's lead.
+    names any more is gone. The article stays in its story (membership was decided from
+    its lead), and the story counts its new names and places instead of the old.
     """
+    from storyweave.link.clustering import ClusterInput
     from storyweave.link.entities import records_from_entities
 
     with store.read() as conn:
@@ -282,6 +283,12 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
     resolution = session.index.add(
         r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]])
     )
+    for article_id in ids:  # the story's name counts follow the article's new entities
+        before = _evidence(article_id, old_rows[article_id] or rows[article_id],
+                           {(article_id, k): g for k, g in old_links[article_id].items()})
+        after = _evidence(article_id, rows[article_id], resolution.assignments)
+        session.clusterer.replace_names(ClusterInput(article_id, "", "", None, None, *before),
+                                        ClusterInput(article_id, "", "", None, None, *after))
     merged = resolution.merged
     changed = [e for i, e in withdrawal.changed.items() if i not in merged and i not in resolution.entities]
     kept = set(resolution.assignments.values())
@@ -300,17 +307,22 @@ def _cluster_input(item, entity_rows: list[dict], assignments: dict):
     """What clustering reads of one article: its text and the global ids of its names and places."""
     from storyweave.link.clustering import ClusterInput
 
+    names, places = _evidence(item.id, entity_rows, assignments)
+    return ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet, names, places)
+
+
+def _evidence(article_id: str, entity_rows: list[dict], assignments: dict) -> tuple[frozenset, frozenset]:
+    """The global ids of an article's names and of its places, as story evidence."""
     names, places = set(), set()
     for entity in entity_rows:
-        global_id = assignments.get((item.id, entity["key"]))
+        global_id = assignments.get((article_id, entity["key"]))
         if global_id is None:
             continue
         if entity["type"] in PLACE_TYPES:
             places.add(global_id)
         elif entity["type"] in EVIDENCE_TYPES:
             names.add(global_id)
-    return ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet,
-                        frozenset(names), frozenset(places))
+    return frozenset(names), frozenset(places)
 
 
 def _lead_vectors(store: Store, chunk: list, embedder) -> tuple[list[np.ndarray], list[dict]]:

@@ -102,6 +102,27 @@ def test_shared_rare_entities_raise_the_score():
     assert shared > common > other
 
 
+def test_replaced_names_count_as_if_the_article_had_joined_with_them():
+    def clustered(entities_of_b):
+        clusterer = StoryClusterer(EMBEDDER, PARAMS)
+        clusterer.add(_article("a", QUAKE, entities={"iquique", "chile"}))
+        clusterer.add(_article("b", QUAKE_2, entities=entities_of_b))
+        clusterer.take_delta()
+        return clusterer
+
+    reanalysed = clustered({"chile", "old-artifact"})
+    reanalysed.replace_names(_article("b", "", entities={"chile", "old-artifact"}),
+                             _article("b", "", entities={"chile", "iquique"}))
+    expected = clustered({"chile", "iquique"}).state
+    assert reanalysed.state.stories == expected.stories
+    assert {k: v for k, v in reanalysed.state.doc_freq.items() if v} == expected.doc_freq
+    delta = reanalysed.take_delta()
+    assert delta["doc_freq"] == {"e:iquique": 2, "e:old-artifact": 0}
+    assert set(delta["stories"]) == set(expected.stories)
+    reanalysed.replace_names(_article("unknown", ""), _article("unknown", "", entities={"x"}))  # not clustered here
+    assert reanalysed.take_delta()["doc_freq"] == {}
+
+
 def test_reingesting_an_article_keeps_its_story():
     clusterer = StoryClusterer(EMBEDDER, PARAMS)
     first = clusterer.add(_article("a", QUAKE))
