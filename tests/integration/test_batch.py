@@ -240,11 +240,12 @@ def test_blockwise_linking_on_ray(corpus, fresh_db_url, tmp_path):
 # -- SIGKILL at random points -----------------------------------------------------
 
 
-def _start(command: list[str]) -> subprocess.Popen:
+def _start(command: list[str], log: Path | None = None) -> subprocess.Popen:
     # A session of its own, so the kill takes the whole group: the CLI and, with
     # --engine ray, the Ray processes it started (as a machine crash would).
-    return subprocess.Popen(command, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    # ``log`` keeps its output, to tell why a run ended before the kill.
+    with open(log or os.devnull, "wb") as sink:
+        return subprocess.Popen(command, env=_env(), stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _kill_group(process: subprocess.Popen) -> bool:
@@ -320,9 +321,10 @@ def test_batch_killed_at_random_points_loses_and_duplicates_nothing(corpus, fres
 
 def test_batch_on_ray_killed_then_resumed(corpus, fresh_db_url, tmp_path):
     db, out = fresh_db_url, tmp_path / "out"
-    process = _start(_cli("batch", str(corpus), "--db", db, "--out", str(out), "--engine", "ray", "-q"))
+    log = tmp_path / "killed-run.log"
+    process = _start(_cli("batch", str(corpus), "--db", db, "--out", str(out), "--engine", "ray", "-q"), log)
     time.sleep(random.Random(SEED).uniform(8, 20))  # inside Ray: start-up, actors loading or analysing
-    assert _kill_group(process)
+    assert _kill_group(process), f"the run ended before the kill (exit {process.returncode}):\n{log.read_text()[-4000:]}"
     final = subprocess.run(_cli("batch", str(corpus), "--db", db, "--out", str(out), "-q"),
                            env=_env(), capture_output=True, text=True, timeout=600, check=False)
     assert final.returncode == 0, final.stderr
