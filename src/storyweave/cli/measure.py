@@ -178,6 +178,18 @@ def eval_stance(
     _run_evals(evaluate_stance, dataset, evaldata, limit, write, docs)
 
 
+@bench_app.command("align")
+def bench_align(
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+    repeat: int = typer.Option(3, help="Alignments per size; the best is reported."),
+) -> None:
+    """Time to re-align one story's claims at 50 to 400 articles (the link stage does it per update)."""
+    from storyweave.bench.align import bench_align as run_bench
+
+    _emit_reports([run_bench(repeat=repeat)], write, docs)
+
+
 @bench_app.command("serve")
 def bench_serve(
     write: bool = WriteOption,

@@ -282,14 +282,24 @@ def _compatible(a: _Item, b: _Item) -> bool:
 
 
 def _group(items: list[_Item]) -> list[list[_Item]]:
+    """First fit: each claim joins the first group whose every member it is compatible with.
+
+    Compatible claims share class, period and object id, so a group's members all share
+    its first member's: only groups with the claim's own are tried (in creation order,
+    so the result is the one trying every group gives, at a cost that grows with the
+    block instead of with the story).
+    """
     groups: list[list[_Item]] = []
+    blocks: dict[tuple, list[list[_Item]]] = {}
     for item in items:
-        for group in groups:
+        block = blocks.setdefault((item.cls, item.period, item.object), [])
+        for group in block:
             if all(_compatible(item, member) for member in group):
                 group.append(item)
                 break
         else:
-            groups.append([item])
+            block.append([item])
+            groups.append(block[-1])
     return groups
 
 
@@ -338,26 +348,33 @@ def _ranks_conflict(a: _Item, b: _Item) -> bool:
 
 def _cross_conflicts(groups: list[list[_Item]], rules: AlignmentRules) -> list[tuple[int, int, str]]:
     """Pairs of groups that contradict each other, with the reason."""
+    # Only rankings, and exclusive states (control) of one object, can conflict, and only
+    # within one class and period: pairs are formed inside those blocks alone.
+    blocks: dict[tuple, list[int]] = {}
+    for x, group in enumerate(groups):
+        first = group[0]
+        if first.cls == "rank":
+            blocks.setdefault((first.cls, first.period), []).append(x)
+        elif first.cls in rules.exclusive and first.object:
+            blocks.setdefault((first.cls, first.period, first.object), []).append(x)
     out = []
-    for x, ga in enumerate(groups):
-        for y in range(x + 1, len(groups)):
-            gb = groups[y]
-            a, b = ga[0], gb[0]
-            if a.cls != b.cls or a.period != b.period:
-                continue
-            if a.cls == "rank" and _objects_compatible(a, b) and a.actors & b.actors:
+    for x, y in sorted((x, y) for block in blocks.values() for n, x in enumerate(block) for y in block[n + 1 :]):
+        ga, gb = groups[x], groups[y]
+        a, b = ga[0], gb[0]
+        if a.cls == "rank":
+            if _objects_compatible(a, b) and a.actors & b.actors:
                 pair = next(((i, j) for i in ga for j in gb if _ranks_conflict(i, j)), None)
                 if pair:
                     i, j = pair
                     out.append((x, y, f"ranking: {_who(i)} “{i.claim.text}” vs {_who(j)} “{j.claim.text}”"))
-            elif a.cls in rules.exclusive and a.object and a.object == b.object:
-                roles_a = {k for k in a.actors if k.startswith("role:")}
-                roles_b = {k for k in b.actors if k.startswith("role:")}
-                held_a = [i for i in ga if not i.claim.negated]
-                held_b = [j for j in gb if not j.claim.negated]
-                if roles_a and roles_b and not roles_a & roles_b and held_a and held_b:
-                    i, j = held_a[0], held_b[0]
-                    out.append((x, y, f"control: {_who(i)} “{i.claim.text}” vs {_who(j)} “{j.claim.text}”"))
+        else:
+            roles_a = {k for k in a.actors if k.startswith("role:")}
+            roles_b = {k for k in b.actors if k.startswith("role:")}
+            held_a = [i for i in ga if not i.claim.negated]
+            held_b = [j for j in gb if not j.claim.negated]
+            if roles_a and roles_b and not roles_a & roles_b and held_a and held_b:
+                i, j = held_a[0], held_b[0]
+                out.append((x, y, f"control: {_who(i)} “{i.claim.text}” vs {_who(j)} “{j.claim.text}”"))
     return out
 
 

@@ -333,8 +333,18 @@ def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | 
             find(k.key)
             kinds[k.key] = k.kind
     quoted = [(article, keys, q) for article, keys, q in items if q]
+    # Two quotes can be shared only if they have a word trigram in common: candidates come
+    # from an index of trigrams rather than from every pair. Each root is its component's
+    # least key in the order below, so the result does not depend on the order of unions.
+    by_shingle: dict[tuple[str, ...], list[int]] = {}
+    for i, (_, _, quote) in enumerate(quoted):
+        if len(_shingles(quote)) >= QUOTE_MIN_SHINGLES:
+            for shingle in _shingles(quote):
+                by_shingle.setdefault(shingle, []).append(i)
     for i, (article_a, keys_a, qa) in enumerate(quoted):
-        for article_b, keys_b, qb in quoted[i + 1 :]:
+        candidates = {j for shingle in _shingles(qa) for j in by_shingle.get(shingle, ()) if j > i}
+        for j in sorted(candidates):
+            article_b, keys_b, qb = quoted[j]
             if article_a != article_b and quotes_shared(qa, qb):
                 ra, rb = find(keys_a[0].key), find(keys_b[0].key)
                 if ra != rb:

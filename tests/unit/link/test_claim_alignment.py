@@ -323,7 +323,7 @@ def test_opinions_and_predictions_are_left_out():
 
 # -- the seed articles, through the real analysis ----------------------------------------------
 @pytest.fixture(scope="module")
-def seed_groups(seeds_dir):
+def seed_articles(seeds_dir):
     from storyweave.ingest.furniture import filter_furniture
     from storyweave.link.entities import records_from_entities, resolve_entities
     from storyweave.nlp.analysis import AnalysisInput, analyze_texts
@@ -345,7 +345,12 @@ def seed_groups(seeds_dir):
         )
         for a in analyses
     ]
-    return align_claims(articles)
+    return articles
+
+
+@pytest.fixture(scope="module")
+def seed_groups(seed_articles):
+    return align_claims(seed_articles)
 
 
 def find(groups, *words, kind=None):
@@ -388,3 +393,37 @@ def test_seeds_airport_and_freed_prisoners_are_single_source(seed_groups):
     freed = find(seed_groups, "freed hundreds")
     assert (freed.status, freed.independent_origins) == ("single-source", 1)
     assert freed.origins[0].label == "Hassan Abdul-Ghani" and freed.mentions[0].hedged
+
+
+def test_grouping_within_blocks_is_first_fit_over_every_group():
+    """Groups are looked up by class, period and object only: on claims drawn from small
+    pools (so that many are compatible and many are not), the result must be the one
+    trying every earlier group in turn gives."""
+    import random
+
+    from storyweave.link.claims import _compatible, _group, _Item
+
+    rng = random.Random(5)
+    source = article("a", "A")
+
+    def pick(pool, most):
+        return frozenset(rng.sample(pool, rng.randint(0, most)))
+
+    items = [
+        _Item(source, None, rng.choice(["take control", "withdraw", "pred:free"]),
+              pick(["role:army", "role:rebels", "entity:person:assad", "text:forces"], 2),
+              rng.choice([None, None, "place:hama", "place:aleppo"]),
+              pick(["city", "airport", "prison", "base"], 2), pick(["place:hama", "place:syria"], 1),
+              rng.choice(["now", "now", "past"]))
+        for _ in range(600)
+    ]
+    everything: list[list] = []
+    for item in items:
+        for group in everything:
+            if all(_compatible(item, member) for member in group):
+                group.append(item)
+                break
+        else:
+            everything.append([item])
+    assert 20 < len(everything) < 500  # neither all apart nor all together, so the test can fail
+    assert _group(items) == everything

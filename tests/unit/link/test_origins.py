@@ -138,5 +138,12 @@ def test_shared_quotes_are_one_origin_across_articles_only():
     rep = merge_shared_quotes([("a", (x,), said), ("b", (y,), said)])
     assert rep["outlet:nbc"] == "source:army"
     assert merge_shared_quotes([("a", (x,), said), ("a", (y,), said)])["outlet:nbc"] == "outlet:nbc"
+    # found through shared word trigrams: a chain across three articles is one origin, and
+    # a passage too short to compare joins nothing
+    z, w = OriginKey("outlet:aj", "AJ", "outlet"), OriginKey("outlet:bbc", "BBC", "outlet")
+    chained = merge_shared_quotes([("b", (y,), said), ("c", (z,), "acted to preserve civilian lives and prevent "
+                                   "urban combat inside the city"), ("a", (x,), said), ("d", (w,), "the city")])
+    assert chained == {"outlet:nbc": "source:army", "outlet:aj": "source:army", "source:army": "source:army",
+                       "outlet:bbc": "outlet:bbc"}
     origins = build_origins([("a", (x,)), ("b", (y,))], rep)
     assert [(o.key, o.label, o.articles) for o in origins] == [("source:army", "army", ("a", "b"))]
