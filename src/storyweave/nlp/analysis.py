@@ -17,13 +17,13 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
-from storyweave.nlp.loader import MODEL_NAME
+from storyweave.nlp.loader import load_pipeline
 
 logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/5"
+ANALYZER = "storyweave-analysis/6"
 COMPONENTS = (
     "storyweave_places",
     "storyweave_entities",
@@ -88,15 +88,13 @@ class ArticleAnalysis:
 def load_analyzer():
     """The full analysis pipeline, loaded once per process.
 
-    A fresh ``spacy.load`` rather than the shared ``load_base()`` object, so
+    A fresh ``load_pipeline()`` rather than the shared ``load_base()`` object, so
     adding our components never changes what other callers get.
     """
-    import spacy
-
     # Importing the component modules registers their factories with spaCy.
     from storyweave.nlp import claims, dates, entities, events, places, quotes  # noqa: F401
 
-    nlp = spacy.load(MODEL_NAME)
+    nlp = load_pipeline()
     for name in COMPONENTS:
         nlp.add_pipe(name, last=True)
     logger.info("analysis pipeline: %s", ", ".join(nlp.pipe_names))

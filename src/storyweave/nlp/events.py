@@ -409,14 +409,12 @@ def event_pipeline() -> Language:
     Reuses ``load_analyzer()`` when the analysis already includes this component;
     otherwise builds a fresh copy, so the shared pipeline is never changed.
     """
-    import spacy
-
     from storyweave.nlp import analysis, dates, entities, places, quotes  # noqa: F401  (register factories)
-    from storyweave.nlp.loader import MODEL_NAME
+    from storyweave.nlp.loader import load_pipeline
 
     if COMPONENT in analysis.COMPONENTS:
         return analysis.load_analyzer()
-    nlp = spacy.load(MODEL_NAME)
+    nlp = load_pipeline()
     for name in analysis.COMPONENTS + (COMPONENT,):
         nlp.add_pipe(name, last=True)
     return nlp

