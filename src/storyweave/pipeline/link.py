@@ -269,22 +269,22 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
         old_rows = link_store.linked_entities_of(conn, ids)
         old_links = link_store.entity_links_of(conn, ids)
         story_ids = link_store.stories_of(conn, ids)
-    taken_back = []
     for article_id in ids:
         # queued before the queue kept old entities (migration 0008): the current rows
         # of the keys still linked are the best account of what the index holds
-        linked = old_rows[article_id]
-        if linked is None:
-            linked = [r for r in rows[article_id] if r["key"] in old_links[article_id]]
-        taken_back += [(record, old_links[article_id][record.key])
-                       for record in records_from_entities(article_id, [_Row(e) for e in linked])
-                       if record.key in old_links[article_id]]
-    withdrawal = session.index.withdraw(taken_back)
+        if old_rows[article_id] is None:
+            old_rows[article_id] = [r for r in rows[article_id] if r["key"] in old_links[article_id]]
+    withdrawal = session.index.withdraw(
+        (record, old_links[a][record.key])
+        for a in ids
+        for record in records_from_entities(a, [_Row(e) for e in old_rows[a]])
+        if record.key in old_links[a]
+    )
     resolution = session.index.add(
         r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]])
     )
     for article_id in ids:  # the story's name counts follow the article's new entities
-        before = _evidence(article_id, old_rows[article_id] or rows[article_id],
+        before = _evidence(article_id, old_rows[article_id],
                            {(article_id, k): g for k, g in old_links[article_id].items()})
         after = _evidence(article_id, rows[article_id], resolution.assignments)
         session.clusterer.replace_names(ClusterInput(article_id, "", "", None, None, *before),
