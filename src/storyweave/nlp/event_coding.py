@@ -241,6 +241,15 @@ def _subject(verb: Token) -> tuple[Token | None, Token | None]:
     return agent, None
 
 
+#: where a noun with an infinitive ("a contract to supply", "the first airline to fly") sits
+#: when its clause's subject is the infinitive's actor
+NOUN_COMPLEMENT_SLOTS = frozenset({"dobj", "attr", "oprd"})
+
+
+def _infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
 def verb_arguments(verb: Token, rules: EventRules) -> tuple[Token | None, Token | None]:
     """(actor head, target head) of a verb trigger, borrowing from governing clauses."""
     actor, target = _subject(verb)
@@ -258,6 +267,11 @@ def verb_arguments(verb: Token, rules: EventRules) -> tuple[Token | None, Token 
         if current.dep_ in ("relcl", "acl"):
             if current.tag_ == "VBN" and current.dep_ == "acl":
                 target = target or head  # "forces stationed there": the noun underwent it
+            elif _infinitive(current) and head.dep_ in NOUN_COMPLEMENT_SLOTS:
+                # "EADS won a contract to supply ...", "the EU made the decision to ban ...":
+                # the one who holds the contract or made the decision acts, not the noun
+                actor, _ = verb_arguments(head.head, rules)
+                actor = actor or head
             else:
                 actor = head
             break

@@ -76,6 +76,13 @@ def test_object_control_and_date_from_governing_clause(nlp):
     assert withdraw.date == "2024-12-05"
 
 
+def test_infinitive_of_an_object_noun_is_done_by_the_clause_subject(nlp):
+    supply = only(events(nlp, "Lockheed Martin signed a deal to supply Poland with fighter jets."), "supply")
+    assert supply.actor == "Lockheed Martin"
+    ban = only(events(nlp, "The city council took the decision to ban the march."), "ban")
+    assert ban.actor == "The city council"
+
+
 def test_date_from_coordinated_clause(nlp):
     text = "Rebel forces entered the Syrian city of Hama and forced out government troops Thursday."
     found = events(nlp, text)
