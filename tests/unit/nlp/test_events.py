@@ -83,6 +83,11 @@ def test_infinitive_of_an_object_noun_is_done_by_the_clause_subject(nlp):
     assert ban.actor == "The city council"
 
 
+def test_a_time_after_a_preposition_is_not_the_target(nlp):
+    attack = only(events(nlp, "The rebels attacked on Monday, officials said."), "attack")
+    assert attack.target is None and attack.actor == "The rebels"
+
+
 def test_date_from_coordinated_clause(nlp):
     text = "Rebel forces entered the Syrian city of Hama and forced out government troops Thursday."
     found = events(nlp, text)
