@@ -21,12 +21,13 @@ COMPONENT = "storyweave_paragraphs"
 def mark_paragraph_starts(doc: Doc) -> Doc:
     """Set ``is_sent_start`` on the first token of every line that opens in upper case,
     a digit or punctuation (a quote mark, a dash)."""
+    # a newline is always a token of its own (``whitespace_`` holds one space at most)
     after_break = False
     for token in doc:
         if token.is_space:
             after_break = after_break or "\n" in token.text
             continue
-        if after_break and token.i > 0 and not token.text[0].islower():
+        if after_break and not token.text[0].islower():
             token.is_sent_start = True
-        after_break = "\n" in token.whitespace_
+        after_break = False
     return doc
