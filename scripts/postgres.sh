@@ -43,6 +43,9 @@ ensure_running() {
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '$ROLE') THEN
       CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD';
     END IF; END \\\$\\\$;\"" >/dev/null
+  # DROP DATABASE ... WITH (FORCE) must also end an autovacuum worker that happens to be in
+  # the test database; that worker belongs to no role, so only pg_signal_backend may end it.
+  su postgres -c "psql -p $PORT -v ON_ERROR_STOP=1 -tAc 'GRANT pg_signal_backend TO $ROLE'" >/dev/null
 }
 
 case "${1:-ensure}" in

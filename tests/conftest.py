@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,8 +69,28 @@ def _new_database(backend: str, folder: Path) -> Iterator[str]:
     try:
         yield f"{admin.rsplit('/', 1)[0]}/{name}"
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(admin, name)
+
+
+def _drop_database(admin: str, name: str) -> None:
+    """Drop a test database, waiting out an autovacuum worker inside it.
+
+    FORCE ends the test's own leftover sessions, but an autovacuum worker belongs
+    to no role and only a member of pg_signal_backend may end it (scripts/postgres.sh
+    grants that). On a server set up without the grant the worker soon finishes, so
+    retry for a while rather than fail the test that merely owned the database.
+    """
+    import psycopg
+
+    for attempt in range(40):
+        try:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except psycopg.errors.InsufficientPrivilege:
+            if attempt == 39:
+                raise
+            time.sleep(0.25)
 
 
 @pytest.fixture
