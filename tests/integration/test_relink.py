@@ -53,8 +53,8 @@ def _assert_index_as_rebuilt(store) -> None:
     equal a batch resolution of the stored results (on larger stores, incremental and
     batch resolution may differ on a bare surname or an ungeocoded place).
     """
-    from storyweave.link.entities import EntityIndex, records_from_entities, resolve_entities
-    from storyweave.pipeline.link import ENTITY_STATE, _Row
+    from storyweave.link.entities import EntityIndex, records_from_rows, resolve_entities
+    from storyweave.pipeline.link import ENTITY_STATE
     from storyweave.store import linking as link_store
 
     with store.read() as conn:
@@ -62,7 +62,7 @@ def _assert_index_as_rebuilt(store) -> None:
         ids = [row.id for row in conn.execute(select(articles.c.id))]
         rows = link_store.entity_rows(conn, ids)
     index = EntityIndex.from_dict(EntityIndex.fold(snapshot, changes))
-    rebuilt = resolve_entities(r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]]))
+    rebuilt = resolve_entities(r for a in ids for r in records_from_rows(a, rows[a]))
     assert index.entities() == rebuilt.entities
     with store.read() as conn:
         stored = {row.id: row.name for row in conn.execute(select(global_entities))}
@@ -72,7 +72,7 @@ def _assert_index_as_rebuilt(store) -> None:
 def _assert_story_counts_current(store) -> None:
     """Each story counts, for each global entity, the members whose current results name it."""
     from storyweave.link.clustering import ClusterState
-    from storyweave.pipeline.link import STORY_STATE, _evidence
+    from storyweave.pipeline.link import STORY_STATE, story_evidence
     from storyweave.store import linking as link_store
 
     with store.read() as conn:
@@ -84,7 +84,7 @@ def _assert_story_counts_current(store) -> None:
         names, places = {}, {}
         for article_id in story.articles:
             assignments = {(article_id, k): g for k, g in links[article_id].items()}
-            article_names, article_places = _evidence(article_id, rows[article_id], assignments)
+            article_names, article_places = story_evidence(article_id, rows[article_id], assignments)
             for bag, found in ((names, article_names), (places, article_places)):
                 for global_id in found:
                     bag[global_id] = bag.get(global_id, 0) + 1

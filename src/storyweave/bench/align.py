@@ -25,7 +25,7 @@ def bench_align(sizes: Sequence[int] = SIZES, repeat: int = 3, db: Optional[str]
     """Seconds to align one story's claims at each size in ``sizes`` (articles)."""
     from storyweave.bench.serve import BENCH_STORY, build_story_store
     from storyweave.link.claims import align_claims
-    from storyweave.pipeline.link import _claim_inputs
+    from storyweave.pipeline.link import story_claim_inputs
     from storyweave.store import linking as link_store
     from storyweave.store.database import Store
 
@@ -36,7 +36,7 @@ def bench_align(sizes: Sequence[int] = SIZES, repeat: int = 3, db: Optional[str]
             members = link_store.story_members(conn, {BENCH_STORY}).get(BENCH_STORY)
             if not members:
                 raise StoryweaveError(f"{db} has no story {BENCH_STORY!r}: build it with build_story_store")
-            inputs = _claim_inputs(conn, members)  # members come in ingest order
+            inputs = story_claim_inputs(conn, members)  # members come in ingest order
     rows, per_claim = [], {}
     for size in sorted({min(s, len(inputs)) for s in sizes}):
         story = inputs[:size]

@@ -29,8 +29,9 @@ from __future__ import annotations
 import heapq
 import logging
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from storyweave.errors import StoryweaveError
@@ -686,3 +687,8 @@ def records_from_entities(article_id: str, entities: Iterable[Any]) -> list[Enti
             )
         )
     return out
+
+
+def records_from_rows(article_id: str, rows: Iterable[Mapping[str, Any]]) -> list[EntityRecord]:
+    """``records_from_entities`` for stored entity rows (dicts with the same fields)."""
+    return records_from_entities(article_id, (SimpleNamespace(**row) for row in rows))

@@ -221,14 +221,14 @@ class _Session:
 def _link_chunk(
     store: Store, session: _Session, chunk: list, report: LinkReport, decide: DecideChunk, align_many: AlignMany
 ) -> None:
-    from storyweave.link.entities import records_from_entities
+    from storyweave.link.entities import records_from_rows
 
     ids = [item.id for item in chunk]
     with store.read() as conn:
         rows = link_store.entity_rows(conn, ids)
 
     # 1. Entities across documents.
-    records = [r for article_id in ids for r in records_from_entities(article_id, [_Row(e) for e in rows[article_id]])]
+    records = [r for article_id in ids for r in records_from_rows(article_id, rows[article_id])]
     resolution = session.index.add(records)
 
     # 2. Stories.
@@ -262,7 +262,7 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
     its lead), and the story counts its new names and places instead of the old.
     """
     from storyweave.link.clustering import ClusterInput
-    from storyweave.link.entities import records_from_entities
+    from storyweave.link.entities import records_from_rows
 
     with store.read() as conn:
         rows = link_store.entity_rows(conn, ids)
@@ -277,16 +277,16 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
     withdrawal = session.index.withdraw(
         (record, old_links[a][record.key])
         for a in ids
-        for record in records_from_entities(a, [_Row(e) for e in old_rows[a]])
+        for record in records_from_rows(a, old_rows[a])
         if record.key in old_links[a]
     )
     resolution = session.index.add(
-        r for a in ids for r in records_from_entities(a, [_Row(e) for e in rows[a]])
+        r for a in ids for r in records_from_rows(a, rows[a])
     )
     for article_id in ids:  # the story's name counts follow the article's new entities
-        before = _evidence(article_id, old_rows[article_id],
+        before = story_evidence(article_id, old_rows[article_id],
                            {(article_id, k): g for k, g in old_links[article_id].items()})
-        after = _evidence(article_id, rows[article_id], resolution.assignments)
+        after = story_evidence(article_id, rows[article_id], resolution.assignments)
         session.clusterer.replace_names(ClusterInput(article_id, "", "", None, None, *before),
                                         ClusterInput(article_id, "", "", None, None, *after))
     merged = resolution.merged
@@ -307,11 +307,11 @@ def _cluster_input(item, entity_rows: list[dict], assignments: dict):
     """What clustering reads of one article: its text and the global ids of its names and places."""
     from storyweave.link.clustering import ClusterInput
 
-    names, places = _evidence(item.id, entity_rows, assignments)
+    names, places = story_evidence(item.id, entity_rows, assignments)
     return ClusterInput(item.id, item.title, item.text, _when(item.published), item.outlet, names, places)
 
 
-def _evidence(article_id: str, entity_rows: list[dict], assignments: dict) -> tuple[frozenset, frozenset]:
+def story_evidence(article_id: str, entity_rows: list[dict], assignments: dict) -> tuple[frozenset, frozenset]:
     """The global ids of an article's names and of its places, as story evidence."""
     names, places = set(), set()
     for entity in entity_rows:
@@ -339,15 +339,6 @@ def _lead_vectors(store: Store, chunk: list, embedder) -> tuple[list[np.ndarray]
                          embedder.encode([lead_text(item.title, item.text) for item in missing])))
     rows = [{"article_id": i, "encoder": encoder, "vector": v.astype("<f4").tobytes()} for i, v in fresh.items()]
     return [stored[item.id] if item.id in stored else fresh[item.id] for item in chunk], rows
-
-
-class _Row:
-    """Adapts a stored entity row to what ``records_from_entities`` reads."""
-
-    def __init__(self, row: dict):
-        self.key, self.name, self.type = row["key"], row["name"], row["type"]
-        self.aliases, self.geonameid = row["aliases"], row["geonameid"]
-        self.mention_count = row["mention_count"]
 
 
 def _when(published: Optional[str]) -> Optional[dt.datetime]:
@@ -393,7 +384,7 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
 
     members = link_store.story_members(conn, story_ids)
     order = sorted(members)
-    inputs = [_claim_inputs(conn, members[story_id]) for story_id in order]
+    inputs = [story_claim_inputs(conn, members[story_id]) for story_id in order]
     for story_id, groups in zip(order, align_many(inputs)):
         _save_groups(conn, story_id, groups)
         report.claim_groups += len(groups)
@@ -402,7 +393,7 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
                      .values(summary=summarise(groups), size=len(members[story_id])))
 
 
-def _claim_inputs(conn, articles: list[dict]) -> list:
+def story_claim_inputs(conn, articles: list[dict]) -> list:
     """What claim alignment reads of a story's articles: claims, quotes, global entity ids."""
     from storyweave.link.claims import ArticleClaims
     from storyweave.store.claims_io import claim_from_row, quote_from_row
