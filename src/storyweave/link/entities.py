@@ -345,6 +345,8 @@ class EntityIndex:
                 if len(alias_key) > 1 and compatible(alias_key, key):
                     keys.append(" ".join(alias_key))
             self._join(state, record, keys)
+        for surname in sorted({key[-1] for _, key in full}):
+            self._absorb_bare_surname(surname)
         bare = sorted(
             (p for p in keyed if len(p[1]) == 1), key=lambda p: (p[1], -p[0].mention_count, _ref(p[0]))
         )
@@ -353,6 +355,20 @@ class EntityIndex:
             if state is None:
                 state = self._by_key.get(("person", key[0])) or self._create("person")
             self._join(state.live(), record, [key[0]])
+
+    def _absorb_bare_surname(self, surname: str) -> None:
+        """A bare surname met before any full name ("Obama" in one article, "Barack Obama" in a
+        later one) became a person of its own. Once exactly one full-name person carries the
+        surname, the bare one is that person: the result a single batch would have given."""
+        bare = self._by_key.get(("person", surname))
+        if bare is None:
+            return
+        bare = bare.live()
+        if any(" " in key for key in bare.keys):
+            return  # a full-name person that already took the bare mentions
+        owners = {state.live() for state in self._by_surname.get(surname, ())}
+        if len(owners) == 1:
+            self._merge([owners.pop(), bare])
 
     def _compatible_person(self, key: tuple[str, ...]) -> EntityState | None:
         """The person with most mentions whose every full name is compatible with ``key``."""

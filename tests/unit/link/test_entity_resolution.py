@@ -255,6 +255,26 @@ def test_incremental_bridge_reports_merged_ids():
     assert index.entities()["org:kurdistan-workers-party"].records == 2
 
 
+def test_bare_surname_met_first_joins_the_one_full_name_that_comes_later():
+    """One article at a time, as ``watch`` links, gives what one batch gives."""
+    records = [rec("a", "Ramani", mentions=2), rec("b", "Samuel Ramani"), rec("c", "Ramani")]
+    index = EntityIndex()
+    first = index.add(records[:1])
+    assert first.assignments[("a", "person:ramani")] == "person:ramani"
+    later = index.add(records[1:2])
+    assert later.merged == {"person:ramani": "person:samuel-ramani"}
+    index.add(records[2:])
+    assert index.entities() == resolve_entities(records).entities
+
+
+def test_bare_surname_met_first_stays_apart_when_two_full_names_share_it():
+    index = EntityIndex()
+    index.add([rec("a", "Bush")])
+    index.add([rec("b", "George W. Bush"), rec("b", "Jeb Bush")])
+    assert index.add([rec("c", "Laura Bush")]).merged == {}
+    assert "person:bush" in index.entities()
+
+
 def _added_then_withdrawn(kept: list[EntityRecord], taken_back: list[EntityRecord]) -> EntityIndex:
     index = EntityIndex()
     index.add(kept)
