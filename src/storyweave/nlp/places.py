@@ -209,7 +209,8 @@ class PlaceRecognizer:
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
-        self.stop = {normalise(w) for w in _read_lines("stop_toponyms.txt")}
+        self.stop_words = {normalise(w) for w in _read_lines("stop_toponyms.txt")}
+        self.stop = self.stop_words | {normalise(w) for w in _read_lines("name_toponyms.txt")}
         self.titles = {w.lower() for w in _read_lines("person_titles.txt")}
         self.orgs = _read_pairs("org_names.tsv")
         self.state_abbrev = _read_pairs("us_state_abbreviations.tsv")
@@ -323,8 +324,14 @@ class PlaceRecognizer:
         # "Greer, South Carolina": a state or country named right after it makes it a place
         if self._is_person(span, label, (set(), set()) if tail is not None else cues):
             return []
-        if source == "gazetteer" and normalise(span.text) in self.stop and not self._locative_before(span):
-            return []
+        name = normalise(span.text)
+        if name in self.stop and tail is None:
+            # "in Congress" is the institution: a common word the model calls an organisation
+            # is a town only when its state or country is named ("Commerce, Texas")
+            if (label == "ORG" and name in self.stop_words) or (
+                source == "gazetteer" and not self._locative_before(span)
+            ):
+                return []
         if tail is not None:  # "Tenn." in "Paris, Tenn." is a toponym of its own
             return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
         return [cand]
@@ -447,6 +454,16 @@ class PlaceRecognizer:
     def _credible(self, cand: _Candidate, home_mass: float) -> bool:
         """Whether the evidence for a place is enough to put it on the map."""
         entry, alt = cand.choice, cand.alt
+        if entry.kind == "city" and normalise(cand.span.text) in self.stop_words:
+            # a town named like a common word ("Bush", "Pacific") needs its state or country
+            # named, or a bare locative ("in the Pacific" is the ocean); without them only a
+            # city big enough to be the usual reading ("Mobile", "Nice") goes on the map
+            if cand.admin or cand.country:
+                return not alt or entry.population >= 1000
+            before = cand.span.start - 1
+            if before >= 0 and cand.span.doc[before].lower_ in self.locative:
+                return not alt or entry.population >= 1000
+            return not alt and entry.population >= 100_000
         if cand.admin or cand.country or self._locative_before(cand.span):
             return not alt or entry.population >= 1000
         home = home_mass >= 0.5
@@ -470,7 +487,9 @@ class PlaceRecognizer:
         ents = []
         for ent in doc.ents:
             label = relabel.get((ent.start, ent.end), ent.label_)
-            inner = [c for (s, e), c in placed.items() if ent.start <= s and e <= ent.end]
+            # only the entity's own reading relabels it: a toponym the matcher found inside an
+            # organisation ("U.S." in "the U.S. Fish and Wildlife Service") leaves it an organisation
+            inner = [c for (s, e), c in placed.items() if ent.start <= s and e <= ent.end and c.label == ent.label_]
             if ent.label_ not in PLACE_LABELS and inner and label == ent.label_:
                 label = "LOC" if inner[0].choice.kind == "continent" else "GPE"
             ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))

@@ -92,6 +92,23 @@ def test_acronym_org_is_relabelled_and_not_a_place(nlp):
     assert [p.text for p in doc._.places if p.source != "demonym"] == ["Hama"]
 
 
+def test_organisation_holding_a_toponym_stays_an_organisation(nlp):
+    text = "The U.S. Fish and Wildlife Service said on Monday that Congress must act."
+    doc = nlp(text)
+    labels = {e.text: e.label_ for e in doc.ents}
+    assert labels.get("The U.S. Fish and Wildlife Service") == "ORG"
+    assert [p.text for p in doc._.places if p.source != "demonym"] == ["U.S."]
+    assert _at(doc._.places, text, "Congress") is None  # a town in Arizona, but here the legislature
+
+
+def test_town_named_like_a_common_word_needs_its_state_or_a_bare_locative(nlp):
+    text = "He moved to Commerce, Texas, then sailed into the Pacific and on to Mobile."
+    places = _places(nlp, text)
+    assert _at(places, text, "Commerce").country_code == "US"
+    assert _at(places, text, "Pacific") is None  # the ocean, not Pacific, Washington
+    assert _at(places, text, "Mobile").population >= 100_000
+
+
 SEED_PLACES = {
     "Hama": "SY", "Homs": "SY", "Aleppo": "SY", "Damascus": "SY", "Idlib": "SY",
     "Latakia": "SY", "Kilis": "TR", "Salamiya": "SY", "Muhrada": "SY",
