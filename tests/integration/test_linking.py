@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -45,6 +46,16 @@ def test_both_outlets_and_the_copy_form_one_story(linked):
     after = build_export(linked)
     for key in ("stories", "claims", "entities"):
         assert after[key] == before[key]
+
+
+def test_story_summary_is_whole_sentences_the_outlets_published(linked):
+    summary = list_stories(linked)[0]["summary"]
+    texts = [" ".join(a["text"].split()) for a in build_export(linked)["articles"]]
+    pieces = re.split(r"(?<=[.!?”])\s+(?=[A-Z“])", summary)
+    assert len(pieces) >= 3
+    for piece in pieces:
+        assert any(piece in text for text in texts), piece
+        assert piece[-1] in ".!?”", piece
 
 
 def test_entities_are_one_across_outlets(linked):

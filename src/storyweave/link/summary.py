@@ -1,28 +1,48 @@
 """A short extractive story summary from the best-corroborated claims.
 
 Extractive on purpose: every sentence of the summary is a sentence an outlet
-published, so it stays traceable, and no model is needed.
+published, so it stays traceable, and no model is needed. A claim's own text is
+a clause ("taking actions using sound science"), so the summary quotes the whole
+sentence that holds it when the caller can read it.
 """
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Optional, Sequence
 
 _STATUS_RANK = {"corroborated": 0, "contested": 1, "single-source": 2}
 _FACTUAL = {"event", "number", "ranking", "control", "statement"}
+#: sentences outside these lengths (in words) are headlines, datelines or run-ons: the
+#: claim's own text stands in for them
+MIN_WORDS, MAX_WORDS = 6, 60
+
+#: the sentence an outlet wrote around a claim mention, or None when it cannot be read
+SentenceOf = Callable[[object], Optional[str]]
 
 
-def summarise(groups: Sequence, sentences: int = 3) -> str:
-    """The representative sentences of the best-attested claims, most corroborated first."""
+def summarise(groups: Sequence, sentence_of: SentenceOf | None = None, sentences: int = 3) -> str:
+    """The sentences of the best-attested claims, most corroborated first, one per claim."""
     ranked = sorted(
         (g for g in groups if g.kind in _FACTUAL),
         key=lambda g: (_STATUS_RANK.get(g.status, 3), -g.independent_origins, -len(g.mentions), g.text),
     )
     chosen: list[str] = []
     for group in ranked:
-        text = " ".join(group.text.split())
+        text = _readable(group, sentence_of)
         if text and not any(text in other or other in text for other in chosen):
             chosen.append(text)
         if len(chosen) == sentences:
             break
     return " ".join(chosen)
+
+
+def _readable(group, sentence_of: SentenceOf | None) -> str:
+    """The first mention's sentence if it reads as one, else the claim text as a sentence."""
+    for mention in group.mentions[:1] if sentence_of is not None else ():
+        sentence = " ".join((sentence_of(mention) or "").split())
+        if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
+            return sentence if sentence[-1] in ".!?\"'”’" else sentence + "."
+    text = " ".join(group.text.split())
+    if not text:
+        return ""
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")

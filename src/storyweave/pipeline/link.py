@@ -385,12 +385,27 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
     members = link_store.story_members(conn, story_ids)
     order = sorted(members)
     inputs = [story_claim_inputs(conn, members[story_id]) for story_id in order]
-    for story_id, groups in zip(order, align_many(inputs)):
+    for story_id, story_inputs, groups in zip(order, inputs, align_many(inputs)):
         _save_groups(conn, story_id, groups)
         report.claim_groups += len(groups)
         report.stories_touched += 1
+        summary = summarise(groups, _sentence_reader(conn, story_inputs))
         conn.execute(update(stories).where(stories.c.id == story_id)
-                     .values(summary=summarise(groups), size=len(members[story_id])))
+                     .values(summary=summary, size=len(members[story_id])))
+
+
+def _sentence_reader(conn, story_inputs: list):
+    """For the summary: the sentence around a claim mention, read from the store on demand
+    (a summary needs three of a story's thousands of claims)."""
+    sentences = {(a.article_id, c.start): (c.sentence_start, c.sentence_end) for a in story_inputs for c in a.claims}
+
+    def sentence_of(mention) -> Optional[str]:
+        span = sentences.get((mention.article_id, mention.start))
+        if span is None:
+            return None
+        return link_store.text_slices(conn, {mention.article_id: [span]})[(mention.article_id, *span)]
+
+    return sentence_of
 
 
 def story_claim_inputs(conn, articles: list[dict]) -> list:

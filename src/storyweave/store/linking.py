@@ -294,6 +294,16 @@ def story_members(conn: Connection, story_ids: Iterable[str]) -> dict[str, list[
     return out
 
 
+def text_slices(conn: Connection, spans: dict[str, list[tuple[int, int]]]) -> dict[tuple[str, int, int], str]:
+    """The text of each (start, end) span of each article, read in the database."""
+    out: dict[tuple[str, int, int], str] = {}
+    for article_id, wanted in spans.items():
+        text = conn.execute(select(articles.c.text).where(articles.c.id == article_id)).scalar()
+        for start, end in wanted:
+            out[(article_id, start, end)] = (text or "")[start:end]
+    return out
+
+
 def claim_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
     """Each article's stored claims, in document order."""
     return _rows_by_article(conn, claims, article_ids, claims.c.position)

@@ -1,0 +1,43 @@
+"""The extractive story summary: whole published sentences, best-attested claims first."""
+
+from __future__ import annotations
+
+from storyweave.link.claims import ClaimGroup, ClaimMention
+from storyweave.link.summary import summarise
+
+TEXT = (
+    "Rebels said on Thursday that they had taken the city after a day of fighting. "
+    "Army units withdrew. "
+    "The ministry said troops were redeployed outside the city to spare civilians."
+)
+
+
+def _group(gid: str, text: str, status: str, origins: int, start: int, kind: str = "event") -> ClaimGroup:
+    mention = ClaimMention("a", "Outlet", start, start + len(text), text, None, "a", False)
+    return ClaimGroup(gid, text, kind, status, origins, (), (mention,))
+
+
+def _sentence_of(mention) -> str:
+    # the sentence that holds the mention, as the link stage reads it from the article
+    start = TEXT.rfind(". ", 0, mention.start)
+    end = TEXT.find(". ", mention.start)
+    return TEXT[start + 2 if start >= 0 else 0 : end + 1 if end >= 0 else len(TEXT)]
+
+
+def test_summary_quotes_the_sentences_around_the_best_attested_claims():
+    groups = [
+        _group("g1", "troops were redeployed outside the city", "single-source", 1, TEXT.index("troops")),
+        _group("g2", "they had taken the city", "corroborated", 2, TEXT.index("they had")),
+        _group("g3", "an opinion", "corroborated", 3, 0, kind="opinion"),
+    ]
+    summary = summarise(groups, _sentence_of, sentences=2)
+    assert summary == (
+        "Rebels said on Thursday that they had taken the city after a day of fighting. "
+        "The ministry said troops were redeployed outside the city to spare civilians."
+    )
+
+
+def test_a_sentence_too_short_to_read_alone_gives_way_to_the_claim_text():
+    groups = [_group("g1", "army units withdrew", "corroborated", 2, TEXT.index("Army"))]
+    assert summarise(groups, _sentence_of) == "Army units withdrew."
+    assert summarise(groups) == "Army units withdrew."
