@@ -326,9 +326,10 @@ class PlaceRecognizer:
             return []
         name = normalise(span.text)
         if name in self.stop and tail is None:
-            # "in Congress" is the institution: a common word the model calls an organisation
-            # is a town only when its state or country is named ("Commerce, Texas")
-            if (label == "ORG" and name in self.stop_words) or (
+            # "in Congress" is the institution, "the Bush administration" the president's: a
+            # common word the model calls a person or an organisation is a town only when its
+            # state or country is named ("Commerce, Texas")
+            if (label in self.correctable and name in self.stop_words) or (
                 source == "gazetteer" and not self._locative_before(span)
             ):
                 return []

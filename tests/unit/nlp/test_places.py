@@ -99,6 +99,8 @@ def test_organisation_holding_a_toponym_stays_an_organisation(nlp):
     assert labels.get("The U.S. Fish and Wildlife Service") == "ORG"
     assert [p.text for p in doc._.places if p.source != "demonym"] == ["U.S."]
     assert _at(doc._.places, text, "Congress") is None  # a town in Arizona, but here the legislature
+    text = "The rules were weakened in the final days of the Bush administration."
+    assert _places(nlp, text) == []  # Būsh, Egypt (136,000 people) only with "Bush, Egypt"
 
 
 def test_town_named_like_a_common_word_needs_its_state_or_a_bare_locative(nlp):
