@@ -24,10 +24,11 @@ def load_base(disable: tuple[str, ...] = ()):
 
 def load_pipeline(disable: tuple[str, ...] = ()):
     """A fresh copy of the spaCy small English pipeline, with paragraph breaks starting
-    sentences (``storyweave.nlp.paragraphs``) when it parses."""
+    sentences (``storyweave.nlp.paragraphs``) when it parses, and the entities of title-case
+    lines read again from a truecased copy (``storyweave.nlp.headlines``) when it tags them."""
     import spacy
 
-    from storyweave.nlp import paragraphs
+    from storyweave.nlp import headlines, paragraphs
 
     try:
         nlp = spacy.load(MODEL_NAME, disable=list(disable))
@@ -38,6 +39,8 @@ def load_pipeline(disable: tuple[str, ...] = ()):
         ) from exc
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(paragraphs.COMPONENT, before="parser")
+    if "ner" in nlp.pipe_names and "parser" in nlp.pipe_names:
+        nlp.add_pipe(headlines.COMPONENT, after="ner")
     logger.info("loaded %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
     return nlp
 
