@@ -45,6 +45,7 @@ from storyweave.link.names import (
     load_rules,
     name_key,
     slug,
+    words,
 )
 
 logger = logging.getLogger(__name__)
@@ -383,12 +384,19 @@ class EntityIndex:
         pool = self._by_surname.get(surname, set())
         if len(pool) <= 1:
             return next(iter(pool), None)
+        # the transliteration rules that make Jolani Julani also make Heller Hiller: among
+        # people whose surnames only transliterate alike, those spelled the same come first
+        spelled = self._spelled_surname(record.name)
+        same = {s for s in pool if any(self._spelled_surname(n) == spelled for n in s.names)}
+        if len(same) == 1:
+            return next(iter(same))
+        pool = same or pool
         # evidence from the article's other names, looked up by word rather than by scanning the block
         scores: Counter = Counter()
         for name in record.context:
             key = self._person_key(name)
             for word in set(key) - {surname}:
-                scores.update(self._by_word.get((surname, word), ()))
+                scores.update(s for s in self._by_word.get((surname, word), ()) if s in pool)
             if len(key) > 1 and key[-1] == surname:
                 for state in pool:
                     if all(compatible(tuple(k.split()), key) for k in state.keys if " " in k):
@@ -404,6 +412,14 @@ class EntityIndex:
             "bare name %r in %s is ambiguous between %d people", record.name, record.article_id, len(pool)
         )
         return None
+
+    def _spelled_surname(self, name: str) -> str:
+        """A name's last word as written (case and accents folded, not transliterated)."""
+        spelled = self._keys.get((name, "surname"))
+        if spelled is None:
+            parts = words(name, self.rules)
+            spelled = self._keys[(name, "surname")] = parts[-1] if parts else ""
+        return spelled
 
     # 3. places ----------------------------------------------------------------------------------
     def _add_places(self, records: list[EntityRecord]) -> None:

@@ -136,6 +136,16 @@ def test_bare_surname_of_one_person_joins_and_unknown_surname_does_not():
     assert resolution.assignments[("c", "person:romano")] == "person:romano"
 
 
+def test_bare_surname_prefers_the_person_spelled_the_same_over_a_transliteration():
+    resolution = resolve_entities(
+        [rec("a", "Yvonne Hiller", mentions=12), rec("b", "Mark Heller", mentions=2), rec("c", "Heller")]
+    )
+    assert resolution.assignments[("c", "person:heller")] == "person:mark-heller"
+    # one person in the block: a variant spelling still finds them ("Golani" is al-Julani)
+    alone = resolve_entities([rec("a", "Yvonne Hiller"), rec("c", "Heller")])
+    assert alone.assignments[("c", "person:heller")] == "person:yvonne-hiller"
+
+
 def test_different_given_names_are_never_merged_even_through_a_short_form():
     resolution = resolve_entities(
         [
