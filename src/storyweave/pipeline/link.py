@@ -403,7 +403,7 @@ def _sentence_reader(conn, story_inputs: list):
         span = sentences.get((mention.article_id, mention.start))
         if span is None:
             return None
-        return link_store.text_slices(conn, {mention.article_id: [span]})[(mention.article_id, *span)]
+        return link_store.text_slice(conn, mention.article_id, *span)
 
     return sentence_of
 

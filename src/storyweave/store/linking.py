@@ -294,14 +294,10 @@ def story_members(conn: Connection, story_ids: Iterable[str]) -> dict[str, list[
     return out
 
 
-def text_slices(conn: Connection, spans: dict[str, list[tuple[int, int]]]) -> dict[tuple[str, int, int], str]:
-    """The text of each (start, end) span of each article, read in the database."""
-    out: dict[tuple[str, int, int], str] = {}
-    for article_id, wanted in spans.items():
-        text = conn.execute(select(articles.c.text).where(articles.c.id == article_id)).scalar()
-        for start, end in wanted:
-            out[(article_id, start, end)] = (text or "")[start:end]
-    return out
+def text_slice(conn: Connection, article_id: str, start: int, end: int) -> str:
+    """Characters ``start:end`` of an article's text, cut in the database (SQL counts from 1)."""
+    cut = func.substr(articles.c.text, start + 1, max(end - start, 0))
+    return conn.execute(select(cut).where(articles.c.id == article_id)).scalar() or ""
 
 
 def claim_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
