@@ -255,6 +255,13 @@ class EntityCanonicaliser:
                 return None
             if lower:
                 end = words[lower[0] - 1][1]
+            kept = [w for w in words if w[1] <= end]
+            # "of", "in" never end a place's name ("al-Ain" in "Ras al-Ain" does)
+            while len(kept) > 1 and kept[-1][2].isalpha() and kept[-1][2].islower():
+                kept.pop()
+                end = kept[-1][1]
+        while end > start and not (text[end - 1].isalnum() or text[end - 1] == "."):  # "Recovery] in"
+            end -= 1
         return (start, end) if end > start else None
 
     def _skips(self, word: str) -> bool:

@@ -120,6 +120,17 @@ def test_full_stop_line_break_and_the_are_trimmed(component, blank):
     assert [(e.name, [m.text for m in e.mentions]) for e in entities] == [("Hama", ["Hama", "Hama", "Hama"])]
 
 
+def test_a_place_cut_before_its_lowercase_words_loses_the_punctuation_left_at_its_end(component, blank):
+    doc = blank.make_doc("She checked into [Morningside Recovery] in Newport Beach.")
+    doc.ents = [doc.char_span(18, 41, label="GPE", alignment_mode="expand")]  # "Morningside Recovery] in"
+    entities = component(doc)._.entities
+    assert [(e.name, [m.text for m in e.mentions]) for e in entities] == [
+        ("Morningside Recovery", ["Morningside Recovery"])
+    ]
+    _, entities = run(component, blank, "Fighting reached [Ras al-Ain](GPE) on Monday.")
+    assert [e.name for e in entities] == ["Ras al-Ain"]
+
+
 # 2. people: surnames, particles, people who share a surname -------------------------------------
 def test_surname_variants_with_particles(component, blank):
     _, entities = run(
