@@ -23,11 +23,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
-from storyweave.nlp.regex_scan import ArticleScan, cut_characters, required_words
 from storyweave.nlp.date_values import (
     Context,
     Resolution,
     duration_value,
+    holiday_date,
     last_quarter,
     nearest_year,
     offset_day,
@@ -35,13 +35,16 @@ from storyweave.nlp.date_values import (
     quarters_back,
     shift,
 )
+from storyweave.nlp.regex_scan import ArticleScan, cut_characters, required_words
 
 logger = logging.getLogger(__name__)
 
 WEEKDAY_CODES = ("MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN")
+# Hedges TimeML keeps inside an expression. Not "over" or "under": before a number they are
+# mostly prepositions ("over the past two years"), which stay outside.
 MOD = (
     r"(?:(?:about|nearly|almost|some|roughly|around|approximately|more\s+than|less\s+than|fewer\s+than"
-    r"|over|under|at\s+least|at\s+most|up\s+to|just|only|the\s+past|the\s+last|the\s+next|the\s+first"
+    r"|at\s+least|at\s+most|up\s+to|just|only|the\s+past|the\s+last|the\s+next|the\s+first"
     r"|the\s+final|the\s+coming|the\s+previous|past|last|next|first|final|coming|another|a\s+further"
     r"|the|nearly\s+a|almost\s+a)\s+)*"
 )
@@ -72,7 +75,7 @@ def _load_toml(name: str) -> dict:
 class Grammar:
     """The compiled lexicon and rules. Build it once through ``load_grammar()``."""
 
-    def __init__(self, lexicon: dict, rules: list[dict]):
+    def __init__(self, lexicon: dict, rules: list[dict], extents: dict | None = None):
         self.weekday = {k.lower(): v for k, v in lexicon["weekday"].items()}
         self.month = {k.lower(): v for k, v in lexicon["month"].items()}
         self.number = {k.lower(): v for k, v in lexicon["number"].items()}
@@ -84,6 +87,8 @@ class Grammar:
         self.season = lexicon["season"]
         self.part = lexicon["part_of_day"]
         self.holiday = {k.lower(): v for k, v in lexicon["holiday"].items()}
+        #: holidays whose date moves (Thanksgiving, Easter): computed per year by ``holiday_date``
+        self.holiday.update({k.lower(): v for k, v in lexicon.get("holiday_by_rule", {}).items()})
         self.conventions = lexicon["conventions"]
         self.fuzzy = {**lexicon["fuzzy"], **lexicon["fuzzy_weak"]}
         context = lexicon["context"]
@@ -98,7 +103,7 @@ class Grammar:
         places = {
             "WEEKDAY": _alternation(lexicon["weekday"], case_sensitive=True),
             "MONTH": _alternation(lexicon["month"], case_sensitive=True),
-            "HOLIDAY": _alternation(lexicon["holiday"], case_sensitive=True),
+            "HOLIDAY": _alternation([*lexicon["holiday"], *lexicon.get("holiday_by_rule", {})], case_sensitive=True),
             "NUM": r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[\s-](?:one|two|three|four"
             r"|five|six|seven|eight|nine)|" + _alternation(self.number)[3:],
             "UNIT": _alternation(self.units),
@@ -109,6 +114,22 @@ class Grammar:
             "FUZZY_WEAK": _alternation(lexicon["fuzzy_weak"]),
             "MOD": MOD,
         }
+
+        def compiled(source: str) -> re.Pattern:
+            return re.compile(re.sub(r"\{([A-Z_]+)\}", lambda m: places[m.group(1)], source), re.IGNORECASE)
+
+        # Extents (used by storyweave.nlp.dates; never matched means "(?!)"): the words between
+        # the two ends of a range the tagger found as one ("1994 to 1997") and what opens it
+        # ("between"); the words between a period and the day that ends it ("the quarter ended
+        # Sept. 30"); what TimeML does not mark although it looks temporal ("a 44-year-old");
+        # words before an expression that TimeML leaves outside it ("about five hours").
+        extents = extents or {}
+        split = extents.get("split", {})
+        self.range_words = compiled(split.get("range", "(?!)"))
+        self.range_lead = compiled(split.get("lead", "(?!)"))
+        self.anchor_words = compiled(split.get("anchor", "(?!)"))
+        self.exclusions = [compiled(x["pattern"]) for x in extents.get("exclude", [])]
+        self.leading_hedge = compiled(extents.get("outside", {}).get("leading", "(?!)"))
         self.rules: list[Rule] = []
         for spec in rules:
             source = re.sub(r"\{([A-Z_]+)\}", lambda m: places[m.group(1)], spec["pattern"])
@@ -189,13 +210,16 @@ class Grammar:
         return Resolution(value, "date")
 
     def _h_holiday(self, m: re.Match, ctx: Context) -> Resolution | None:
-        month, day = self.holiday[re.sub(r"\s+", " ", m.group("hol").lower())]
+        spec = self.holiday[re.sub(r"\s+", " ", m.group("hol").lower())]
         year = self._year(m)
         if year is None:
             if ctx.anchor is None:
-                return Resolution(None, "date", f"date:XXXX-{month:02d}-{day:02d}")
-            year = nearest_year(ctx, month, day, mod=(m.group("mod") or "").lower())
-        return Resolution(dt.date(year, month, day).isoformat(), "date")
+                if isinstance(spec, dict):  # a moving holiday has no date without a year
+                    return Resolution(None, "date", f"holiday:{m.group('hol')}")
+                return Resolution(None, "date", f"date:XXXX-{spec[0]:02d}-{spec[1]:02d}")
+            this_year = holiday_date(spec, ctx.anchor.year)
+            year = nearest_year(ctx, this_year.month, this_year.day, mod=(m.group("mod") or "").lower())
+        return Resolution(holiday_date(spec, year).isoformat(), "date")
 
     def _h_clock_time(self, m: re.Match, ctx: Context) -> Resolution | None:
         g = m.groupdict()
@@ -377,6 +401,12 @@ class Grammar:
             if ctx.anchor is None:
                 return Resolution(None, "date", f"quarter:{code}{ordinal};this")
             year = ctx.anchor.year
+            # Results news reports on quarters that are over: "the fourth quarter" in a March
+            # story is last year's, unless the verb looks ahead ("will rise in the fourth quarter").
+            # The coming quarter (starting within three months) stays this year's: plans name it.
+            first_month = (ordinal - 1) * (3 if code == "Q" else 6) + 1
+            if first_month > ctx.anchor.month + 3 and ctx.tense != "future":
+                year -= 1
         return Resolution(f"{year:04d}-{code}{ordinal}", "date")
 
     def _h_reported_quarter(self, m: re.Match, ctx: Context) -> Resolution | None:
@@ -404,6 +434,14 @@ class Grammar:
         year = self._year(m)
         return Resolution(f"{year:04d}", "date") if year is not None else None
 
+    def _h_year_words(self, m: re.Match, ctx: Context) -> Resolution | None:
+        g = m.groupdict()
+        if g.get("c"):
+            yy = 0 if g["yy"].lower() == "hundred" else self._num(g["yy"])
+            century = 18 if g["c"].lower() == "eighteen" else 19
+            return Resolution(f"{century}{yy:02d}", "date") if yy != "X" else None
+        return Resolution(f"{2000 + (self._num(g['kk']) if g.get('kk') else 0):04d}", "date")
+
     def _h_duration(self, m: re.Match, ctx: Context) -> Resolution | None:
         n = self._num(m.group("n"))
         half = m.group("half") or m.groupdict().get("half2")
@@ -415,6 +453,9 @@ class Grammar:
         return Resolution(duration_value(n, letter, clock, multiple, split), "duration")
 
     def _h_vague_units(self, m: re.Match, ctx: Context) -> Resolution | None:
+        if m.groupdict().get("one"):  # "a day-long meeting"
+            _, letter, clock, multiple = self._unit(m.group("one"))
+            return Resolution(duration_value(1, letter, clock, multiple), "duration")
         _, letter, clock, _ = self._unit(m.group("u"))
         if (m.groupdict().get("vague") or "").lower() in ("recent", "past") and letter == "Y" and not clock:
             return Resolution("PAST_REF", "date")  # TimeML: "recent years" is the past, not a span
@@ -431,6 +472,14 @@ class Grammar:
             return Resolution(None, "date", "year:+0")
         return Resolution(f"{ctx.anchor.year:04d}", "date", "year:+0")
 
+    def _h_period(self, m: re.Match, ctx: Context) -> Resolution | None:
+        # "the year ended March 31" is a year-long stretch (TimeML: P1Y); "for the year" in a
+        # report, with no date after it, is the publication year
+        _, letter, _, _ = self._unit(m.group("u"))
+        if ctx.period_ended:
+            return Resolution(f"P1{letter}", "duration")
+        return self._h_anchor_year(m, ctx) if letter == "Y" else None
+
     def _h_century(self, m: re.Match, ctx: Context) -> Resolution | None:
         n = int(m.group("n"))
         return Resolution(f"{n - 1:02d}", "date") if 1 <= n <= 21 else None
@@ -444,6 +493,8 @@ class Grammar:
             return Resolution(table.get(adv, "P1Y"), "set")
         if g.get("wd"):
             return Resolution(f"XXXX-WXX-{self.weekday[g['wd'].lower()]}", "set")
+        if g.get("mon"):  # "each July"
+            return Resolution(f"XXXX-{self.month[g['mon'].lower()]:02d}", "set")
         n = self._num(g.get("n"))
         _, letter, clock, multiple = self._unit(g["u"])
         return Resolution(duration_value(n, letter, clock, multiple), "set")
@@ -455,4 +506,5 @@ class Grammar:
 @functools.lru_cache(maxsize=1)
 def load_grammar() -> Grammar:
     """The compiled date grammar, built once per process from the package's rule files."""
-    return Grammar(_load_toml("lexicon.toml"), _load_toml("rules.toml")["rule"])
+    rules = _load_toml("rules.toml")
+    return Grammar(_load_toml("lexicon.toml"), rules["rule"], {k: v for k, v in rules.items() if k != "rule"})

@@ -11,6 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from dateutil.easter import easter
+from dateutil.relativedelta import relativedelta, weekday
+
 # Month-without-year choice (see nearest_year): days a wrong-tense candidate is pushed away,
 # and the days a date may sit on the "wrong" side of the publication date before that applies.
 TENSE_PENALTY_DAYS = 150
@@ -38,6 +41,8 @@ class Context:
     #: the quarter an earnings story reports on ("1989-Q3"): the last quarter the article
     #: named, else the last completed one; "the quarter" and "the 1988 period" refer to it
     reported_quarter: str | None = None
+    #: a date ends the expression ("the year ended March 31"): TimeML makes the period a duration
+    period_ended: bool = False
 
 
 def last_quarter(anchor: dt.date) -> str:
@@ -78,6 +83,19 @@ def nearest_year(ctx: Context, month: int, day: int, mod: str = "", month_only: 
         if best_cost is None or cost < best_cost:
             best, best_cost = year, cost
     return best
+
+
+def holiday_date(spec, year: int) -> dt.date:
+    """The date of a holiday in ``year``: ``[month, day]`` for a fixed one; for a moving one a table
+    ``{month, weekday, nth}`` (the ``nth`` ISO ``weekday`` of the month, counted from its end when
+    negative, from ``day`` when given) or ``{easter = offset}`` (days from Western Easter Sunday)."""
+    if not isinstance(spec, dict):
+        return dt.date(year, spec[0], spec[1])
+    if "easter" in spec:
+        return easter(year) + dt.timedelta(days=spec["easter"])
+    nth = spec["nth"]
+    first = dt.date(year, spec["month"], spec.get("day", 1))
+    return first + relativedelta(day=spec.get("day", 1 if nth > 0 else 31), weekday=weekday(spec["weekday"] - 1, nth))
 
 
 def offset_day(ctx: Context, offset: int, part: str | None) -> Resolution:

@@ -12,12 +12,18 @@ extension, then run the pipeline on the ``Doc`` (spaCy accepts Docs as input)::
 
 ``analyse_texts`` does exactly that with ``nlp.pipe``. Expressions come from the tagger's
 DATE/TIME entities and from the rules in ``rules/dates/rules.toml``; their values from
-``storyweave.nlp.date_rules``. Without a publication date, expressions relative to it
+``storyweave.nlp.date_rules``. Their extents follow the TimeML (TIMEX3) conventions of the news
+gold data: a range is two expressions ("between 1994 and 1997"), so is a period and the day
+that ends it ("the year ended March 31"); ages and fractions are none ("a 44-year-old",
+"three-quarters of"); words of the surrounding noun phrase stay out ("a third-quarter loss",
+"last year's"). The patterns for these are in the ``[[exclude]]``, ``[split]`` and
+``[outside]`` tables of ``rules.toml``. Without a publication date, expressions relative to it
 keep ``value=None`` and say what they mean in ``relative`` ("weekday:THU;recent").
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -106,9 +112,13 @@ class DateTagger:
         """The time expressions of ``doc``, resolved against ``anchor``."""
         full_text = doc_text(doc)
         candidates: list[tuple[int, int, bool]] = []
-        if self.use_entities:
-            candidates += [(e.start_char, e.end_char, True) for e in doc.ents if e.label_ in ENTITY_LABELS]
         found = list(self.grammar.find(full_text))
+        if self.use_entities:
+            rule_spans = [(s, e) for s, e, _ in found]
+            for ent in doc.ents:
+                if ent.label_ in ENTITY_LABELS:
+                    pieces = _split(self.grammar, full_text, ent.start_char, ent.end_char, rule_spans)
+                    candidates += [(s, e, True) for s, e in pieces]
         candidates += [(s, e, False) for s, e, _ in found]
         clocks = [(s, e) for s, e, name in found if name in _CLOCK_RULES]
         reported: str | None = None  # the last quarter the article named (its reporting period)
@@ -117,10 +127,14 @@ class DateTagger:
             # Tagger entities may start or end on a whitespace token.
             start, end = start + len(text) - len(text.lstrip()), end - len(text) + len(text.rstrip())
             text = full_text[start:end]
-            if not text:
+            if not text or _excluded(self.grammar, full_text, start, end):
                 continue
+            start, end = _trim(doc, full_text, start, end, self.grammar)
+            text = full_text[start:end]
             span = doc.char_span(start, end, alignment_mode="expand")
             ctx = self._context(doc, span, text, anchor, reported)
+            if self.grammar.anchor_words.match(full_text, end):  # "the year ended March 31"
+                ctx = dataclasses.replace(ctx, period_ended=True)
             res = self.grammar.normalise(text, ctx)
             if res is not None and res.relative is None and _reporting_quarter(res.value, anchor):
                 reported = res.value
@@ -149,6 +163,63 @@ class DateTagger:
         if quarter and reported is None and anchor is not None:
             reported = last_quarter(anchor)
         return Context(anchor, _tense(span, self.grammar) if span is not None else None, quarter, reported if quarter else None)
+
+
+def _excluded(grammar: Grammar, text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is a whole expression TimeML does not mark (an age, a fraction).
+
+    The patterns match from ``start`` in the whole text, so they may look past ``end``.
+    """
+    for pattern in grammar.exclusions:
+        m = pattern.match(text, start)
+        if m is not None and m.end() == end:
+            return True
+    return False
+
+
+def _split(grammar: Grammar, text: str, start: int, end: int, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The TIMEX3 extents inside a tagger entity ``text[start:end]``.
+
+    TimeML marks each end of a range ("between 1994 and 1997", "Aug. 26 to Oct. 20") and a
+    period apart from the day that ends it ("the year ended March 31"), where the tagger
+    makes one entity. A range is cut only where rule matches (``found``) meet the words
+    between them; a period is cut before its end day whenever a rule matched that day.
+    """
+    inner = [(max(s, start), min(e, end)) for s, e in found if s < end and start < e]
+    for pattern, both_ends in ((grammar.range_words, True), (grammar.anchor_words, False)):
+        for m in pattern.finditer(text, start, end):
+            left, right = m.start(), m.end()
+            if not any(s == right for s, _ in inner) or (both_ends and not any(e == left for _, e in inner)):
+                continue
+            lead = grammar.range_lead.match(text, start, left) if both_ends else None
+            first = lead.end() if lead else start
+            if left > first:
+                return [(first, left)] + _split(grammar, text, right, end, found)
+    return [(start, end)]
+
+
+def _trim(doc: Doc, text: str, start: int, end: int, grammar: Grammar) -> tuple[int, int]:
+    """The TIMEX3 extent of a found expression ``text[start:end]``.
+
+    Leaves out what belongs to the surrounding noun phrase, not to the time expression: a
+    possessive "'s" ("last year's profit"), the article or possessive of a noun the expression
+    modifies ("a third-quarter loss", "the Oct. 23 shooting": the article's head lies after the
+    expression), and the leading words of ``Grammar.leading_hedge`` ("only five hours").
+    """
+    if text[end - 2:end] in ("'s", "\u2019s") and end - 2 > start:
+        end -= 2
+    hedge = grammar.leading_hedge.match(text, start, end)
+    if hedge is not None and hedge.end() < end:
+        start = hedge.end()
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is not None and len(span) > 1 and doc.has_annotation("DEP"):
+        first = span[0]
+        if first.dep_ in ("det", "poss") and first.head.i >= span.end and first.lower_ in _NOUN_DETERMINERS:
+            start = span[1].idx
+    return start, end
+
+
+_NOUN_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "my", "your"}
 
 
 def _reporting_quarter(value: str | None, anchor: dt.date | None) -> bool:
@@ -243,6 +314,13 @@ def _tense(span: Span, grammar: Grammar) -> str | None:
     if head.tag_ in ("VBD", "VBN") or any(t.tag_ in ("VBD", "VBN") for t in helpers):
         if head.tag_ == "VBN" and any(t.tag_ in ("VBZ", "VBP") for t in helpers) and before.endswith("until"):
             return "future"  # "has kept the markets closed until Friday"
+        # A present or modal passive is no past: "is expected in December", "should be completed in May"
+        if (
+            head.tag_ == "VBN"
+            and any(t.lemma_ == "be" and t.tag_ in ("VBZ", "VBP", "VB") for t in helpers)
+            and not any(t.lemma_ == "have" or t.tag_ == "VBD" for t in helpers)
+        ):
+            return "present"
         return "past"
     # Only a weekday that modifies the verb itself: "before Friday's purchases is" says nothing of Friday.
     # (spaCy makes a new Token object on each access: compare positions, not identity)
