@@ -27,6 +27,8 @@ from storyweave.nlp.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
 #: participles modifying a noun ("a statement posted on Facebook", "groups opposing
 #: the regime") describe the noun; they do not report anything
 NOT_CUE_DEPS = ("acl", "amod", "compound")
+#: closing quote marks, as tokens
+CLOSING_MARKS = ("”", '"', "''", "’")
 #: the longest name before a line-opening colon ("Sen. Bernie Sanders:") taken as a speaker
 MAX_COLON_SPEAKER = 6
 #: cue groups whose cue needs a speaker: without one, "stance" verbs describe rather than attribute
@@ -35,6 +37,8 @@ SOURCED_GROUPS = ("stance",)
 PARTICIPLE_GROUPS = ("speech", "cognition", "intention", "evidence")
 #: right-hand dependents that continue a nominal content ("show Clinton up by ten points")
 TAIL_DEPS = ("prt", "prep", "oprd", "advmod", "xcomp", "ccomp", "dobj", "npadvmod", "acomp")
+#: tags of a relative or interrogative pronoun fronted as the cue's object ("what he called ...")
+WH_TAGS = ("WP", "WDT")
 
 
 @dataclass(frozen=True)
@@ -225,7 +229,18 @@ def _may_cue(token: Token) -> bool:
     """Not a participle describing a noun ("a statement posted on Facebook", "groups opposing
     the regime"), unless it is an active participle of speech or thought whose noun is the one
     speaking ("a tweet saying that ...", "a letter warning that ...")."""
-    return token.dep_ not in NOT_CUE_DEPS or (token.dep_ == "acl" and token.tag_ == "VBG")
+    if token.dep_ not in NOT_CUE_DEPS or (token.dep_ == "acl" and token.tag_ == "VBG"):
+        return True
+    # "“...,” Ash wrote in the email": a verb right after a closing mark, with its own subject
+    # there, reports the quote even when the parser hangs it off a noun inside it
+    doc = token.doc
+    return any(
+        c.dep_ == "nsubj"
+        and c.i < token.i
+        and c.left_edge.i > 0
+        and doc[c.left_edge.i - 1].text in CLOSING_MARKS
+        for c in token.children
+    )
 
 
 def _colon_headlines(doc: Doc, text: str, rules: CueRules) -> Iterable[Draft]:
@@ -266,6 +281,19 @@ def in_paragraph(text: str, ranges: list[tuple[int, int]], anchor: int) -> list[
     return [(s, e) for s, e in clipped if e - s > 1 and text[s:e].strip()]
 
 
+def _continues_content(child: Token) -> bool:
+    """A right-hand dependent of the cue that goes on with a nominal content: a tail
+    dependent, or an infinitive the parser hung off the verb with no comma before it
+    ("defended his call [to raise the wage]")."""
+    if child.dep_ in TAIL_DEPS:
+        return True
+    return (
+        child.dep_ == "advcl"
+        and child.doc[child.left_edge.i - 1].dep_ != "punct"
+        and any(c.dep_ == "aux" and c.tag_ == "TO" for c in child.children)
+    )
+
+
 def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRules) -> Draft | None:
     """The attribution ``token`` cues when read as ``group``, or None when it has no content."""
     ranges = []
@@ -277,7 +305,14 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
         if child.dep_ in ("dobj", "xcomp", "pobj") and child.i > token.i:
             # "polls show [Clinton] [up] [by ten points]": a nominal content goes on
             # through the verb's other right-hand dependents
-            end = max([end] + [c.right_edge.i + 1 for c in token.rights if c.dep_ in TAIL_DEPS])
+            end = max([end] + [c.right_edge.i + 1 for c in token.rights if _continues_content(c)])
+        elif child.dep_ == "dobj" and end - start == 1 and child.tag_ in WH_TAGS:
+            # "who he dubbed [“the little senator”]": a fronted relative pronoun says nothing
+            # alone; the content is the pronoun with what follows the verb, or no content
+            tails = [c for c in token.rights if c.dep_ in TAIL_DEPS]
+            if not tails:
+                continue
+            ranges.extend(p for p in [trimmed(doc, tails[0].left_edge.i, tails[-1].right_edge.i + 1)] if p)
         piece = trimmed(doc, start, end)
         if piece:
             ranges.append(piece)

@@ -12,10 +12,13 @@ quote extractor, extended to reported speech and the cue kinds PolNeAR annotates
    and cue nouns and adjectives ("Trump's claim that ...", "X is confident that ...",
    ``storyweave.nlp.cue_nominals``);
 3. direct quotes attached to their cue: inside its content, around it ("“...,”
-   Serdar said, “...”"), after a colon, or signed by a dash and a name ("“...” ―
-   Krystal Correa"); a quote that follows a quote in the
-   same or the next paragraph with no cue continues that quote; a speech cue no
-   quote attached to takes its next reading ("questioned the plan");
+   Serdar said, “...”"), after a colon (with a cue verb before it, or the colon alone
+   ending the clause that introduces the quote: "Trump went even further: “...”"), or
+   signed by a dash and a name ("“...” ― Krystal Correa"); a quote that follows a quote
+   in the same or the next paragraph with no cue continues that quote, past the cue's
+   own sentence ("“...,” said Paul H. Chipok, a lawyer. “...”"); a speech cue no
+   quote attached to takes its next reading ("questioned the plan"), and a quote inside
+   that reading makes it the content ("promised to “end” the program");
 4. speakers resolved inside the article (``storyweave.nlp.speakers``).
 
 A partial quote inside reported speech ("the army said it was redeploying “to
@@ -37,7 +40,7 @@ from spacy.tokens import Doc, Span, Token
 from storyweave.nlp.cue_nominals import find_nominal_cues
 from storyweave.nlp.cues import CueRules, Draft, find_cues, load_cue_rules, merge_ranges
 from storyweave.nlp.marks import MarkSpan, find_quote_marks
-from storyweave.nlp.speakers import SpeakerResolver
+from storyweave.nlp.speakers import SpeakerResolver, find_subject, speaker_phrase
 
 LOGGER = logging.getLogger(__name__)
 
@@ -45,6 +48,9 @@ LOGGER = logging.getLogger(__name__)
 SIGN_OFF = re.compile(r"[”\"’]?[ \t\u00a0]*(―|—|–|--)[ \t\u00a0]*(?=[A-Z])")
 MAX_SIGNATURE = 5  # words in a signing name
 MAX_CUE_OPENING = 4  # tokens before a cue that opens the sentence after a quote ("Trump said")
+MAX_COLON_GAP = 400  # characters searched back from a quote for the colon that introduces it
+SPEAKER_ENTS = ("PERSON", "ORG", "NORP")
+PERSONAL_PRONOUNS = ("i", "we", "you", "he", "she", "they")
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
@@ -91,6 +97,9 @@ def _attach_marks(doc: Doc, text: str, drafts: list[Draft], marks: list[MarkSpan
     def sentence_index(char: int) -> int:
         return max(bisect.bisect_right(sent_starts, char) - 1, 0)
 
+    def sentence_end(char: int) -> int:
+        return sentences[sentence_index(char)].end_char if sentences else len(text)
+
     cue_sents: dict[int, list[Draft]] = {}
     for draft in drafts:
         if draft.cue is not None:
@@ -113,10 +122,19 @@ def _attach_marks(doc: Doc, text: str, drafts: list[Draft], marks: list[MarkSpan
             and _overlaps([inner], (owner.cue.start_char, owner.cue.end_char))
         ):
             owner = None  # the cue sits inside the quote: a quote about a quote, not its cue
-        if owner is None and previous is not None and _continues(text, previous, mark):
+        if owner is None and previous is not None and _continues(text, previous, mark, sentence_end):
             owner = previous
+        if owner is None:
+            owner = _colon_introduced(doc, text, mark)
+            if owner is not None:
+                drafts.append(owner)
         if owner is None:  # on PolNeAR train such quotes were almost never attributions
             continue
+        if not owner.parts and owner.fallback is not None and _overlaps(owner.fallback.parts, inner):
+            # "promised to “end” the program", "noted her work from “Buffalo to Albany”": the
+            # marks sit inside the cue's other reading, which is the content they belong to
+            owner.parts, owner.kind = list(owner.fallback.parts), owner.fallback.kind
+            owner.fallback = None
         owner.parts = merge_ranges(owner.parts + [inner])
         content_chars = sum(e - s for s, e in owner.parts)
         quoted = sum(m.end - m.start for m in marks if _overlaps(owner.parts, (m.start, m.end)))
@@ -124,6 +142,61 @@ def _attach_marks(doc: Doc, text: str, drafts: list[Draft], marks: list[MarkSpan
         owner.quoted = True
         previous = owner
     return drafts
+
+
+def _colon_introduced(doc: Doc, text: str, mark: MarkSpan) -> Draft | None:
+    """A quote opened right after a colon, in its paragraph or the next: "Trump went even
+    further: “...”", "As Professor Foner put it:" and a quoted paragraph. The colon is the
+    cue; the speaker is the subject of the clause before it, or the name that is that clause
+    ("- Philip Bump: “...”")."""
+    window = max(0, mark.start - MAX_COLON_GAP)
+    before = text[window : mark.start].rstrip(" \t\n“\"‘'")
+    colon_at = window + len(before) - 1
+    if not before.endswith(":") or text[colon_at : mark.start].count("\n") > 2:
+        return None
+    colon = doc.char_span(colon_at, colon_at + 1, alignment_mode="expand")
+    if colon is None or colon.start == 0:
+        return None
+    speaker, head = _clause_speaker(doc, text, colon.start)
+    return Draft(colon, speaker, head, [], "speech")
+
+
+def _clause_speaker(doc: Doc, text: str, end: int) -> tuple[Span | None, Token | None]:
+    """The speaker of the clause that ends before token ``end`` in its paragraph: its subject,
+    or the name that is the clause ("- Philip Bump:"), or the last name in it when the
+    subject is a thing ("... doesn't surprise pollster Daron Shaw:")."""
+    boundary = doc[end]  # the colon or the quote's opening mark: the speaker stops before it
+    while end > 0 and (doc[end - 1].is_punct or doc[end - 1].is_space):
+        end -= 1
+    if end == 0:
+        return None, None
+    last = doc[end - 1]
+    paragraph = text.rfind("\n", 0, last.idx) + 1
+    top = last
+    while top.head.i != top.i and top.head.i < end and top.head.idx >= paragraph:
+        top = top.head
+    subject: Token | None = None
+    if top.pos_ in ("VERB", "AUX"):
+        subject = find_subject(top)
+    elif top.pos_ in ("NOUN", "PROPN"):
+        subject = top
+    if subject is not None and not (paragraph <= subject.idx and subject.i < end):
+        subject = None
+    if subject is None or not _names_someone(subject):
+        start = max(paragraph, top.left_edge.idx)
+        names = [e for e in doc.ents if e.label_ in SPEAKER_ENTS and start <= e.start_char and e.end <= end]
+        if names:
+            subject = names[-1].root
+        elif subject is not None and subject.lower_ in ("it", "there"):
+            subject = None
+    if subject is None:
+        return None, None
+    return speaker_phrase(subject, boundary), subject
+
+
+def _names_someone(token: Token) -> bool:
+    """A person or a group by name, or a personal pronoun."""
+    return token.ent_type_ in SPEAKER_ENTS or token.pos_ == "PROPN" or token.lower_ in PERSONAL_PRONOUNS
 
 
 def _signed_quotes(doc: Doc, text: str, marks: list[MarkSpan]) -> list[Draft]:
@@ -180,7 +253,7 @@ def _nearby_cue(
                 sentence = sentences[index] if index < len(sentences) else None
                 if (
                     sentence is None
-                    or (len(sentence) > 12 and draft.cue.start - sentence.start > MAX_CUE_OPENING)
+                    or (len(sentence) > 12 and not _opens(sentence, draft))
                     or sentence.start_char - mark.end > 3
                 ):
                     continue
@@ -207,11 +280,24 @@ def _nearby_cue(
     )
 
 
+def _opens(sentence: Span, draft: Draft) -> bool:
+    """The cue opens the sentence: a few words in, or right after its subject ("“...” the
+    party's presumptive nominee, Donald Trump, tweeted on Sunday")."""
+    if draft.cue.start - sentence.start <= MAX_CUE_OPENING:
+        return True
+    speaker = draft.speaker
+    return (
+        speaker is not None
+        and speaker.start - sentence.start <= 1
+        and 0 <= draft.cue.start - speaker.end <= 1
+    )
+
+
 def _adjacent(draft: Draft, mark: MarkSpan) -> bool:
     return any(abs(s - mark.end) < 4 or abs(mark.start - e) < 4 for s, e in draft.parts)
 
 
-def _continues(text: str, previous: Draft, mark: MarkSpan) -> bool:
+def _continues(text: str, previous: Draft, mark: MarkSpan, sentence_end: Callable[[int], int]) -> bool:
     """A cue-less quote right after a quote (same paragraph or the next) continues it."""
     if not previous.quoted:
         return False
@@ -220,13 +306,21 @@ def _continues(text: str, previous: Draft, mark: MarkSpan) -> bool:
         return False
     if (
         previous.cue is not None
-        and previous.cue.start_char >= previous.end
         and previous.cue.end_char <= mark.start
+        and (
+            previous.cue.start_char >= previous.end
+            or (previous.direct and sentence_end(previous.cue.start_char) > previous.end)
+        )
     ):
-        # the gap holds the previous quote's own cue sentence ("..., he told Al Jazeera. “...”"):
-        # what counts is what comes after that sentence
-        after_cue = text[previous.cue.end_char : mark.start]
-        ends = [i for i in (after_cue.find("\n"), after_cue.find(". ")) if i >= 0]
+        # the gap holds the previous quote's own cue sentence ("..., he told Al Jazeera. “...”",
+        # "..., she said on “The Late Show” last month. “...”"): what counts is what comes
+        # after that sentence
+        after = max(previous.cue.end_char, previous.end)
+        after_cue = text[after : mark.start]
+        # the cue's sentence as the parser ends it ("U.S. officials" holds no sentence end)
+        ends = [
+            i for i in (after_cue.find("\n"), sentence_end(previous.cue.start_char) - after - 1) if i >= 0
+        ]
         gap = after_cue[min(ends) + 1 :] if ends else ""
     tail = gap.strip(' \n\t“”"‘’.,;:—-')
     # a word or two between the quotes is a cue remnant or page furniture ("Advertisement")

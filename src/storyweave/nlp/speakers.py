@@ -100,6 +100,11 @@ def find_subject(cue: Token) -> Token | None:
         if verb.dep_ in climbs and head is not verb and head.pos_ in ("VERB", "AUX"):
             verb = head
             continue
+        if verb.dep_ == "xcomp" and head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
+            # "voters are more likely to say ...", "he is right to note ...": the adjective's
+            # copula holds the subject
+            verb = head.head
+            continue
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ == "VBG"):
             # "Ramani, who said ..." has "who" as nsubj; no subject: the head noun
             # ("a tweet saying ...", "lawmakers condemning ...")

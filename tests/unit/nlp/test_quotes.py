@@ -321,6 +321,80 @@ def test_question_clause_parsed_as_an_adverbial_is_the_content_of_ask(nlp):
     assert quote.cue == "Asked" and quote.text == "if he would run again"
 
 
+def test_partial_quote_inside_the_cues_other_reading_keeps_that_content(nlp):
+    quote = only(quotes_of(nlp, "The governor promised to “end” the program by next summer."), "end")
+    assert quote.text == "to “end” the program by next summer" and quote.kind == "intention"
+    assert not quote.direct
+
+
+def test_fronted_relative_pronoun_takes_what_follows_the_cue(nlp):
+    text = "Reyes, whom the mayor dubbed “the little senator,” won the race."
+    quote = only(quotes_of(nlp, text), "little senator")
+    assert quote.text.startswith("whom … ") and quote.speaker == "the mayor"
+    # a relative pronoun alone is no content
+    assert quotes_of(nlp, "The county bought the old mill, which the governor had criticized.") == []
+
+
+def test_infinitive_after_a_nominal_content_belongs_to_it(nlp):
+    quote = only(
+        quotes_of(nlp, "Senator Ruiz defended his call to raise the state minimum wage."), "his call"
+    )
+    assert quote.text == "his call to raise the state minimum wage"
+
+
+def test_quote_continues_after_a_cue_sentence_with_initials(nlp):
+    text = (
+        "“Some courses are adapting, others are just not,” said Paul H. Chipok, a lawyer in Orlando. "
+        "“It costs a lot of money to run a golf course.”\n\n"
+        "“We will win this state,” Mayor Lopez told U.S. reporters at the rally. “Nobody should doubt it.”"
+    )
+    quotes = quotes_of(nlp, text)
+    assert len(only(quotes, "Some courses").parts) == 2 and "golf course" in only(quotes, "Some courses").text
+    assert "Nobody should doubt it" in only(quotes, "We will win").text
+
+
+def test_quote_continues_after_a_cue_sentence_holding_a_title_in_marks(nlp):
+    text = (
+        "“Jobs, jobs, jobs,” Mayor Lopez said on “The Evening Show” last month when asked about her "
+        "plans. “Nobody did it better than my husband.”"
+    )
+    assert "Nobody did it better" in only(quotes_of(nlp, text), "Jobs, jobs").text
+
+
+def test_cue_opening_the_next_sentence_after_a_long_subject(nlp):
+    text = (
+        "“We are failing because we do not understand the anger of the voters in these towns.” The "
+        "longtime mayor of the small town, Maria Lopez, said on Sunday after a long night."
+    )
+    quote = only(quotes_of(nlp, text), "We are failing")
+    assert quote.cue == "said" and quote.speaker.endswith("Maria Lopez")
+
+
+def test_verb_after_a_closing_mark_with_its_own_subject_is_the_cue(nlp):
+    text = (
+        "“It became clear to me during the talks that there might be a political result that adherence "
+        "to the old rules achieved,” Ash wrote in the email."
+    )
+    quote = only(quotes_of(nlp, text), "It became clear")
+    assert (quote.cue, quote.speaker) == ("wrote", "Ash")
+
+
+def test_quote_introduced_by_a_colon_alone(nlp):
+    text = (
+        "In a radio interview later that day, Mayor Lopez went even further:\n\n"
+        "“If the council votes no, it is the end of the project.”"
+    )
+    quote = only(quotes_of(nlp, text), "end of the project")
+    assert (quote.cue, quote.speaker, quote.direct) == (":", "Mayor Lopez", True)
+
+
+def test_speaker_of_a_cue_after_an_adjective_is_the_copulas_subject(nlp):
+    quote = only(
+        quotes_of(nlp, "Democratic voters are more likely to say the economy is improving."), "economy"
+    )
+    assert quote.speaker == "Democratic voters"
+
+
 def test_titles_are_stripped_from_the_canonical_name(nlp):
     text = "President Bashar al-Assad said that the army would return to the city."
     quote = only(quotes_of(nlp, text), "army would return")
