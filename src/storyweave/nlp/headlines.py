@@ -53,7 +53,13 @@ class HeadlineTruecaser:
             return doc
         text = doc_text(doc)
         lines = _lines(text)
-        titles = [(start, end) for start, end in lines if _is_title(text[start:end])]
+        # only a title line with an entity can gain from a second reading
+        ent_starts = [e.start_char for e in doc.ents]
+        titles = [
+            (start, end)
+            for start, end in lines
+            if any(start <= s < end for s in ent_starts) and _is_title(text[start:end])
+        ]
         if not titles:
             return doc
         capitalised, lowered = _body_evidence(doc, titles)
@@ -62,7 +68,13 @@ class HeadlineTruecaser:
         for start, end in titles:
             line = text[start:end]
             cased = self._truecase(line, capitalised, lowered)
-            if cased == line:
+            # the model is asked again only where one of its entities holds a lowered word
+            # ("Nominates Regina Benjamin"): elsewhere its first reading stands
+            changed = [i for i, (a, b) in enumerate(zip(line, cased)) if a != b]
+            if not any(
+                e.start_char <= start + i < e.end_char for e in doc.ents for i in changed
+                if start <= e.start_char < end
+            ):
                 continue
             copy = self.nlp.get_pipe("ner")(self.nlp.make_doc(cased))
             covered.append((start, end))
