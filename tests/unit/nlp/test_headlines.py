@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyweave.nlp.headlines import _is_title
-from storyweave.nlp.loader import load_base, load_pipeline
+from storyweave.nlp.loader import load_pipeline
 
 ARTICLE = (
     "Obama Nominates Regina Benjamin as Surgeon General\n\n"
@@ -16,7 +16,8 @@ ARTICLE = (
 
 @pytest.fixture(scope="module")
 def nlp():
-    return load_base()
+    # a fresh pipeline: other tests add components (places) to the cached ``load_base`` one
+    return load_pipeline()
 
 
 def _ents(doc, line_end: int) -> set[tuple[str, str]]:
