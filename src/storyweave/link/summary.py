@@ -38,8 +38,8 @@ def summarise(groups: Sequence, sentence_of: SentenceOf | None = None, sentences
 
 def _readable(group, sentence_of: SentenceOf | None) -> str:
     """The first mention's sentence if it reads as one, else the claim text as a sentence."""
-    for mention in group.mentions[:1] if sentence_of is not None else ():
-        sentence = " ".join((sentence_of(mention) or "").split())
+    if sentence_of is not None and group.mentions:
+        sentence = " ".join((sentence_of(group.mentions[0]) or "").split())
         if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
             return sentence if sentence[-1] in ".!?\"'”’" else sentence + "."
     text = " ".join(group.text.split())

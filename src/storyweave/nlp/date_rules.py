@@ -132,9 +132,8 @@ class Grammar:
         self.leading_hedge = compiled(extents.get("outside", {}).get("leading", "(?!)"))
         self.rules: list[Rule] = []
         for spec in rules:
-            source = re.sub(r"\{([A-Z_]+)\}", lambda m: places[m.group(1)], spec["pattern"])
             handler = getattr(Grammar, "_h_" + spec["handler"]) if spec.get("normalise", True) else None
-            pattern = re.compile(source, re.IGNORECASE)
+            pattern = compiled(spec["pattern"])
             detect = spec.get("detect", True)
             needs, cuts = (required_words(pattern), cut_characters(pattern)) if detect else ((), "")
             self.rules.append(Rule(spec["name"], pattern, handler, detect, needs, cuts))
