@@ -22,13 +22,14 @@ import numpy
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
+from storyweave.nlp.marks import CLOSE_DOUBLE, CLOSE_SINGLE, STRAIGHT
 from storyweave.nlp.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
 
 #: participles modifying a noun ("a statement posted on Facebook", "groups opposing
 #: the regime") describe the noun; they do not report anything
 NOT_CUE_DEPS = ("acl", "amod", "compound")
-#: closing quote marks, as tokens
-CLOSING_MARKS = ("”", '"', "''", "’")
+#: closing quote marks, as tokens (and the doubled apostrophe some archives use for one)
+CLOSING_MARKS = (CLOSE_DOUBLE, STRAIGHT, CLOSE_SINGLE, "''")
 #: the longest name before a line-opening colon ("Sen. Bernie Sanders:") taken as a speaker
 MAX_COLON_SPEAKER = 6
 #: cue groups whose cue needs a speaker: without one, "stance" verbs describe rather than attribute
