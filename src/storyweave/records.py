@@ -104,3 +104,96 @@ class QuarantineRecord:
     reader: str
     content_sha256: Optional[str]
     created_at: str
+
+
+# -- claims: one checkable statement of an article, and what alignment reads of it -------------
+@dataclass(frozen=True)
+class ClaimNumber:
+    """A number a claim states: ``"hundreds"`` → ``value=100.0`` (its lower bound), ``unit="individual"``;
+    ``governor`` the word the counted thing depends on ("killed 10 people" → "kill", "a city of
+    500,000 people" → "city"), so two counts are compared only when they count the same thing."""
+
+    text: str
+    value: Optional[float]
+    unit: Optional[str]
+    governor: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class ClaimRank:
+    """A ranking a claim states: "Aleppo, Syria's second-largest city" → ``subject`` Aleppo's entity
+    key (``name`` its name), ``phrase`` "Syria's second-largest city", ``dimension`` "size",
+    ``ordinal`` 2, ``noun`` "city"."""
+
+    subject: str
+    name: str
+    phrase: str
+    dimension: str
+    ordinal: int
+    noun: str
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One claim unit: a sentence, or one main clause of a compound sentence, that a reader
+    understands without the article.
+
+    ``text`` is the unit as published (``start``/``end`` into the article text), ``display``
+    the same words with references the article makes clear put in brackets ("[Hama] has never
+    been in rebel hands" for "The city has never ..."), ``content`` what it states without
+    its attribution ("rebels took Hama" of "Rebels took Hama, the army said"): outlets are
+    compared on what they state, not on who they quote. ``kind`` is ``event``, ``number``,
+    ``state``, ``announcement`` (plans and announcements), ``prediction`` or ``opinion``.
+    ``attributed_to`` names the source the article gives (a speaker, a statement) or is None
+    when the outlet asserts it; ``quote_start``/``quote_end`` span the quote holding it.
+    ``denied``: the unit calls what it reports false ("the army denied that ...", "a hoax").
+    ``hedges`` are the unit's own hedge cues ("likely", "reportedly"); ``scope_hedges`` those of
+    an article-level disclaimer that covers it ("unable to independently confirm claims by
+    either side"); ``hedged`` is true with either.
+    ``entities`` and ``places`` are article entity keys; ``lemmas`` the content words of
+    ``content`` as lemmas, space-separated, and ``atoms`` one such string per predication in it (a verb
+    and the heads of its arguments: "handcuff guard", "take weapon"), for the cross-outlet
+    comparison.
+    """
+
+    text: str
+    display: str
+    content: str
+    start: int
+    end: int
+    sentence_start: int
+    sentence_end: int
+    kind: str
+    headline: bool
+    negated: bool
+    entities: tuple[str, ...]
+    places: tuple[str, ...]
+    numbers: tuple[ClaimNumber, ...]
+    dates: tuple[str, ...]
+    ranks: tuple[ClaimRank, ...]
+    lemmas: str
+    atoms: tuple[str, ...]
+    attributed_to: Optional[str]
+    attribution_text: Optional[str]
+    quote_start: Optional[int]
+    quote_end: Optional[int]
+    direct: bool
+    hedges: tuple[str, ...]
+    hedged: bool
+    check_worthy: float
+    event_code: Optional[str] = None
+    scope_hedges: tuple[str, ...] = ()
+    denied: bool = False
+
+
+@dataclass(frozen=True)
+class ScopedHedge:
+    """An article-level hedge ("unable to independently confirm claims by either side").
+
+    ``start`` is its sentence's start, ``end`` where its first cue begins.
+    """
+
+    text: str
+    start: int
+    end: int
+    cues: tuple[str, ...]

@@ -164,18 +164,21 @@ def bench_link(
     _emit_reports([run_bench(_evaldata(evaldata))], write, docs)
 
 
-@eval_app.command("stance")
-def eval_stance(
-    dataset: List[str] = typer.Option(["emergent", "fnc1"], "--dataset", help="emergent and/or fnc1."),
+@eval_app.command("claims")
+def eval_claims(
+    dataset: List[str] = typer.Option(
+        ["shared-facts", "mrpc", "emergent", "fnc1"], "--dataset",
+        help="shared-facts (ecb-shared-facts), mrpc, emergent and/or fnc1."),
     evaldata: Optional[Path] = EvaldataOption,
     limit: Optional[int] = LimitOption,
     write: bool = WriteOption,
     docs: Path = DocsOption,
 ) -> None:
-    """Agree/contradict stance on Emergent and FNC-1, as proxies for claim alignment's decisions."""
-    from storyweave.evaluation.stance import evaluate_stance
+    """Claim alignment: shared facts and contradictions across outlets, the same-fact decision
+    on MRPC, and stance on Emergent and FNC-1 decided by the alignment itself."""
+    from storyweave.evaluation.claims import evaluate_claims
 
-    _run_evals(evaluate_stance, dataset, evaldata, limit, write, docs)
+    _run_evals(evaluate_claims, dataset, evaldata, limit, write, docs)
 
 
 @bench_app.command("align")

@@ -8,8 +8,10 @@ one or more origin keys, in numbered stages:
 2. attributed claims: the speaker's *primary source* — an outlet's own reporter ("Al
    Jazeera's Resul Serdar") is the outlet; an institution family ("the Syrian army", "the
    army", "the Syrian Defense Ministry") is one source per country (``rules/claims/
-   institutions.toml``); else the speaker's global entity; else the speaker's words.
-   A joint attribution ("the Defense Ministry and an HTS official") gives each its key;
+   institutions.toml``); another outlet named as the source ("according to The New York
+   Times") is that outlet's origin, so its scoop relayed by others counts once; else the
+   speaker's global entity; else the speaker's words. A joint attribution ("the Defense
+   Ministry and an HTS official") gives each its key, but a joint statement is one source;
 3. outlet-asserted claims (no attribution) are the outlet's own origin;
 4. shared quotes: mentions carrying the same quoted words are one origin whatever speaker
    each outlet names (``merge_shared_quotes``).
@@ -27,11 +29,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from storyweave.ingest.metadata import known_outlet
+
 logger = logging.getLogger(__name__)
 
 RULES = Path(__file__).parent / "rules" / "claims"
 PLACE_RULES = Path(__file__).resolve().parents[1] / "nlp" / "rules" / "places"
 _WORD = re.compile(r"[\w'’-]+")
+#: a statement several speakers made together is one source
+JOINT = re.compile(r"\bjoint(ly)?\b|\btogether\b.*\bstatement\b", re.IGNORECASE)
 #: two quotes are one when this share of the shorter one's word trigrams recurs in the other
 QUOTE_OVERLAP = 0.5
 QUOTE_MIN_SHINGLES = 3
@@ -235,18 +241,33 @@ class OriginIndex:
 
     # -- stages 2 and 3 ------------------------------------------------------------------
     def keys_for(
-        self, article_id: str, attributed_to: str | None, attribution_text: str | None = None
+        self, article_id: str, attributed_to: str | None, attribution_text: str | None = None,
+        statement: str | None = None,
     ) -> tuple[OriginKey, ...]:
-        """The origin keys of one mention: its primary sources, or the outlet itself."""
+        """The origin keys of one mention: its primary sources, or the outlet itself.
+
+        ``statement`` is the mention's text: a joint statement ("X and Y said in a joint
+        statement") is one primary source, not one per signatory.
+        """
         if not attributed_to:
             return (self.outlet_origin(article_id),)
-        keys = [self._source_key(article_id, part, attribution_text) for part in _speakers(attributed_to)]
+        speakers = _speakers(attributed_to)
+        if len(speakers) > 1 and statement and JOINT.search(statement):
+            label = " and ".join(speakers)
+            return (OriginKey(f"joint:{'+'.join(sorted(slug(s) for s in speakers))}", f"{label} (joint statement)",
+                              "source"),)
+        keys = [self._source_key(article_id, part, attribution_text) for part in speakers]
         return tuple(dict.fromkeys(keys))
 
     def _source_key(self, article_id: str, speaker: str, attribution_text: str | None) -> OriginKey:
         low = speaker.lower().strip()
         if low in self._staff.get(article_id, ()):
             return self.outlet_origin(article_id)
+        outlet = known_outlet(speaker) or known_outlet(re.sub(r"^the\s+", "", speaker.strip(), flags=re.I))
+        if outlet is not None:
+            # "according to The New York Times": another outlet's scoop, which that outlet's
+            # own article (if the story has it) states as its own origin
+            return OriginKey(f"outlet:{slug(outlet)}", outlet, "outlet")
         family = family_of(speaker, self.rules)
         if family is not None:
             code = (

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/12"
+ANALYZER = "storyweave-analysis/13"
 COMPONENTS = (
     "storyweave_places",
     "storyweave_entities",

@@ -449,6 +449,9 @@ def _save_groups(conn, story_id: str, groups: list) -> None:
             "independent_origins": group.independent_origins,
             "origins": json.dumps([{"key": o.key, "label": o.label} for o in group.origins], ensure_ascii=False),
             "conflicts": json.dumps(list(group.conflicts), ensure_ascii=False),
+            "versions": json.dumps([{"text": v.text, "outlets": list(v.outlets)} for v in group.versions],
+                                   ensure_ascii=False),
+            "outlets": group.outlets, "score": group.score,
         })
         seen = set()
         for m in group.mentions:
@@ -458,7 +461,7 @@ def _save_groups(conn, story_id: str, groups: list) -> None:
             mention_rows.append({
                 "group_id": group_id, "article_id": m.article_id, "start": m.start, "end": m.end, "text": m.text,
                 "outlet": m.outlet, "attributed_to": m.attributed_to, "origin_key": m.origin_key,
-                "hedged": bool(m.hedged),
+                "hedged": bool(m.hedged), "display": m.display, "version": m.version,
             })
     link_store.save_claim_groups(conn, story_id, group_rows, mention_rows)
 

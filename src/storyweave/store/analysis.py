@@ -7,6 +7,7 @@ the new ones, never a mix, and an article without a row is still pending.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Iterable, Optional
 
@@ -38,9 +39,8 @@ _EVENT_FIELDS = (
     "start", "end", "attributed_to",
 )
 _CLAIM_FIELDS = (
-    "text", "start", "end", "sentence_start", "sentence_end", "kind", "subject", "subject_entity", "predicate",
-    "object", "object_entity", "attributed_to", "attribution_text", "quote_start", "quote_end", "check_worthy",
-    "signature", "event_code",
+    "text", "display", "content", "start", "end", "sentence_start", "sentence_end", "kind", "lemmas", "attributed_to",
+    "attribution_text", "quote_start", "quote_end", "check_worthy", "event_code",
 )
 
 
@@ -177,13 +177,7 @@ def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:
          **{name: getattr(e, name) for name in _EVENT_FIELDS}}
         for i, e in enumerate(result.events)
     ]
-    claim_rows = [
-        {"article_id": article_id, "position": i, "negated": bool(c.negated), "hedged": bool(c.hedged),
-         "numbers": json.dumps([{"text": n.text, "value": n.value, "unit": n.unit} for n in c.numbers]),
-         "dates": json.dumps(list(c.dates)), "places": json.dumps(list(c.places)),
-         "hedges": json.dumps(list(c.hedges)), **{name: getattr(c, name) for name in _CLAIM_FIELDS}}
-        for i, c in enumerate(result.claims)
-    ]
+    claim_rows = [claim_row(article_id, i, c) for i, c in enumerate(result.claims)]
     return {
         entities.name: entity_rows,
         entity_mentions.name: mention_rows,
@@ -191,6 +185,21 @@ def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:
         quotes.name: quote_rows,
         events.name: event_rows,
         claims.name: claim_rows,
+    }
+
+
+def claim_row(article_id: str, position: int, c) -> dict:
+    """The ``claims`` row of one ``storyweave.records.Claim`` (lists as JSON)."""
+    return {
+        "article_id": article_id, "position": position, "headline": bool(c.headline), "negated": bool(c.negated), "denied": bool(c.denied),
+        "direct": bool(c.direct), "hedged": bool(c.hedged), "entities": json.dumps(list(c.entities)),
+        "places": json.dumps(list(c.places)),
+        "numbers": json.dumps([dataclasses.asdict(n) for n in c.numbers], ensure_ascii=False),
+        "dates": json.dumps(list(c.dates)), "hedges": json.dumps(list(c.hedges)),
+        "atoms": json.dumps(list(c.atoms), ensure_ascii=False),
+        "scope_hedges": json.dumps(list(c.scope_hedges)),
+        "ranks": json.dumps([dataclasses.asdict(r) for r in c.ranks], ensure_ascii=False),
+        **{name: getattr(c, name) for name in _CLAIM_FIELDS},
     }
 
 

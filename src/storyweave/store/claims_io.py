@@ -1,17 +1,15 @@
-"""Stored claim and quote rows back into the analysis records the linker reads."""
+"""Stored claim and quote rows back into the records the linker reads."""
 
 from __future__ import annotations
 
 import json
 
-from storyweave.nlp.claim_parts import ClaimNumber
-from storyweave.nlp.claims import Claim
 from storyweave.nlp.quotes import Quote
+from storyweave.records import Claim, ClaimNumber, ClaimRank
 
 _CLAIM_SCALARS = (
-    "text", "start", "end", "sentence_start", "sentence_end", "kind", "subject", "subject_entity", "predicate",
-    "object", "object_entity", "attributed_to", "attribution_text", "quote_start", "quote_end", "check_worthy",
-    "signature", "event_code",
+    "text", "display", "content", "start", "end", "sentence_start", "sentence_end", "kind", "lemmas", "attributed_to",
+    "attribution_text", "quote_start", "quote_end", "check_worthy", "event_code",
 )
 
 
@@ -19,12 +17,19 @@ def claim_from_row(row: dict) -> Claim:
     """A ``Claim`` from its ``claims`` table row."""
     return Claim(
         **{name: row[name] for name in _CLAIM_SCALARS},
+        headline=bool(row["headline"]),
         negated=bool(row["negated"]),
+        denied=bool(row["denied"]),
+        direct=bool(row["direct"]),
         hedged=bool(row["hedged"]),
-        numbers=tuple(ClaimNumber(n["text"], n["value"], n["unit"]) for n in json.loads(row["numbers"])),
-        dates=tuple(json.loads(row["dates"])),
+        entities=tuple(json.loads(row["entities"])),
         places=tuple(json.loads(row["places"])),
+        numbers=tuple(ClaimNumber(**n) for n in json.loads(row["numbers"])),
+        dates=tuple(json.loads(row["dates"])),
+        ranks=tuple(ClaimRank(**r) for r in json.loads(row["ranks"])),
         hedges=tuple(json.loads(row["hedges"])),
+        atoms=tuple(json.loads(row["atoms"])),
+        scope_hedges=tuple(json.loads(row["scope_hedges"])),
     )
 
 

@@ -204,35 +204,39 @@ events = Table(
     Index("ix_events_type", "type"),
 )
 
-#: Check-worthy claims of one article; lists are stored as JSON text.
+#: Claim units of one article (storyweave.records.Claim); lists are stored as JSON text.
 claims = Table(
     "claims",
     metadata,
     Column("article_id", String(32), _article_fk(), primary_key=True),
     Column("position", Integer, primary_key=True),
     Column("text", Text, nullable=False),
+    Column("display", Text, nullable=False),
+    Column("content", Text, nullable=False),
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("sentence_start", Integer, nullable=False),
     Column("sentence_end", Integer, nullable=False),
     Column("kind", String(16), nullable=False),
-    Column("subject", Text),
-    Column("subject_entity", String(200)),
-    Column("predicate", Text, nullable=False),
-    Column("object", Text),
-    Column("object_entity", String(200)),
+    Column("headline", Boolean, nullable=False),
     Column("negated", Boolean, nullable=False),
+    Column("denied", Boolean, nullable=False),
+    Column("entities", Text, nullable=False),
+    Column("places", Text, nullable=False),
     Column("numbers", Text, nullable=False),
     Column("dates", Text, nullable=False),
-    Column("places", Text, nullable=False),
+    Column("ranks", Text, nullable=False),
+    Column("lemmas", Text, nullable=False),
+    Column("atoms", Text, nullable=False),
     Column("attributed_to", Text),
     Column("attribution_text", Text),
     Column("quote_start", Integer),
     Column("quote_end", Integer),
+    Column("direct", Boolean, nullable=False),
     Column("hedges", Text, nullable=False),
     Column("hedged", Boolean, nullable=False),
+    Column("scope_hedges", Text, nullable=False),
     Column("check_worthy", Float, nullable=False),
-    Column("signature", Text, nullable=False),
     Column("event_code", String(64)),
 )
 
@@ -335,6 +339,9 @@ claim_groups = Table(
     Column("independent_origins", Integer, nullable=False),
     Column("origins", Text, nullable=False),  # JSON list of {key, label}
     Column("conflicts", Text, nullable=False),  # JSON list of reasons
+    Column("versions", Text, nullable=False, server_default="[]"),  # JSON list of {text, outlets}
+    Column("outlets", Integer, nullable=False, server_default="0"),
+    Column("score", Float, nullable=False, server_default="0"),
     Index("ix_claim_groups_story_id", "story_id"),
 )
 
@@ -350,4 +357,6 @@ claim_mentions = Table(
     Column("attributed_to", Text),
     Column("origin_key", Text),
     Column("hedged", Boolean, nullable=False),
+    Column("display", Text),
+    Column("version", Integer, nullable=False, server_default="0"),
 )

@@ -13,35 +13,37 @@ from storyweave.link.origins import (
     merge_shared_quotes,
     quotes_shared,
 )
-from storyweave.nlp.claims import Claim
+from storyweave.records import Claim
 from storyweave.nlp.quotes import Quote
 
 
 def claim(text, attributed_to=None, attribution_text=None, quote_start=None):
     return Claim(
         text=text,
+        display=text,
+        content=text,
         start=0,
         end=len(text),
         sentence_start=0,
         sentence_end=len(text),
         kind="event",
-        subject=None,
-        subject_entity=None,
-        predicate="withdraw",
-        object=None,
-        object_entity=None,
+        headline=False,
         negated=False,
+        entities=(),
+        places=(),
         numbers=(),
         dates=(),
-        places=(),
+        ranks=(),
+        lemmas="",
+        atoms=(),
         attributed_to=attributed_to,
         attribution_text=attribution_text,
         quote_start=quote_start,
         quote_end=None,
+        direct=False,
         hedges=(),
         hedged=False,
         check_worthy=0.7,
-        signature="withdraw||",
     )
 
 
@@ -147,3 +149,22 @@ def test_shared_quotes_are_one_origin_across_articles_only():
                        "outlet:bbc": "outlet:bbc"}
     origins = build_origins([("a", (x,)), ("b", (y,))], rep)
     assert [(o.key, o.label, o.articles) for o in origins] == [("source:army", "army", ("a", "b"))]
+
+
+def test_another_outlet_named_as_source_is_that_outlets_origin():
+    times = article("t", "The New York Times", [claim("x")])
+    relay = article("r", "CNN", [claim("x", "The New York Times", "according to The New York Times")])
+    index = OriginIndex([times, relay])
+    assert index.keys_for("r", "The New York Times")[0].key == index.keys_for("t", None)[0].key
+
+
+def test_a_joint_statement_is_one_source_and_a_joint_attribution_two():
+    a = article("a", "X", [claim("x", "the British government and the French government")])
+    index = OriginIndex([a])
+    joint = index.keys_for("a", "the British government and the French government", None,
+                           "The British government and the French government said in a joint statement "
+                           "that talks resume")
+    assert len(joint) == 1 and "joint statement" in joint[0].label
+    two = index.keys_for("a", "the Syrian Defense Ministry and an official from HTS", None,
+                         "the Syrian Defense Ministry and an official from HTS said rebels entered")
+    assert len(two) == 2

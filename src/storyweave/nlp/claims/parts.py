@@ -1,9 +1,9 @@
 """Building blocks of claim extraction: the rule files and token-level helpers.
 
 Everything here walks tokens that the parser and the earlier components already
-produced (no second model): which entity a token belongs to, how a noun phrase
-normalises for a signature, which hedge and negation cues a clause holds, and
-which numbers it states. The word lists live in ``rules/claims/``.
+produced (no second model): which entity a token belongs to, which hedge and negation
+cues a clause holds, which numbers and rankings it states. The word lists live in
+``rules/claims/`` (one reader, :func:`load_claim_rules`).
 """
 
 from __future__ import annotations
@@ -18,57 +18,47 @@ from importlib import resources
 from spacy.tokens import Doc, Token
 
 from storyweave.errors import ConfigError
+from storyweave.records import ClaimNumber
 
 RULES_DIR = "rules/claims"
-NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
-#: tokens dropped from normalised phrases: they do not identify what is talked about
-PHRASE_DROP_DEPS = ("det", "punct", "case", "predet", "advmod", "nummod", "quantmod", "cc")
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
-
-
-@dataclass(frozen=True)
-class ClaimNumber:
-    """A number a claim states: ``"hundreds"`` → ``value=100.0`` (its lower bound), ``unit="individual"``."""
-
-    text: str
-    value: float | None
-    unit: str | None
 
 
 @dataclass(frozen=True)
 class ClaimRules:
     """The word lists from ``rules/claims`` (see the comments in each file)."""
 
+    # hedges.toml
     hedge_words: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     scoped_hedges: tuple[tuple[str, ...], ...]
     approximators: frozenset[str]
+    # kinds.toml
     cognition: frozenset[str]
     first_person: frozenset[str]
     evaluative: frozenset[str]
-    feelings: frozenset[str]
     future: frozenset[str]
     modal: frozenset[str]
-    prediction_verbs: frozenset[str]
     prediction_phrases: tuple[tuple[str, ...], ...]
+    prediction_verbs: frozenset[str]
+    plan_phrases: tuple[tuple[str, ...], ...]
     conditional: frozenset[str]
+    state_verbs: frozenset[str]
+    # ranking.toml
     ordinals: frozenset[str]
     most_adjectives: frozenset[str]
-    superlative_synonyms: dict[str, str]
-    negation: frozenset[str]
-    classes: dict[str, str]  # "take over" -> "capture"
-    light: frozenset[str]
-    undergoer: dict[str, str]  # "fall" -> "to": "Hama fell to the rebels"
-    reporting: frozenset[str]
-    control_verbs: frozenset[str]
-    control_losing: frozenset[str]
-    hands: frozenset[str]
-    control_nouns: frozenset[str]
-    actors: dict[str, str]  # word -> group
-    actor_heads: frozenset[str]
-    reflexive_actions: frozenset[str]
     not_ranking: frozenset[str]
+    superlative_synonyms: dict[str, str]
+    rank_dimensions: dict[str, str]  # superlative form -> dimension
+    ordinal_values: dict[str, int]
+    # negation.txt, units.toml
+    negation: frozenset[str]
     skip: tuple[re.Pattern, ...]
+    min_words: int
+    finite_tags: frozenset[str]
+    reporting: frozenset[str]
+    denial_verbs: frozenset[str]
+    denial_words: frozenset[str]
     number_words: dict[str, float]
 
 
@@ -88,48 +78,40 @@ def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 def load_claim_rules() -> ClaimRules:
     """Read the claim word lists once per process."""
     hedges = tomllib.loads(_read("hedges.toml"))
-    stance = tomllib.loads(_read("stance.toml"))
+    kinds = tomllib.loads(_read("kinds.toml"))
     ranking = tomllib.loads(_read("ranking.toml"))
-    preds = tomllib.loads(_read("predicates.toml"))
+    units = tomllib.loads(_read("units.toml"))
     negation = [w.strip() for w in _read("negation.txt").splitlines() if w.strip() and not w.startswith("#")]
-    classes: dict[str, str] = {}
-    for name, verbs in preds["classes"].items():
-        for verb in verbs:
-            classes.setdefault(verb, name)  # first class listed wins
-    actors = {word: group for group, words in preds["actors"].items() for word in words}
-    op, pr = stance["opinion"], stance["prediction"]
+    opinion, future = kinds["opinion"], kinds["future"]
     return ClaimRules(
         hedge_words=frozenset(hedges["words"]),
         hedge_phrases=_phrases(hedges["phrases"]),
         scoped_hedges=_phrases(hedges["scoped"]),
         approximators=frozenset(hedges["approximators"]),
-        cognition=frozenset(op["cognition"]),
-        first_person=frozenset(op["first_person"]),
-        evaluative=frozenset(op["evaluative"]),
-        feelings=frozenset(op["feelings"]),
-        future=frozenset(w.translate(APOSTROPHES) for w in pr["future"]),
-        modal=frozenset(pr["modal"]),
-        prediction_verbs=frozenset(pr["verbs"]),
-        prediction_phrases=_phrases(pr["phrases"]),
-        conditional=frozenset(pr["conditional"]),
+        cognition=frozenset(opinion["cognition"]),
+        first_person=frozenset(opinion["first_person"]),
+        evaluative=frozenset(opinion["evaluative"]),
+        future=frozenset(w.translate(APOSTROPHES) for w in future["auxiliaries"]),
+        modal=frozenset(future["modals"]),
+        prediction_phrases=_phrases(future["prediction_phrases"]),
+        prediction_verbs=frozenset(future["prediction_verbs"]),
+        plan_phrases=_phrases(future["plan_phrases"]),
+        conditional=frozenset(future["conditional"]),
+        state_verbs=frozenset(kinds["state"]["verbs"]),
         ordinals=frozenset(ranking["ordinals"]),
         most_adjectives=frozenset(ranking["most_adjectives"]),
-        superlative_synonyms=dict(ranking["synonyms"]),
-        negation=frozenset(n.translate(APOSTROPHES) for n in negation),
-        classes=classes,
-        light=frozenset(preds["light"]["verbs"]),
-        undergoer=dict(preds.get("undergoer", {})),
-        reporting=frozenset(preds["reporting"]["verbs"]),
-        control_verbs=frozenset(preds["control"]["verbs"]),
-        control_losing=frozenset(preds["control"]["losing"]),
-        hands=frozenset(preds["control"]["hands"]),
-        control_nouns=frozenset(preds["control"]["nouns"]),
-        actors=actors,
-        actor_heads=frozenset(preds["actor_heads"]["words"]),
-        reflexive_actions=frozenset(preds["actor_heads"]["reflexive_actions"]),
         not_ranking=frozenset(ranking["not_ranking"]),
-        skip=tuple(re.compile(p, re.IGNORECASE) for p in preds["skip"]["patterns"]),
-        number_words={k: float(v) for k, v in preds["numbers"].items()},
+        superlative_synonyms=dict(ranking["synonyms"]),
+        rank_dimensions={w: dim for dim, words in ranking["dimensions"].items() for w in words},
+        ordinal_values={k: int(v) for k, v in ranking["ordinal_values"].items()},
+        negation=frozenset(n.translate(APOSTROPHES) for n in negation),
+        skip=tuple(re.compile(p, re.IGNORECASE) for p in units["skip"]["patterns"]),
+        min_words=int(units["unit"]["min_words"]),
+        finite_tags=frozenset(units["unit"]["finite_tags"]),
+        reporting=frozenset(units["reporting"]["verbs"]),
+        denial_verbs=frozenset(units["denial"]["verbs"]),
+        denial_words=frozenset(units["denial"]["words"]),
+        number_words={k: float(v) for k, v in units["numbers"].items()},
     )
 
 
@@ -174,68 +156,13 @@ class EntityIndex:
         """The entity a token is part of, or None."""
         return None if token is None else self.by_token.get(token.i)
 
-    def is_actor(self, key: str | None, event: bool = False) -> bool:
-        """Whether an entity can be the "they"/"he" of later sentences (places only as event actors)."""
-        entity = self.by_key.get(key) if key else None
-        if entity is None:
-            return False
-        return entity.type in ("ORG", "PERSON", "NORP") or (event and entity.type == "GPE")
-
-    def first(self, tokens: Iterable[Token], types: tuple[str, ...] | None = None):
-        """The first entity among ``tokens`` (optionally of the given types)."""
-        for token in tokens:
-            entity = self.by_token.get(token.i)
-            if entity is not None and (types is None or entity.type in types):
+    def latest_before(self, token: Token, types: tuple[str, ...], accept=None):
+        """The entity of the given types named last before ``token`` (for "he", "the city")."""
+        for i in range(token.i - 1, -1, -1):
+            entity = self.by_token.get(i)
+            if entity is not None and entity.type in types and (accept is None or accept(entity, i)):
                 return entity
         return None
-
-
-def phrase_text(token: Token) -> str:
-    """A noun phrase normalised for signatures: modifiers left of the head and the head, lower case.
-
-    "the Syrian city of Hama" → "syrian city"; "its forces" → "forces".
-    """
-    words = [
-        t
-        for t in token.subtree
-        if t.i <= token.i
-        and (t.i == token.i or (t.dep_ in ("compound", "amod", "nmod", "npadvmod") and t.head.i >= t.i))
-        and t.dep_ not in PHRASE_DROP_DEPS
-        and (not t.is_punct or t.text in ("-", "–"))
-        and low(t) != "'s"
-    ]
-    # hyphenated words stay whole ("anti-regime"), so joined by the text's own spacing
-    out = "".join(
-        low(t) + ("" if i + 1 < len(words) and words[i + 1].i == t.i + 1 and not t.whitespace_ else " ")
-        for i, t in enumerate(words)
-    )
-    return " ".join(out.split())
-
-
-def actor_group(phrase: str, rules: ClaimRules) -> str | None:
-    """The actor group ("rebels", "government forces") a phrase names, if any.
-
-    The head word decides ("military units" → government forces, but "military
-    airport" is no actor); a generic head ("forces", "groups", "hands") takes the
-    group of its modifiers ("opposition forces" → rebels, "government hands").
-    """
-    words = phrase.lower().split()
-    if not words:
-        return None
-    if words[-1] in rules.actors:
-        return rules.actors[words[-1]]
-    if len(words) == 1 or words[-1] in rules.actor_heads:
-        for word in words[:-1] or words:
-            for part in (word, *word.split("-")):  # "anti-regime", "HTS-led"
-                if part in rules.actors:
-                    return rules.actors[part]
-    return None
-
-
-def actor_head(token: Token, rules: ClaimRules) -> bool:
-    """Whether a noun is a generic actor noun ("forces", "troops"), not a thing or place."""
-    word = low(token)
-    return word in rules.actor_heads or word in rules.actors
 
 
 def hedges_in(tokens: list[Token], rules: ClaimRules) -> list[str]:
@@ -259,6 +186,8 @@ def is_negated(verb: Token, rules: ClaimRules) -> bool:
     heads = [verb] + [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
     if any(c.dep_ == "neg" and low(c) in rules.negation for h in heads for c in h.children):
         return True
+    if any(low(h) in rules.negation for h in heads[1:]):  # "cant", "dont": negation typed without an apostrophe
+        return True
     if verb.dep_ == "xcomp" and any(c.dep_ == "neg" for c in verb.head.children):
         return True  # "did not manage to take"
     return any(
@@ -266,6 +195,12 @@ def is_negated(verb: Token, rules: ClaimRules) -> bool:
         and any(c.dep_ in ("det", "preconj") and low(c) in rules.negation for c in arg.children)
         for arg in verb.children
     )
+
+
+def denies(tokens, rules: ClaimRules) -> bool:
+    """Whether a unit calls what it reports false: a denial verb ("X denied that ...") or a
+    falsity word ("... is a hoax")."""
+    return any(t.lemma_.lower() in rules.denial_verbs or low(t) in rules.denial_words for t in tokens)
 
 
 def number_value(text: str, rules: ClaimRules) -> float | None:
@@ -307,8 +242,8 @@ def numbers_in(
             continue
         if token.ent_type_ in ("DATE", "TIME", "ORDINAL"):
             continue
-        if word == "one" and token.i + 1 < len(token.doc) and token.doc[token.i + 1].lower_ == "of":
-            continue  # "one of the largest": a ranking, not a count
+        if word == "one":
+            continue  # "one of the largest", "one feature of": a determiner more often than a count
         group = [token]
         if not plural_count:  # "two hundred", "1.2 million": neighbouring number words
             j = token.i + 1
@@ -320,9 +255,22 @@ def numbers_in(
         value = number_value(text, rules)
         if value is None:
             continue
-        unit = _unit(group[-1], plural_count)
-        found.append(ClaimNumber(text=text, value=value, unit=unit))
+        found.append(ClaimNumber(text=text, value=value, unit=_unit(group[-1], plural_count),
+                                 governor=_governor(group[-1])))
     return found
+
+
+def _governor(token: Token) -> str | None:
+    """The lemma the counted noun phrase depends on: its verb, or the noun it is "of"."""
+    head = token
+    while head.dep_ in ("nummod", "compound", "quantmod", "amod", "pobj") and head.head is not head:
+        if head.dep_ == "pobj" and head.head.dep_ == "prep":
+            head = head.head.head
+            return head.lemma_.lower()
+        head = head.head
+    if head.head is head:
+        return head.lemma_.lower()
+    return head.head.lemma_.lower() if head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj") else head.lemma_.lower()
 
 
 def _unit(token: Token, plural_count: bool) -> str | None:

@@ -1,0 +1,317 @@
+"""Claims as complete statements: the ``storyweave_claims`` spaCy component.
+
+Runs last in the analysis pipeline and only walks what the parser and the earlier
+components found (entities, places, dates, quotes, events): no second model. Per
+sentence, numbered as in the code:
+
+1. units: the sentence, or each main clause of a compound sentence (``units.py``);
+   furniture lines, questions and pieces without a finite verb are no claims; a sentence
+   with a *scoped* hedge ("NBC News was unable to independently confirm claims by either
+   side") is no claim either, but hedges the article's attributed claims before it;
+2. attribution: the speaker of the quote or reported speech holding the unit
+   (``attribution.py``), else the outlet;
+3. what the unit states: entities, places, numbers, dates, rankings, negation, hedges, its
+   content lemmas, and its kind (``kinds.py``);
+4. the display text, with "he" and "the city" resolved where the article makes it clear
+   (``display.py``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
+from storyweave.nlp.claims.display import display_text
+from storyweave.nlp.claims.kinds import claim_kind, main_predicate
+from storyweave.nlp.claims.parts import (
+    ClaimRules,
+    EntityIndex,
+    denies,
+    hedges_in,
+    is_negated,
+    load_claim_rules,
+    numbers_in,
+)
+from storyweave.nlp.claims.ranks import ranks_in
+from storyweave.nlp.claims.units import Unit, claim_sentences, is_title_line, sentence_units, skipped_line
+from storyweave.nlp.loader import doc_text
+from storyweave.records import Claim, ScopedHedge
+
+logger = logging.getLogger(__name__)
+
+COMPONENT = "storyweave_claims"
+GEO_TYPES = ("GPE", "LOC", "FAC")
+CONTENT_POS = frozenset(["NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"])
+BASE_SCORE = {"number": 0.8, "event": 0.7, "announcement": 0.7, "state": 0.6, "prediction": 0.4, "opinion": 0.3}
+
+
+def ensure_extensions() -> None:
+    """Register ``Doc._.claims`` and ``Doc._.claim_hedges`` (idempotent)."""
+    if not Doc.has_extension("claims"):
+        Doc.set_extension("claims", default=None)
+    if not Doc.has_extension("claim_hedges"):
+        Doc.set_extension("claim_hedges", default=())
+
+
+def _ext(doc: Doc, name: str):
+    # a component missing from the pipeline leaves its extension unset
+    return (getattr(doc._, name) or ()) if Doc.has_extension(name) else ()
+
+
+class _Article:
+    """What the per-unit steps need to know about the whole article, computed once."""
+
+    def __init__(self, doc: Doc, rules: ClaimRules):
+        self.doc, self.rules = doc, rules
+        self.text = doc_text(doc)
+        self.entities = EntityIndex(doc)
+        self.quotes = tuple(_ext(doc, "quotes"))
+        self.dates = tuple(_ext(doc, "dates"))
+        self.date_chars = [(d.start_char, d.end_char) for d in self.dates]
+        self.countries = [(p.start_char, p.end_char) for p in _ext(doc, "places") if p.kind == "country"]
+        self.events = {e.trigger_start: e for e in _ext(doc, "events")}
+        self.speakers = {q.speaker_start: q.speaker_entity for q in self.quotes if q.speaker_entity}
+
+    def is_country(self, entity, token_i: int) -> bool:
+        char = self.doc[token_i].idx
+        return any(s <= char < e for s, e in self.countries)
+
+    def line_at(self, char: int) -> str:
+        start = self.text.rfind("\n", 0, char) + 1
+        end = self.text.find("\n", char)
+        return self.text[start : end if end >= 0 else len(self.text)]
+
+
+def _lemmas(tokens) -> str:
+    words = []
+    for t in tokens:
+        if t.pos_ not in CONTENT_POS or t.is_stop or not (t.is_alpha or t.like_num):
+            continue
+        words.append(t.lower_ if t.pos_ in ("PROPN", "NUM") else t.lemma_.lower())
+    return " ".join(words)
+
+
+ARGUMENT_DEPS = frozenset(["nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "dative", "npadvmod", "agent"])
+
+
+def _head_words(token) -> list[str]:
+    """A noun phrase's head and its compounds ("prison guard"), as lemmas; none for pronouns."""
+    if token.pos_ == "PRON" or token.is_stop:
+        return []
+    parts = [c for c in token.children if c.dep_ == "compound"] + [token]
+    return [t.lower_ if t.pos_ in ("PROPN", "NUM") else t.lemma_.lower() for t in parts if t.is_alpha or t.like_num]
+
+
+def _atoms(tokens, rules: ClaimRules) -> tuple[str, ...]:
+    """One lemma string per predication: each content verb with the heads of its arguments
+    ("overpowered two prison guards" → "overpower prison guard"); speech verbs are left out
+    (what they report has atoms of its own)."""
+    atoms = []
+    inside = {t.i for t in tokens}
+    for verb in tokens:
+        if verb.pos_ != "VERB" or verb.lemma_.lower() in rules.reporting:
+            continue
+        words = [verb.lemma_.lower()]
+        for child in verb.children:
+            if child.i not in inside:
+                continue
+            if child.dep_ in ARGUMENT_DEPS:
+                words += _head_words(child)
+            elif child.dep_ in ("prep", "agent"):
+                words += [w for p in child.children if p.dep_ == "pobj" for w in _head_words(p)]
+            elif child.dep_ == "prt":
+                words.append(child.lower_)
+        atoms.append(" ".join(dict.fromkeys(words)))
+    return tuple(dict.fromkeys(atoms))
+
+
+def _score(kind: str, entities, numbers, dates, hedged: bool) -> float:
+    score = BASE_SCORE[kind] + (0.1 if entities else 0.0) + (0.05 if dates else 0.0)
+    score += 0.05 if numbers and kind != "number" else 0.0
+    return round(min(1.0, max(0.0, score - (0.1 if hedged else 0.0))), 2)
+
+
+def _content(tokens: Span, who, rules: ClaimRules) -> list:
+    """The tokens of the unit that state the claim: all but its attribution ("X said",
+    "according to X", and the speaker's description: "Samuel Ramani, an associate fellow
+    at RUSI, said ...")."""
+    if who.speaker is None:
+        return list(tokens)
+    doc = tokens.doc
+    inside = {t.i for t in tokens}
+    drop: set[int] = set()
+
+    def noun_phrase(token) -> None:
+        # the speaker's noun phrase with its description, unless the parse hangs the clause on it
+        subtree = [t.i for t in token.subtree if t.i in inside]
+        if len(subtree) <= 0.6 * len(inside):
+            drop.update(subtree)
+        else:
+            drop.add(token.i)
+
+    quote = who.quote
+    if quote is not None:
+        for start, end, is_speaker in ((quote.speaker_start, quote.speaker_end, True),
+                                       (quote.cue_start, quote.cue_end, False)):
+            span = doc.char_span(start, end, alignment_mode="expand") if start is not None else None
+            if span is None:
+                continue
+            drop.update(t.i for t in span)
+            if is_speaker:
+                noun_phrase(span.root)
+    else:  # a speech verb the quotes component left without content
+        cue = next((t for t in tokens if t.lemma_.lower() in rules.reporting and t.dep_ in ("ROOT", "parataxis")), None)
+        if cue is not None:
+            drop.add(cue.i)
+            for child in cue.children:
+                if child.dep_ in ("nsubj", "nsubjpass"):
+                    noun_phrase(child)
+    kept = [t for t in tokens if t.i not in drop]
+    return kept if len(kept) >= 3 else list(tokens)
+
+
+#: clauses hanging off a noun or adverbially: their hedges ("in a development that may have
+#: consequences") do not hedge what the unit asserts
+SUBORDINATE_DEPS = frozenset(["relcl", "acl", "advcl", "appos"])
+
+
+def _main_clause(tokens: Span, content: list) -> list:
+    """The content tokens outside subordinate clauses (what carries the unit's assertion)."""
+    inside = {t.i for t in content}
+    cut: set[int] = set()
+    for token in content:
+        if token.dep_ in SUBORDINATE_DEPS and token.i not in cut:
+            cut.update(t.i for t in token.subtree)
+    return [t for t in tokens if t.i in inside and t.i not in cut]
+
+
+def _joined(tokens: list) -> str:
+    return "".join(t.text_with_ws for t in tokens).strip(" “”\"'‘’,.;:—–-")
+
+
+def _claim(art: _Article, sent: Span, unit) -> Claim:
+    doc, rules = art.doc, art.rules
+    tokens = doc[unit.first : unit.last + 1]
+    who = attribute(doc, art.text, art.quotes, art.entities, tokens, rules)
+    content = _content(tokens, who, rules)
+    numbers = tuple(numbers_in(list(tokens), art.date_chars, rules))
+    start, end = tokens.start_char, tokens.end_char
+    dates = tuple(dict.fromkeys(d.value or d.text for d in art.dates if start <= d.start_char < end))
+    display, resolved = display_text(art.text, tokens, art.entities, art.is_country, art.speakers)
+    named = [e for e in (art.entities.at(t) for t in tokens) if e is not None]
+    keys = tuple(dict.fromkeys([e.key for e in named] + list(resolved)))
+    by_key = art.entities.by_key
+    places = tuple(k for k in keys if k in by_key and by_key[k].type in GEO_TYPES)
+    hedges = hedges_in(_main_clause(tokens, content), rules)
+    if who.kind == "according":
+        hedges = [h for h in hedges if h != "according to"]  # the attribution, not a hedge
+    kind = claim_kind(tokens, unit.verb, rules, art.entities, bool(numbers), who.speaker is not None)
+    predicate = main_predicate(tokens, unit.verb, rules)
+    event = art.events.get(predicate.idx) or next(
+        (e for e in art.events.values() if start <= e.trigger_start < end), None
+    )
+    quote = who.quote
+    return Claim(
+        text=art.text[start:end],
+        display=display,
+        content=_joined(content),
+        start=start,
+        end=end,
+        sentence_start=sent.start_char,
+        sentence_end=sent.end_char,
+        kind=kind,
+        headline=unit.headline,
+        negated=is_negated(predicate, rules),
+        denied=denies(tokens, rules),
+        entities=keys,
+        places=places,
+        numbers=numbers,
+        dates=dates,
+        ranks=ranks_in(tokens, art.entities, rules, art.is_country),
+        lemmas=_lemmas(content),
+        atoms=_atoms(content, rules),
+        attributed_to=who.speaker,
+        attribution_text=who.cue_text,
+        quote_start=quote.start_char if quote is not None else None,
+        quote_end=quote.end_char if quote is not None else None,
+        direct=bool(quote is not None and quote.direct),
+        hedges=tuple(hedges),
+        hedged=bool(hedges),
+        check_worthy=_score(kind, keys, numbers, dates, bool(hedges)),
+        event_code=event.code if event is not None else None,
+    )
+
+
+def apply_scoped_hedges(claims: list[Claim], hedges: list[ScopedHedge]) -> list[Claim]:
+    """Hedge the attributed claims that a scoped hedge refers back to.
+
+    Our choice: "unable to independently confirm claims by either side" refers to the
+    claims the article attributed to the parties *before* the hedge sentence, so every
+    attributed claim that ends before it gets its cues. Outlet-asserted claims and claims
+    after it keep their own hedges.
+    """
+    out = []
+    for claim in claims:
+        cues = [c for h in hedges if claim.attributed_to is not None and claim.end <= h.start for c in h.cues]
+        if cues:
+            claim = replace(claim, scope_hedges=tuple(dict.fromkeys(cues)), hedged=True)
+        out.append(claim)
+    return out
+
+
+def extract_claims(
+    doc: Doc, rules: ClaimRules | None = None, whole_sentences: bool = False
+) -> tuple[list[Claim], list[ScopedHedge]]:
+    """The claims of a parsed, analysed ``doc`` in text order, and its scoped hedges.
+
+    ``whole_sentences`` makes every sentence one claim, fragments included: for evaluation
+    sets whose items are given sentences or headlines (MRPC, Emergent), compared as they are.
+    """
+    rules = rules or load_claim_rules()
+    art = _Article(doc, rules)
+    if whole_sentences:
+        whole = [Unit(s.start, s.end - 1, s.root, is_title_line(s.text)) for s in doc.sents
+                 if any(not (t.is_punct or t.is_space) for t in s)]
+        return [_claim(art, doc[u.first : u.last + 1].sent, u) for u in whole], []
+    hedging = may_hedge(art.text, rules)
+    claims: list[Claim] = []
+    scoped: list[ScopedHedge] = []
+    for sent, merged in claim_sentences(doc, art.text):
+        hedge = scoped_hedge(sent, rules) if hedging else None
+        if hedge is not None:
+            scoped.append(hedge)  # "NBC News was unable to confirm ...": hedges others, claims nothing
+            continue
+        for unit in sentence_units(sent, art.text, rules, merged):
+            if skipped_line(art.line_at(doc[unit.first].idx), rules):
+                continue
+            claims.append(_claim(art, sent, unit))
+    return apply_scoped_hedges(claims, scoped), scoped
+
+
+class ClaimExtractor:
+    """The ``storyweave_claims`` component: sets ``doc._.claims`` and ``doc._.claim_hedges``."""
+
+    def __init__(self, nlp: Language | None = None, name: str = COMPONENT):
+        ensure_extensions()
+        self.name = name
+        self.rules = load_claim_rules()
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims, hedges = extract_claims(doc, self.rules)
+        doc._.claims = tuple(claims)
+        doc._.claim_hedges = tuple(hedges)
+        return doc
+
+
+@Language.factory(
+    COMPONENT,
+    assigns=["doc._.claims", "doc._.claim_hedges"],
+    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
+)
+def make_claims(nlp: Language, name: str) -> ClaimExtractor:
+    """Build the claims component (``nlp.add_pipe("storyweave_claims", last=True)``)."""
+    return ClaimExtractor(nlp, name)

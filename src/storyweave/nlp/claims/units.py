@@ -1,0 +1,151 @@
+"""Claim units: the sentences, or main clauses of compound sentences, that state something.
+
+A reader must understand a claim without the article, so a unit is never a relative
+clause, an infinitive or a participle phrase on its own: it is a whole sentence, or one
+of the independent clauses of a compound sentence ("Rebels entered Hama, and the army
+withdrew" is two units, each with its own subject and finite verb). Stages, numbered
+as in the code:
+
+1. skip lines that are no statement: furniture and boilerplate (``units.toml``),
+   questions, datelines and lines without a finite verb of their own;
+2. split a sentence at its top-level coordinated or paratactic clauses that have their
+   own subject (never inside reported speech, which stays with its cue);
+3. keep the pieces with a finite verb and at least ``min_words`` words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from storyweave.nlp.claims.parts import ClaimRules
+
+SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
+#: a clause opened by a wh-word or a subordinator depends on another: it is never a unit
+SUBORDINATE_TAGS = frozenset(["WRB", "WP", "WDT", "WP$", "IN"])
+#: dependencies of a top-level verb that may head an independent clause of their own
+CLAUSE_DEPS = ("conj", "parataxis")
+TRAILING = frozenset([",", ";", ":", "—", "–", "-", "and", "but", "or", "so", "yet", "while", "whereas"])
+_END_MARKS = (".", "!", "?", "\"", "”", "’", "'", ")", "…")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One claim unit: tokens ``[first, last]`` of the doc, the verb heading it, its line."""
+
+    first: int
+    last: int
+    verb: Token
+    headline: bool
+
+
+def is_question(text: str) -> bool:
+    return text.strip().rstrip("”\"’' )").endswith("?")
+
+
+def is_title_line(text: str) -> bool:
+    """A line that does not end like a sentence: a headline, a standfirst or a subheading."""
+    line = text.strip()
+    return bool(line) and not line.endswith(_END_MARKS)
+
+
+def skipped_line(line: str, rules: ClaimRules) -> bool:
+    """Furniture and boilerplate lines (``units.toml``)."""
+    line = line.strip()
+    return not line or any(p.search(line) for p in rules.skip)
+
+
+def claim_sentences(doc, text: str):
+    """The parser's sentences, with the ones it broke off mid-sentence put back.
+
+    A piece that starts on the line of the previous sentence, in lower case or with a
+    bracket ("and that “to safeguard ...”", "[Iraq’s prime minister] again ...") continues
+    it; it is yielded as part of the previous sentence, with ``merged`` True.
+    """
+    pending = None
+    for sent in doc.sents:
+        first = next((t for t in sent if not (t.is_space or t.is_quote or t.text in "“\"'‘")), None)
+        continues = (
+            pending is not None
+            and first is not None
+            and (first.text[:1].islower() or first.text[:1] in "[(")
+            and "\n" not in text[pending[0].end_char : sent.start_char]
+            and not text[pending[0].start_char : pending[0].end_char].rstrip().endswith((".", "!", "?"))
+        )
+        if continues:
+            pending = (doc[pending[0].start : sent.end], True)
+            continue
+        if pending is not None:
+            yield pending
+        pending = (sent, False)
+    if pending is not None:
+        yield pending
+
+
+def _has_subject(verb: Token) -> bool:
+    return any(c.dep_ in SUBJECT_DEPS for c in verb.children)
+
+
+def _finite(tokens, rules: ClaimRules) -> bool:
+    return any(t.tag_ in rules.finite_tags for t in tokens)
+
+
+def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
+    """The root and the top-level clauses coordinated with it that have their own subject.
+
+    Reported speech is one unit with its cue ("X said rebels took Hama and the army
+    withdrew"): only the root's own coordination is split, and a paratactic speech verb
+    ("…, Serdar said") is the cue of what precedes it, not a clause of its own.
+    """
+    heads = [sent.root]
+    queue = [sent.root]
+    while queue:
+        verb = queue.pop()
+        for child in verb.children:
+            if (
+                child.dep_ in CLAUSE_DEPS
+                and child.pos_ in ("VERB", "AUX")
+                and _has_subject(child)
+                and child.lemma_.lower() not in rules.reporting
+                and child.left_edge.tag_ not in SUBORDINATE_TAGS  # "... and how they turn the tide"
+                and _finite(child.subtree, rules)
+            ):
+                heads.append(child)
+                queue.append(child)
+    return sorted(heads, key=lambda t: t.left_edge.i)
+
+
+def _trim(doc, first: int, last: int) -> tuple[int, int]:
+    while first <= last and (doc[first].is_space or doc[first].is_punct or doc[first].lower_ in TRAILING):
+        first += 1
+    while last >= first and (doc[last].is_space or doc[last].lower_ in TRAILING or (
+        doc[last].is_punct and doc[last].text not in _END_MARKS
+    )):
+        last -= 1
+    return first, last
+
+
+def sentence_units(sent: Span, text: str, rules: ClaimRules, merged: bool = False) -> list[Unit]:
+    """The claim units of one sentence (``text`` is the article text); a ``merged`` sentence
+    (see :func:`claim_sentences`) is one unit, since its parse has two roots."""
+    sent_text = text[sent.start_char : sent.end_char]
+    if is_question(sent_text) or not _finite(sent, rules):
+        return []
+    headline = is_title_line(sent_text)
+    heads = [sent.root] if merged else _clause_heads(sent, rules)
+    # each head's clause runs from its left edge to the next head's left edge: the root
+    # clause first, then each coordinated clause (which the parser puts to its right)
+    bounds = [sent.start] + [h.left_edge.i for h in heads[1:]] + [sent.end]
+    units = []
+    for n, head in enumerate(heads):
+        first, last = _trim(sent.doc, bounds[n], bounds[n + 1] - 1)
+        if first > last:
+            continue
+        tokens = sent.doc[first : last + 1]
+        words = sum(1 for t in tokens if not (t.is_punct or t.is_space))
+        if words < rules.min_words or not _finite(tokens, rules):
+            continue
+        verb = head if first <= head.i <= last else tokens.root
+        units.append(Unit(first, last, verb, headline))
+    return units
