@@ -312,9 +312,10 @@ class PlaceRecognizer:
 
     def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
         entries = self._entries(span.text)
-        if not entries and "," in span.text:
-            # "Springfield, Illinois" tagged as one entity: the two parts are two toponyms
-            comma = next(t.i for t in span if t.text == ",")
+        comma = next((t.i for t in span if t.text == ","), None) if not entries and "," in span.text else None
+        if comma is not None:
+            # "Springfield, Illinois" tagged as one entity: the two parts are two toponyms (a comma
+            # inside a token, ",…", splits nothing)
             parts = [span.doc[span.start : comma], span.doc[comma + 1 : span.end]]
             return [c for p in parts if len(p) for c in self._lookup(p, source, label, cues)]
         if not entries:

@@ -243,3 +243,10 @@ def test_context_distances_are_the_haversine_formula_bit_for_bit():
         a = np.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin((np.radians(lons) - math.radians(lon)) / 2) ** 2
         expected = 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
         assert np.array_equal(context._km_to_points(lat, lon), expected)
+
+
+def test_an_entity_whose_comma_is_inside_a_token_is_looked_up_whole(nlp):
+    # The NER tags "8,588.36" as one entity: the comma is inside a number token, so there is
+    # no ", " to split the name at. The lookup raised StopIteration here, and analysis died.
+    text = "The Dow Jones industrial average ended up 56.79 points, or 0.67 percent, at 8,588.36 -- its highest level."
+    assert all(p.name for p in _places(nlp, text))
