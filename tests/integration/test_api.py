@@ -84,6 +84,48 @@ def test_dossier_has_both_outlets_places_and_aligned_claims(client, hama):
     assert dossier["markers"], "events at geocoded places become map markers"
 
 
+def test_dossier_sections_lead_with_key_claims_then_each_outlet(client, hama):
+    dossier = client.get(f"/api/stories/{hama['id']}").json()
+    sections = dossier["sections"]
+    assert sections["total"] == len(dossier["claims"]) and sections["shown"] + sections["hidden"] == sections["total"]
+    assert 10 <= sections["shown"] <= 40, "a two-article story shows tens of rows, not all"
+    key = sections["key"]
+    assert key and all(c["status"] != "single-source" or c["outlets"] > 1 for c in key)
+    # Rebels took Hama: corroborated by both outlets (Al Jazeera: "captured the city of Hama").
+    assert any(c["status"] == "corroborated" and {m["outlet"] for m in c["mentions"]} == {"Al Jazeera", "NBC News"}
+               and any("captured the city of Hama" in m["text"] for m in c["mentions"]) for c in key)
+    # Aleppo's rank is contested: each version with its outlet, each sentence pointing at its version.
+    aleppo = next(c for c in key if c["status"] == "contested" and "Aleppo" in c["text"])
+    sides = {v["outlets"][0]: v["text"] for v in aleppo["versions"]}
+    assert "second-largest" in sides["Al Jazeera"] and "most-populous" in sides["NBC News"]
+    for m in aleppo["mentions"]:
+        assert aleppo["versions"][m["version"]]["outlets"] == [m["outlet"]]
+    # The army's redeployment: two outlets, one origin (the Syrian military's statement).
+    army = next(c for c in key if "redeploy" in c["text"])
+    assert army["status"] == "single-source" and army["origin_summary"].startswith("2 outlets · 1 origin")
+    # What only NBC News reports: the freed prisoners, from an HTS commander; most check-worthy first.
+    nbc = next(o for o in sections["outlets"] if o["outlet"] == "NBC News")
+    assert any("Hama Central Prison" in c["text"] for c in nbc["claims"])
+    assert [c["score"] for c in nbc["claims"]] == sorted((c["score"] for c in nbc["claims"]), reverse=True)
+    assert nbc["total"] >= len(nbc["claims"]) and all(c["outlets"] == 1 for c in nbc["claims"])
+
+
+def test_dossier_timeline_and_who_said_what_are_readable(client, hama):
+    dossier = client.get(f"/api/stories/{hama['id']}").json()
+    assert dossier["story"]["seen"] == "5 Dec 2024"
+    timeline = dossier["timeline"]
+    assert all(t["date"] or t["actor"] for t in timeline), "an event with neither date nor actor is left out"
+    weekend = next(t for t in timeline if t["date"] == "2024-W48-WE")
+    assert weekend["when"] == "the weekend of 30 Nov–1 Dec 2024"
+    dated = [t["when"] for t in timeline if t["date"]]
+    assert dated.index(weekend["when"]) < dated.index("5 Dec 2024")
+    speakers = {g["speaker"]: g["quotes"] for g in dossier["quotes"]}
+    kinds = {q["kind"] for qs in speakers.values() for q in qs}
+    assert kinds <= {"speech", "according", "cognition", "nominal", "passive_agent"}
+    assert "Russia" not in speakers and "NBC News" not in speakers  # "focused", "could not confirm"
+    assert "Hassan Abdul-Ghani" in speakers and "Samuel Ramani" in speakers
+
+
 def test_dossier_by_article_id_and_unknown_story(client, hama):
     article = client.get(f"/api/stories/{hama['id']}").json()["articles"][0]["id"]
     assert client.get(f"/api/stories/{article}").json()["story"]["id"] == hama["id"]
@@ -96,6 +138,8 @@ def test_claims_filter_by_status_and_one_claim(client, hama):
     assert contested and all(c["status"] == "contested" for c in contested)
     one = client.get(f"/api/claims/{contested[0]['id']}").json()
     assert one["mentions"] and one["story"] == hama["id"]
+    assert len(one["versions"]) >= 2 and one["outlets"] == 2 and one["origin_summary"].startswith("2 outlets")
+    assert all(m["display"] for m in one["mentions"])
     assert client.get("/api/claims", params={"status": "maybe"}).status_code == 422
 
 
@@ -140,8 +184,12 @@ def test_exports_over_http(client, hama):
 
     validate_export(document)
     assert len(document["articles"]) == 2
+    assert any(c["origin_summary"] and "versions" in c for c in document["claims"])
     markdown = client.get("/api/export", params={"format": "md", "story": hama["id"]}).text
-    assert "## Claims" in markdown and "corroborated" in markdown
+    assert markdown.index("## Key claims") < markdown.index("## What only one outlet reports")
+    assert "| corroborated | 2 outlets · " in markdown
+    assert "### Contested: Aleppo" in markdown and "“Syria’s second-largest city”" in markdown
+    assert "### What only NBC News reports" in markdown and "Hama Central Prison" in markdown
     assert client.get("/api/export", params={"format": "md", "story": "nope"}).status_code == 404
 
 
@@ -172,6 +220,38 @@ def test_claims_matrix_pages_in_more_rows(client, hama):
     rest = client.get(f"/stories/{hama['id']}/matrix", params={"offset": total - 2}).text
     assert rest.count("<tr data-claim=") == 2
     assert "more-claims" not in rest
+
+
+def test_claims_matrix_filters_by_status_outlet_and_words(client, hama):
+    def rows(**params) -> str:
+        return client.get(f"/stories/{hama['id']}/matrix", params=params).text
+
+    contested = rows(status="contested")
+    assert contested.count("<tr data-claim=") == 1 and "Aleppo" in contested
+    claims = client.get("/api/claims", params={"story": hama["id"]}).json()
+    nbc_alone = [c for c in claims if {m["outlet"] for m in c["mentions"]} == {"NBC News"}
+                 and c["status"] == "single-source"]
+    assert rows(outlet="NBC News", status="single-source", alone=1).count("<tr data-claim=") == len(nbc_alone)
+    # without "alone": also what NBC News relays beside another outlet
+    relayed = [c for c in claims if "NBC News" in {m["outlet"] for m in c["mentions"]} and c["status"] == "single-source"]
+    assert rows(outlet="NBC News", status="single-source").count("<tr data-claim=") == len(relayed) > len(nbc_alone)
+    key = client.get(f"/api/stories/{hama['id']}").json()["sections"]["key_total"]
+    assert rows(status="key").count("<tr data-claim=") == key
+    assert rows(q="military airport").count("<tr data-claim=") >= 1
+    assert "No claim matches" in rows(q="no such words anywhere")
+    # an unknown status filters nothing out rather than failing
+    assert rows(status="maybe").count("<tr data-claim=") == min(len(claims), 50)
+
+
+def test_dossier_of_the_hostile_story_stays_escaped(client):
+    story = next(s for s in client.get("/api/stories").json() if "Harbour" in s["title"])
+    page = client.get(f"/stories/{story['id']}").text
+    assert "<script>window.__pwned" not in page and "&lt;script&gt;window.__pwned" in page
+    assert "<b>Gazette</b>" not in page and "Ellery &lt;b&gt;Gazette&lt;/b&gt;" in page
+    filtered = client.get(f"/stories/{story['id']}", params={"outlet": "Ellery <b>Gazette</b>", "q": "<i>x"}).text
+    assert "<b>Gazette</b>" not in filtered and "<i>x" not in filtered
+    rows = client.get(f"/stories/{story['id']}/matrix", params={"outlet": "Ellery <b>Gazette</b>"}).text
+    assert "<b>" not in rows
 
 
 def test_quotes_and_claim_fragments_and_map_data(client, hama):

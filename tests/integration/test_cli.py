@@ -204,6 +204,30 @@ def test_export_follows_the_schema(tmp_path, seeds_dir, db_url):
     assert "analysed" not in run("analyze", "--db", db_url, "--quiet").output
 
 
+def test_show_leads_with_key_claims_and_reads_like_the_page(seeds_dir, db_url):
+    assert "2 analysed" in run("ingest", str(seeds_dir), "--db", db_url, "--quiet").output
+    story = json.loads(run("stories", "--db", db_url, "--json").output.splitlines()[0])["id"]
+    result = runner.invoke(app, ["show", story, "--db", db_url], catch_exceptions=False, terminal_width=200)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    key, aj, nbc = out.index("Key claims"), out.index("What only Al Jazeera reports"), out.index("What only NBC News reports")
+    assert key < aj < nbc < out.index("Timeline") < out.index("Who said what")
+    lead = out[key:aj]
+    # Aleppo's rank is contested: both versions, each with its outlet and sentence
+    assert "version 1: “Syria’s second-largest city” — Al Jazeera" in lead
+    assert "version 2: “the country’s most-populous city” — NBC News" in lead
+    assert "2 outlets · 1 origin: Syrian military (statement)" in lead  # the army's redeployment
+    assert "Hama Central Prison" in out[nbc:out.index("Timeline")]
+    assert re.search(r"\d+ more of \d+ claims", out)
+    timeline = out[out.index("Timeline"):out.index("Who said what")]
+    assert "the weekend of 30 Nov–1 Dec 2024" in timeline and "2024-W48-WE" not in timeline
+    said = out[out.index("Who said what"):]
+    assert "its war in Ukraine since 2022" not in said and "claims by either side" not in said
+    # --json: the same sections, with every claim besides
+    dossier = json.loads(run("show", story, "--db", db_url, "--json").output)
+    assert dossier["sections"]["total"] == len(dossier["claims"]) > dossier["sections"]["shown"]
+
+
 def test_unknown_article_gives_a_clear_error(db_url):
     result = runner.invoke(app, ["article", "nope", "--db", db_url])
     assert result.exit_code == 1

@@ -7,7 +7,9 @@ once per backend). Screenshots go to ``test-artifacts/screenshots/``.
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
+import json
 import os
 import socket
 import threading
@@ -22,6 +24,10 @@ CHROMIUM = os.environ.get("STORYWEAVE_CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run", "--disable-sync"]
+
+DEMO = Path(__file__).resolve().parents[2] / "src" / "storyweave" / "data" / "demo" / "news-events-demo.jsonl.gz"
+#: the demo corpus's topic with the most outlets: 13 articles from 13 sites
+WIDE_TOPIC = "21-ecbplus"
 
 pytestmark = pytest.mark.slow
 
@@ -47,8 +53,8 @@ def store_url(module_db_url, tmp_path_factory, seeds_dir):
     return module_db_url
 
 
-@pytest.fixture(scope="module")
-def base_url(store_url):
+def _serve(store_url: str):
+    """Serve the app over ``store_url`` on a free port until the generator is closed."""
     import uvicorn
 
     from storyweave.api import create_app
@@ -65,6 +71,34 @@ def base_url(store_url):
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(store_url):
+    yield from _serve(store_url)
+
+
+@pytest.fixture(scope="module")
+def wide_base_url(tmp_path_factory):
+    """A story told by 13 outlets: ECB+ topic 21 of the bundled demo corpus (a hit-and-run in Queens).
+
+    SQLite only: how the page lays out many outlets does not depend on the backend.
+    """
+    from storyweave.pipeline.analyze import analyze_pending
+    from storyweave.pipeline.ingest import ingest
+    from storyweave.pipeline.link import link_pending
+    from storyweave.store.database import Store
+
+    folder = tmp_path_factory.mktemp("wide")
+    with gzip.open(DEMO, "rt", encoding="utf-8") as handle:
+        lines = [line for line in handle if json.loads(line)["story"] == WIDE_TOPIC]
+    (folder / "queens.jsonl").write_text("".join(lines), encoding="utf-8")
+    db = str(folder / "wide.db")
+    with Store(db) as store:
+        ingest([str(folder / "queens.jsonl")], store)
+        analyze_pending(store)
+        link_pending(store)
+    yield from _serve(db)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +144,9 @@ def test_dossier_shows_both_outlets_map_and_claim_sentences(page, base_url):
     page.goto(urljoin(base_url, _hama_story(page, base_url)))
     names = page.locator("#outlet-names .outlet").all_inner_texts()
     assert names == ["Al Jazeera", "NBC News"]
+    # "All claims" is behind its filter: closed until asked for.
+    assert not page.locator("#claims-matrix").is_visible()
+    page.locator("#all-claims-box > summary").click()
     headers = page.locator("#claims-matrix thead th").all_inner_texts()
     assert "Al Jazeera" in headers and "NBC News" in headers
 
@@ -137,6 +174,95 @@ def test_dossier_shows_both_outlets_map_and_claim_sentences(page, base_url):
     assert sorted(outlets) == ["Al Jazeera", "NBC News"]
     assert detail.locator(".claim-sentence").count() >= 2
     _shot(page, "dossier")
+    assert page.dialogs == []
+
+
+def _card(page, words: str):
+    return page.locator("#key-claim-cards .card", has_text=words).first
+
+
+def test_dossier_leads_with_key_claims_then_what_only_each_outlet_reports(page, base_url):
+    page.goto(urljoin(base_url, _hama_story(page, base_url)))
+    statuses = page.locator("#key-claim-cards .card").evaluate_all("cs => cs.map(c => c.dataset.status)")
+    assert statuses[0] == "corroborated" and "contested" in statuses
+    # corroborated and contested lead, then what several outlets relay from one origin
+    assert statuses == sorted(statuses, key=["corroborated", "contested", "single-source"].index)
+
+    # Rebels took Hama: corroborated, stated by both outlets (Al Jazeera: "captured the city of Hama").
+    hama = page.locator("#key-claim-cards .card[data-status=corroborated]").filter(
+        has=page.locator(".claim-sentence", has_text="captured the city of Hama")).first
+    assert sorted(hama.locator(".chip").all_inner_texts()) == ["Al Jazeera", "NBC News"]
+    assert hama.locator(".sourcing").inner_text().startswith("2 outlets · ")
+
+    # Aleppo's rank is contested: the two versions side by side, each with its outlet and sentence.
+    aleppo = page.locator("#key-claim-cards .card[data-status=contested]", has_text="Aleppo").first
+    versions = aleppo.locator(".version")
+    assert versions.count() == 2
+    first, second = versions.nth(0).bounding_box(), versions.nth(1).bounding_box()
+    assert abs(first["y"] - second["y"]) < 2 and second["x"] > first["x"] + first["width"] - 1
+    by_outlet = {versions.nth(i).locator(".chip").inner_text(): versions.nth(i) for i in range(2)}
+    assert "second-largest" in by_outlet["Al Jazeera"].locator("h4").inner_text()
+    assert "most-populous" in by_outlet["NBC News"].locator("h4").inner_text()
+    assert "second-largest city" in by_outlet["Al Jazeera"].locator(".claim-sentence").inner_text()
+    assert "most-populous city" in by_outlet["NBC News"].locator(".claim-sentence").inner_text()
+
+    # The army's redeployment: both outlets report it, from one origin, the army's statement.
+    army = _card(page, "redeploy")
+    assert army.get_attribute("data-status") == "single-source"
+    assert army.locator(".sourcing").inner_text().startswith("2 outlets · 1 origin")
+
+    # What only NBC News reports: the freed prisoners, from an HTS commander.
+    nbc = page.locator("#outlet-comparison section[data-outlet='NBC News']")
+    assert "What only NBC News reports" in nbc.locator("h3").inner_text()
+    prisoners = nbc.locator(".only-claim", has_text="Hama Central Prison")
+    assert "1 origin: Hassan Abdul-Ghani" in prisoners.locator(".sourcing").inner_text()
+
+    # Tens of rows, not every claim: the rest is behind the filter, counted.
+    shown = page.locator("#key-claim-cards .card, #outlet-comparison .only-claim").count()
+    total = int(page.locator("#all-claims-box > summary").inner_text().split()[2])
+    assert 10 <= shown <= 40 and shown < total
+    _shot(page, "dossier-key-claims")
+    assert page.dialogs == []
+
+
+def test_filter_finds_what_only_one_outlet_reports(page, base_url):
+    page.goto(urljoin(base_url, _hama_story(page, base_url)))
+    # The "all N claims only Al Jazeera reports" link opens the filter on that outlet's single-source claims.
+    link = page.locator("#outlet-comparison section[data-outlet='Al Jazeera'] a", has_text="all ")
+    total = int(link.inner_text().split()[1])  # "all 25 claims only Al Jazeera reports"
+    link.click()
+    page.wait_for_selector("#claims-matrix")
+    assert page.locator("#all-claims-box").get_attribute("open") is not None
+    rows = page.locator("#claims-matrix tbody tr[data-claim]")
+    assert rows.count() == total > 8
+    assert set(rows.locator("td.yes").evaluate_all("cs => cs.map(c => c.cellIndex)")) == {3}  # Al Jazeera's column
+    assert set(rows.locator("td .badge").all_inner_texts()) == {"single-source"}
+    assert page.locator("#claims-matrix tbody tr", has_text="military airport").count() == 1
+    # The form filters in place (htmx): contested claims only.
+    page.select_option("#claim-filter select[name=status]", "contested")
+    page.select_option("#claim-filter select[name=outlet]", "")
+    page.uncheck("#claim-filter input[name=alone]")
+    page.click("#claim-filter button[type=submit]")
+    expect(page.locator("#claims-matrix tbody tr[data-claim]")).to_have_count(1)
+    assert "Aleppo" in page.locator("#claims-matrix tbody tr[data-claim]").inner_text()
+    assert page.dialogs == []
+
+
+def test_timeline_and_who_said_what_read_as_a_person_would(page, base_url):
+    page.goto(urljoin(base_url, _hama_story(page, base_url)))
+    when = page.locator("#timeline tbody td.when").all_inner_texts()
+    assert "the weekend of 30 Nov–1 Dec 2024" in when and "5 Dec 2024" in when
+    assert not any("-W" in w or w.startswith("20") for w in when), when
+    # in calendar order: the weekend of Aleppo's fall before Thursday's fall of Hama
+    assert when.index("the weekend of 30 Nov–1 Dec 2024") < when.index("5 Dec 2024")
+    rows = page.locator("#timeline tbody tr").evaluate_all(
+        "rs => rs.map(r => [r.cells[0].innerText.trim(), r.cells[2].innerText.trim()])")
+    assert all(w != "undated" or actor for w, actor in rows), "an event with neither date nor actor is shown"
+
+    said = page.locator("#who-said-what").inner_text()
+    assert "Hassan Abdul-Ghani" in said and "Syrian Defense Ministry" in said
+    assert "its war in Ukraine since 2022" not in said  # "focused": an attitude, not a statement
+    assert "claims by either side" not in said  # "NBC News could not confirm": the outlet reporting
     assert page.dialogs == []
 
 
@@ -174,4 +300,28 @@ def test_article_highlights_and_search_and_entity_pages(page, base_url):
     assert page.locator("h1").inner_text().startswith("Hama")
     assert "SY" in page.locator("main").inner_text()
     _shot(page, "entity")
+    assert page.dialogs == []
+
+
+def test_dossier_of_a_story_with_many_outlets_fits_the_page(page, wide_base_url):
+    page.goto(wide_base_url + "/")
+    page.goto(urljoin(wide_base_url, page.locator("#stories a").first.get_attribute("href")))  # largest first
+    outlets = page.locator("#outlet-names .outlet").count()
+    assert outlets >= 12
+    # Tens of rows: the key claims, then a few claims per outlet; the rest behind the filter.
+    shown = page.locator("#key-claim-cards .card, #outlet-comparison .only-claim").count()
+    total = int(page.locator("#all-claims-box > summary").inner_text().split()[2])
+    assert 10 <= shown <= 50 and shown < total
+    assert page.locator("#outlet-comparison section").count() == outlets
+
+    page.locator("#all-claims-box > summary").click()
+    # One "reported by" cell of outlet chips instead of a column per outlet.
+    assert page.locator("#claims-matrix thead th").all_inner_texts() == ["Claim", "Status", "Sourcing", "Reported by"]
+    widest = page.locator("#claims-matrix tbody tr[data-claim]").first
+    assert widest.locator(".reported-by .chip").count() >= 2
+    for width in (1280, 1024):
+        page.set_viewport_size({"width": width, "height": 900})
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+        assert scroll <= inner, f"the page scrolls sideways at {width}px: {scroll} > {inner}"
+    _shot(page, "dossier-many-outlets")
     assert page.dialogs == []

@@ -6,6 +6,7 @@ import csv
 import io
 
 from storyweave.export import formats
+from storyweave.queries.sections import claim_sections
 
 DOCUMENT = {
     "articles": [
@@ -85,28 +86,62 @@ def test_geojson_has_places_and_placed_events_only():
     assert place["properties"]["articles"] == ["a1", "a2"]
 
 
+CLAIMS = [
+    {**DOCUMENT["claims"][0], "kind": "event", "outlets": 2, "score": 0.8, "versions": [],
+     "origin_summary": "2 outlets · 2 origins: Al Jazeera, NBC News"},
+    {"id": "c2", "story": "s1", "text": "Aleppo is the second-largest city | <b>", "status": "contested",
+     "independent_origins": 2, "kind": "state", "outlets": 2, "score": 0.85,
+     "origin_summary": "2 outlets · 2 origins: Al Jazeera, NBC News",
+     "versions": [{"text": "second-largest <i>city</i>", "outlets": ["Al Jazeera"]},
+                  {"text": "most-populous city", "outlets": ["NBC News"]}],
+     "mentions": [{"article": "a1", "outlet": "Al Jazeera", "start": 0, "end": 5, "version": 0,
+                   "text": "Aleppo <script>x()</script>", "attributed_to": None},
+                  {"article": "a2", "outlet": "NBC News", "start": 0, "end": 5, "version": 1,
+                   "text": "the most-populous city of Aleppo", "attributed_to": None}]},
+    {"id": "c3", "story": "s1", "text": "Fighters freed hundreds of prisoners.", "status": "single-source",
+     "independent_origins": 1, "kind": "event", "outlets": 1, "score": 0.9, "versions": [],
+     "origin_summary": "1 outlet · 1 origin: Hassan Abdul-Ghani",
+     "mentions": [{"article": "a2", "outlet": "NBC News", "start": 30, "end": 60, "version": 0,
+                   "text": "fighters had freed hundreds", "attributed_to": "Hassan Abdul-Ghani"}]},
+] + [
+    {"id": f"c{i}", "story": "s1", "text": f"Minor claim {i}.", "status": "single-source", "independent_origins": 1,
+     "kind": "event", "outlets": 1, "score": 0.1, "versions": [], "origin_summary": "1 outlet · 1 origin: Al Jazeera",
+     "mentions": [{"article": "a1", "outlet": "Al Jazeera", "start": i, "end": i + 1, "version": 0,
+                   "text": f"Minor claim {i}.", "attributed_to": None}]}
+    for i in range(4, 14)
+]
+
 DOSSIER = {
     "story": {"id": "s1", "title": "Rebels take <Hama>", "first_seen": "2024-12-05", "last_seen": "2024-12-05",
-              "summary": "Rebels took Hama."},
+              "seen": "5 Dec 2024", "summary": "Rebels took Hama."},
     "articles": [{"id": "a1", "outlet": "Al Jazeera"}, {"id": "a2", "outlet": "NBC News"}],
-    "claims": DOCUMENT["claims"] + [
-        {"id": "c2", "story": "s1", "text": "Aleppo is the second-largest city | <b>", "status": "contested",
-         "independent_origins": 1, "mentions": [{"article": "a1", "outlet": "Al Jazeera", "start": 0, "end": 5,
-                                                 "text": "Aleppo <script>x()</script>", "attributed_to": None}]},
-    ],
-    "timeline": [{"date": "2024-12-05", "type": "ASSAULT", "action": "took", "actor": "Rebels", "target": None,
-                  "place": "Hama", "sources": [{"article": "a1", "outlet": "Al Jazeera"}]}],
+    "claims": CLAIMS,
+    "sections": claim_sections(CLAIMS, {"Al Jazeera": 1, "NBC News": 1}),
+    "timeline": [{"date": "2024-W48-WE", "when": "the weekend of 30 Nov–1 Dec 2024", "type": "ASSAULT",
+                  "action": "took", "actor": "Rebels", "target": None, "place": "Aleppo",
+                  "sources": [{"article": "a1", "outlet": "Al Jazeera"}]}],
     "quotes": [{"speaker": "Samuel Ramani", "quotes": [{"article": "a2", "outlet": "NBC News", "text": "A blow."}]}],
     "places": [{"name": "Hama", "lat": 35.13, "lon": 36.76, "country": "SY", "articles": ["a1", "a2"]}],
-    "outlets": [{"outlet": "Al Jazeera", "articles": 1, "only_here": []},
-                {"outlet": "NBC News", "articles": 1, "only_here": []}],
 }
 
 
-def test_markdown_dossier_lists_claims_with_status_and_escapes_pipes():
+def test_markdown_dossier_leads_with_key_claims_then_each_outlet():
     text = formats.markdown_dossier([DOSSIER])
-    assert "| corroborated | 2 | rebels took Hama | Al Jazeera, NBC News |" in text
+    key = text.index("## Key claims")
+    assert "| corroborated | 2 outlets · 2 origins: Al Jazeera, NBC News | rebels took Hama | Al Jazeera, NBC News |" in text
     assert "Aleppo is the second-largest city \\| <b>" in text
+    # the contested claim's versions side by side: one column each, with outlets and sentences
+    assert "| “second-largest <i>city</i>” | “most-populous city” |" in text
+    assert "| Al Jazeera | NBC News |" in text
+    assert "NBC News: the most-populous city of Aleppo" in text
+    only = text.index("## What only one outlet reports")
+    nbc = text.index("### What only NBC News reports (1 article · 1 claim only here)")
+    assert key < only < nbc
+    assert "- Fighters freed hundreds of prisoners. — 1 outlet · 1 origin: Hassan Abdul-Ghani" in text
+    # Al Jazeera alone reports ten minor claims: eight shown, the other two listed last
+    assert "### What only Al Jazeera reports (1 article · 10 claims only here, 8 shown)" in text
+    assert "## Other claims (2)" in text and text.index("## Other claims") > text.index("## Who said what")
+    assert "| the weekend of 30 Nov–1 Dec 2024 | ASSAULT took |" in text
     assert "### Samuel Ramani" in text and "A blow." in text
 
 
@@ -116,4 +151,7 @@ def test_html_dossier_is_self_contained_and_escaped():
     assert "rebels took Hama" in html and "badge contested" in html
     assert "Rebels take &lt;Hama&gt;" in html
     assert "Aleppo &lt;script&gt;x()&lt;/script&gt;" in html
-    assert "NBC News" in html
+    assert "“second-largest &lt;i&gt;city&lt;/i&gt;”" in html and html.count('class="version"') == 2
+    assert "What only NBC News reports" in html and "1 origin: Hassan Abdul-Ghani" in html
+    assert "2 more claims, not shown above" in html
+    assert "the weekend of 30 Nov–1 Dec 2024" in html

@@ -48,10 +48,22 @@ class ClaimMentionPublic(BaseModel):
     outlet: Optional[str] = None
     start: int
     end: int
+    #: the sentence as published (``start``/``end`` are its offsets)
     text: str
+    #: the sentence as a reader reads it without the article (pronouns resolved, a fragment completed)
+    display: Optional[str] = None
     attributed_to: Optional[str] = None
     origin: Optional[str] = None
     hedged: bool = False
+    #: for a contested claim: the index in ``versions`` of the version this sentence states
+    version: int = 0
+
+
+class ClaimVersionPublic(BaseModel):
+    """One side of a contested claim: its wording and the outlets that state it."""
+
+    text: str
+    outlets: list[str]
 
 
 class OriginPublic(BaseModel):
@@ -68,6 +80,14 @@ class ClaimPublic(BaseModel):
     independent_origins: int
     origins: list[OriginPublic]
     conflicts: list[str]
+    #: a contested claim's incompatible versions (empty otherwise)
+    versions: list[ClaimVersionPublic] = []
+    #: how many outlets report it
+    outlets: int = 0
+    #: check-worthiness, 0..1
+    score: float = 0.0
+    #: what a claim card says of its sourcing: "3 outlets · 1 origin: Syrian military (statement)"
+    origin_summary: str = ""
     mentions: list[ClaimMentionPublic]
 
 
@@ -169,7 +189,10 @@ class TimelineSourcePublic(BaseModel):
 
 
 class TimelineEntryPublic(BaseModel):
+    #: TimeML value ("2024-W48-WE")
     date: Optional[str] = None
+    #: the date as a person reads it ("the weekend of 30 Nov–1 Dec 2024")
+    when: Optional[str] = None
     type: str
     code: str
     action: Optional[str] = None
@@ -184,6 +207,8 @@ class SpeakerQuotePublic(BaseModel):
     outlet: Optional[str] = None
     text: str
     cue: Optional[str] = None
+    #: the cue's kind: speech, according, cognition, nominal, passive_agent (statements only)
+    kind: Optional[str] = None
     direct: bool
     start: int
     end: int
@@ -206,13 +231,39 @@ class StoryPublic(BaseModel):
     size: int
     first_seen: Optional[str] = None
     last_seen: Optional[str] = None
+    #: when the story was seen, as a person reads it ("5 Dec 2024")
+    seen: Optional[str] = None
     summary: Optional[str] = None
+
+
+class OutletSectionPublic(BaseModel):
+    """What only one outlet reports: the first few claims, most check-worthy first, and how many in all."""
+
+    outlet: str
+    articles: int
+    claims: list[ClaimPublic]
+    total: int
+
+
+class SectionsPublic(BaseModel):
+    """The claims a reader sees first, as the web dossier, ``storyweave show`` and the exports show them."""
+
+    #: corroborated, contested, and claims several outlets report: most outlets and origins first
+    key: list[ClaimPublic]
+    key_total: int
+    outlets: list[OutletSectionPublic]
+    #: claims in ``key`` and ``outlets``; ``hidden`` are the rest of ``total`` (all in ``claims``)
+    shown: int
+    total: int
+    hidden: int
 
 
 class DossierPublic(BaseModel):
     story: StoryPublic
     articles: list[ArticleSummaryPublic]
+    #: every aligned claim, in dossier order
     claims: list[ClaimPublic]
+    sections: SectionsPublic
     timeline: list[TimelineEntryPublic]
     quotes: list[SpeakerPublic]
     places: list[PlacePublic]

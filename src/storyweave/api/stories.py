@@ -23,7 +23,8 @@ def read_stories(limit: Optional[int] = Query(None, ge=1), store: Store = Depend
 
 @router.get("/{story_id}", response_model=DossierPublic)
 def read_dossier(story_id: str, store: Store = Depends(get_store)):
-    """A story's dossier (also found by one of its article ids)."""
+    """A story's dossier (also found by one of its article ids): every claim in ``claims``, and in
+    ``sections`` the ones a reader sees first (key claims, then what only each outlet reports)."""
     found = find_story(store, story_id)
     dossier = story_dossier(store, found) if found else None
     if dossier is None:

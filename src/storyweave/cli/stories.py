@@ -76,58 +76,79 @@ def show(
 
 
 def _print_dossier(d: dict) -> None:
+    """The dossier as the web page orders it: key claims, what only each outlet reports, then the rest."""
     story = d["story"]
     console.rule(f"[bold]{escape(story['title'])}[/bold]  ({story['id']})")
     outlets = sorted({a["outlet"] or "?" for a in d["articles"]})
     console.print(
         f"{len(d['articles'])} articles from {len(outlets)} outlets: {escape(', '.join(outlets))}; "
-        f"seen {story['first_seen'] or '?'} – {story['last_seen'] or '?'}",
+        f"seen {escape(story.get('seen') or 'date unknown')}",
         soft_wrap=True,
     )
     if story.get("summary"):
         console.print(f"\n[bold]Summary[/bold]\n{escape(story['summary'])}", soft_wrap=True)
-    console.print("\n[bold]Claims[/bold]")
-    for claim in d["claims"]:
-        style = _STATUS_STYLE.get(claim["status"], "white")
-        origins = ", ".join(o["label"] for o in claim["origins"])
-        console.print(
-            f"[{style}]{claim['status']:>13}[/{style}] {claim['independent_origins']} origin(s) "
-            f"[dim]({escape(origins)})[/dim]  {escape(claim['text'])}",
-            soft_wrap=True,
-        )
-        for reason in claim["conflicts"]:
-            console.print(f"{'':>15}[red]conflict:[/red] {escape(reason)}", soft_wrap=True)
-        for m in claim["mentions"]:
-            who = f" — {m['attributed_to']}" if m["attributed_to"] else ""
-            console.print(f"{'':>15}[dim]{escape(m['outlet'] or '?')}{escape(who)}:[/dim] {escape(m['text'])}",
-                          soft_wrap=True)
+    _print_claims(story["id"], d["sections"])
     if d["timeline"]:
         console.print("\n[bold]Timeline[/bold]")
+        table = Table(show_header=False, box=None, pad_edge=False)
+        table.add_column("when", style="cyan", max_width=34, overflow="fold")
+        table.add_column("event", ratio=1, overflow="fold")
         for e in d["timeline"]:
             sources = ", ".join(sorted({s["outlet"] or "?" for s in e["sources"]}))
-            console.print(
-                f"{e['date'] or 'undated':>12}  {e['type']:<9} {escape(e['actor'] or '?')} {escape(e['action'])} "
-                f"{escape(e['target'] or '')} {('in ' + escape(e['place'])) if e['place'] else ''} "
-                f"[dim]({escape(sources)})[/dim]",
-                soft_wrap=True,
-            )
+            event = " ".join(x for x in (e["actor"], e["action"], e["target"]) if x)
+            place = f" in {e['place']}" if e["place"] else ""
+            table.add_row(escape(e["when"] or "undated"),
+                          f"[dim]{e['type']}[/dim] {escape(event + place)} [dim]({escape(sources)})[/dim]")
+        console.print(table)
     if d["quotes"]:
         console.print("\n[bold]Who said what[/bold]")
         for speaker in d["quotes"]:
             console.print(f"[bold]{escape(speaker['speaker'])}[/bold]")
             for q in speaker["quotes"]:
-                mark = "“”" if q["direct"] else "~"
-                console.print(f"   [dim]{escape(q['outlet'] or '?')} {mark}[/dim] {escape(q['text'])}", soft_wrap=True)
+                console.print(f"   [dim]{escape(q['outlet'] or '?')}, {escape(q['cue'] or '')}:[/dim] {escape(q['text'])}",
+                              soft_wrap=True)
     if d["places"]:
         console.print("\n[bold]Places[/bold]")
         console.print(
             ", ".join(f"{escape(p['name'])} ({p['country']}, {p['lat']:.2f}, {p['lon']:.2f})" for p in d["places"]),
             soft_wrap=True,
         )
-    console.print("\n[bold]Outlets[/bold]")
-    for o in d["outlets"]:
-        console.print(f"{escape(o['outlet'])}: {o['articles']} article(s); only here: {len(o['only_here'])} claim(s)")
-        for claim in o["only_here"]:
-            console.print(f"   [dim]{escape(claim['text'])}[/dim]", soft_wrap=True)
 
 
+def _print_claims(story_id: str, sections: dict) -> None:
+    key = sections["key"]
+    console.print(f"\n[bold]Key claims[/bold] [dim]({len(key)} of {sections['key_total']}: corroborated, contested, "
+                  "and what several outlets report)[/dim]")
+    if not key:
+        console.print("   [dim]no claim is reported by more than one outlet or origin[/dim]")
+    for claim in key:
+        style = _STATUS_STYLE.get(claim["status"], "white")
+        console.print(f"[{style}]{claim['status']:>13}[/{style}]  {escape(claim['text'])}", soft_wrap=True)
+        console.print(f"{'':>15}[dim]{escape(claim['origin_summary'])}[/dim]", soft_wrap=True)
+        if claim["status"] == "contested" and claim["versions"]:
+            _print_versions(claim)
+        else:
+            reporting = sorted({m["outlet"] or "?" for m in claim["mentions"]})
+            console.print(f"{'':>15}[dim]reported by {escape(', '.join(reporting))}[/dim]", soft_wrap=True)
+    for o in sections["outlets"]:
+        shown = f"{len(o['claims'])} of {o['total']}" if o["total"] > len(o["claims"]) else str(o["total"])
+        console.print(f"\n[bold]What only {escape(o['outlet'])} reports[/bold] [dim]({shown})[/dim]")
+        if not o["claims"]:
+            console.print("   [dim]nothing only here[/dim]")
+        for claim in o["claims"]:
+            console.print(f"   • {escape(claim['text'])} [dim]({escape(claim['origin_summary'])})[/dim]", soft_wrap=True)
+    if sections["hidden"]:
+        console.print(f"\n[dim]{sections['hidden']} more of {sections['total']} claims: "
+                      f"`storyweave show {story_id} --json` lists them all.[/dim]", soft_wrap=True)
+
+
+def _print_versions(claim: dict) -> None:
+    """A contested claim's versions, each with its outlets and the sentences that state it."""
+    for i, version in enumerate(claim["versions"]):
+        console.print(f"{'':>15}[red]version {i + 1}:[/red] “{escape(version['text'])}” "
+                      f"[dim]— {escape(', '.join(version['outlets']))}[/dim]", soft_wrap=True)
+        for m in claim["mentions"]:
+            if m["version"] == i:
+                who = f" — {m['attributed_to']}" if m["attributed_to"] else ""
+                console.print(f"{'':>18}[dim]{escape(m['outlet'] or '?')}{escape(who)}:[/dim] {escape(m['text'])}",
+                              soft_wrap=True)

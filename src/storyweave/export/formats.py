@@ -15,6 +15,7 @@ from typing import Optional
 
 from storyweave.errors import StoryweaveError
 from storyweave.export.document import build_export
+from storyweave.queries.sections import hidden_claims
 from storyweave.queries.stories import list_stories, story_dossier
 from storyweave.store.database import Store
 
@@ -172,37 +173,80 @@ def _md(text: object) -> str:
     return " ".join(str(text if text is not None else "").split()).replace("|", "\\|")
 
 
+def _outlets_of(claim: dict) -> str:
+    return ", ".join(sorted({m["outlet"] or "unknown" for m in claim["mentions"]}))
+
+
 def markdown_dossier(items: list[dict]) -> str:
-    """Dossiers as Markdown: summary, claims with status and sources, timeline, who said what."""
+    """Dossiers as Markdown, in the web page's order: key claims (contested ones with their versions
+    side by side), what only each outlet reports, timeline, who said what, then the other claims."""
     lines: list[str] = []
     for d in items:
-        story = d["story"]
+        story, sections = d["story"], d["sections"]
         outlets = sorted({a["outlet"] or "unknown" for a in d["articles"]})
         lines += [f"# {_md(story['title'])}", "",
                   f"Story `{story['id']}` · {len(d['articles'])} articles · {len(outlets)} outlets "
-                  f"({_md(', '.join(outlets))}) · {_md(story['first_seen'])} – {_md(story['last_seen'])}", ""]
+                  f"({_md(', '.join(outlets))}) · {_md(story.get('seen') or 'date unknown')}", ""]
         if story.get("summary"):
             lines += ["## Summary", "", _md(story["summary"]), ""]
-        lines += ["## Claims", "", "| Status | Origins | Claim | Outlets |", "|---|---|---|---|"]
-        for c in d["claims"]:
-            where = ", ".join(sorted({m["outlet"] or "unknown" for m in c["mentions"]}))
-            lines.append(f"| {c['status']} | {c['independent_origins']} | {_md(c['text'])} | {_md(where)} |")
-        lines += ["", "## Timeline", "", "| Date | Event | Actor | Target | Place | Outlets |", "|---|---|---|---|---|---|"]
+        lines += _md_key_claims(sections)
+        lines += ["## What only one outlet reports", ""]
+        for o in sections["outlets"]:
+            shown = f", {len(o['claims'])} shown" if o["total"] > len(o["claims"]) else ""
+            lines.append(f"### What only {_md(o['outlet'])} reports ({_n(o['articles'], 'article')} · "
+                         f"{_n(o['total'], 'claim')} only here{shown})")
+            lines += [f"- {_md(c['text'])} — {_md(c['origin_summary'])}" for c in o["claims"]] or ["- (nothing only here)"]
+            lines.append("")
+        lines += ["## Timeline", "", "| When | Event | Actor | Target | Place | Outlets |", "|---|---|---|---|---|---|"]
         for t in d["timeline"]:
             where = ", ".join(sorted({s["outlet"] or "unknown" for s in t["sources"]}))
-            lines.append(f"| {_md(t['date'] or '?')} | {_md(t['type'])} {_md(t['action'])} | {_md(t['actor'])} | "
-                         f"{_md(t['target'])} | {_md(t['place'])} | {_md(where)} |")
+            lines.append(f"| {_md(t.get('when') or 'undated')} | {_md(t['type'])} {_md(t['action'])} | "
+                         f"{_md(t['actor'])} | {_md(t['target'])} | {_md(t['place'])} | {_md(where)} |")
         lines += ["", "## Who said what", ""]
         for group in d["quotes"]:
             lines.append(f"### {_md(group['speaker'])}")
-            lines += [f"- {_md(q['outlet'])}: “{_md(q['text'])}”" for q in group["quotes"]]
+            lines += [f"- {_md(q['outlet'])}: {_md(_quoted(q['text']))}" for q in group["quotes"]]
             lines.append("")
-        lines += ["## What each outlet alone reports", ""]
-        for o in d["outlets"]:
-            lines.append(f"### {_md(o['outlet'])} ({o['articles']} articles)")
-            lines += [f"- {_md(c['text'])}" for c in o["only_here"]] or ["- (nothing only here)"]
+        rest = hidden_claims(d["claims"], sections)
+        if rest:
+            lines += [f"## Other claims ({len(rest)})", "", "| Status | Sourcing | Claim | Outlets |", "|---|---|---|---|"]
+            lines += [f"| {c['status']} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
+                      for c in rest]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _quoted(text: str) -> str:
+    # a quote that opens or closes with its own marks keeps them, not a second pair
+    opening = "" if text.startswith(("“", '"')) else "“"
+    closing = "" if text.endswith(("”", '"')) else "”"
+    return f"{opening}{text}{closing}"
+
+
+def _md_key_claims(sections: dict) -> list[str]:
+    key = sections["key"]
+    more = f" ({len(key)} of {sections['key_total']})" if sections["key_total"] > len(key) else ""
+    lines = [f"## Key claims{more}", "", "Corroborated, contested, and what several outlets report; "
+             "most outlets and origins first.", "", "| Status | Sourcing | Claim | Outlets |", "|---|---|---|---|"]
+    lines += [f"| {c['status']} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
+              for c in key]
+    lines.append("")
+    for c in key:
+        if c["status"] != "contested" or not c.get("versions"):
+            continue
+        # the versions side by side: one column per version, its outlets and its sentences
+        heads = [f"“{_md(v['text'])}”" for v in c["versions"]]
+        lines += [f"### Contested: {_md(c['text'])}", "", "| " + " | ".join(heads) + " |",
+                  "|" + "---|" * len(heads),
+                  "| " + " | ".join(_md(", ".join(v["outlets"])) for v in c["versions"]) + " |",
+                  "| " + " | ".join(_md(" ".join(f"{m['outlet'] or 'unknown'}: {m['text']}"
+                                                 for m in c["mentions"] if m.get("version", 0) == i))
+                                   for i in range(len(c["versions"]))) + " |", ""]
+    return lines
 
 
 @lru_cache(maxsize=1)
@@ -215,7 +259,7 @@ def _html_template():
 
 def html_dossier(items: list[dict]) -> str:
     """Dossiers as one self-contained HTML file (inline CSS, no scripts, nothing fetched)."""
-    return _html_template().render(dossiers=items)
+    return _html_template().render(dossiers=[{**d, "rest": hidden_claims(d["claims"], d["sections"])} for d in items])
 
 
 def write_export(store: Store, fmt: str, out, story_id: Optional[str] = None, folder=None) -> str:

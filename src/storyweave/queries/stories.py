@@ -7,11 +7,16 @@ pages, so they always agree.
 from __future__ import annotations
 
 import json
+import tomllib
 from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
 from typing import Optional
 
 from sqlalchemy import func, select
 
+from storyweave.queries.dates import date_span, readable_date, readable_period
+from storyweave.queries.sections import by_score, claim_sections
 from storyweave.store.database import Store
 from storyweave.store.schema import (
     articles,
@@ -72,6 +77,9 @@ def find_story(store: Store, story_id: str) -> Optional[str]:
 def story_dossier(store: Store, story_id: str) -> Optional[dict]:
     """Everything about one story: articles, summary, claims, timeline, who said what, places, outlets.
 
+    ``claims`` holds every aligned claim; ``sections`` the few dozen a reader sees first
+    (``storyweave.queries.sections``), the same for the page, the CLI and the exports.
+
     Every query selects the story's rows through ``story_articles`` (a subquery, not a
     list of ids bound as parameters) and only the columns shown, so the cost grows with
     the story, not with the store.
@@ -106,14 +114,18 @@ def story_dossier(store: Store, story_id: str) -> Optional[dict]:
             .outerjoin(entity_links, (entity_links.c.article_id == entities.c.article_id)
                        & (entity_links.c.key == entities.c.key))
             .where(entities.c.article_id.in_(member_ids), entities.c.lat.is_not(None))).all()
+    articles_per_outlet = Counter(m["outlet"] or "unknown" for m in members)
+    story = dict(story._mapping)
+    story["seen"] = readable_period(story["first_seen"], story["last_seen"])
     return {
-        "story": dict(story._mapping),
+        "story": story,
         "articles": members,
         "claims": claims,
+        "sections": claim_sections(claims, articles_per_outlet),
         "timeline": _timeline(event_rows, outlet_of),
         "quotes": _who_said_what(quote_rows, outlet_of),
         "places": _places(place_rows),
-        "outlets": _outlet_comparison(claims, members),
+        "outlets": _outlet_comparison(claims, articles_per_outlet),
     }
 
 
@@ -186,38 +198,58 @@ def _claims(conn, story_ids: list[str], claim_id: Optional[str] = None) -> list[
     groups = conn.execute(
         select(claim_groups.c.id, claim_groups.c.story_id, claim_groups.c.text, claim_groups.c.kind,
                claim_groups.c.status, claim_groups.c.independent_origins, claim_groups.c.origins,
-               claim_groups.c.conflicts)
+               claim_groups.c.conflicts, claim_groups.c.versions, claim_groups.c.outlets, claim_groups.c.score)
         .where(*group_filter).order_by(claim_groups.c.story_id)).all()
     mentions = defaultdict(list)
     # One join instead of an IN list of every group id: a big story has over a thousand.
     for r in conn.execute(
         select(claim_mentions.c.group_id, claim_mentions.c.article_id, claim_mentions.c.outlet,
                claim_mentions.c.start, claim_mentions.c.end, claim_mentions.c.text, claim_mentions.c.attributed_to,
-               claim_mentions.c.origin_key, claim_mentions.c.hedged)
+               claim_mentions.c.origin_key, claim_mentions.c.hedged, claim_mentions.c.display,
+               claim_mentions.c.version)
         .join(claim_groups, claim_groups.c.id == claim_mentions.c.group_id)
         .where(*group_filter)
         .order_by(claim_mentions.c.article_id, claim_mentions.c.start)
     ):
-        group_id, article_id, outlet, start, end, sentence, attributed_to, origin, hedged = r
+        group_id, article_id, outlet, start, end, sentence, attributed_to, origin, hedged, display, version = r
         mentions[group_id].append(
             {"article": article_id, "outlet": outlet, "start": start, "end": end, "text": sentence,
-             "attributed_to": attributed_to, "origin": origin, "hedged": bool(hedged)}
+             "display": display or sentence, "attributed_to": attributed_to, "origin": origin,
+             "hedged": bool(hedged), "version": version or 0}
         )
     out = [
         {"id": g.id, "story": g.story_id, "text": g.text, "kind": g.kind, "status": g.status,
          "independent_origins": g.independent_origins, "origins": _json_list(g.origins),
-         "conflicts": _json_list(g.conflicts), "mentions": mentions[g.id]}
+         "conflicts": _json_list(g.conflicts), "versions": _json_list(g.versions),
+         "outlets": g.outlets or len({m["outlet"] for m in mentions[g.id]}), "score": g.score or 0.0,
+         "origin_summary": origin_summary(g.outlets or len({m["outlet"] for m in mentions[g.id]}),
+                                          g.independent_origins, _json_list(g.origins)),
+         "mentions": mentions[g.id]}
         for g in groups
     ]
     rank = {s: i for i, s in enumerate(STATUSES)}
 
     def order(c: dict) -> tuple:
-        # ties broken by where the claim is first stated, then by id: the rows' own order
-        # is not fixed (PostgreSQL returns rewritten rows in another order)
+        # what is stated by more outlets from more origins first, then the more check-worthy;
+        # ties broken by where the claim is first stated, then by id: the rows' own order is
+        # not fixed (PostgreSQL returns rewritten rows in another order)
         first = (c["mentions"][0]["article"], c["mentions"][0]["start"]) if c["mentions"] else ("", 0)
-        return (rank.get(c["status"], 9), -c["independent_origins"], -len(c["mentions"]), c["story"], *first, c["id"])
+        return (rank.get(c["status"], 9), -c["independent_origins"], -c["outlets"], -round(c["score"], 2),
+                c["story"], *first, c["id"])
 
     return sorted(out, key=order)
+
+
+def origin_summary(outlets: int, origins: int, labels: list) -> str:
+    """What a claim's card says of its sourcing: "3 outlets · 1 origin: Syrian military (statement)".
+
+    A label shown twice reads as a mistake ("police (statement), police (statement)"): two
+    statements by the police are counted as two origins but named once.
+    """
+    names = list(dict.fromkeys(o["label"] if isinstance(o, dict) else str(o) for o in labels))
+    shown = ", ".join(names[:3]) + ("…" if len(names) > 3 else "")
+    text = f"{outlets} outlet{'s' if outlets != 1 else ''} · {origins} origin{'s' if origins != 1 else ''}"
+    return f"{text}: {shown}" if shown else text
 
 
 def _json_list(value: str) -> list:
@@ -229,17 +261,31 @@ def _timeline(event_rows, outlet_of: dict[str, str]) -> list[dict]:
     """News-of-the-day events merged across articles: same type, place and date → one entry.
 
     ``event_rows`` are the story's foreground events (background ones are filtered in SQL).
+    An event with neither a date nor an actor ("? AGREE deal") places nothing on a timeline
+    and tells no one who acted: it is left out. ``when`` is the date as a person reads it
+    ("the weekend of 30 Nov–1 Dec 2024"); entries are in calendar order (a week before a
+    later day, which the TimeML strings do not sort into), undated ones last.
     """
     merged: dict[tuple, dict] = {}
     for e in event_rows:
+        if not e.date and not e.actor:
+            continue
         key = (e.date or "", e.type, (e.place or "").casefold())
         entry = merged.get(key)
         if entry is None:
-            entry = merged[key] = {"date": e.date, "type": e.type, "code": e.code, "action": e.action,
-                                   "actor": e.actor, "target": e.target, "place": e.place, "sources": []}
+            entry = merged[key] = {"date": e.date, "when": readable_date(e.date), "type": e.type, "code": e.code,
+                                   "action": e.action, "actor": e.actor, "target": e.target, "place": e.place,
+                                   "sources": []}
         entry["sources"].append({"article": e.article_id, "outlet": outlet_of.get(e.article_id),
                                  "start": e.start, "end": e.end, "attributed_to": e.attributed_to})
-    return sorted(merged.values(), key=lambda x: (x["date"] is None, x["date"] or "", x["type"]))
+
+    def order(entry: dict) -> tuple:
+        span = date_span(entry["date"])
+        # a value with no calendar span ("PRESENT_REF") after the dated ones, before the undated
+        rank = 0 if span else (1 if entry["date"] else 2)
+        return (rank, span or (), entry["date"] or "", entry["type"])
+
+    return sorted(merged.values(), key=order)
 
 
 def _quote_rows(conn, member_ids) -> list:
@@ -250,14 +296,50 @@ def _quote_rows(conn, member_ids) -> list:
         .order_by(quotes.c.article_id, quotes.c.start)).all()
 
 
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    text = resources.files("storyweave.queries").joinpath("rules", "dossier.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def is_statement(kind: Optional[str], cue: Optional[str], speaker: Optional[str], outlet: Optional[str]) -> bool:
+    """Whether a quote belongs in "who said what": said, written or stated as a belief by someone.
+
+    Attitudes, intentions and evidence verbs are dropped ("Russia — its war in Ukraine — focused"),
+    noun cues kept only for nouns of speech or belief ("statement", not "plan"), and an outlet
+    counts as a speaker in its own article only when it says something ("NBC News could not
+    confirm claims" is reporting, not a statement). The word lists are in ``rules/dossier.toml``.
+    """
+    rules = _rules()["who_said_what"]
+    if kind == rules["nominal_kind"]:
+        noun = (cue or "").casefold().split()[-1:] or [""]
+        if not _singular(noun[0]) & set(rules["speech_nouns"]):
+            return False
+    elif kind not in rules["kinds"]:
+        return False
+    if speaker and outlet and speaker.casefold() == outlet.casefold():
+        return kind in rules["outlet_self_kinds"]
+    return True
+
+
+def _singular(noun: str) -> set[str]:
+    # "accusations", "warnings": the word lists hold singulars
+    return {noun, noun[:-1] if noun.endswith("s") else noun}
+
+
 def _who_said_what(quote_rows, outlet_of: dict[str, str]) -> list[dict]:
+    """Statements grouped by speaker, most quoted first, quotes without a speaker last."""
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quote_rows:
+        outlet = outlet_of.get(q.article_id)
+        if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet):
+            continue
         speaker = q.speaker_entity or q.speaker or "unattributed"
-        by_speaker[speaker].append({"article": q.article_id, "outlet": outlet_of.get(q.article_id),
+        by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,
                                     "text": q.text, "cue": q.cue, "direct": bool(q.direct), "kind": q.kind,
                                     "start": q.start, "end": q.end})
-    return sorted(({"speaker": s, "quotes": qs} for s, qs in by_speaker.items()), key=lambda x: -len(x["quotes"]))
+    return sorted(({"speaker": s, "quotes": qs} for s, qs in by_speaker.items()),
+                  key=lambda x: (x["speaker"] == "unattributed", -len(x["quotes"])))
 
 
 def _places(rows) -> list[dict]:
@@ -273,14 +355,17 @@ def _places(rows) -> list[dict]:
                   key=lambda p: (-len(p["articles"]), p["name"]))
 
 
-def _outlet_comparison(claims: list[dict], members: list[dict]) -> list[dict]:
-    """Per outlet: its articles and the claims only it reports."""
-    articles_of = Counter(m["outlet"] or "unknown" for m in members)
+def _outlet_comparison(claims: list[dict], articles_of: Counter) -> list[dict]:
+    """Per outlet: its articles and every claim only it reports, the most check-worthy first.
+
+    The whole list, for the API; the dossier shows the first few (``sections``, which lead
+    with a claim one outlet holds from two independent origins instead).
+    """
     # One pass over the claims (not one per outlet): bucket each claim reported by a single outlet.
     alone: dict[str, list[dict]] = defaultdict(list)
     for claim in claims:
         reporting = {m["outlet"] or "unknown" for m in claim["mentions"]}
         if len(reporting) == 1:
             alone[next(iter(reporting))].append(claim)
-    return [{"outlet": outlet, "articles": articles_of[outlet], "only_here": alone[outlet]}
+    return [{"outlet": outlet, "articles": articles_of[outlet], "only_here": by_score(alone[outlet])}
             for outlet in sorted(articles_of)]

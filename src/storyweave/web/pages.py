@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Optional
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from storyweave.queries import reads
 from storyweave.api.deps import get_store, get_templates
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import get_article
 from storyweave.queries.search import SearchFilters, outlets as all_outlets, search_articles
+from storyweave.queries.sections import KEY, filter_claims
 from storyweave.queries.stories import (
     STATUSES,
     find_story,
@@ -28,12 +31,13 @@ from storyweave.web.highlight import Span, segments
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
-#: Claims shown in the matrix before "show more" (a 100-article story has over a thousand).
+#: Claims shown in the "all claims" matrix before "show more" (a 100-article story has over a thousand).
 MATRIX_ROWS = 50
+#: Outlet columns the matrix draws at most: with more outlets a row lists its outlets in one
+#: "reported by" cell instead, so a 13-outlet story fits the page without scrolling sideways.
+MATRIX_OUTLET_COLUMNS = 6
 #: Quotes shown in "who said what" before "show more" (whole speakers at a time).
 QUOTE_ROWS = 60
-#: Claims listed per outlet in the outlet comparison before the rest are counted.
-ONLY_HERE_ROWS = 10
 
 
 @router.get("/", name="story_list_page")
@@ -41,7 +45,34 @@ def story_list_page(request: Request, store: Store = Depends(get_store), templat
     return templates.TemplateResponse(request, "stories.html", {"stories": list_stories(store)})
 
 
-def dossier_context(store: Store, story_id: str) -> Optional[dict]:
+@dataclass(frozen=True)
+class ClaimFilter:
+    """What the "all claims" filter keeps: one status, one outlet (or only it), some words (each optional)."""
+
+    status: Optional[str] = None
+    outlet: Optional[str] = None
+    alone: bool = False
+    words: Optional[str] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.status or self.outlet or self.words)
+
+    def apply(self, claims: list[dict]) -> list[dict]:
+        return filter_claims(claims, status=self.status, outlet=self.outlet, alone=self.alone, words=self.words)
+
+    def query(self, offset: int) -> str:
+        """The matrix fragment's query string for the page of rows from ``offset``."""
+        params = {"offset": offset, "status": self.status, "outlet": self.outlet, "alone": 1 if self.alone else None,
+                  "q": self.words}
+        return urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _claim_filter(status: Optional[str], outlet: Optional[str], alone: bool, q: Optional[str]) -> ClaimFilter:
+    return ClaimFilter(status if status in (KEY, *STATUSES) else None, outlet or None, bool(outlet and alone),
+                       (q or "").strip() or None)
+
+
+def dossier_context(store: Store, story_id: str, claim_filter: ClaimFilter = ClaimFilter()) -> Optional[dict]:
     """Everything the dossier template needs (also used by ``bench serve``).
 
     Per-claim and per-outlet work is done here once, in Python, so the template only
@@ -54,10 +85,10 @@ def dossier_context(store: Store, story_id: str) -> Optional[dict]:
     _unknown_outlets(d["claims"])
     found = Counter(c["status"] for c in d["claims"])
     counts = {s: found.get(s, 0) for s in STATUSES}
-    return {"d": d, "story_id": story_id, "outlets": outlets, "counts": counts,
+    return {"d": d, "story_id": story_id, "outlets": outlets, "counts": counts, "sections": d["sections"],
             "map_data": map_data(d["places"], reads.event_markers(store, story_id)),
-            **matrix_page(d["claims"], outlets, 0), **quotes_page(d["quotes"], 0),
-            "only_here_max": ONLY_HERE_ROWS}
+            "statuses": (KEY, *STATUSES), "filter": claim_filter,
+            **matrix_page(claim_filter.apply(d["claims"]), outlets, 0, claim_filter), **quotes_page(d["quotes"], 0)}
 
 
 def map_data(places: list[dict], markers: list[dict]) -> dict:
@@ -76,24 +107,31 @@ def _unknown_outlets(claims: list[dict]) -> None:
             m["outlet"] = m["outlet"] or "unknown"
 
 
-def matrix_page(claims: list[dict], outlets: list[str], offset: int) -> dict:
-    """One page of matrix rows and what the "show more" row needs."""
-    return {"matrix": claim_matrix(claims, outlets, offset, MATRIX_ROWS), "claims_total": len(claims),
-            "more": len(claims) > offset + MATRIX_ROWS, "next_offset": offset + MATRIX_ROWS,
-            "page_rows": MATRIX_ROWS}
+def matrix_page(claims: list[dict], outlets: list[str], offset: int,
+                claim_filter: ClaimFilter = ClaimFilter()) -> dict:
+    """One page of matrix rows (``claims`` already filtered) and what the "show more" row needs."""
+    compact = len(outlets) > MATRIX_OUTLET_COLUMNS
+    return {"matrix": claim_matrix(claims, outlets, offset, MATRIX_ROWS, compact), "claims_total": len(claims),
+            "more": len(claims) > offset + MATRIX_ROWS, "next_query": claim_filter.query(offset + MATRIX_ROWS),
+            "next_offset": offset + MATRIX_ROWS, "page_rows": MATRIX_ROWS, "compact": compact,
+            "matrix_columns": 3 + (1 if compact else len(outlets))}
 
 
-def claim_matrix(claims: list[dict], outlets: list[str], offset: int, limit: int) -> list[dict]:
+def claim_matrix(claims: list[dict], outlets: list[str], offset: int, limit: int, compact: bool = False) -> list[dict]:
     """Rows of the claims × outlets matrix: per outlet, how many of its sentences report the claim.
 
-    The cells are built here as one markup string per row: they hold only counts, so
-    there is nothing to escape, and a 75-outlet story would otherwise make the template
-    evaluate thousands of cells per page.
+    The cells are built here as one markup string per row: a 75-outlet story would
+    otherwise make the template evaluate thousands of cells per page. With ``compact``
+    the row has one cell naming its outlets (escaped here: outlet names are data).
     """
     rows = []
     for claim in claims[offset: offset + limit]:
         per_outlet = Counter(m["outlet"] for m in claim["mentions"])
-        cells = Markup("".join(_cell(per_outlet.get(o, 0)) for o in outlets))
+        if compact:
+            chips = "".join(_chip(o, per_outlet[o]) for o in sorted(per_outlet, key=lambda o: (-per_outlet[o], o)))
+            cells = Markup(f'<td class="reported-by"><div class="chips">{chips}</div></td>')
+        else:
+            cells = Markup("".join(_cell(per_outlet.get(o, 0)) for o in outlets))
         rows.append({"claim": claim, "cells": cells})
     return rows
 
@@ -102,6 +140,11 @@ def _cell(n: int) -> str:
     if not n:
         return '<td class="no">·</td>'
     return f'<td class="yes">✓<span class="small">×{n}</span></td>' if n > 1 else '<td class="yes">✓</td>'
+
+
+def _chip(outlet: str, n: int) -> str:
+    times = f' <span class="small">×{n}</span>' if n > 1 else ""
+    return f'<span class="chip" data-outlet="{escape(outlet)}">{escape(outlet)}{times}</span>'
 
 
 def quotes_page(groups: list[dict], offset: int) -> dict:
@@ -116,9 +159,12 @@ def quotes_page(groups: list[dict], offset: int) -> dict:
 
 
 @router.get("/stories/{story_id}", name="dossier_page")
-def dossier_page(story_id: str, request: Request, store: Store = Depends(get_store), templates=Depends(get_templates)):
+def dossier_page(story_id: str, request: Request, status: Optional[str] = None, outlet: Optional[str] = None,
+                 alone: bool = False, q: Optional[str] = None, store: Store = Depends(get_store),
+                 templates=Depends(get_templates)):
+    """The dossier; ``status``, ``outlet`` (``alone``: only it) and ``q`` filter its "all claims" table (and open it)."""
     found = find_story(store, story_id)
-    context = dossier_context(store, found) if found else None
+    context = dossier_context(store, found, _claim_filter(status, outlet, alone, q)) if found else None
     if context is None:
         raise HTTPException(404, f"no story {story_id!r}")
     context["root"] = request.scope.get("root_path", "")
@@ -126,16 +172,18 @@ def dossier_page(story_id: str, request: Request, store: Store = Depends(get_sto
 
 
 @router.get("/stories/{story_id}/matrix", name="matrix_fragment")
-def matrix_fragment(story_id: str, request: Request, offset: int = Query(0, ge=0), store: Store = Depends(get_store),
-                    templates=Depends(get_templates)):
-    """More rows of the claims matrix (htmx replaces the "show more" row with them)."""
+def matrix_fragment(story_id: str, request: Request, offset: int = Query(0, ge=0), status: Optional[str] = None,
+                    outlet: Optional[str] = None, alone: bool = False, q: Optional[str] = None,
+                    store: Store = Depends(get_store), templates=Depends(get_templates)):
+    """Rows of the claims matrix: the next page ("show more"), or the first page of a new filter."""
     claims = story_claims(store, story_id)
     outlets = story_outlets(store, story_id)
     if not outlets:
         raise HTTPException(404, f"no story {story_id!r}")
     _unknown_outlets(claims)
+    claim_filter = _claim_filter(status, outlet, alone, q)
     context = {"story_id": story_id, "outlets": outlets, "root": request.scope.get("root_path", ""),
-               **matrix_page(claims, outlets, offset)}
+               **matrix_page(claim_filter.apply(claims), outlets, offset, claim_filter)}
     return templates.TemplateResponse(request, "_matrix_rows.html", context)
 
 
@@ -157,7 +205,9 @@ def claim_fragment(story_id: str, claim_id: str, request: Request, store: Store 
     claim = found[0] if found else None
     if claim is None:
         raise HTTPException(404, f"no claim {claim_id!r} in story {story_id!r}")
-    return templates.TemplateResponse(request, "_claim_detail.html", {"claim": claim})
+    _unknown_outlets([claim])
+    return templates.TemplateResponse(request, "_claim_detail.html",
+                                      {"claim": claim, "root": request.scope.get("root_path", "")})
 
 
 @router.get("/articles/{article_id}", name="article_page")
