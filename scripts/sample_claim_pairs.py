@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyweave.evaluation.claims_data import ESF_TOPICS  # noqa: E402
 from storyweave.evaluation.ecb_corpus import iter_documents  # noqa: E402
-from storyweave.link.claims.align import story_table, story_units  # noqa: E402
+from storyweave.link.claims.scoring import story_table, story_units  # noqa: E402
 from storyweave.link.claims.features import FEATURES, candidate_pairs, pair_features, word_similarities  # noqa: E402
 from storyweave.link.claims.inputs import article_claims_from_analysis  # noqa: E402
 from storyweave.link.entities import records_from_entities, resolve_entities  # noqa: E402

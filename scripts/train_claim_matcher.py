@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyweave.evaluation.claims_data import ESF_TOPICS  # noqa: E402
 from storyweave.evaluation.ecb_corpus import iter_documents  # noqa: E402
-from storyweave.link.claims.align import story_table, story_units  # noqa: E402
+from storyweave.link.claims.scoring import story_table, story_units  # noqa: E402
 from storyweave.link.claims.features import FEATURES, pair_context, pair_features, word_similarities  # noqa: E402
 from storyweave.link.claims.inputs import articles_from_texts  # noqa: E402
 
@@ -50,6 +50,8 @@ LABELS = ROOT / "scripts" / "data" / "claim_pairs.jsonl"
 ENCODER = "static"
 MIN_COS = 0.35
 PER_ARTICLE = 3
+#: candidates a unit keeps in a story of many articles (alignment scores the rest on demand)
+PER_UNIT = 16
 #: a labelled span still names a unit when they overlap by this share of the longer one
 SPAN_OVERLAP = 0.8
 
@@ -205,6 +207,7 @@ def main() -> None:
         "contest_threshold": round(min(0.95, threshold + 0.1), 2),
         "min_cos": MIN_COS,
         "per_article": PER_ARTICLE,
+        "per_unit": PER_UNIT,
         "encoder": ENCODER,
     }
     args.out.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")

@@ -3,11 +3,11 @@
 Floors sit about 0.02 under the figures ``storyweave eval claims`` measured on these subsets
 (docs/BENCHMARKS.md has the full runs):
 
-- ecb-shared-facts, all 16 pairs: shared-fact recall 0.500, aligned-group precision 0.816,
+- ecb-shared-facts, all 16 pairs: shared-fact recall 0.483, aligned-group precision 0.779,
   contested precision 1.0 (1 group), no fragment among the claim rows;
-- MRPC test, first 300 pairs, product threshold: accuracy 0.717, F1 0.818;
-- Emergent test split (524 pairs): accuracy 0.590, macro-F1 0.554, F1 against 0.524;
-- FNC-1, first 1000 pairs: accuracy 0.794, macro-F1 0.509.
+- MRPC test, first 300 pairs, product threshold: accuracy 0.713, F1 0.816;
+- Emergent test split (524 pairs): accuracy 0.580, macro-F1 0.545, F1 against 0.512;
+- FNC-1, first 1000 pairs: accuracy 0.795, macro-F1 0.510.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import pytest
 from storyweave.evaluation.claims import evaluate_mrpc, evaluate_shared_facts
 from storyweave.evaluation.stance import evaluate_stance
 
-SHARED_FACTS = {"shared_recall": 0.48, "precision": 0.79}
+SHARED_FACTS = {"shared_recall": 0.46, "precision": 0.76}
 MRPC_300 = {"accuracy": 0.69, "f1": 0.79}
-EMERGENT = {"accuracy": 0.57, "macro_f1": 0.53, "f1_against": 0.49}
-FNC1_1000 = {"accuracy": 0.77, "macro_f1": 0.48}
+EMERGENT = {"accuracy": 0.56, "macro_f1": 0.52, "f1_against": 0.49}
+FNC1_1000 = {"accuracy": 0.77, "macro_f1": 0.49}
 
 
 def below(metrics: dict, floors: dict) -> dict:

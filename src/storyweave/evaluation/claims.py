@@ -29,7 +29,8 @@ import numpy as np
 from storyweave.evaluation.claims_data import SharedFactsPair, read_mrpc, read_shared_facts
 from storyweave.evaluation.report import Report
 from storyweave.link.claims import ArticleClaims, align_claims
-from storyweave.link.claims.align import disagreement, story_table, story_units
+from storyweave.link.claims.contested import disagreement
+from storyweave.link.claims.scoring import story_table, story_units
 from storyweave.link.claims.features import candidate_pairs, pair_features, word_similarities
 from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
@@ -130,7 +131,8 @@ def shared_facts_metrics(tally: Tally) -> dict[str, float | None]:
 
 def align_pair(pair: SharedFactsPair, matcher: ClaimMatcher | None = None) -> list:
     """The claim groups the product makes of one pair's two articles."""
-    articles = articles_from_texts([(pair.a, pair.a_text, pair.a_outlet, None), (pair.b, pair.b_text, pair.b_outlet, None)])
+    articles = articles_from_texts(
+        [(pair.a, pair.a_text, pair.a_outlet, None), (pair.b, pair.b_text, pair.b_outlet, None)])
     return align_claims(articles, matcher)
 
 

@@ -445,9 +445,7 @@ class StoryClusterer:
     def _new_story(self, article: ClusterInput) -> str:
         story_id = f"s{self.state.next_story}"
         self.state.next_story += 1
-        self.state.stories[story_id] = StoryState(
-            story_id, (article.title or article.text[:80]).strip(), article.id
-        )
+        self.state.stories[story_id] = StoryState(story_id, story_title(article.title, article.text), article.id)
         return story_id
 
     def _join(self, story: StoryState, article: ClusterInput, vector: np.ndarray) -> None:
@@ -524,6 +522,22 @@ def latest_year(text: str) -> str | None:
     """The latest year (1900-2099) the text mentions: usually the year of its own dateline."""
     years = _YEAR.findall(text)
     return max(years) if years else None
+
+
+#: an untitled article's first line stands for the title up to this length, cut at a word
+TITLE_CHARS = 100
+
+
+def story_title(title: str | None, text: str) -> str:
+    """The article's title, or its first line (the headline of a text without metadata), cut
+    at a word boundary with an ellipsis rather than mid-word ("…the fourth-la")."""
+    if title and title.strip():
+        return title.strip()
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= TITLE_CHARS:
+        return line
+    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
+    return cut + "…"
 
 
 def specifics(title: str | None, text: str) -> frozenset[str]:

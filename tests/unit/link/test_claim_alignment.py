@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from storyweave.link.claims import align_claims
-from storyweave.link.claims.align import Scored, group_units
+from storyweave.link.claims.grouping import group_units
+from storyweave.link.claims.scoring import Scored
 from storyweave.link.claims.features import UnitTable
 from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.claims.matcher import load_matcher

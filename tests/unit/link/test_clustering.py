@@ -207,3 +207,14 @@ def test_state_written_before_specifics_still_loads(tmp_path):
     reopened = StoryClusterer.load(folder, EMBEDDER, PARAMS)
     assert reopened.state.article_specifics == {}
     assert reopened.add(_article("q2", QUAKE_2)).story_id == clusterer.state.article_story["q1"]
+
+
+def test_an_untitled_article_titles_its_story_with_its_first_line_cut_at_a_word():
+    from storyweave.link.clustering import TITLE_CHARS, story_title
+
+    line = "Main opposition armed group says rebels have full control of Hama, the fourth-largest city in the country"
+    title = story_title(None, line + "\nOpposition forces have captured the city of Hama.")
+    assert title.endswith("…") and len(title) <= TITLE_CHARS + 1 and "fourth-la…" not in title
+    assert title[:-1] == line[: len(title) - 1]
+    assert story_title("Rebels take Hama", line) == "Rebels take Hama"
+    assert story_title(None, "\n\nShort headline\nBody.") == "Short headline"

@@ -42,7 +42,8 @@ def test_coordinated_verbs_of_one_subject_are_one_unit(nlp):
 
 
 def test_fragments_are_no_claims(nlp):
-    text = "Why is Hama significant?\nTo withdraw from the city.\nHe investigates.\nNov. 30, 2009\nAdvertisement"
+    text = ("Why is Hama significant?\nTo withdraw from the city.\nHe investigates.\nNov. 30, 2009\n"
+            "December 22nd, 2008 8:55 am\nAdvertisement")
     assert claims_of(nlp, text) == []
 
 

@@ -3,20 +3,16 @@
 ``align_claims`` takes each article's claim units (``storyweave.nlp.claims``) and works in
 numbered stages:
 
-1. lay the story's units out in one table (``features.UnitTable``): sentence vectors from
-   the static encoder, content words, global entity ids, numbers, dates;
-2. candidates: each unit with its most similar units in every other article;
-   the learned matcher (``matcher.py``) gives each candidate pair P(same fact);
-3. group, without chaining: pairs are taken most probable first, and a unit joins a group
-   only when it states the same fact as every member from another article
-   (complete link). A unit that states several facts ("overpowered two guards,
-   handcuffed them and took their weapons") also joins, as an extra mention, each
-   other group whose every member it matches;
-4. contested: a pair of units from different outlets that would be one fact if they
-   agreed, but give incompatible numbers, dates or polarity; and outlets that rank one
-   place differently on one dimension ("second-largest" vs "most-populous" city);
+1. lay the story's units out in one table (``scoring.story_table``);
+2. candidates: each unit with its most similar units in every article; the learned
+   matcher gives each pair P(same fact) (``scoring.score_pairs``);
+3. group without chaining, multi-fact units joining other groups as extra mentions
+   (``grouping.group_units``);
+4. contested propositions, each a group of its own with the versions side by side
+   (``contested``);
 5. independent origins (``storyweave.link.origins``) and status: contested where outlets
-   disagree, corroborated with two or more independent origins, else single-source.
+   disagree, corroborated when two or more outlets state it from two or more independent
+   origins, else single-source (here).
 """
 
 from __future__ import annotations
@@ -24,247 +20,17 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
-import numpy as np
-
-from storyweave.link.claims.features import (
-    UnitTable,
-    build_table,
-    candidate_pairs,
-    dates_agree,
-    numbers_agree,
-    pair_features,
-    word_similarities,
-)
+from storyweave.link.claims.contested import contested_pairs, ranking_conflicts
+from storyweave.link.claims.features import UnitTable
+from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMention, ClaimVersion
-from storyweave.link.origins import Origin, OriginIndex, OriginKey, build_origins, merge_shared_quotes
+from storyweave.link.claims.scoring import Scored, Unit, score_pairs, story_table, story_units
+from storyweave.link.origins import Origin, OriginIndex, build_origins, merge_shared_quotes
 
 logger = logging.getLogger(__name__)
-
-#: a unit that states several facts joins at most this many other groups as an extra mention
-MAX_EXTRA_GROUPS = 3
-
-
-@dataclass
-class Unit:
-    """One claim unit of the story with what alignment knows about its article."""
-
-    article: ArticleClaims
-    position: int  # the article's index in the story
-    claim: object  # storyweave.records.Claim
-    entities: frozenset[str]
-    keys: tuple[OriginKey, ...] = ()
-    quote: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.article.article_id}:{self.claim.start}:{self.claim.end}"
-
-    @property
-    def outlet(self) -> str:
-        return self.article.outlet or self.article.article_id
-
-
-@dataclass
-class Scored:
-    """The story's candidate pairs and what the matcher made of them."""
-
-    i: np.ndarray
-    j: np.ndarray
-    p: np.ndarray
-    p_agree: np.ndarray
-    rows: np.ndarray
-    best_both: np.ndarray
-    prob: dict[tuple[int, int], float] = field(default_factory=dict)
-
-    def get(self, a: int, b: int) -> float:
-        return self.prob.get((a, b) if a < b else (b, a), 0.0)
-
-
-# -- stage 1: the table --------------------------------------------------------------------------
-def story_units(articles: Sequence[ArticleClaims]) -> list[Unit]:
-    """Every claim unit of the story, in article order."""
-    units = []
-    for position, article in enumerate(articles):
-        for claim in article.claims:
-            entities = frozenset(article.entity_ids.get(k, f"{article.article_id}:{k}") for k in claim.entities)
-            units.append(Unit(article, position, claim, entities))
-    return units
-
-
-def encoders(name: str) -> tuple[Callable, Callable]:
-    """(texts → unit vectors, words → unit vectors) of the encoder called ``name``."""
-    from storyweave.link.embeddings import load_embedder
-
-    embedder = load_embedder(name)
-    cache: dict[str, np.ndarray] = {}
-
-    def encode_words(words: list[str]) -> np.ndarray:
-        missing = [w for w in words if w not in cache]
-        if missing:
-            for word, vector in zip(missing, embedder.encode(missing)):
-                cache[word] = vector
-        return np.stack([cache[w] for w in words]) if words else np.zeros((0, embedder.dim), np.float32)
-
-    return embedder.encode, encode_words
-
-
-def story_table(units: Sequence[Unit], encoder: str) -> UnitTable:
-    encode, encode_words = encoders(encoder)
-    return build_table([(u.position, u.claim, u.entities) for u in units], encode, encode_words)
-
-
-# -- stage 2: scored pairs -----------------------------------------------------------------------
-def score_pairs(table: UnitTable, matcher: ClaimMatcher) -> Scored:
-    """Candidate pairs of ``table`` with P(same fact) and P(same fact had they agreed)."""
-    i, j, cos, best_i, best_j = candidate_pairs(table, matcher.min_cos, matcher.per_article)
-    rows = pair_features(table, i, j, cos, best_i, best_j, word_similarities(table))
-    p = matcher.probability(rows)
-    scored = Scored(i, j, p, matcher.agreeing_probability(rows), rows, best_i & best_j)
-    scored.prob = {(int(a), int(b)): float(x) for a, b, x in zip(i, j, p)}
-    return scored
-
-
-# -- stage 3: groups -----------------------------------------------------------------------------
-#: no member of a group is less likely than this to state the fact of any other member
-LINK_FLOOR = 0.25
-
-
-def _joins(unit: int, members: list[int], table: UnitTable, scored: Scored, floor: float) -> bool:
-    """Whether ``unit`` states the group's fact: on average at least ``floor`` likely to state
-    each member's, and never unlikely (``LINK_FLOOR``) to state any one's."""
-    ps = [scored.get(unit, m) for m in members if m != unit]
-    return bool(ps) and min(ps) >= LINK_FLOOR and sum(ps) / len(ps) >= floor
-
-
-def _merges(first: list[int], second: list[int], scored: Scored, floor: float) -> bool:
-    """Whether two groups state one fact: average linkage over every pair of their members,
-    with no pair below ``LINK_FLOOR`` (no chaining through one strong pair)."""
-    ps = [scored.get(a, b) for a in first for b in second]
-    return min(ps) >= LINK_FLOOR and sum(ps) / len(ps) >= floor
-
-
-def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tuple[list[list[int]], dict]:
-    """Primary groups (each unit in exactly one) and the extra groups multi-fact units join.
-
-    Returns (groups, extra): ``extra`` maps a group index to the units that join it as extra
-    mentions.
-    """
-    group_of: dict[int, int] = {}
-    groups: list[list[int]] = []
-    order = np.argsort(-scored.p, kind="stable")
-    for k in order:
-        if scored.p[k] < matcher.threshold:
-            break
-        a, b = int(scored.i[k]), int(scored.j[k])
-        ga, gb = group_of.get(a), group_of.get(b)
-        if ga is None and gb is None:
-            group_of[a] = group_of[b] = len(groups)
-            groups.append([a, b])
-        elif ga is None or gb is None:
-            unit, target = (a, gb) if ga is None else (b, ga)
-            if _joins(unit, groups[target], table, scored, matcher.join_threshold):
-                group_of[unit] = target
-                groups[target].append(unit)
-        elif ga != gb and _merges(groups[ga], groups[gb], scored, matcher.join_threshold):
-            for m in groups[gb]:
-                group_of[m] = ga
-            groups[ga].extend(groups[gb])
-            groups[gb] = []
-    groups = [g for g in groups if g]
-    group_of = {m: n for n, g in enumerate(groups) for m in g}
-    for unit in range(len(table)):
-        if unit not in group_of:
-            group_of[unit] = len(groups)
-            groups.append([unit])
-    extra: dict[int, list[int]] = defaultdict(list)
-    joined: Counter = Counter()
-    for k in order:
-        if scored.p[k] < matcher.threshold:
-            break
-        a, b = int(scored.i[k]), int(scored.j[k])
-        for unit, other in ((a, b), (b, a)):
-            target = group_of[other]
-            if group_of[unit] == target or unit in extra[target] or joined[unit] >= MAX_EXTRA_GROUPS:
-                continue
-            members = groups[target] + extra[target]
-            if all(scored.get(unit, m) >= matcher.threshold for m in members if m != unit):  # complete link
-                extra[target].append(unit)
-                joined[unit] += 1
-    return groups, extra
-
-
-# -- stage 4: contested --------------------------------------------------------------------------
-#: polarity contradicts only between units that say nearly the same words otherwise
-NEGATION_OVERLAP = 0.6
-
-
-def disagreement(table: UnitTable, a: int, b: int) -> str | None:
-    """Why units ``a`` and ``b`` would contradict each other if they stated one proposition:
-    counts of one thing beyond tolerance, specific dates, or polarity; None if they agree."""
-    _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
-    if numbers:
-        return "numbers"
-    _, dates = dates_agree(table.dates[a], table.dates[b])
-    if dates:
-        return "dates"
-    words_a, words_b = table.word_sets[a], table.word_sets[b]
-    overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
-    explicit = table.denied[a] or table.denied[b]  # "X denied that ...", "... is a hoax"
-    if table.negated[a] != table.negated[b] and (overlap >= NEGATION_OVERLAP or explicit):
-        return "whether it happened"
-    return None
-
-
-#: a unit that opens on one of these without saying whom it means ("It killed 612 people")
-#: may be about another occasion: it contradicts nothing
-VAGUE_SUBJECTS = frozenset(["it", "they", "this", "that", "these", "those", "he", "she", "its", "their"])
-
-
-def _names_its_subject(unit: Unit) -> bool:
-    claim = unit.claim
-    first = claim.text.split(" ", 1)[0].lower().strip("“\"'‘")
-    return first not in VAGUE_SUBJECTS or claim.display != claim.text
-
-
-def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, matcher: ClaimMatcher):
-    """(a, b, why) for units of different outlets that state one proposition incompatibly."""
-    out = []
-    for k in range(len(scored.i)):
-        if scored.p_agree[k] < matcher.contest_threshold or not scored.best_both[k]:
-            continue
-        a, b = int(scored.i[k]), int(scored.j[k])
-        if units[a].outlet == units[b].outlet or not (_names_its_subject(units[a]) and _names_its_subject(units[b])):
-            continue
-        why = disagreement(table, a, b)
-        if why is not None:
-            out.append((a, b, why))
-    return out
-
-
-def ranking_conflicts(units: Sequence[Unit]) -> list[tuple[tuple[int, object], tuple[int, object]]]:
-    """Pairs of (unit, rank) from different outlets ranking one place differently on one
-    dimension: "Syria's second-largest city" vs "the country's most-populous city"."""
-    by_subject: dict[tuple[str, str], list[tuple[int, object]]] = defaultdict(list)
-    for n, unit in enumerate(units):
-        for rank in unit.claim.ranks:
-            subject = unit.article.entity_ids.get(rank.subject)
-            if subject:
-                by_subject[(subject, rank.dimension)].append((n, rank))
-    out = []
-    for ranks in by_subject.values():
-        for x, (a, ra) in enumerate(ranks):
-            for b, rb in ranks[x + 1 :]:
-                if (
-                    units[a].outlet != units[b].outlet
-                    and ra.ordinal != rb.ordinal
-                    and (ra.noun == rb.noun)
-                ):
-                    out.append(((a, ra), (b, rb)))
-    return out
 
 
 # -- stage 5: origins, status, records -----------------------------------------------------------

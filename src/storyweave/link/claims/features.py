@@ -22,7 +22,7 @@ the matcher was trained on (``scripts/train_claim_matcher.py``):
   weighted by how rare it is in the story (every sentence of a story about Lohan names
   Lohan; few say "handcuffed");
 - ``atom_max``: the best match between one predication of each ("take weapon" /
-  "steal weapon"), word vectors matched both ways;
+  "steal weapon"), each predication the mean of its words' vectors;
 - ``best_both``/``best_one``: whether each unit is the other's most similar unit in the
   other article (a fact is usually stated once per article; never for two units of one
   article, which are compared so that a group's members all state its fact);
@@ -31,7 +31,6 @@ the matcher was trained on (``scripts/train_claim_matcher.py``):
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Sequence
@@ -89,7 +88,7 @@ class UnitTable:
     vectors: np.ndarray
     words: list[np.ndarray]
     word_sets: list[frozenset[str]]
-    atoms: list[list[np.ndarray]]
+    atoms: list[np.ndarray]
     word_vectors: np.ndarray
     idf: np.ndarray
     entities: list[frozenset[str]]
@@ -119,15 +118,14 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
     claims = [c for _, c, _ in units]
     vectors = encode([c.content or c.text for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
     vocab: dict[str, int] = {}
-    words, atoms = [], []
+    words, atom_words = [], []
     for claim in claims:
         ids = [vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(claim.lemmas.split())]
         words.append(np.asarray(ids, dtype=np.int64))
-        atoms.append([
-            np.asarray([vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(atom.split())], dtype=np.int64)
-            for atom in claim.atoms if len(atom.split()) >= 2
-        ])
+        atom_words.append([[vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(atom.split())]
+                           for atom in claim.atoms if len(atom.split()) >= 2])
     word_vectors = encode_words(list(vocab)) if vocab else np.zeros((0, vectors.shape[1]), dtype=np.float32)
+    atoms = [_atom_vectors(word_vectors, ids, vectors.shape[1]) for ids in atom_words]
     df = np.zeros(len(vocab), dtype=np.float32)
     for ids in words:
         df[ids] += 1
@@ -153,15 +151,17 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
 
 # -- candidates ----------------------------------------------------------------------------------
 def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: int = 512,
-                    same_article: bool = True):
+                    same_article: bool = True, per_unit: int | None = None):
     """Pairs of units worth scoring: each unit with the ``per_article`` most similar units of
     every article (its own too, when ``same_article``: a headline and the sentence it sums
     up must be one group), if at least ``min_cos`` similar.
 
     Returns (i, j, cos, best_i, best_j): index arrays with i < j, their cosine, whether j is
     i's best match in j's article, and whether i is j's best match in i's (both False for a
-    pair from one article). Rows are taken in blocks, so a story of thousands of units never
-    holds its whole similarity matrix.
+    pair from one article). ``per_unit`` keeps only a unit's most similar candidates in a
+    story of many articles (the pairs a merge of two groups needs besides are scored when it
+    is tried: ``align.Scored``). Rows are taken in blocks, so a story of thousands of units
+    never holds its whole similarity matrix.
     """
     n = len(table)
     art = table.article
@@ -178,7 +178,10 @@ def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: i
             order = cands[np.lexsort((-row[cands], art[cands]))]  # by article, most similar first
             first = np.r_[True, art[order][1:] != art[order][:-1]]
             rank = np.arange(len(order)) - np.maximum.accumulate(np.where(first, np.arange(len(order)), 0))
-            for j, k in zip(order[rank < per_article], rank[rank < per_article]):
+            keep = np.flatnonzero(rank < per_article)
+            if per_unit is not None and len(keep) > per_unit:
+                keep = keep[np.argsort(-row[order[keep]], kind="stable")[:per_unit]]
+            for j, k in zip(order[keep], rank[keep]):
                 j = int(j)
                 key = (min(i, j), max(i, j))
                 entry = found.setdefault(key, [float(row[j]), False, False])
@@ -242,6 +245,16 @@ def dates_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
     return shared, conflict and not (sa & sb)
 
 
+def _atom_vectors(word_vectors: np.ndarray, atoms: list[list[int]], dim: int) -> np.ndarray:
+    """One unit-length vector per predication of a unit: the mean of its words' vectors."""
+    if not atoms:
+        return np.zeros((0, dim), dtype=np.float32)
+    rows = np.stack([word_vectors[ids].mean(axis=0) for ids in atoms])
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    return (rows / norms).astype(np.float32)
+
+
 def _absolute(dates: frozenset[str]) -> frozenset[str]:
     return frozenset(d for d in dates if d[:4].isdigit())
 
@@ -276,25 +289,21 @@ def _soft(table: UnitTable, sims: np.ndarray, i: int, j: int) -> tuple[float, ..
     wi, wj = table.words[i], table.words[j]
     if not len(wi) or not len(wj):
         return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
-    block = sims[np.ix_(wi, wj)]
+    block = sims[wi][:, wj]
     best_i, best_j = block.max(axis=1), block.max(axis=0)
     idf_i, idf_j = table.idf[wi], table.idf[wj]
     shorter, weights = (best_i, idf_i) if len(wi) <= len(wj) else (best_j, idf_j)
     hit = shorter >= WORD_MATCH
-    matched = min(int(hit.sum()), MATCHED_CAP) / MATCHED_CAP
-    rare = min(float(weights[hit].sum()), IDF_MATCHED_CAP) / IDF_MATCHED_CAP
-    w_i = float((best_i * idf_i).sum() / max(idf_i.sum(), 1e-6))
-    w_j = float((best_j * idf_j).sum() / max(idf_j.sum(), 1e-6))
-    return float(best_i.mean()), float(best_j.mean()), matched, w_i, w_j, rare
+    matched = min(int(np.count_nonzero(hit)), MATCHED_CAP) / MATCHED_CAP
+    rare = min(float(weights @ hit), IDF_MATCHED_CAP) / IDF_MATCHED_CAP
+    w_i = float(best_i @ idf_i) / max(float(idf_i.sum()), 1e-6)
+    w_j = float(best_j @ idf_j) / max(float(idf_j.sum()), 1e-6)
+    return float(best_i.sum()) / len(wi), float(best_j.sum()) / len(wj), matched, w_i, w_j, rare
 
 
-def _atom_max(table: UnitTable, sims: np.ndarray, i: int, j: int) -> float:
-    best = 0.0
-    for a in table.atoms[i]:
-        for b in table.atoms[j]:
-            block = sims[np.ix_(a, b)]
-            best = max(best, min(float(block.max(axis=1).mean()), float(block.max(axis=0).mean())))
-    return best
+def _atom_max(table: UnitTable, i: int, j: int) -> float:
+    a, b = table.atoms[i], table.atoms[j]
+    return float((a @ b.T).max()) if len(a) and len(b) else 0.0
 
 
 def word_similarities(table: UnitTable) -> np.ndarray:
@@ -335,7 +344,7 @@ def pair_features(table: UnitTable, i, j, cos, best_i, best_j, sims: np.ndarray 
             min(idf_ab, idf_ba),
             max(idf_ab, idf_ba),
             idf_matched,
-            _atom_max(table, sims, a, b),
+            _atom_max(table, a, b),
             best_i[k] and best_j[k],
             best_i[k] != best_j[k],
             table.headline[a] or table.headline[b],
@@ -343,8 +352,3 @@ def pair_features(table: UnitTable, i, j, cos, best_i, best_j, sims: np.ndarray 
             min(la, lb) / max(la, lb, 1),
         )
     return rows
-
-
-@functools.lru_cache(maxsize=1)
-def conflict_columns() -> tuple[int, ...]:
-    return tuple(FEATURES.index(f) for f in CONFLICT_FEATURES)

@@ -41,6 +41,7 @@ class ClaimMatcher:
     contest_threshold: float
     min_cos: float
     per_article: int
+    per_unit: int
     encoder: str
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
@@ -76,6 +77,7 @@ class ClaimMatcher:
             contest_threshold=float(data["contest_threshold"]),
             min_cos=float(data["min_cos"]),
             per_article=int(data["per_article"]),
+            per_unit=int(data["per_unit"]),
             encoder=str(data["encoder"]),
         )
 

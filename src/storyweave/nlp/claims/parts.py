@@ -32,7 +32,6 @@ class ClaimRules:
     hedge_words: frozenset[str]
     hedge_phrases: tuple[tuple[str, ...], ...]
     scoped_hedges: tuple[tuple[str, ...], ...]
-    approximators: frozenset[str]
     # kinds.toml
     cognition: frozenset[str]
     first_person: frozenset[str]
@@ -56,6 +55,7 @@ class ClaimRules:
     skip: tuple[re.Pattern, ...]
     min_words: int
     finite_tags: frozenset[str]
+    dateline_words: frozenset[str]
     reporting: frozenset[str]
     denial_verbs: frozenset[str]
     denial_words: frozenset[str]
@@ -87,7 +87,6 @@ def load_claim_rules() -> ClaimRules:
         hedge_words=frozenset(hedges["words"]),
         hedge_phrases=_phrases(hedges["phrases"]),
         scoped_hedges=_phrases(hedges["scoped"]),
-        approximators=frozenset(hedges["approximators"]),
         cognition=frozenset(opinion["cognition"]),
         first_person=frozenset(opinion["first_person"]),
         evaluative=frozenset(opinion["evaluative"]),
@@ -108,6 +107,7 @@ def load_claim_rules() -> ClaimRules:
         skip=tuple(re.compile(p, re.IGNORECASE) for p in units["skip"]["patterns"]),
         min_words=int(units["unit"]["min_words"]),
         finite_tags=frozenset(units["unit"]["finite_tags"]),
+        dateline_words=frozenset(units["dateline"]["words"]),
         reporting=frozenset(units["reporting"]["verbs"]),
         denial_verbs=frozenset(units["denial"]["verbs"]),
         denial_words=frozenset(units["denial"]["words"]),
@@ -169,15 +169,9 @@ def hedges_in(tokens: list[Token], rules: ClaimRules) -> list[str]:
     """Hedge cues among ``tokens`` (in order, as lower-case strings)."""
     words = [low(t) for t in tokens]
     found = [" ".join(p) for _, p in find_phrases(words, rules.hedge_phrases)]
-    for i, token in enumerate(tokens):
-        word = words[i]
-        if (
-            word in rules.hedge_words
-            or word in rules.approximators
-            and i + 1 < len(tokens)
-            and tokens[i + 1].like_num
-        ):
-            found.append(word)
+    # approximators ("about 30 miles", "almost 14 years") round a number, they do not doubt
+    # the claim: they are no hedges here
+    found += [word for word in words if word in rules.hedge_words]
     return list(dict.fromkeys(found))
 
 
@@ -270,7 +264,9 @@ def _governor(token: Token) -> str | None:
         head = head.head
     if head.head is head:
         return head.lemma_.lower()
-    return head.head.lemma_.lower() if head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj") else head.lemma_.lower()
+    if head.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos", "conj"):
+        return head.head.lemma_.lower()
+    return head.lemma_.lower()
 
 
 def _unit(token: Token, plural_count: bool) -> str | None:

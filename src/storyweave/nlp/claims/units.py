@@ -15,6 +15,7 @@ as in the code:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -50,10 +51,19 @@ def is_title_line(text: str) -> bool:
     return bool(line) and not line.endswith(_END_MARKS)
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def is_dateline(line: str, rules: ClaimRules) -> bool:
+    """A line of dates and times only ("December 22nd, 2008 8:55 am")."""
+    words = [w.lower() for w in _WORDS.findall(line)]
+    return bool(re.search(r"\d", line)) and all(w in rules.dateline_words for w in words)
+
+
 def skipped_line(line: str, rules: ClaimRules) -> bool:
-    """Furniture and boilerplate lines (``units.toml``)."""
+    """Furniture, boilerplate lines (``units.toml``) and datelines."""
     line = line.strip()
-    return not line or any(p.search(line) for p in rules.skip)
+    return not line or any(p.search(line) for p in rules.skip) or is_dateline(line, rules)
 
 
 def claim_sentences(doc, text: str):

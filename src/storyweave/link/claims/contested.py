@@ -1,0 +1,85 @@
+"""Contested claims: outlets stating one proposition incompatibly (stage 4 of alignment).
+
+Two units of different outlets contest a claim when the matcher finds them one
+proposition had they agreed (``agreeing_probability``), each is the other's best match,
+both name what they speak of, and they give incompatible counts of one thing, specific
+dates, or polarity (a denial included). Separately, outlets that rank one place
+differently on one dimension ("second-largest" vs "most-populous" city) contest its rank.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from storyweave.link.claims.features import UnitTable, dates_agree, numbers_agree
+from storyweave.link.claims.matcher import ClaimMatcher
+from storyweave.link.claims.scoring import Scored, Unit
+
+#: polarity contradicts only between units that say nearly the same words otherwise
+NEGATION_OVERLAP = 0.6
+
+
+def disagreement(table: UnitTable, a: int, b: int) -> str | None:
+    """Why units ``a`` and ``b`` would contradict each other if they stated one proposition:
+    counts of one thing beyond tolerance, specific dates, or polarity; None if they agree."""
+    _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
+    if numbers:
+        return "numbers"
+    _, dates = dates_agree(table.dates[a], table.dates[b])
+    if dates:
+        return "dates"
+    words_a, words_b = table.word_sets[a], table.word_sets[b]
+    overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
+    explicit = table.denied[a] or table.denied[b]  # "X denied that ...", "... is a hoax"
+    if table.negated[a] != table.negated[b] and (overlap >= NEGATION_OVERLAP or explicit):
+        return "whether it happened"
+    return None
+
+
+#: a unit that opens on one of these without saying whom it means ("It killed 612 people")
+#: may be about another occasion: it contradicts nothing
+VAGUE_SUBJECTS = frozenset(["it", "they", "this", "that", "these", "those", "he", "she", "its", "their"])
+
+
+def _names_its_subject(unit: Unit) -> bool:
+    claim = unit.claim
+    first = claim.text.split(" ", 1)[0].lower().strip("“\"'‘")
+    return first not in VAGUE_SUBJECTS or claim.display != claim.text
+
+
+def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, matcher: ClaimMatcher):
+    """(a, b, why) for units of different outlets that state one proposition incompatibly."""
+    out = []
+    for k in range(len(scored.i)):
+        if scored.p_agree[k] < matcher.contest_threshold or not scored.best_both[k]:
+            continue
+        a, b = int(scored.i[k]), int(scored.j[k])
+        if units[a].outlet == units[b].outlet or not (_names_its_subject(units[a]) and _names_its_subject(units[b])):
+            continue
+        why = disagreement(table, a, b)
+        if why is not None:
+            out.append((a, b, why))
+    return out
+
+
+def ranking_conflicts(units: Sequence[Unit]) -> list[tuple[tuple[int, object], tuple[int, object]]]:
+    """Pairs of (unit, rank) from different outlets ranking one place differently on one
+    dimension: "Syria's second-largest city" vs "the country's most-populous city"."""
+    by_subject: dict[tuple[str, str], list[tuple[int, object]]] = defaultdict(list)
+    for n, unit in enumerate(units):
+        for rank in unit.claim.ranks:
+            subject = unit.article.entity_ids.get(rank.subject)
+            if subject:
+                by_subject[(subject, rank.dimension)].append((n, rank))
+    out = []
+    for ranks in by_subject.values():
+        for x, (a, ra) in enumerate(ranks):
+            for b, rb in ranks[x + 1 :]:
+                if (
+                    units[a].outlet != units[b].outlet
+                    and ra.ordinal != rb.ordinal
+                    and (ra.noun == rb.noun)
+                ):
+                    out.append(((a, ra), (b, rb)))
+    return out

@@ -1,0 +1,124 @@
+"""A story's claim units laid out for comparison, and the matcher's verdict on their pairs.
+
+Stage 1 lays the units out in one table (``features.UnitTable``: sentence vectors from the
+static encoder, content words, global entity ids, numbers, dates); stage 2 scores the
+candidate pairs with the learned matcher (``matcher.py``) and answers for any other pair
+on demand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyweave.link.claims.features import (
+    UnitTable,
+    build_table,
+    candidate_pairs,
+    pair_context,
+    pair_features,
+    word_similarities,
+)
+from storyweave.link.claims.matcher import ClaimMatcher
+from storyweave.link.claims.records import ArticleClaims
+from storyweave.link.origins import OriginKey
+
+
+@dataclass
+class Unit:
+    """One claim unit of the story with what alignment knows about its article."""
+
+    article: ArticleClaims
+    position: int  # the article's index in the story
+    claim: object  # storyweave.records.Claim
+    entities: frozenset[str]
+    keys: tuple[OriginKey, ...] = ()
+    quote: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.article.article_id}:{self.claim.start}:{self.claim.end}"
+
+    @property
+    def outlet(self) -> str:
+        return self.article.outlet or self.article.article_id
+
+
+@dataclass
+class Scored:
+    """The story's candidate pairs and what the matcher made of them.
+
+    ``get`` answers for any pair: a pair that was no candidate is scored when first asked
+    (``score_missing``; a merge of two large groups asks about pairs no unit ranked among its
+    few most similar), or is 0 when the ``Scored`` has no way to score it.
+    """
+
+    i: np.ndarray
+    j: np.ndarray
+    p: np.ndarray
+    p_agree: np.ndarray
+    rows: np.ndarray
+    best_both: np.ndarray
+    prob: dict[tuple[int, int], float] = field(default_factory=dict)
+    score_missing: Callable[[int, int], float] | None = None
+
+    def get(self, a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        found = self.prob.get(key)
+        if found is None:
+            found = self.prob[key] = self.score_missing(*key) if self.score_missing else 0.0
+        return found
+
+
+# -- stage 1: the table --------------------------------------------------------------------------
+def story_units(articles: Sequence[ArticleClaims]) -> list[Unit]:
+    """Every claim unit of the story, in article order."""
+    units = []
+    for position, article in enumerate(articles):
+        for claim in article.claims:
+            entities = frozenset(article.entity_ids.get(k, f"{article.article_id}:{k}") for k in claim.entities)
+            units.append(Unit(article, position, claim, entities))
+    return units
+
+
+def encoders(name: str) -> tuple[Callable, Callable]:
+    """(texts → unit vectors, words → unit vectors) of the encoder called ``name``."""
+    from storyweave.link.embeddings import load_embedder
+
+    embedder = load_embedder(name)
+    cache: dict[str, np.ndarray] = {}
+
+    def encode_words(words: list[str]) -> np.ndarray:
+        missing = [w for w in words if w not in cache]
+        if missing:
+            for word, vector in zip(missing, embedder.encode(missing)):
+                cache[word] = vector
+        return np.stack([cache[w] for w in words]) if words else np.zeros((0, embedder.dim), np.float32)
+
+    return embedder.encode, encode_words
+
+
+def story_table(units: Sequence[Unit], encoder: str) -> UnitTable:
+    encode, encode_words = encoders(encoder)
+    return build_table([(u.position, u.claim, u.entities) for u in units], encode, encode_words)
+
+
+# -- stage 2: scored pairs -----------------------------------------------------------------------
+def score_pairs(table: UnitTable, matcher: ClaimMatcher) -> Scored:
+    """Candidate pairs of ``table`` with P(same fact) and P(same fact had they agreed)."""
+    i, j, cos, best_i, best_j = candidate_pairs(table, matcher.min_cos, matcher.per_article,
+                                                per_unit=matcher.per_unit)
+    sims = word_similarities(table)
+    rows = pair_features(table, i, j, cos, best_i, best_j, sims)
+    p = matcher.probability(rows)
+
+    def score_missing(a: int, b: int) -> float:
+        pair_i, pair_j = np.asarray([a]), np.asarray([b])
+        cos_ab, bi, bj = pair_context(table, pair_i, pair_j)
+        return float(matcher.probability(pair_features(table, pair_i, pair_j, cos_ab, bi, bj, sims))[0])
+
+    scored = Scored(i, j, p, matcher.agreeing_probability(rows), rows, best_i & best_j, score_missing=score_missing)
+    scored.prob = {(int(a), int(b)): float(x) for a, b, x in zip(i, j, p)}
+    return scored
