@@ -31,8 +31,10 @@ demo: install
 	$(SW) serve --db $(DEMO_DB) --port $(DEMO_PORT)
 
 # STORYWEAVE_TEST_PG_URL names an admin URL of a PostgreSQL server; without it,
-# scripts/postgres.sh installs (as root) and starts one on 127.0.0.1.
+# scripts/postgres.sh installs (as root) and starts one on 127.0.0.1. The browser tests
+# drive Debian's Chromium: scripts/chromium.sh installs it (as root) when it is missing.
 test: install
+	scripts/chromium.sh ensure
 	STORYWEAVE_TEST_PG_URL="$${STORYWEAVE_TEST_PG_URL:-$$(scripts/postgres.sh ensure)}" \
 		$(PY) -m pytest -n 2 --dist loadfile -q
 
