@@ -44,10 +44,28 @@
     holder.setAttribute("data-ready", String(markers.length));
   }
 
+  // Rings that cross the antimeridian (Russia, Fiji) jump from 180 to -180 degrees and
+  // Leaflet draws the jump as a band across the whole map: keep each ring continuous.
+  function unwrapRing(ring) {
+    for (var i = 1; i < ring.length; i++) {
+      var prev = ring[i - 1][0];
+      while (ring[i][0] - prev > 180) { ring[i][0] -= 360; }
+      while (ring[i][0] - prev < -180) { ring[i][0] += 360; }
+    }
+  }
+
+  function unwrap(feature) {
+    var g = feature.geometry;
+    if (!g) { return; }
+    var polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+    polygons.forEach(function (polygon) { polygon.forEach(unwrapRing); });
+  }
+
   fetch(holder.getAttribute("data-countries"))
     .then(function (r) { return r.json(); })
     .then(function (topology) {
       var countries = topojson.feature(topology, topology.objects.countries);
+      countries.features.forEach(unwrap);
       L.geoJSON(countries, { style: { color: "#7d8a99", weight: 1, fillColor: "#f4f1e8", fillOpacity: 1 }, interactive: false }).addTo(map);
     })
     .catch(function () { /* markers still work without the outlines */ })
