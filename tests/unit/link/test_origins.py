@@ -168,3 +168,13 @@ def test_a_joint_statement_is_one_source_and_a_joint_attribution_two():
     two = index.keys_for("a", "the Syrian Defense Ministry and an official from HTS", None,
                          "the Syrian Defense Ministry and an official from HTS said rebels entered")
     assert len(two) == 2
+
+
+def test_sources_that_name_no_one_are_the_outlets_own():
+    a = article("a", "Outlet A", [claim("x")])
+    index = OriginIndex([a])
+    outlet = index.keys_for("a", None)[0].key
+    for vague in ("sources", "Sources", "two major-league sources", "One report", "reports"):
+        assert index.keys_for("a", vague)[0].key == outlet, vague
+    assert index.keys_for("a", "Iraqi and Syrian sources")[0].key != outlet
+    assert index.keys_for("a", "Samuel Ramani")[0].key != outlet
