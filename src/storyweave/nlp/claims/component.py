@@ -75,15 +75,22 @@ class _Article:
         self.countries = [(p.start_char, p.end_char) for p in _ext(doc, "places") if p.kind == "country"]
         self.events = {e.trigger_start: e for e in _ext(doc, "events")}
         self.speakers = {q.speaker_start: q.speaker_entity for q in self.quotes if q.speaker_entity}
+        self._skipped: dict[int, bool] = {}
 
     def is_country(self, entity, token_i: int) -> bool:
         char = self.doc[token_i].idx
         return any(s <= char < e for s, e in self.countries)
 
-    def line_at(self, char: int) -> str:
+    def skipped_at(self, char: int) -> bool:
+        """Whether the line holding ``char`` is furniture or a dateline, decided once per line
+        (a one-line document of thousands of units would search its one line for each)."""
         start = self.text.rfind("\n", 0, char) + 1
-        end = self.text.find("\n", char)
-        return self.text[start : end if end >= 0 else len(self.text)]
+        found = self._skipped.get(start)
+        if found is None:
+            end = self.text.find("\n", char)
+            found = self._skipped[start] = skipped_line(self.text[start : end if end >= 0 else len(self.text)],
+                                                        self.rules)
+        return found
 
 
 def _lemmas(tokens) -> str:
@@ -286,7 +293,7 @@ def extract_claims(
             scoped.append(hedge)  # "NBC News was unable to confirm ...": hedges others, claims nothing
             continue
         for unit in sentence_units(sent, art.text, rules, merged):
-            if skipped_line(art.line_at(doc[unit.first].idx), rules):
+            if art.skipped_at(doc[unit.first].idx):
                 continue
             claims.append(_claim(art, sent, unit))
     return apply_scoped_hedges(claims, scoped), scoped

@@ -81,7 +81,7 @@ def claim_sentences(doc, text: str):
             and first is not None
             and (first.text[:1].islower() or first.text[:1] in "[(")
             and "\n" not in text[pending[0].end_char : sent.start_char]
-            and not text[pending[0].start_char : pending[0].end_char].rstrip().endswith((".", "!", "?"))
+            and not _ends_sentence(pending[0])
         )
         if continues:
             pending = (doc[pending[0].start : sent.end], True)
@@ -91,6 +91,11 @@ def claim_sentences(doc, text: str):
         pending = (sent, False)
     if pending is not None:
         yield pending
+
+
+def _ends_sentence(span: Span) -> bool:
+    last = next((t for t in reversed(span) if not t.is_space), None)
+    return last is not None and last.text.endswith((".", "!", "?"))
 
 
 def _has_subject(verb: Token) -> bool:
