@@ -215,6 +215,35 @@ def test_restart_processes_nothing_new(store, records, tmp_path):
     assert _stored(store) == 5
 
 
+def test_folder_with_symlinks_is_walked_as_ingest_walks_it(store, records, tmp_path):
+    # watch and ingest share one folder walk: symlinked folders are followed,
+    # each real folder and file once, so loops end and a linked folder counts.
+    folder = tmp_path / "inbox"
+    (folder / "sub").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    _write_json(folder, records[0])
+    _write_json(folder / "sub", records[1])
+    _write_json(elsewhere, records[2])
+    (folder / "self").symlink_to(".")
+    (folder / "sub" / "up").symlink_to("..")
+    (folder / "linked").symlink_to(elsewhere)
+
+    report = watch([str(folder)], store, analyze=False, max_cycles=2, interval=0)
+
+    assert (report.ingested, report.unchanged, report.failed) == (3, 0, 0)
+    with store.read() as conn:
+        state = link_store.load_state(conn, STATE_NAME)
+    assert sorted(state["files"]) == sorted(
+        str(p)
+        for p in (
+            folder / "linked" / f"{records[2]['id']}.json",
+            folder / f"{records[0]['id']}.json",
+            folder / "sub" / f"{records[1]['id']}.json",
+        )
+    )
+
+
 def test_stop_event_finishes_the_current_document_and_the_next_watcher_resumes(store, records, tmp_path):
     folder = tmp_path / "inbox"
     folder.mkdir()

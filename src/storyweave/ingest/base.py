@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Optional, Protocol, Union
 
-from storyweave.config import IngestOptions
+from storyweave.config import MAX_TEXT_CHARS, IngestOptions
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 
 
@@ -61,3 +61,17 @@ class Reader(Protocol):
         cannot be read.
         """
         ...
+
+
+def text_too_long(text: str) -> str | None:
+    """Why ``text`` is too long to analyse (over ``config.MAX_TEXT_CHARS``), or None.
+
+    Every reader's text meets this check before it is stored (``pipeline.ingest.checked_result``);
+    readers that can, check earlier, before costly steps on a text that is refused anyway.
+    """
+    if len(text) <= MAX_TEXT_CHARS:
+        return None
+    return (
+        f"text of {len(text):,} characters is longer than the {MAX_TEXT_CHARS:,} characters the analysis "
+        "takes; split it into smaller documents"
+    )

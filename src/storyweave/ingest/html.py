@@ -16,8 +16,11 @@ import logging
 import re
 from collections.abc import Iterator
 
+import lxml.etree
+import lxml.html
 import trafilatura
 from lxml.html import HtmlElement
+from trafilatura.utils import repair_faulty_html
 
 from storyweave.config import IngestOptions
 from storyweave.errors import BadDocument
@@ -53,6 +56,12 @@ _PRECISION_MIN_SHARE = 0.5
 #: The default for ``extract_html``: nothing known (the record is frozen, so sharing is safe).
 _NO_METADATA = DocumentMetadata()
 
+#: How deep libxml2 builds a tree when huge trees are allowed (256 otherwise).
+_MAX_PARSER_DEPTH = 2048
+_INVISIBLE = ("script", "style", "template", "noscript")
+#: A page with scripts and less visible text than this is taken to be built by JavaScript.
+_SCRIPTED_PAGE_CHARS = 200
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u200a\u202f]+")
 
@@ -76,14 +85,13 @@ class HtmlReader:
                 f"file is {len(document.data):,} bytes, over the {options.max_document_bytes:,}-byte "
                 "limit; raise --max-bytes to accept it",
             )
-        draft = extract_html(document.data, document.source, document.metadata, reader=self.name)
-        if len(draft.text) < options.min_text_chars:
-            raise BadDocument(
-                document.source,
-                f"no article text found: only {len(draft.text)} characters of text "
-                f"(minimum {options.min_text_chars}); an index page, a login wall, or a page built by JavaScript?",
-            )
-        yield draft
+        yield extract_html(
+            document.data,
+            document.source,
+            document.metadata,
+            reader=self.name,
+            min_chars=options.min_text_chars,
+        )
 
 
 def looks_like_html(head: bytes) -> bool:
@@ -96,6 +104,7 @@ def extract_html(
     source: str,
     metadata: DocumentMetadata = _NO_METADATA,
     reader: str = "html",
+    min_chars: int = 1,
 ) -> ArticleDraft:
     """Extract the article text and metadata of one HTML page.
 
@@ -103,19 +112,21 @@ def extract_html(
     wins field by field over what the page itself says. Paragraphs are
     separated by ``"\\n\\n"``; the headline is kept in ``metadata.title``, not
     in the text. Raises ``BadDocument`` when the bytes are not text or the page
-    holds no article text.
+    holds no article text of at least ``min_chars`` characters, with the likely
+    reason (too short, nested too deep, built by JavaScript, no running text).
     """
     text = _to_text(html, source)
-    tree = trafilatura.load_html(text)
+    tree, too_deep = _parse_html(text)
     if tree is None:
         raise BadDocument(source, "not HTML: the document could not be parsed as a web page")
 
     # Stage 1: precision pass. trafilatura's favor_precision drops the related
     # links, teasers and sign-up boxes that sit inside article containers.
-    precise = _run_trafilatura(text, favor_precision=True)
+    # Both passes get the tree parsed above (trafilatura works on a copy of it).
+    precise = _run_trafilatura(tree, favor_precision=True)
     # Stage 2: balanced pass, trafilatura's default trade-off (its own
     # readability/jusText fallbacks included), as a yardstick for stage 1.
-    balanced = _run_trafilatura(text, favor_precision=False)
+    balanced = _run_trafilatura(tree, favor_precision=False)
 
     # Stage 3: choose. The precision pass sometimes discards the whole body
     # (a reprint notice survives instead); measured on the benchmark, a pass
@@ -136,12 +147,12 @@ def extract_html(
     # contain it; storyweave keeps it in metadata.title).
     page_meta = _page_metadata(chosen or precise or balanced, tree)
     body = _paragraphs(body, page_meta.title)
-    if not body:
-        raise BadDocument(
-            source,
-            "no article text found: the page has no block of running text "
-            "(an index page, a login or cookie wall, or a page built by JavaScript?)",
-        )
+    if len(body) < max(min_chars, 1):
+        why = _why_no_text(tree, too_deep, len(body), min_chars)
+        raise BadDocument(source, f"no article text found: {why}")
+    if too_deep:
+        LOGGER.warning("%s: the page is nested more than %d elements deep; any text below that is lost",
+                       source, _MAX_PARSER_DEPTH)
     return ArticleDraft(source=source, text=body, metadata=metadata.merged_over(page_meta), reader=reader)
 
 
@@ -155,9 +166,82 @@ def _to_text(html: bytes | str, source: str) -> str:
     return decode_text(html, source, declared=declared)
 
 
-def _run_trafilatura(text: str, favor_precision: bool) -> trafilatura.settings.Document | None:
+def _parse_html(text: str) -> tuple[HtmlElement | None, bool]:
+    """The page's tree as trafilatura would parse it, but deeper, and whether it was still cut.
+
+    libxml2 stops building the tree 256 elements deep unless the parser allows
+    huge trees (then 2,048): a page nested 255 ``<div>``s deep lost its article,
+    and the reason given was "built by JavaScript?". trafilatura's own parser
+    (``trafilatura.utils.HTML_PARSER``) leaves ``huge_tree`` off, so we parse
+    with its settings plus ``huge_tree`` and hand it the tree. A fresh parser
+    per page keeps its error log (the depth check) to this page and thread.
+    Returns (None, False) for what is not HTML, as ``trafilatura.load_html`` does.
+    """
+    parser = lxml.html.HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        huge_tree=True,
+    )
+    beginning = text[:50].lower()
+    repaired = repair_faulty_html(text, beginning)
     try:
-        return trafilatura.bare_extraction(text, favor_precision=favor_precision, **_TRAFILATURA_COMMON)
+        tree = lxml.html.fromstring(repaired.encode("utf-8", "surrogatepass"), parser=parser)
+    except (lxml.etree.LxmlError, ValueError) as err:  # an empty or unparseable document
+        LOGGER.debug("lxml could not parse the page: %s", err)
+        return None, False
+    too_deep = any(
+        error.type_name == "ERR_RESOURCE_LIMIT" and "depth" in error.message.lower()
+        for error in parser.error_log
+    )
+    # trafilatura's sanity check: without "html" near the start, a tree of fewer
+    # than two elements is a text fragment, not a page.
+    if tree is not None and "html" not in beginning and len(tree) < 2:
+        return None, False
+    return tree, too_deep
+
+
+def _why_no_text(tree: HtmlElement, too_deep: bool, found: int, min_chars: int) -> str:
+    """The likeliest reason a page gave no article, for the person reading the quarantine."""
+    if too_deep:
+        return (
+            f"the page is nested more than {_MAX_PARSER_DEPTH:,} elements deep, where the HTML parser "
+            "(libxml2) stops reading; the article is below that depth"
+        )
+    visible = _visible_text(tree)
+    if tree.find(".//script") is not None and len(visible) < _SCRIPTED_PAGE_CHARS:
+        return (
+            f"the page shows only {len(visible)} characters of text and runs scripts: it is probably "
+            "built by JavaScript, which storyweave does not run; save the page as the browser shows it"
+        )
+    if len(visible) < min_chars:
+        return (
+            f"the page holds only {len(visible)} characters of text (at least {min_chars} needed), "
+            "too short to be an article"
+        )
+    if found:
+        return (
+            f"only {found} characters of running text (at least {min_chars} needed); "
+            "an index page, or a login or cookie wall?"
+        )
+    return "the page has no block of running text (an index page, or a login or cookie wall?)"
+
+
+def _visible_text(tree: HtmlElement) -> str:
+    """The page's text outside <script>, <style>, <template> and <noscript>, spaces collapsed."""
+    parts = [
+        node
+        for node in tree.xpath("//body//text()")
+        if node.getparent() is not None and node.getparent().tag not in _INVISIBLE
+    ]
+    return " ".join(" ".join(parts).split())
+
+
+def _run_trafilatura(tree: HtmlElement, favor_precision: bool) -> trafilatura.settings.Document | None:
+    try:
+        return trafilatura.bare_extraction(tree, favor_precision=favor_precision, **_TRAFILATURA_COMMON)
     except (ValueError, TypeError) as err:  # lxml raises these on pathological markup
         LOGGER.debug("trafilatura failed (favor_precision=%s): %s", favor_precision, err)
         return None

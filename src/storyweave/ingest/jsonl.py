@@ -18,7 +18,7 @@ from typing import Any
 
 from storyweave.config import IngestOptions
 from storyweave.errors import BadDocument
-from storyweave.ingest.base import InputDocument, ReadResult
+from storyweave.ingest.base import InputDocument, ReadResult, text_too_long
 from storyweave.ingest.decoding import decode_text
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 
@@ -80,6 +80,8 @@ class JsonReader:
         except RecursionError:
             raise BadDocument(document.source, "not readable JSON: nested too deeply") from None
         records = _find_records(value, options)
+        if isinstance(records, list) and not records:
+            raise BadDocument(document.source, "an empty JSON array: no article records")
         if records is None:
             raise BadDocument(
                 document.source,
@@ -134,8 +136,10 @@ def read_record(
             language=_as_text(found["language"]),
         )
     )
-    text = _field(record, fields.get("text", ()))
-    html = _field(record, fields.get("html", ()))
+    text, html = (
+        without_lone_surrogates(v) if isinstance(v, str) else v
+        for v in (_field(record, fields.get("text", ())), _field(record, fields.get("html", ())))
+    )
     body = text if isinstance(text, str) and text.strip() else html
     if isinstance(body, str) and len(body.encode("utf-8")) > options.max_document_bytes:
         return DocumentError(
@@ -145,12 +149,17 @@ def read_record(
             reader=reader,
         )
     if isinstance(text, str) and text.strip():
+        too_long = text_too_long(text.strip())
+        if too_long:
+            return DocumentError(source=source, reason=too_long, reader=reader)
         return ArticleDraft(source=source, text=text.strip(), metadata=metadata, reader=reader)
     if isinstance(html, str) and html.strip():
         from storyweave.ingest.html import extract_html  # lazy: the HTML reader is a sibling module
 
         try:
-            return extract_html(html, source=source, metadata=metadata, reader=reader)
+            return extract_html(
+                html, source=source, metadata=metadata, reader=reader, min_chars=options.min_text_chars
+            )
         except BadDocument as error:
             return DocumentError(source=source, reason=f"html field: {error.reason}", reader=reader)
         except Exception as error:
@@ -194,6 +203,16 @@ def _find_records(value: Any, options: IngestOptions, depth: int = 0) -> list | 
     return None
 
 
+def without_lone_surrogates(text: str) -> str:
+    """``text`` with each lone surrogate ("\\ud800" in JSON: half a UTF-16 pair, no character)
+    replaced by U+FFFD; such a string cannot be encoded, stored or analysed."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 def _field(record: dict, keys: tuple[str, ...]) -> Any:
     for key in keys:
         value = record.get(key)
@@ -205,7 +224,7 @@ def _field(record: dict, keys: tuple[str, ...]) -> Any:
 def _as_text(value: Any) -> str | None:
     if value is None or isinstance(value, (dict, list)):
         return None
-    text = str(value).strip()
+    text = without_lone_surrogates(str(value)).strip()
     return text or None
 
 

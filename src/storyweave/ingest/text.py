@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from storyweave.config import IngestOptions
 from storyweave.errors import BadDocument
-from storyweave.ingest.base import InputDocument, ReadResult
+from storyweave.ingest.base import InputDocument, ReadResult, text_too_long
 from storyweave.ingest.decoding import decode_text
 from storyweave.ingest.furniture import filter_furniture
 from storyweave.records import ArticleDraft, DocumentMetadata
@@ -62,7 +62,7 @@ class TextReader:
         if not head.strip() or _MARKUP_START.match(head) or _HTML_INSIDE.search(head):
             return False
         try:
-            decode_text(head, document.source)
+            decode_text(head, document.source, warn=False)  # read() warns, once
         except BadDocument:
             return False
         except UnicodeDecodeError:
@@ -82,6 +82,17 @@ class TextReader:
                 "raise the limit to accept it",
             )
         text = decode_text(document.data, document.source)
+        # Both checks come before the furniture filter: it is the costly step,
+        # and its reason ("furniture") would be wrong for a text that is just short.
+        too_long = text_too_long(text)
+        if too_long:
+            raise BadDocument(document.source, too_long)
+        if len(text.strip()) < options.min_text_chars:
+            raise BadDocument(
+                document.source,
+                f"too short to be an article: {len(text.strip())} characters of text "
+                f"(at least {options.min_text_chars} needed)",
+            )
         filtered = filter_furniture(text)
         if len(filtered.text.strip()) < options.min_text_chars:
             raise BadDocument(

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
+from storyweave.config import MAX_TEXT_CHARS
 from storyweave.nlp.loader import load_pipeline
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def load_analyzer():
     from storyweave.nlp import claims, dates, entities, events, places, quotes  # noqa: F401
 
     nlp = load_pipeline()
+    nlp.max_length = MAX_TEXT_CHARS  # the limit ingest refuses longer texts at (one constant)
     for name in COMPONENTS:
         nlp.add_pipe(name, last=True)
     logger.info("analysis pipeline: %s", ", ".join(nlp.pipe_names))

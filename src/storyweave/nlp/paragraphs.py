@@ -7,6 +7,11 @@ between them, and a parse across them joins subjects and verbs of different line
 spaCy's parser keeps sentence starts that are set before it runs, so each line's
 first token is marked here. A line that starts in lower case continues the line
 before it (hard-wrapped plain text) and is left to the parser.
+
+A run of ``MAX_SENTENCE_TOKENS`` tokens with no line break also gets a sentence start
+(at a punctuation mark when there is one near): no news sentence is that long, and the
+components that walk a sentence's parse tree would take time growing with its square on a
+document of one endless line.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 COMPONENT = "storyweave_paragraphs"
+#: the longest run of tokens left to the parser as one sentence
+MAX_SENTENCE_TOKENS = 250
 
 
 @Language.component(COMPONENT)
@@ -23,11 +30,17 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
     a digit or punctuation (a quote mark, a dash)."""
     # a newline is always a token of its own (``whitespace_`` holds one space at most)
     after_break = False
+    run = 0  # tokens since the last start set here
     for token in doc:
         if token.is_space:
             after_break = after_break or "\n" in token.text
             continue
+        run += 1
         if after_break and not token.text[0].islower():
             token.is_sent_start = True
+            run = 0
+        elif run >= MAX_SENTENCE_TOKENS and (token.i > 0 and doc[token.i - 1].is_punct or run >= MAX_SENTENCE_TOKENS + 50):
+            token.is_sent_start = True
+            run = 0
         after_break = False
     return doc

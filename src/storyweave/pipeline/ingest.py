@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Optional, Sequence
 
 from storyweave.config import IngestOptions
-from storyweave.ingest.base import InputDocument
+from storyweave.ingest.base import InputDocument, text_too_long
 from storyweave.ingest.dedup import Fingerprint, document_key, fingerprint
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 from storyweave.store import articles as article_store
@@ -109,14 +109,24 @@ def store_result(
 def checked_result(
     result: ArticleDraft | DocumentError, options: IngestOptions, document: Optional[InputDocument] = None
 ) -> ArticleDraft | DocumentError:
-    """A draft with too little text becomes an error; an error gets its document's hash when it lacks one."""
-    if isinstance(result, ArticleDraft) and len(result.text.strip()) < options.min_text_chars:
-        result = DocumentError(
-            source=result.source,
-            reason=f"too little text: {len(result.text.strip())} characters after extraction "
-            f"(at least {options.min_text_chars} needed)",
-            reader=result.reader,
-        )
+    """A draft with too little text, or more than the analysis takes, becomes an error;
+    an error gets its document's hash when it lacks one.
+
+    This is the one check every reader's drafts pass (local ingest, ``watch``
+    and the batch engine), so the analysis never meets a text over
+    ``config.MAX_TEXT_CHARS`` (spaCy's E088).
+    """
+    if isinstance(result, ArticleDraft):
+        too_long = text_too_long(result.text)
+        if too_long:
+            result = DocumentError(source=result.source, reason=too_long, reader=result.reader)
+        elif len(result.text.strip()) < options.min_text_chars:
+            result = DocumentError(
+                source=result.source,
+                reason=f"too little text: {len(result.text.strip())} characters after extraction "
+                f"(at least {options.min_text_chars} needed); too short to be an article",
+                reader=result.reader,
+            )
     if isinstance(result, DocumentError):
         if result.content_sha256 is None and document is not None and result.source == document.source:
             result = DocumentError(

@@ -29,7 +29,7 @@ import os
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +39,8 @@ from storyweave import __version__
 from storyweave.config import IngestOptions
 from storyweave.ingest.base import InputDocument
 from storyweave.ingest.feeds import FeedReader
-from storyweave.ingest.metadata import SIDECAR_NAME
 from storyweave.ingest.registry import read_document
-from storyweave.ingest.sources import container_limit, iter_input_documents
+from storyweave.ingest.sources import container_limit, iter_input_documents, walk_files
 from storyweave.pipeline.ingest import IngestEvent, store_result
 from storyweave.records import DocumentError
 from storyweave.store import linking as link_store
@@ -181,7 +180,14 @@ def _run_cycle(sources: Sequence[str], cycle: _Cycle, analyze: bool) -> None:
 
 def _watch_path(path: Path, cycle: _Cycle) -> None:
     if path.is_dir():
-        files = list(_files_under(path))
+        # The same walk as ``ingest`` (``sources.walk_files``): symlinks followed,
+        # each real folder and file once, so a symlink loop ends.
+        files = []
+        for found in walk_files(path):
+            if isinstance(found, DocumentError):
+                _fetch_error(cycle, found.source, found.reason)
+            else:
+                files.append(found)
         present = {str(f) for f in files}
         # Files that went away are forgotten, so a file put back later is read again.
         prefix = str(path).rstrip(os.sep) + os.sep
@@ -199,15 +205,6 @@ def _watch_path(path: Path, cycle: _Cycle) -> None:
         _watch_file(file_path, cycle)
         if cycle.unsaved >= SAVE_EVERY:
             cycle.save()
-
-
-def _files_under(folder: Path) -> Iterator[Path]:
-    """Files under ``folder`` in sorted order, skipping hidden entries and sidecars (as ``ingest`` does)."""
-    for root, dirs, names in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(names):
-            if not name.startswith(".") and name != SIDECAR_NAME:
-                yield Path(root) / name
 
 
 def _watch_file(path: Path, cycle: _Cycle) -> None:

@@ -206,3 +206,39 @@ def test_oversized_document_names_the_limit(tmp_path):
 def test_sniff(name, data, expected):
     path = Path(name) if name != "<stdin>" else None
     assert HtmlReader().sniff(InputDocument(source=name, data=data, path=path)) is expected
+
+
+def _nested(depth: int) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        "<!DOCTYPE html><html lang='en'><head><title>Rebels enter Hama</title></head><body>"
+        + "<div>" * depth
+        + f"<article><h1>Rebels enter Hama</h1>{body}</article>"
+        + "</div>" * depth
+        + "</body></html>"
+    ).encode("utf-8")
+
+
+@pytest.mark.parametrize("depth", [255, 1000])
+def test_deeply_nested_article_is_extracted(tmp_path, depth):
+    # libxml2 stops at 256 levels unless told the tree may be huge; the page
+    # then seemed to have no text at all ("built by JavaScript?").
+    draft = _read_one(_write(tmp_path, "deep.html", _nested(depth)))
+    assert draft.text.split("\n\n") == PARAGRAPHS
+    assert draft.metadata.language == "en"
+
+
+def test_page_nested_beyond_the_parser_limit_says_so(tmp_path):
+    document = _write(tmp_path, "deeper.html", _nested(2100))
+    with pytest.raises(BadDocument) as err:
+        _read_one(document)
+    assert "nested" in err.value.reason and "2,048" in err.value.reason
+    assert "JavaScript" not in err.value.reason
+
+
+def test_one_word_page_is_too_short_not_javascript(tmp_path):
+    page = b"<!DOCTYPE html><html><head><title>x</title></head><body><p>Hama</p></body></html>"
+    with pytest.raises(BadDocument) as err:
+        _read_one(_write(tmp_path, "word.html", page))
+    assert "too short to be an article" in err.value.reason
+    assert "JavaScript" not in err.value.reason

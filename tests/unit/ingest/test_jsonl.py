@@ -152,3 +152,28 @@ def test_sniff():
     assert reader.sniff(InputDocument(source="a", data=b"", path=Path("a.ndjson")))
     assert not reader.sniff(InputDocument(source="<stdin>", data=b"[Reuters] Rebels took Hama."))
     assert not reader.sniff(InputDocument(source="<stdin>", data=b"{{ template }}"))
+
+
+def test_an_empty_json_array_is_a_document_without_articles(tmp_path):
+    from storyweave.errors import BadDocument
+    from storyweave.ingest.jsonl import JsonReader
+    from storyweave.ingest.sources import iter_input_documents
+
+    path = tmp_path / "empty.json"
+    path.write_text("[]", encoding="utf-8")
+    [document] = list(iter_input_documents([str(path)], IngestOptions()))
+    with pytest.raises(BadDocument, match="empty JSON array"):
+        list(JsonReader().read(document, IngestOptions()))
+
+
+def test_a_lone_surrogate_escape_is_replaced_not_an_internal_error(tmp_path):
+    from storyweave.ingest.jsonl import JsonReader
+    from storyweave.ingest.sources import iter_input_documents
+
+    path = tmp_path / "one.json"
+    text = "Rebels entered the city of Hama on Thursday, the army said. " * 3
+    path.write_text('{"title": "Hama \\ud800 falls", "text": "' + text + '\\udc00"}', encoding="utf-8")
+    [document] = list(iter_input_documents([str(path)], IngestOptions()))
+    [draft] = list(JsonReader().read(document, IngestOptions()))
+    assert draft.text.endswith("\ufffd") and draft.metadata.title == "Hama \ufffd falls"
+    draft.text.encode("utf-8")  # storable

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import logging
 import os
@@ -13,7 +14,7 @@ import pytest
 
 from storyweave.config import IngestOptions
 from storyweave.ingest.base import InputDocument
-from storyweave.ingest.sources import CONTAINER_SIZE_FACTOR, iter_input_documents
+from storyweave.ingest.sources import CONTAINER_SIZE_FACTOR, iter_input_documents, walk_files
 from storyweave.records import DocumentError, DocumentMetadata
 
 DEFAULTS = IngestOptions()
@@ -169,3 +170,99 @@ def test_stdin_over_the_container_limit_is_refused():
     (error,) = collect(["-"], options, stdin=io.BytesIO(b"x" * (10 * CONTAINER_SIZE_FACTOR + 1)))
     assert isinstance(error, DocumentError)
     assert error.source == "<stdin>" and "stdin is more than" in error.reason
+
+
+# -- symlinks: each real folder and file once -------------------------------------
+
+
+@pytest.fixture()
+def looped(tmp_path: Path) -> Path:
+    """A folder with two symlink loops (``self -> .``, ``sub/up -> ..``) and a second name for one file."""
+    root = tmp_path / "corpus"
+    (root / "sub").mkdir(parents=True)
+    (root / "a.txt").write_text("First article.")
+    (root / "sub" / "b.txt").write_text("Second article.")
+    (root / "self").symlink_to(".")
+    (root / "sub" / "up").symlink_to("..")
+    (root / "alias.txt").symlink_to("a.txt")
+    return root
+
+
+def test_symlink_loops_are_walked_once(looped):
+    # Bounded with islice: before the fix this walk did not end (each loop is
+    # followed until the OS refuses the path, and two loops multiply).
+    found = list(itertools.islice(walk_files(looped), 100))
+
+    assert found == [looped / "a.txt", looped / "sub" / "b.txt"]
+
+
+def test_symlink_loops_give_each_document_once(looped):
+    documents = list(itertools.islice(iter_input_documents([str(looped)], DEFAULTS), 100))
+
+    assert [d.source for d in documents] == [str(looped / "a.txt"), str(looped / "sub" / "b.txt")]
+    assert all(isinstance(d, InputDocument) for d in documents)
+
+
+def test_symlinked_folder_outside_the_tree_is_still_read(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "c.txt").write_text("Third article.")
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "linked").symlink_to(elsewhere)
+    (root / "again").symlink_to(elsewhere)  # the same real folder under a second name
+
+    assert list(walk_files(root)) == [root / "again" / "c.txt"]
+
+
+# -- gzip bombs stop early ----------------------------------------------------------
+
+
+def _bomb(size: int) -> bytes:
+    """``size`` bytes of one repeated JSON line, gzipped: about 1,000 to 1."""
+    line = b'{"text": "' + b"a" * 1000 + b'"}\n'
+    return gzip.compress(line * (size // len(line)), compresslevel=9)
+
+
+def test_jsonl_gz_bomb_is_refused_while_decompressing(tmp_path, monkeypatch):
+    bomb = tmp_path / "dump.jsonl.gz"
+    bomb.write_bytes(_bomb(200_000_000))  # 200 MB unpacked from a few hundred KB
+    options = IngestOptions(max_document_bytes=1_000_000)  # container limit: 50 MB
+    unpacked: list[int] = []
+    real_read = gzip.GzipFile.read
+
+    def counting_read(self, size=-1):
+        data = real_read(self, size)
+        unpacked.append(len(data))
+        return data
+
+    monkeypatch.setattr(gzip.GzipFile, "read", counting_read)
+
+    (error,) = collect([bomb], options)
+
+    assert isinstance(error, DocumentError) and error.source == str(bomb)
+    assert "gzip bomb" in error.reason and "times" in error.reason
+    # Stopped soon after the per-document limit, not at the 50 MB container limit.
+    assert sum(unpacked) < 5 * options.max_document_bytes
+
+
+def test_genuine_jsonl_gz_over_the_document_limit_is_read(tmp_path):
+    # Real article text compresses about 3 to 1; such a file may be much larger
+    # than one document once unpacked, up to the container limit.
+    import random
+
+    words = ("rebels", "army", "city", "Hama", "said", "Thursday", "fighting", "civilians", "statement")
+    rng = random.Random(7)
+    lines = [
+        json.dumps({"text": " ".join(rng.choice(words) + str(rng.randrange(1000)) for _ in range(150))})
+        for _ in range(2000)
+    ]
+    raw = ("\n".join(lines) + "\n").encode()
+    dump = tmp_path / "dump.jsonl.gz"
+    dump.write_bytes(gzip.compress(raw))
+    options = IngestOptions(max_document_bytes=100_000)
+    assert len(raw) > 10 * options.max_document_bytes
+
+    (document,) = collect([dump], options)
+
+    assert isinstance(document, InputDocument) and document.data == raw

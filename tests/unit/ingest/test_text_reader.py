@@ -101,3 +101,32 @@ def test_sniff_by_suffix_and_content(tmp_path):
     assert not reader.sniff(InputDocument("<stdin>", b'{"text": "hello"}'))
     assert not reader.sniff(InputDocument("page.html", prose, Path("page.html")))
     assert not reader.sniff(InputDocument("blob", bytes(range(256)) * 4, Path("blob")))
+
+
+def test_one_word_document_is_too_short_not_furniture(tmp_path):
+    path = tmp_path / "word.txt"
+    path.write_text("Hama\n", encoding="utf-8")
+    with pytest.raises(BadDocument) as err:
+        _read(path)
+    assert "too short to be an article" in err.value.reason
+    assert "4 characters" in err.value.reason
+    assert "furniture" not in err.value.reason
+
+
+def test_text_longer_than_the_analysis_takes_is_refused_before_filtering(tmp_path, monkeypatch):
+    from storyweave.config import MAX_TEXT_CHARS
+    from storyweave.ingest import text as text_module
+
+    sentence = "Rebels entered the city of Hama on Thursday after days of fighting, the army said. "
+    body = (sentence * (MAX_TEXT_CHARS // len(sentence) + 2))[: MAX_TEXT_CHARS + 1]
+    path = tmp_path / "long.txt"
+    path.write_text(body, encoding="utf-8")  # one line, as in the report
+
+    def never(text):  # the furniture filter must not run on a text that is refused anyway
+        raise AssertionError("filtered a text that is too long")
+
+    monkeypatch.setattr(text_module, "filter_furniture", never)
+    with pytest.raises(BadDocument) as err:
+        _read(path)
+    assert f"{MAX_TEXT_CHARS + 1:,} characters" in err.value.reason
+    assert f"{MAX_TEXT_CHARS:,}" in err.value.reason and "split it" in err.value.reason

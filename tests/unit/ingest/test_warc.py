@@ -152,3 +152,108 @@ def test_records_keep_going_after_a_page_without_text():
     assert [type(r) for r in results] == [DocumentError, ArticleDraft]
     assert results[0].source.startswith("crawl.warc#<urn:uuid:")
     assert results[1].metadata.url == "https://a.example/2"
+
+
+# -- damaged archives: skip the broken record or gzip member, read on ---------------
+
+
+def build_pages(gzip: bool, count: int = 5) -> tuple[bytes, list[int]]:
+    """``count`` HTML responses and where each record starts (one gzip member each when gzipped)."""
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=gzip)
+    starts = []
+    for n in range(count):
+        starts.append(buffer.tell())
+        headers = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+        )
+        payload = io.BytesIO(page(f"Report {n} from Hama", f"Report number {n}.").encode())
+        record = writer.create_warc_record(
+            f"https://news.example/{n}", "response", payload=payload, http_headers=headers
+        )
+        writer.write_record(record)
+    return buffer.getvalue(), starts
+
+
+def _urls(results) -> list[str]:
+    return [r.metadata.url for r in results if isinstance(r, ArticleDraft)]
+
+
+def _errors(results) -> list[DocumentError]:
+    return [r for r in results if isinstance(r, DocumentError)]
+
+
+def test_corrupt_record_header_loses_only_that_record():
+    data, starts = build_pages(gzip=False)
+    broken = bytearray(data)
+    broken[starts[2] : starts[2] + 8] = b"WXRC/9.9"  # not a WARC record header any more
+
+    results = read_all(bytes(broken))
+
+    assert _urls(results) == [f"https://news.example/{n}" for n in (0, 1, 3, 4)]
+    (error,) = _errors(results)
+    assert error.source == f"crawl.warc@{starts[2]}"
+    assert "broken record" in error.reason and "read on from the next record" in error.reason
+
+
+@pytest.mark.parametrize("delta", [-40, +40])
+def test_record_with_a_wrong_content_length_is_quarantined_alone(delta):
+    data, starts = build_pages(gzip=False)
+    header_end = data.index(b"\r\n\r\n", starts[2])
+    at = data.rindex(b"Content-Length: ", starts[2], header_end) + len(b"Content-Length: ")
+    end = data.index(b"\r\n", at)
+    broken = data[:at] + str(int(data[at:end]) + delta).encode() + data[end:]
+
+    results = read_all(broken)
+
+    assert _urls(results) == [f"https://news.example/{n}" for n in (0, 1, 3, 4)]
+    (error,) = _errors(results)
+    assert error.source.startswith("crawl.warc#<urn:uuid:")
+    assert "Content-Length" in error.reason
+
+
+def test_garbage_between_records_is_skipped():
+    data, starts = build_pages(gzip=False)
+    broken = data[: starts[3]] + b"\x00\x01 not a record \r\n\r\n" * 3 + data[starts[3] :]
+
+    results = read_all(broken)
+
+    assert _urls(results) == [f"https://news.example/{n}" for n in range(5)]
+    (error,) = _errors(results)
+    assert error.source == f"crawl.warc@{starts[3]}"
+
+
+def test_corrupt_gzip_member_loses_only_its_record():
+    data, starts = build_pages(gzip=True)
+    broken = bytearray(data)
+    middle = (starts[2] + starts[3]) // 2
+    broken[middle : middle + 4] = bytes(b ^ 0xFF for b in broken[middle : middle + 4])
+
+    results = read_all(bytes(broken), "crawl.warc.gz")
+
+    assert _urls(results) == [f"https://news.example/{n}" for n in (0, 1, 3, 4)]
+    (error,) = _errors(results)
+    assert error.source == f"crawl.warc.gz@{starts[2]}"
+    assert "broken gzip member" in error.reason and "read on from the next" in error.reason
+
+
+def test_gzip_member_with_a_broken_header_and_one_cut_short():
+    data, starts = build_pages(gzip=True, count=6)
+    broken = bytearray(data)
+    broken[starts[1]] = 0x00  # member 1 no longer starts with the gzip magic
+    broken = bytes(broken[: starts[4] - 25]) + bytes(broken[starts[4] :])  # member 3 cut short
+
+    results = read_all(broken, "crawl.warc.gz")
+
+    assert _urls(results) == [f"https://news.example/{n}" for n in (0, 2, 4, 5)]
+    sources = [e.source for e in _errors(results)]
+    assert sources == [f"crawl.warc.gz@{starts[1]}", f"crawl.warc.gz@{starts[3]}"]
+
+
+def test_reading_a_damaged_archive_twice_gives_the_same_results():
+    data, starts = build_pages(gzip=True)
+    broken = bytearray(data)
+    broken[starts[1] + 40 : starts[1] + 44] = b"\xff\xff\xff\xff"
+    first, second = read_all(bytes(broken), "crawl.warc.gz"), read_all(bytes(broken), "crawl.warc.gz")
+    assert [(type(r), r.source) for r in first] == [(type(r), r.source) for r in second]
+    assert _errors(first) == _errors(second)

@@ -37,3 +37,21 @@ def test_the_analysis_pipeline_marks_paragraphs_before_parsing():
 
     names = load_analyzer().pipe_names
     assert names.index("storyweave_paragraphs") < names.index("parser")
+
+
+def test_an_endless_line_is_cut_into_sentences_a_parse_can_walk():
+    # one line of 3,000 words and no full stop: the parser would make it one sentence, and the
+    # components that walk a sentence's tree would take time growing with its square
+    from storyweave.nlp.analysis import load_analyzer
+    from storyweave.nlp.paragraphs import MAX_SENTENCE_TOKENS
+
+    nlp = load_analyzer()
+    doc = nlp(" ".join(["rebels entered the city, and the army withdrew"] * 375))
+    assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS + 50
+
+
+def test_the_analysis_takes_the_texts_ingest_takes():
+    from storyweave.config import MAX_TEXT_CHARS
+    from storyweave.nlp.analysis import load_analyzer
+
+    assert load_analyzer().max_length == MAX_TEXT_CHARS
