@@ -1,13 +1,15 @@
-"""Commands that run the stages: ingest, analyze, link, watch."""
+"""Commands that run the stages: ingest, analyze, link, watch; and failures, what analysis could not do."""
 
 from __future__ import annotations
 
+import json
 import sys
 from typing import List, Optional
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from storyweave.cli.app import (
     DbOption,
@@ -133,17 +135,37 @@ def _run_linking(store, *, quiet: bool) -> None:
     )
 
 
-def _run_analysis(store, *, quiet: bool, limit: Optional[int] = None) -> None:
-    from storyweave.pipeline.analyze import analyze_pending, count_pending
+def _run_analysis(
+    store, *, quiet: bool, limit: Optional[int] = None, retry_failed: bool = False, say_when_idle: bool = False
+) -> None:
+    from storyweave.pipeline.analyze import analyze_pending, count_failed, count_pending
 
-    pending = count_pending(store)
+    pending = count_pending(store, retry_failed=retry_failed)
     if limit is not None:
         pending = min(pending, limit)
     if pending == 0:
+        failed = count_failed(store)
+        if say_when_idle and failed:
+            console.print(
+                f"nothing to analyse · {failed} {'article' if failed == 1 else 'articles'} failed analysis "
+                "with this analyser version: `storyweave failures` lists them, "
+                "`storyweave analyze --retry-failed` tries them again",
+                soft_wrap=True,
+            )
         return
     report = _with_progress(
-        "analyse", pending, quiet, lambda advance: analyze_pending(store, limit=limit, on_article=advance)
+        "analyse",
+        pending,
+        quiet,
+        lambda advance: analyze_pending(store, limit=limit, retry_failed=retry_failed, on_article=advance),
     )
+    for failure in report.failures:
+        err_console.print(
+            f"[yellow]analysis failed:[/yellow] article {failure.article_id}: {escape(failure.reason)}",
+            soft_wrap=True,
+        )
+    if report.failures:
+        err_console.print("failed articles join no story until analysed: see `storyweave failures`", soft_wrap=True)
     console.print(
         f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
         f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "
@@ -156,12 +178,42 @@ def _run_analysis(store, *, quiet: bool, limit: Optional[int] = None) -> None:
 def analyze(
     db: str = DbOption,
     limit: Optional[int] = typer.Option(None, help="At most this many articles."),
+    retry_failed: bool = typer.Option(
+        False, "--retry-failed", help="Also try again the articles this analyser version failed on."
+    ),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse stored articles that have no current analysis (entities, places, dates, quotes, events, claims)."""
     store = _open_store(db)
-    _run_analysis(store, quiet=quiet, limit=limit)
+    _run_analysis(store, quiet=quiet, limit=limit, retry_failed=retry_failed, say_when_idle=True)
     store.close()
+
+
+@app.command()
+def failures(
+    db: str = DbOption,
+    limit: Optional[int] = typer.Option(None, help="At most this many."),
+    as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
+) -> None:
+    """List articles whose analysis failed, with the analyser version and the reason."""
+    from dataclasses import asdict
+
+    from storyweave.store import analysis as analysis_store
+
+    store = _open_store(db)
+    with store.read() as conn:
+        records = analysis_store.list_failures(conn, limit=limit)
+    store.close()
+    if as_json:
+        for record in records:
+            typer.echo(json.dumps(asdict(record), ensure_ascii=False))
+        return
+    table = Table(title=f"{len(records)} {'article' if len(records) == 1 else 'articles'} whose analysis failed")
+    for column in ("article", "source", "analyser", "tries", "reason", "when"):
+        table.add_column(column, overflow="fold", no_wrap=column in ("article", "tries"))
+    for r in records:
+        table.add_row(r.article_id, escape(r.source), r.analyzer, str(r.attempts), escape(r.reason), r.failed_at)
+    console.print(table)
 
 
 @app.command()

@@ -88,9 +88,19 @@ def link_pending(
     (``decide_sequentially``); the batch engine passes a block-wise parallel one,
     and an ``align_many`` that re-aligns the touched stories' claims in parallel.
     The entity index, clusterer and ANN index are loaded once per run and kept
-    up to date chunk by chunk; another linker writing in between makes this one
-    reload before its next write.
+    up to date chunk by chunk. The run holds the store's pipeline lock
+    (``Store.exclusive``), so a link run in another process waits for this one; a
+    linker that writes without it (in between) makes this one reload before its next write.
+
+    Articles whose analysis failed have no ``analyses`` row and are not linked
+    until an analysis succeeds; their copies wait with them.
     """
+    with store.exclusive():
+        return _link_all(store, chunk_size, encoder, on_article, decide, align_many)
+
+
+def _link_all(store: Store, chunk_size: int, encoder: str, on_article, decide, align_many) -> LinkReport:
+    """:func:`link_pending`'s work, under the store's pipeline lock."""
     report = LinkReport()
     session: Optional[_Session] = None
     align = align_many or align_here
@@ -112,6 +122,8 @@ def link_pending(
         copies = link_store.unlinked_copies(conn)
     if copies:
         with store.write() as conn:
+            # read again in the transaction that writes them: a copy is joined once
+            copies = link_store.unlinked_copies(conn)
             link_store.save_memberships(
                 conn, [{"article_id": c, "story_id": s, "score": 1.0, "ann_key": None} for c, s in copies], []
             )

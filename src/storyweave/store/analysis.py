@@ -3,21 +3,28 @@
 An article's results are replaced as a whole, in the caller's transaction,
 together with its ``analyses`` row: a crash leaves either the old results or
 the new ones, never a mix, and an article without a row is still pending.
+
+An analysis that raised is recorded in ``analysis_failures`` with the analyser
+version and the reason, instead of an ``analyses`` row: the link stage then
+leaves the article out of stories, and the same analyser version does not try
+it again unless asked to (``retry_failed``); a new version does.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import json
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from sqlalchemy import Connection, and_, delete, insert, or_, select
+from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
 from storyweave.nlp.analysis import ArticleAnalysis
 from storyweave.store.articles import now_iso
 from storyweave.store.linking import entity_rows
 from storyweave.store.schema import (
     analyses,
+    analysis_failures,
     articles,
     claims,
     date_mentions,
@@ -28,6 +35,7 @@ from storyweave.store.schema import (
     quotes,
     relink_queue,
     removed_spans,
+    story_articles,
 )
 
 #: what the link stage reads of an entity row (``storyweave.pipeline.link``), kept for a relink
@@ -44,19 +52,25 @@ _CLAIM_FIELDS = (
 )
 
 
-def pending_articles(conn: Connection, analyzer: str, limit: Optional[int] = None) -> list[tuple[str, str, Optional[str]]]:
-    """(id, text, published) of originals not yet analysed by ``analyzer``, in ingest order."""
+def pending_articles(
+    conn: Connection, analyzer: str, limit: Optional[int] = None, *, retry_failed: bool = False
+) -> list[tuple[str, str, Optional[str]]]:
+    """(id, text, published) of originals not yet analysed by ``analyzer``, in ingest order.
+
+    An article whose analysis by ``analyzer`` failed is left out unless ``retry_failed``;
+    one that an older analyser version failed on is pending again.
+    """
+    conditions = [
+        articles.c.duplicate_of.is_(None),
+        or_(analyses.c.article_id.is_(None), analyses.c.analyzer != analyzer),
+    ]
+    if not retry_failed:
+        conditions.append(or_(analysis_failures.c.article_id.is_(None), analysis_failures.c.analyzer != analyzer))
     query = (
         select(articles.c.id, articles.c.text, articles.c.published)
         .outerjoin(analyses, analyses.c.article_id == articles.c.id)
-        .where(
-            and_(
-                articles.c.duplicate_of.is_(None),
-                # A failed analysis is recorded as "<analyzer>!failed" and not retried
-                # by the same analyzer version.
-                or_(analyses.c.article_id.is_(None), analyses.c.analyzer.not_in([analyzer, failed_marker(analyzer)])),
-            )
-        )
+        .outerjoin(analysis_failures, analysis_failures.c.article_id == articles.c.id)
+        .where(and_(*conditions))
         .order_by(articles.c.seq)
     )
     if limit is not None:
@@ -79,26 +93,90 @@ def captions_of(conn: Connection, article_ids: list[str]) -> dict[str, tuple[tup
     return {k: tuple(v) for k, v in out.items()}
 
 
-def failed_marker(analyzer: str) -> str:
-    return f"{analyzer}!failed"
+#: The reason stored when the code that saw a failure did not say why (the batch engine's rows).
+UNKNOWN_REASON = "analysis raised an error; run `storyweave analyze --retry-failed -v` to see it"
+_REASON_CHARS = 4000
 
 
-def save_failure(conn: Connection, article_id: str, analyzer: str) -> None:
-    """Mark an article whose analysis raised, so the run goes on without it."""
+@dataclass(frozen=True)
+class AnalysisFailure:
+    """An article whose analysis failed: which analyser version, why, when, how many tries."""
+
+    article_id: str
+    source: str
+    title: Optional[str]
+    analyzer: str
+    reason: str
+    failed_at: str
+    attempts: int
+
+
+def save_failure(conn: Connection, article_id: str, analyzer: str, reason: Optional[str] = None) -> None:
+    """Record that ``analyzer`` failed on an article, with the reason.
+
+    Any earlier results go (they are not the current analyser's) together with the
+    ``analyses`` row, so the link stage keeps the article out of stories; an article
+    linked before is queued for the link stage, which takes its links back out.
+    """
     _queue_if_analysed_before(conn, article_id)
     for table in _RESULT_TABLES + (analyses,):
         conn.execute(delete(table).where(table.c.article_id == article_id))
-    conn.execute(insert(analyses).values(article_id=article_id, analyzer=failed_marker(analyzer), analyzed_at=now_iso()))
+    tries = conn.execute(
+        select(analysis_failures.c.attempts).where(analysis_failures.c.article_id == article_id)
+    ).scalar_one_or_none()
+    conn.execute(delete(analysis_failures).where(analysis_failures.c.article_id == article_id))
+    conn.execute(
+        insert(analysis_failures).values(
+            article_id=article_id,
+            analyzer=analyzer,
+            reason=(reason or UNKNOWN_REASON)[:_REASON_CHARS],
+            failed_at=now_iso(),
+            attempts=(tries or 0) + 1,
+        )
+    )
 
 
-def _queue_if_analysed_before(conn: Connection, article_id: str) -> None:
+def list_failures(
+    conn: Connection, analyzer: Optional[str] = None, limit: Optional[int] = None
+) -> list[AnalysisFailure]:
+    """Recorded analysis failures in ingest order, optionally only those of one analyser version."""
+    query = (
+        select(analysis_failures, articles.c.source, articles.c.title)
+        .join(articles, articles.c.id == analysis_failures.c.article_id)
+        .order_by(articles.c.seq)
+    )
+    if analyzer is not None:
+        query = query.where(analysis_failures.c.analyzer == analyzer)
+    if limit is not None:
+        query = query.limit(limit)
+    return [
+        AnalysisFailure(row.article_id, row.source, row.title, row.analyzer, row.reason, row.failed_at, row.attempts)
+        for row in conn.execute(query)
+    ]
+
+
+def count_failures(conn: Connection, analyzer: Optional[str] = None) -> int:
+    """How many articles have a recorded analysis failure (by ``analyzer``, if given)."""
+    query = select(func.count()).select_from(analysis_failures)
+    if analyzer is not None:
+        query = query.where(analysis_failures.c.analyzer == analyzer)
+    return conn.execute(query).scalar_one()
+
+
+def _queue_if_analysed_before(conn: Connection, article_id: str, *, or_in_story: bool = False) -> None:
     """Queue for the link stage an article whose results are about to be replaced.
 
     A linked article's entities go with it: the link stage takes them back out of the
     entity index. Queued twice before a link run, it keeps the first ones, which the
-    index holds.
+    index holds. ``or_in_story``: queue an article in a story even without results (a
+    linked article whose re-analysis failed, now analysed again), so that its story
+    takes in its new results.
     """
-    if conn.execute(select(analyses.c.article_id).where(analyses.c.article_id == article_id)).first() is None:
+    analysed = conn.execute(select(analyses.c.article_id).where(analyses.c.article_id == article_id)).first()
+    if analysed is None and not (
+        or_in_story
+        and conn.execute(select(story_articles.c.article_id).where(story_articles.c.article_id == article_id)).first()
+    ):
         return
     if conn.execute(select(relink_queue.c.article_id).where(relink_queue.c.article_id == article_id)).first():
         return
@@ -117,11 +195,12 @@ def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> N
 def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str) -> None:
     """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet).
 
-    An article analysed before (by an older analyser, or one that failed) is queued for the
-    link stage, which refreshes what it derived from the old results.
+    An article analysed before (by an older analyser), or in a story from before its analysis
+    failed, is queued for the link stage, which refreshes what it derived from the old results.
+    A recorded failure is cleared.
     """
-    _queue_if_analysed_before(conn, article_id)
-    for table in _RESULT_TABLES + (analyses,):
+    _queue_if_analysed_before(conn, article_id, or_in_story=True)
+    for table in _RESULT_TABLES + (analyses, analysis_failures):
         conn.execute(delete(table).where(table.c.article_id == article_id))
     for table in _RESULT_TABLES:
         table_rows = [{**row, "article_id": article_id} for row in rows.get(table.name, ())]

@@ -6,14 +6,32 @@ timeout) instead of failing half-way when a deferred transaction tries to
 upgrade its lock. PostgreSQL writers queue on a transaction-level advisory
 lock for the same reason. Reads use plain transactions and never block the
 writer.
+
+Those locks cover one transaction. The analysis and link stages read what is
+pending, compute for seconds or hours, then write: two processes running them
+at once would both analyse the same articles (and relink them) and both link
+the same copies. Each stage run therefore holds the store's pipeline lock
+(``Store.exclusive``) from its first read to its last write, so concurrent runs
+queue on the store: on SQLite an ``fcntl.flock`` on a lock file next to the
+database (``store.db.lock``), on PostgreSQL a session-level advisory lock. The
+operating system or the server releases either when the process dies, so a
+killed run never leaves the store locked. Ingest needs no such lock: each
+document is read, deduplicated and written in one write transaction.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
+import threading
 from pathlib import Path
 from typing import Iterator
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: one process per SQLite store
+    fcntl = None
 
 from alembic import command
 from alembic.config import Config
@@ -29,8 +47,9 @@ logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _WRITE = "storyweave_write"
-#: Arbitrary constant naming storyweave's PostgreSQL advisory lock.
+#: Arbitrary constants naming storyweave's PostgreSQL advisory locks (write transaction, pipeline run).
 _PG_WRITE_LOCK = 0x5707_1EAE
+_PG_PIPELINE_LOCK = 0x5707_1EAF
 
 
 def database_url(db: str) -> str:
@@ -53,6 +72,9 @@ class Store:
         except (ArgumentError, ImportError) as exc:
             raise StoreError(f"cannot open store {db!r}: {exc}") from exc
         self.dialect = self.engine.dialect.name
+        # the pipeline lock: threads of this process queue here, processes on the file or server lock
+        self._exclusive = threading.RLock()
+        self._exclusive_depth = 0
         if migrate:
             self.migrate()
 
@@ -69,6 +91,38 @@ class Store:
                     # numbers read then write, so writers must not interleave.
                     conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_PG_WRITE_LOCK})")
                 yield conn
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the store's pipeline lock: one analysis or link run per store at a time.
+
+        Blocks until no other process (or thread) holds it. Re-entrant in one thread, so a
+        stage may call another under it. Take it outside any transaction: it is held while
+        this process writes, and other writers never wait for it inside one.
+        """
+        with self._exclusive:
+            if self._exclusive_depth:
+                self._exclusive_depth += 1
+                try:
+                    yield
+                finally:
+                    self._exclusive_depth -= 1
+                return
+            with self._process_lock():
+                self._exclusive_depth = 1
+                try:
+                    yield
+                finally:
+                    self._exclusive_depth = 0
+
+    def _process_lock(self):
+        if self.dialect == "postgresql":
+            return _pg_session_lock(self.engine, _PG_PIPELINE_LOCK, self)
+        if self.dialect == "sqlite":
+            path = make_url(self.url).database
+            if path and path != ":memory:" and fcntl is not None:
+                return _file_lock(Path(f"{path}.lock"), self)
+        return contextlib.nullcontext()
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
@@ -153,6 +207,47 @@ def _configure_sqlite(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path, store: Store) -> Iterator[None]:
+    """An exclusive ``flock`` on ``path`` (created if need be), released on exit or process death."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise StoreError(
+            f"cannot open the lock file {str(path)!r} next to the store: {exc.strerror}; "
+            "the store's folder must be writable by whoever analyses or links into it"
+        ) from exc
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            logger.warning("%r: another storyweave process is analysing or linking; waiting for it", store)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the only descriptor releases the lock
+
+
+@contextlib.contextmanager
+def _pg_session_lock(engine: Engine, key: int, store: Store) -> Iterator[None]:
+    """A session-level PostgreSQL advisory lock on a connection of its own, in autocommit
+    (no transaction stays open while it is held); the server drops it if the process dies."""
+    conn = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+    try:
+        if not conn.exec_driver_sql(f"SELECT pg_try_advisory_lock({int(key)})").scalar():
+            logger.warning("%r: another storyweave process is analysing or linking; waiting for it", store)
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({int(key)})")
+        try:
+            yield
+        finally:
+            try:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({int(key)})")
+            except Exception:  # noqa: BLE001 - a broken connection: the server released the lock with it
+                conn.invalidate()
+    finally:
+        conn.close()
 
 
 def _safe(url: str) -> str:

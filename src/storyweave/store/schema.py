@@ -114,6 +114,20 @@ analyses = Table(
     Column("analyzed_at", String(40), nullable=False),
 )
 
+#: Articles whose analysis raised, with the analyser version and the reason (migration 0010).
+#: Such an article has no ``analyses`` row, so the link stage leaves it out of stories until an
+#: analysis succeeds. The same analyser version does not retry it by itself; a new version, or
+#: ``storyweave analyze --retry-failed``, does. ``attempts`` counts the failed tries.
+analysis_failures = Table(
+    "analysis_failures",
+    metadata,
+    Column("article_id", String(32), _article_fk(), primary_key=True),
+    Column("analyzer", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("failed_at", String(40), nullable=False),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+)
+
 #: Entities of one article after canonicalisation; places carry coordinates.
 entities = Table(
     "entities",
