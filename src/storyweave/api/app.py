@@ -8,14 +8,17 @@ import logging
 from importlib import resources
 from typing import Union
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.datastructures import MutableHeaders
 
 from storyweave import __version__
+from storyweave.api.cache import PageCache
 from storyweave.config import Settings
 from storyweave.store.database import Store
+from storyweave.web.urls import template_url_for
 
 logger = logging.getLogger(__name__)
 
@@ -43,39 +46,66 @@ def create_app(settings_or_db_url: Union[Settings, str, Store]) -> FastAPI:
         gc.collect()
         gc.freeze()
         yield
+        page_cache.close()
         if owned:
             store.close()
 
-    app = FastAPI(title="storyweave", version=__version__, lifespan=lifespan,
+    # /docs is served by storyweave.api.docs from the vendored Swagger UI (FastAPI's own loads a CDN)
+    app = FastAPI(title="storyweave", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Stories, claims, entities, quotes and events from many outlets, with sources.")
     app.state.store = store
+    page_cache = app.state.page_cache = PageCache(store)
     app.state.templates = _templates()
 
-    from storyweave.api import articles, claims, entities, events, quotes, search, stories
+    from storyweave.api import articles, claims, docs, entities, events, quotes, search, stories
     from storyweave.web import pages
 
     for module in (articles, stories, entities, quotes, events, claims, search):
         app.include_router(module.router, prefix="/api")
+    app.include_router(docs.router)
     app.include_router(pages.router)
     static = resources.files("storyweave.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        if not request.url.path.startswith(("/docs", "/redoc")):  # Swagger UI loads its own assets
-            response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
-
+    app.add_middleware(SecurityHeaders)
     return app
+
+
+class SecurityHeaders:
+    """Adds the CSP and two more headers to every response (unless the route set its own).
+
+    A plain ASGI middleware: ``@app.middleware("http")`` runs each request through a
+    task group and memory streams, which cost more under load than the headers.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers.setdefault("Content-Security-Policy", CSP)
+                headers.setdefault("X-Content-Type-Options", "nosniff")
+                headers.setdefault("Referrer-Policy", "no-referrer")
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 def _templates() -> Jinja2Templates:
     folder = str(resources.files("storyweave.web").joinpath("templates"))
     # Autoescape every template whatever its extension: all shown text is data.
-    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True, default_for_string=True))
+    # auto_reload off: the templates ship with the package, and checking each file's mtime
+    # on every render is work a loaded server notices.
+    env = Environment(loader=FileSystemLoader(folder), autoescape=select_autoescape(default=True, default_for_string=True),
+                      auto_reload=False)
+    # Each route's URL pattern found once (``storyweave.web.urls``), not by walking every route per link.
+    env.globals["url_for"] = template_url_for
     # Compact JSON for the data a page embeds (the dossier's map data); ``tojson`` still escapes <, >, & and '.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":")}
     return Jinja2Templates(env=env)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
+from storyweave.api.cache import PageCache
 from storyweave.store.database import Store
 
 
@@ -17,3 +18,8 @@ def get_store(request: Request) -> Store:
 def get_templates(request: Request) -> Jinja2Templates:
     """The Jinja2 environment (autoescape on for every template)."""
     return request.app.state.templates
+
+
+def get_page_cache(request: Request) -> PageCache:
+    """Rendered pages kept until the store changes (``storyweave.api.cache``)."""
+    return request.app.state.page_cache

@@ -12,20 +12,27 @@ from storyweave.api.deps import get_store
 from storyweave.api.models import SearchHitPublic
 from storyweave.errors import StoryweaveError
 from storyweave.export import formats
-from storyweave.queries.search import SearchFilters, search_articles
+from storyweave.queries.search import SearchFilters, search
 from storyweave.store.database import Store
 
 router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=list[SearchHitPublic])
-def read_search(q: str = "", entity: Optional[str] = None, place: Optional[str] = None,
+def read_search(response: Response, q: str = "", entity: Optional[str] = None, place: Optional[str] = None,
                 outlet: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
                 limit: int = Query(50, ge=1, le=500), store: Store = Depends(get_store)):
-    """Articles matching the words in ``q`` (all of them) and every given filter."""
+    """Articles matching the words in ``q`` (all of them) and every given filter.
+
+    ``q`` is read up to its first 500 characters and 32 distinct words; when it was cut,
+    the ``X-Search-Notice`` header says so.
+    """
     filters = SearchFilters(query=q, entity=entity, place=place, outlet=outlet, date_from=date_from,
                             date_to=date_to, limit=limit)
-    return search_articles(store, filters)
+    result = search(store, filters)
+    if result.notice:
+        response.headers["X-Search-Notice"] = result.notice
+    return result.hits
 
 
 @router.get("/export", tags=["export"])

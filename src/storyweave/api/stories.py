@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Optional
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from pydantic import TypeAdapter
 
 from storyweave.queries import reads
-from storyweave.api.deps import get_store
+from storyweave.api.cache import PageCache
+from storyweave.api.deps import get_page_cache, get_store
 from storyweave.api.models import DossierPublic, StorySummaryPublic
 from storyweave.queries.stories import find_story, list_stories, story_dossier
 from storyweave.store.database import Store
@@ -21,12 +23,20 @@ def read_stories(limit: Optional[int] = Query(None, ge=1), store: Store = Depend
     return list_stories(store, limit=limit)
 
 
+_DOSSIER = TypeAdapter(DossierPublic)
+
+
 @router.get("/{story_id}", response_model=DossierPublic)
-def read_dossier(story_id: str, store: Store = Depends(get_store)):
+def read_dossier(story_id: str, store: Store = Depends(get_store), cache: PageCache = Depends(get_page_cache)):
     """A story's dossier (also found by one of its article ids): every claim in ``claims``, and in
     ``sections`` the ones a reader sees first (key claims, then what only each outlet reports)."""
-    found = find_story(store, story_id)
-    dossier = story_dossier(store, found) if found else None
-    if dossier is None:
-        raise HTTPException(404, f"no story {story_id!r}")
-    return {**dossier, "markers": reads.event_markers(store, found)}
+
+    def dossier_json() -> bytes:
+        found = find_story(store, story_id)
+        dossier = story_dossier(store, found) if found else None
+        if dossier is None:
+            raise HTTPException(404, f"no story {story_id!r}")  # through the cache, which keeps nothing
+        return _DOSSIER.dump_json(_DOSSIER.validate_python({**dossier, "markers": reads.event_markers(store, found)}))
+
+    # the JSON is kept until the store changes, like the dossier page (``storyweave.api.cache``)
+    return Response(cache.get(("api-dossier", story_id), dossier_json), media_type="application/json")

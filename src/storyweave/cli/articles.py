@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from storyweave.cli.app import (
@@ -19,6 +17,7 @@ from storyweave.cli.app import (
     console,
     err_console,
 )
+from storyweave.cli.terminal import json_line, shown
 from storyweave.config import Settings
 from storyweave.errors import StoryweaveError
 
@@ -44,7 +43,7 @@ def articles(
             data = article_public(article)
             data.pop("text")
             data.pop("removed")
-            typer.echo(json.dumps(data, ensure_ascii=False))
+            typer.echo(json_line(data))
         return
     table = Table(title=f"{len(items)} articles")
     table.add_column("id", no_wrap=True)
@@ -55,12 +54,12 @@ def articles(
     table.add_column("copy of", overflow="fold")
     for a in items:
         table.add_row(
-            a.id,
-            escape(a.outlet or "?"),
-            escape(a.published or ""),
-            escape((a.title or a.text[:60]).strip()),
+            shown(a.id),
+            shown(a.outlet or "?"),
+            shown(a.published or ""),
+            shown((a.title or a.text[:60]).strip()),
             str(len(a.text.split())),
-            f"{a.duplicate_of} ({a.duplicate_kind})" if a.duplicate_of else "",
+            shown(f"{a.duplicate_of} ({a.duplicate_kind})") if a.duplicate_of else "",
         )
     console.print(table)
 
@@ -79,19 +78,20 @@ def article(
     if found is None:
         _fail(f"no article {article_id!r} in {db}; `storyweave articles` lists them")
     if as_json:
-        typer.echo(json.dumps(article_public(found), ensure_ascii=False, indent=2))
+        typer.echo(json_line(article_public(found), indent=2))
         return
     meta = Table.grid(padding=(0, 2))
     for name in ("id", "outlet", "url", "title", "author", "published", "site_name", "language", "source", "reader"):
-        meta.add_row(f"[bold]{name}[/bold]", escape(str(getattr(found, name) or "")))
+        meta.add_row(f"[bold]{name}[/bold]", shown(getattr(found, name) or ""))
     if found.duplicate_of:
-        meta.add_row("[bold]copy of[/bold]", f"{found.duplicate_of} ({found.duplicate_kind}, {found.similarity:.2f})")
+        meta.add_row("[bold]copy of[/bold]",
+                     shown(f"{found.duplicate_of} ({found.duplicate_kind}, {found.similarity:.2f})"))
     console.print(meta)
     console.rule("text")
-    console.print(escape(found.text), soft_wrap=True)
+    console.print(shown(found.text), soft_wrap=True)
     console.rule(f"removed furniture ({len(found.removed)})")
     for span in found.removed:
-        console.print(f"[dim]{escape(span.kind):>13}[/dim]  {escape(span.text)}", soft_wrap=True)
+        console.print(f"[dim]{shown(span.kind):>13}[/dim]  {shown(span.text)}", soft_wrap=True)
 
 
 @app.command()
@@ -110,13 +110,13 @@ def quarantine(
         records = article_store.list_quarantine(conn, limit=limit)
     if as_json:
         for record in records:
-            typer.echo(json.dumps(asdict(record), ensure_ascii=False))
+            typer.echo(json_line(asdict(record)))
         return
     table = Table(title=f"{len(records)} quarantined documents")
     for column in ("id", "source", "reader", "reason", "when"):
         table.add_column(column, overflow="fold")
     for r in records:
-        table.add_row(str(r.id), escape(r.source), r.reader, escape(r.reason), r.created_at)
+        table.add_row(shown(r.id), shown(r.source), shown(r.reader), shown(r.reason), shown(r.created_at))
     console.print(table)
 
 
@@ -146,7 +146,7 @@ def export(
                 summary = write_export(store, format, out, story)
     except StoryweaveError as exc:
         _fail(str(exc))
-    err_console.print(f"exported {escape(summary)}")
+    err_console.print(f"exported {shown(summary)}")
 
 
 @app.command()

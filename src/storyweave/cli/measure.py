@@ -197,13 +197,32 @@ def bench_align(
 def bench_serve(
     write: bool = WriteOption,
     docs: Path = DocsOption,
-    articles: int = typer.Option(100, help="Articles in the one story."),
-    requests: int = typer.Option(30, help="Timed requests."),
+    articles: int = typer.Option(100, help="Articles in the one story (dossier mode)."),
+    requests: Optional[int] = typer.Option(
+        None, help="Timed requests (default 30 in dossier mode, 1200 with --clients)."),
+    clients: Optional[int] = typer.Option(
+        None, "--clients", min=1,
+        help="Load mode: this many concurrent clients against a real `storyweave serve`; "
+             "p50/p95 per page kind and errors."),
+    db: Optional[str] = typer.Option(
+        None, "--db", help="Load mode: the store to serve (default: the demo corpus, built first)."),
 ) -> None:
-    """Server-side time to render the dossier page of a 100-article story (mean and p95 ms)."""
-    from storyweave.bench.serve import bench_serve as run_bench
+    """Serving time: the dossier page of a 100-article story (mean and p95 ms), or with --clients N
+    every page kind (story list, dossier, article, entity, search, API) under N concurrent clients."""
+    if clients is None:
+        from storyweave.bench.serve import bench_serve as run_bench
 
-    _emit_reports([run_bench(articles=articles, requests=requests)], write, docs)
+        _emit_reports([run_bench(articles=articles, requests=requests or 30)], write, docs)
+        return
+    from storyweave.bench.serve import bench_serve_load
+
+    try:
+        report = bench_serve_load(db=db, clients=clients, requests=requests or 1200)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+    _emit_reports([report], write, docs)
+    if report.metrics.get("errors"):
+        _fail(f"{int(report.metrics['errors'])} of {requests or 1200} requests failed (see the table)")
 
 
 @bench_app.command("ingest")

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Optional
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from storyweave.cli.app import (
@@ -16,6 +14,7 @@ from storyweave.cli.app import (
     app,
     console,
 )
+from storyweave.cli.terminal import json_line, shown
 
 
 _STATUS_STYLE = {"corroborated": "green", "contested": "red", "single-source": "yellow"}
@@ -34,7 +33,7 @@ def stories(
     rows = list_stories(store, limit=limit)
     if as_json:
         for row in rows:
-            typer.echo(json.dumps(row, ensure_ascii=False))
+            typer.echo(json_line(row))
         return
     table = Table(title=f"{len(rows)} stories")
     table.add_column("id", no_wrap=True)
@@ -48,9 +47,9 @@ def stories(
     table.add_column("last seen")
     for row in rows:
         table.add_row(
-            row["id"], escape(row["title"]), str(row["size"]), str(row["outlets"]),
+            shown(row["id"]), shown(row["title"]), str(row["size"]), str(row["outlets"]),
             *(str(row["claims"][s]) for s in ("corroborated", "contested", "single-source")),
-            (row["first_seen"] or "")[:10], (row["last_seen"] or "")[:10],
+            shown((row["first_seen"] or "")[:10]), shown((row["last_seen"] or "")[:10]),
         )
     console.print(table)
 
@@ -70,7 +69,7 @@ def show(
     if dossier is None:
         _fail(f"no story {story_id!r} in {db}; `storyweave stories` lists them")
     if as_json:
-        typer.echo(json.dumps(dossier, ensure_ascii=False, indent=2, default=str))
+        typer.echo(json_line(dossier, indent=2, default=str))
         return
     _print_dossier(dossier)
 
@@ -78,15 +77,15 @@ def show(
 def _print_dossier(d: dict) -> None:
     """The dossier as the web page orders it: key claims, what only each outlet reports, then the rest."""
     story = d["story"]
-    console.rule(f"[bold]{escape(story['title'])}[/bold]  ({story['id']})")
+    console.rule(f"[bold]{shown(story['title'])}[/bold]  ({shown(story['id'])})")
     outlets = sorted({a["outlet"] or "?" for a in d["articles"]})
     console.print(
-        f"{len(d['articles'])} articles from {len(outlets)} outlets: {escape(', '.join(outlets))}; "
-        f"seen {escape(story.get('seen') or 'date unknown')}",
+        f"{len(d['articles'])} articles from {len(outlets)} outlets: {shown(', '.join(outlets))}; "
+        f"seen {shown(story.get('seen') or 'date unknown')}",
         soft_wrap=True,
     )
     if story.get("summary"):
-        console.print(f"\n[bold]Summary[/bold]\n{escape(story['summary'])}", soft_wrap=True)
+        console.print(f"\n[bold]Summary[/bold]\n{shown(story['summary'])}", soft_wrap=True)
     _print_claims(story["id"], d["sections"])
     if d["timeline"]:
         console.print("\n[bold]Timeline[/bold]")
@@ -97,20 +96,20 @@ def _print_dossier(d: dict) -> None:
             sources = ", ".join(sorted({s["outlet"] or "?" for s in e["sources"]}))
             event = " ".join(x for x in (e["actor"], e["action"], e["target"]) if x)
             place = f" in {e['place']}" if e["place"] else ""
-            table.add_row(escape(e["when"] or "undated"),
-                          f"[dim]{e['type']}[/dim] {escape(event + place)} [dim]({escape(sources)})[/dim]")
+            table.add_row(shown(e["when"] or "undated"),
+                          f"[dim]{shown(e['type'])}[/dim] {shown(event + place)} [dim]({shown(sources)})[/dim]")
         console.print(table)
     if d["quotes"]:
         console.print("\n[bold]Who said what[/bold]")
         for speaker in d["quotes"]:
-            console.print(f"[bold]{escape(speaker['speaker'])}[/bold]")
+            console.print(f"[bold]{shown(speaker['speaker'])}[/bold]")
             for q in speaker["quotes"]:
-                console.print(f"   [dim]{escape(q['outlet'] or '?')}, {escape(q['cue'] or '')}:[/dim] {escape(q['text'])}",
+                console.print(f"   [dim]{shown(q['outlet'] or '?')}, {shown(q['cue'] or '')}:[/dim] {shown(q['text'])}",
                               soft_wrap=True)
     if d["places"]:
         console.print("\n[bold]Places[/bold]")
         console.print(
-            ", ".join(f"{escape(p['name'])} ({p['country']}, {p['lat']:.2f}, {p['lon']:.2f})" for p in d["places"]),
+            ", ".join(f"{shown(p['name'])} ({shown(p['country'])}, {p['lat']:.2f}, {p['lon']:.2f})" for p in d["places"]),
             soft_wrap=True,
         )
 
@@ -123,32 +122,32 @@ def _print_claims(story_id: str, sections: dict) -> None:
         console.print("   [dim]no claim is reported by more than one outlet or origin[/dim]")
     for claim in key:
         style = _STATUS_STYLE.get(claim["status"], "white")
-        console.print(f"[{style}]{claim['status']:>13}[/{style}]  {escape(claim['text'])}", soft_wrap=True)
-        console.print(f"{'':>15}[dim]{escape(claim['origin_summary'])}[/dim]", soft_wrap=True)
+        console.print(f"[{style}]{shown(claim['status']):>13}[/{style}]  {shown(claim['text'])}", soft_wrap=True)
+        console.print(f"{'':>15}[dim]{shown(claim['origin_summary'])}[/dim]", soft_wrap=True)
         if claim["status"] == "contested" and claim["versions"]:
             _print_versions(claim)
         else:
             reporting = sorted({m["outlet"] or "?" for m in claim["mentions"]})
-            console.print(f"{'':>15}[dim]reported by {escape(', '.join(reporting))}[/dim]", soft_wrap=True)
+            console.print(f"{'':>15}[dim]reported by {shown(', '.join(reporting))}[/dim]", soft_wrap=True)
     for o in sections["outlets"]:
-        shown = f"{len(o['claims'])} of {o['total']}" if o["total"] > len(o["claims"]) else str(o["total"])
-        console.print(f"\n[bold]What only {escape(o['outlet'])} reports[/bold] [dim]({shown})[/dim]")
+        count = f"{len(o['claims'])} of {o['total']}" if o["total"] > len(o["claims"]) else str(o["total"])
+        console.print(f"\n[bold]What only {shown(o['outlet'])} reports[/bold] [dim]({count})[/dim]")
         if not o["claims"]:
             console.print("   [dim]nothing only here[/dim]")
         for claim in o["claims"]:
-            console.print(f"   • {escape(claim['text'])} [dim]({escape(claim['origin_summary'])})[/dim]", soft_wrap=True)
+            console.print(f"   • {shown(claim['text'])} [dim]({shown(claim['origin_summary'])})[/dim]", soft_wrap=True)
     if sections["hidden"]:
         console.print(f"\n[dim]{sections['hidden']} more of {sections['total']} claims: "
-                      f"`storyweave show {story_id} --json` lists them all.[/dim]", soft_wrap=True)
+                      f"`storyweave show {shown(story_id)} --json` lists them all.[/dim]", soft_wrap=True)
 
 
 def _print_versions(claim: dict) -> None:
     """A contested claim's versions, each with its outlets and the sentences that state it."""
     for i, version in enumerate(claim["versions"]):
-        console.print(f"{'':>15}[red]version {i + 1}:[/red] “{escape(version['text'])}” "
-                      f"[dim]— {escape(', '.join(version['outlets']))}[/dim]", soft_wrap=True)
+        console.print(f"{'':>15}[red]version {i + 1}:[/red] “{shown(version['text'])}” "
+                      f"[dim]— {shown(', '.join(version['outlets']))}[/dim]", soft_wrap=True)
         for m in claim["mentions"]:
             if m["version"] == i:
                 who = f" — {m['attributed_to']}" if m["attributed_to"] else ""
-                console.print(f"{'':>18}[dim]{escape(m['outlet'] or '?')}{escape(who)}:[/dim] {escape(m['text'])}",
+                console.print(f"{'':>18}[dim]{shown(m['outlet'] or '?')}{shown(who)}:[/dim] {shown(m['text'])}",
                               soft_wrap=True)

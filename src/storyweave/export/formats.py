@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import re
 from functools import lru_cache
 from typing import Optional
 
@@ -17,6 +18,7 @@ from storyweave.errors import StoryweaveError
 from storyweave.export.document import build_export
 from storyweave.queries.sections import hidden_claims
 from storyweave.queries.stories import list_stories, story_dossier
+from storyweave.safe_text import strip_controls
 from storyweave.store.database import Store
 
 logger = logging.getLogger(__name__)
@@ -168,9 +170,25 @@ def dossiers(store: Store, story_id: Optional[str] = None) -> list[dict]:
     return found
 
 
+#: Characters that make Markdown out of text: raw HTML and autolinks (<), links and images ([ ]),
+#: entities (&), emphasis (* _ ~), code (`), headings (#), table cells (|) and the escape itself.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
+#: A line that starts like a list item, a heading underline or a thematic break.
+_MD_BLOCK_START = re.compile(r"^(\d+)([.)])|^([-+=])")
+
+
 def _md(text: object) -> str:
-    """Text safe inside a Markdown table cell or line."""
-    return " ".join(str(text if text is not None else "").split()).replace("|", "\\|")
+    """Text as Markdown that renders as exactly that text: one line, every markup character
+    backslash-escaped, so no HTML, link or image in an article becomes live in a renderer,
+    and no control character reaches the terminal the export is printed to."""
+    line = " ".join(strip_controls(str(text if text is not None else "")).split())
+    line = _MD_SPECIAL.sub(r"\\\1", line)
+    return _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", line)
+
+
+def _md_code(text: object) -> str:
+    """Text for inside a code span (where nothing is markup but a backtick ends the span)."""
+    return " ".join(strip_controls(str(text)).replace("`", "'").split())
 
 
 def _outlets_of(claim: dict) -> str:
@@ -185,7 +203,7 @@ def markdown_dossier(items: list[dict]) -> str:
         story, sections = d["story"], d["sections"]
         outlets = sorted({a["outlet"] or "unknown" for a in d["articles"]})
         lines += [f"# {_md(story['title'])}", "",
-                  f"Story `{story['id']}` · {len(d['articles'])} articles · {len(outlets)} outlets "
+                  f"Story `{_md_code(story['id'])}` · {len(d['articles'])} articles · {len(outlets)} outlets "
                   f"({_md(', '.join(outlets))}) · {_md(story.get('seen') or 'date unknown')}", ""]
         if story.get("summary"):
             lines += ["## Summary", "", _md(story["summary"]), ""]
@@ -210,7 +228,7 @@ def markdown_dossier(items: list[dict]) -> str:
         rest = hidden_claims(d["claims"], sections)
         if rest:
             lines += [f"## Other claims ({len(rest)})", "", "| Status | Sourcing | Claim | Outlets |", "|---|---|---|---|"]
-            lines += [f"| {c['status']} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
+            lines += [f"| {_md(c['status'])} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
                       for c in rest]
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -232,7 +250,7 @@ def _md_key_claims(sections: dict) -> list[str]:
     more = f" ({len(key)} of {sections['key_total']})" if sections["key_total"] > len(key) else ""
     lines = [f"## Key claims{more}", "", "Corroborated, contested, and what several outlets report; "
              "most outlets and origins first.", "", "| Status | Sourcing | Claim | Outlets |", "|---|---|---|---|"]
-    lines += [f"| {c['status']} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
+    lines += [f"| {_md(c['status'])} | {_md(c['origin_summary'])} | {_md(c['text'])} | {_md(_outlets_of(c))} |"
               for c in key]
     lines.append("")
     for c in key:

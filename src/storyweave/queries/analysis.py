@@ -8,22 +8,33 @@ names is the linking stage's job and refines these groups.
 from __future__ import annotations
 
 import json
-from typing import Optional
+from typing import Iterable, Optional
 
 from storyweave.store import analysis as analysis_store
 from storyweave.store.database import Store
 
 
-def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> dict[str, list[dict]]:
-    """The export's ``entities``, ``dates`` and ``quotes`` lists."""
-    from storyweave.queries.stories import global_entity_names
+#: The lists ``analysis_public`` can return.
+PARTS = ("entities", "dates", "quotes", "events")
 
+
+def analysis_public(store: Store, article_ids: Optional[list[str]] = None,
+                    parts: Iterable[str] = PARTS) -> dict[str, list[dict]]:
+    """The export's ``entities``, ``dates``, ``quotes`` and ``events`` lists (only ``parts`` of them).
+
+    A page that shows some parts asks only for those: an entity page over fifty
+    articles need not read their dates, events and sentences.
+    """
+    parts = tuple(parts)
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"unknown analysis parts {sorted(unknown)}; choose from {PARTS}")
     with store.read() as conn:
-        rows = analysis_store.article_results(conn, article_ids)
-        texts = _texts(conn, {e["article_id"] for e in rows["events"]})
-    globals_ = global_entity_names(store)
-    return {
-        "entities": _entities(rows["entities"], rows["entity_mentions"], globals_),
+        rows = _results(conn, article_ids, parts)
+        texts = _texts(conn, {e["article_id"] for e in rows["events"]}) if "events" in parts else {}
+        globals_ = _global_names(conn, article_ids) if "entities" in parts else {}
+    out = {
+        "entities": _entities(rows["entities"], rows["entity_mentions"], globals_) if "entities" in parts else [],
         "dates": [
             {
                 "id": f"{d['article_id']}:d{d['start']}",
@@ -54,6 +65,34 @@ def analysis_public(store: Store, article_ids: Optional[list[str]] = None) -> di
         ],
         "events": [_event(e, texts[e["article_id"]]) for e in rows["events"]],
     }
+    return {part: out[part] for part in parts}
+
+
+def _results(conn, article_ids: Optional[list[str]], parts: tuple[str, ...]) -> dict[str, list[dict]]:
+    """The stored rows behind ``parts``, as ``store.analysis.article_results`` gives them (same order)."""
+    if set(parts) == set(PARTS):
+        return analysis_store.article_results(conn, article_ids)
+    from sqlalchemy import select
+
+    from storyweave.store.schema import date_mentions, entities, entity_mentions, events, quotes
+
+    tables = {
+        "entities": (entities, (entities.c.article_id, entities.c.key)),
+        "entity_mentions": (entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.field,
+                                              entity_mentions.c.start)),
+        "dates": (date_mentions, (date_mentions.c.article_id, date_mentions.c.start)),
+        "quotes": (quotes, (quotes.c.article_id, quotes.c.start)),
+        "events": (events, (events.c.article_id, events.c.position)),
+    }
+    wanted = set(parts) | ({"entity_mentions"} if "entities" in parts else set())
+    out: dict[str, list[dict]] = {name: [] for name in tables}
+    for name in wanted:
+        table, order = tables[name]
+        query = select(table).order_by(*order)
+        if article_ids is not None:
+            query = query.where(table.c.article_id.in_(article_ids))
+        out[name] = [dict(row) for row in conn.execute(query).mappings()]
+    return out
 
 
 def _event(e: dict, text: str) -> dict:
@@ -77,6 +116,32 @@ def _event(e: dict, text: str) -> dict:
         "background": bool(e["background"]),
         "attributed_to": e["attributed_to"],
     }
+
+
+def _global_names(conn, article_ids: Optional[list[str]]) -> dict[tuple[str, str], dict]:
+    """(article id, entity key) → its global entity, for ``article_ids`` only (every article without).
+
+    Scoped to the articles asked for: an article or entity page used to read (and
+    JSON-decode) every link of the store, a cost that grew with the store and
+    dominated those pages under load.
+    """
+    from sqlalchemy import select
+
+    from storyweave.store.schema import entity_links, global_entities
+
+    query = (select(entity_links.c.article_id, entity_links.c.key, global_entities.c.id, global_entities.c.name,
+                    global_entities.c.type, global_entities.c.aliases)
+             .join(global_entities, global_entities.c.id == entity_links.c.global_id))
+    if article_ids is not None:
+        query = query.where(entity_links.c.article_id.in_(article_ids))
+    entities: dict[str, dict] = {}
+    out = {}
+    for r in conn.execute(query):
+        entity = entities.get(r.id)
+        if entity is None:  # each global entity decoded once, however many articles link to it
+            entity = entities[r.id] = {"id": r.id, "name": r.name, "type": r.type, "aliases": json.loads(r.aliases)}
+        out[(r.article_id, r.key)] = entity
+    return out
 
 
 def _texts(conn, article_ids: set[str]) -> dict[str, str]:

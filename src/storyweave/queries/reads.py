@@ -67,12 +67,17 @@ def article_claims(store: Store, article_id: str) -> list[dict]:
             select(claims.c.position, claims.c.text, claims.c.start, claims.c.end, claims.c.kind,
                    claims.c.attributed_to, claims.c.hedged)
             .where(claims.c.article_id == article_id).order_by(claims.c.position))]
+        # Through the article's story: claim_mentions has no index on article_id alone, and
+        # filtering it directly scanned every claim mention of the store on each article page.
         status = {
             (r.start, r.end): (r.group_id, r.status)
             for r in conn.execute(
                 select(claim_mentions.c.start, claim_mentions.c.end, claim_mentions.c.group_id, claim_groups.c.status)
-                .join(claim_groups, claim_groups.c.id == claim_mentions.c.group_id)
-                .where(claim_mentions.c.article_id == article_id)
+                .select_from(story_articles)
+                .join(claim_groups, claim_groups.c.story_id == story_articles.c.story_id)
+                .join(claim_mentions, and_(claim_mentions.c.group_id == claim_groups.c.id,
+                                           claim_mentions.c.article_id == story_articles.c.article_id))
+                .where(story_articles.c.article_id == article_id)
             )
         }
     for row in rows:
@@ -134,7 +139,7 @@ def entity_detail(store: Store, entity_id: str) -> Optional[dict]:
         meta = {r.id: {"outlet": r.outlet, "title": r.title, "published": r.published, "text": r.text}
                 for r in conn.execute(select(articles.c.id, articles.c.outlet, articles.c.title,
                                              articles.c.published, articles.c.text).where(articles.c.id.in_(ids)))}
-    data = analysis_public(store, ids)
+    data = analysis_public(store, ids, parts=("entities", "quotes"))
     entity = next((e for e in data["entities"] if e["id"] == entity_id), None)
     if entity is None:
         return None
@@ -149,11 +154,14 @@ def entity_detail(store: Store, entity_id: str) -> Optional[dict]:
         mentions.append({**m, "outlet": info.get("outlet"), "title": info.get("title"), "context": context})
     quotes = [q for q in data["quotes"] if (q["speaker_entity"] or "").casefold() in names]
     # Quotes about the entity: someone else's words that mention it.
-    spans = {(m["article"], m["start"], m["end"]) for m in entity["mentions"] if not m.get("field")}
+    spans: dict[str, set[tuple[int, int]]] = {}  # by article: each quote looks at its own article's only
+    for m in entity["mentions"]:
+        if not m.get("field"):
+            spans.setdefault(m["article"], set()).add((m["start"], m["end"]))
     about = [
         q for q in data["quotes"]
         if (q["speaker_entity"] or "").casefold() not in names
-        and any(a == q["article"] and q["start"] <= s and e <= q["end"] for a, s, e in spans)
+        and any(q["start"] <= s and e <= q["end"] for s, e in spans.get(q["article"], ()))
     ]
     for q in quotes + about:
         q["outlet"] = meta.get(q["article"], {}).get("outlet")
@@ -166,7 +174,7 @@ def quotes_of(store: Store, *, story_id: Optional[str] = None, speaker: Optional
     ids = story_article_ids(store, story_id) if story_id else None
     if article_id:
         ids = [a for a in (ids or [article_id]) if a == article_id]
-    found = analysis_public(store, ids)["quotes"]
+    found = analysis_public(store, ids, parts=("quotes",))["quotes"]
     if speaker:
         wanted = speaker.casefold()
         found = [q for q in found if wanted in (q["speaker"] or "").casefold()
@@ -180,7 +188,7 @@ def events_of(store: Store, *, story_id: Optional[str] = None, type_: Optional[s
     ids = story_article_ids(store, story_id) if story_id else None
     if article_id:
         ids = [a for a in (ids or [article_id]) if a == article_id]
-    found = analysis_public(store, ids)["events"]
+    found = analysis_public(store, ids, parts=("events",))["events"]
     if type_:
         found = [e for e in found if e["type"] == type_.upper()]
     return found

@@ -8,6 +8,13 @@ exactly the missing ones (one indexed lookup when nothing is missing).
 PostgreSQL matches ``to_tsvector('english', ...)`` against ``plainto_tsquery``;
 the expression is the one the GIN index of migration 0005 is built on, so the
 planner can use it.
+
+A query is read into at most ``MAX_QUERY_TERMS`` distinct words from its first
+``MAX_QUERY_CHARS`` characters (``parse_query``), and the caller is told when it
+was cut. Every word is a phrase ANDed into one FTS5 expression, and FTS5's
+``bm25()`` costs grow with the square of the phrase count: "the" repeated 1,000
+times cost 30 s of CPU on a 500-article store before repeats were dropped and
+the count capped.
 """
 
 from __future__ import annotations
@@ -27,6 +34,11 @@ logger = logging.getLogger(__name__)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PG_DOCUMENT = "to_tsvector('english', coalesce(articles.title, '') || ' ' || articles.text)"
 _SNIPPET_CHARS = 90
+#: Distinct words a query may hold; all must match, so more words rarely find anything
+#: a shorter query misses, and ranking costs grow with the square of their number.
+MAX_QUERY_TERMS = 32
+#: Characters of a query that are read (a pasted paragraph is cut at a word boundary).
+MAX_QUERY_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -40,6 +52,47 @@ class SearchFilters:
     date_from: Optional[str] = None  # ISO date, inclusive
     date_to: Optional[str] = None  # ISO date, inclusive
     limit: int = 50
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The words a query searches for, and why some were left out (``None`` when none were)."""
+
+    terms: list[str]
+    notice: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """Matching articles (best first) and the notice of ``parse_query`` when the query was cut."""
+
+    hits: list[dict]
+    notice: Optional[str] = None
+
+
+def parse_query(query: str) -> ParsedQuery:
+    """The distinct words of ``query`` (first spelling kept, in order), within the limits.
+
+    Work is linear in ``MAX_QUERY_CHARS`` whatever the query's length: only the
+    characters up to that limit are read, and a word the cut goes through is dropped.
+    """
+    query = query or ""
+    notices = []
+    window = query[: MAX_QUERY_CHARS + 1]
+    words = [m.group() for m in _WORD.finditer(window) if m.end() <= MAX_QUERY_CHARS]
+    if len(query) > MAX_QUERY_CHARS and _WORD.search(query, MAX_QUERY_CHARS):
+        notices.append(f"The query was cut to its first {MAX_QUERY_CHARS} characters.")
+    terms, seen = [], set()
+    for word in words:
+        key = word.casefold()
+        if key not in seen:
+            seen.add(key)
+            terms.append(word)
+    if len(terms) > MAX_QUERY_TERMS:
+        notices.append(f"Only the first {MAX_QUERY_TERMS} different words were searched for "
+                       f"({len(terms)} given); a shorter query finds the same articles faster.")
+        terms = terms[:MAX_QUERY_TERMS]
+    return ParsedQuery(terms, " ".join(notices) or None)
 
 
 def sync_search_index(store: Store) -> int:
@@ -69,7 +122,15 @@ def _last_indexed(conn) -> int:
 
 def search_articles(store: Store, filters: SearchFilters) -> list[dict]:
     """Articles matching ``filters``, best match first (newest first without a text query)."""
-    terms = _WORD.findall(filters.query or "")
+    return search(store, filters).hits
+
+
+def search(store: Store, filters: SearchFilters) -> SearchResult:
+    """Like ``search_articles``, with the notice saying how a too-long query was cut."""
+    parsed = parse_query(filters.query)
+    if parsed.notice:
+        logger.info("search query cut: %s", parsed.notice)
+    terms = parsed.terms
     sync_search_index(store)
     columns = [articles.c.id, articles.c.outlet, articles.c.title, articles.c.published, articles.c.url,
                articles.c.text, story_articles.c.story_id.label("story")]
@@ -93,7 +154,7 @@ def search_articles(store: Store, filters: SearchFilters) -> list[dict]:
         rows = [dict(r._mapping) for r in conn.execute(query.limit(max(1, min(filters.limit, 500))))]
     for row in rows:
         row["snippet"] = _snippet(row.pop("text"), terms)
-    return rows
+    return SearchResult(rows, parsed.notice)
 
 
 def _filter_clauses(filters: SearchFilters) -> list:

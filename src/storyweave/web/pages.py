@@ -12,10 +12,11 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from storyweave.queries import reads
-from storyweave.api.deps import get_store, get_templates
+from storyweave.api.cache import PageCache
+from storyweave.api.deps import get_page_cache, get_store, get_templates
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import get_article
-from storyweave.queries.search import SearchFilters, outlets as all_outlets, search_articles
+from storyweave.queries.search import SearchFilters, SearchResult, outlets as all_outlets, search
 from storyweave.queries.sections import KEY, filter_claims
 from storyweave.queries.stories import (
     STATUSES,
@@ -28,6 +29,7 @@ from storyweave.queries.stories import (
 )
 from storyweave.store.database import Store
 from storyweave.web.highlight import Span, segments
+from storyweave.web.urls import base_url, url_for
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -40,9 +42,35 @@ MATRIX_OUTLET_COLUMNS = 6
 QUOTE_ROWS = 60
 
 
+class _Missing(Exception):
+    """Nothing to show: raised through the page cache, which keeps nothing for it."""
+
+
+def _cached_html(request: Request, cache: PageCache, templates, template: str, key: tuple,
+                 make_context) -> Optional[str]:
+    """``template`` rendered with ``make_context()``, kept in ``cache`` until the store changes.
+
+    Besides the store, a page depends on the values in ``key`` and on the base URL its
+    links start with. ``None`` when ``make_context`` finds nothing to show (not kept:
+    a flood of unknown ids must not push real pages out of the cache).
+    """
+    def render() -> str:
+        context = make_context()
+        if context is None:
+            raise _Missing
+        return templates.get_template(template).render({**context, "request": request})
+
+    try:
+        return cache.get((template, base_url(request), *key), render)
+    except _Missing:
+        return None
+
+
 @router.get("/", name="story_list_page")
-def story_list_page(request: Request, store: Store = Depends(get_store), templates=Depends(get_templates)):
-    return templates.TemplateResponse(request, "stories.html", {"stories": list_stories(store)})
+def story_list_page(request: Request, store: Store = Depends(get_store), templates=Depends(get_templates),
+                    cache: PageCache = Depends(get_page_cache)):
+    return HTMLResponse(_cached_html(request, cache, templates, "stories.html", (),
+                                     lambda: {"stories": list_stories(store)}))
 
 
 @dataclass(frozen=True)
@@ -161,14 +189,21 @@ def quotes_page(groups: list[dict], offset: int) -> dict:
 @router.get("/stories/{story_id}", name="dossier_page")
 def dossier_page(story_id: str, request: Request, status: Optional[str] = None, outlet: Optional[str] = None,
                  alone: bool = False, q: Optional[str] = None, store: Store = Depends(get_store),
-                 templates=Depends(get_templates)):
+                 templates=Depends(get_templates), cache: PageCache = Depends(get_page_cache)):
     """The dossier; ``status``, ``outlet`` (``alone``: only it) and ``q`` filter its "all claims" table (and open it)."""
-    found = find_story(store, story_id)
-    context = dossier_context(store, found, _claim_filter(status, outlet, alone, q)) if found else None
-    if context is None:
+    claim_filter = _claim_filter(status, outlet, alone, q)
+
+    def make_context() -> Optional[dict]:
+        found = find_story(store, story_id)
+        context = dossier_context(store, found, claim_filter) if found else None
+        if context is not None:
+            context["root"] = request.scope.get("root_path", "")
+        return context
+
+    html = _cached_html(request, cache, templates, "dossier.html", (story_id, claim_filter), make_context)
+    if html is None:
         raise HTTPException(404, f"no story {story_id!r}")
-    context["root"] = request.scope.get("root_path", "")
-    return templates.TemplateResponse(request, "dossier.html", context)
+    return HTMLResponse(html)
 
 
 @router.get("/stories/{story_id}/matrix", name="matrix_fragment")
@@ -216,7 +251,7 @@ def article_page(article_id: str, request: Request, store: Store = Depends(get_s
     article = get_article(store, article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    data = analysis_public(store, [article.id])
+    data = analysis_public(store, [article.id], parts=("entities", "dates", "quotes"))
     claims = reads.article_claims(store, article.id)
     spans = _spans(request, data, claims)
     return templates.TemplateResponse(request, "article.html", {
@@ -229,7 +264,7 @@ def _spans(request: Request, data: dict, claims: list[dict]) -> list[Span]:
     spans = []
     for e in data["entities"]:
         kind = "place" if e["geo"] else "entity"
-        href = str(request.url_for("entity_page", entity_id=e["id"]))
+        href = url_for(request, "entity_page", entity_id=e["id"])
         for m in e["mentions"]:
             if not m.get("field"):
                 spans.append(Span(m["start"], m["end"], kind, f"{e['type']}: {e['name']}", href))
@@ -253,10 +288,11 @@ def entity_page(entity_id: str, request: Request, store: Store = Depends(get_sto
 def search_page(request: Request, q: str = "", entity: Optional[str] = None, place: Optional[str] = None,
                 outlet: Optional[str] = None, date_from: Optional[str] = None, date_to: Optional[str] = None,
                 limit: int = Query(50, ge=1, le=500), store: Store = Depends(get_store),
-                templates=Depends(get_templates)):
+                templates=Depends(get_templates), cache: PageCache = Depends(get_page_cache)):
     filters = SearchFilters(query=q, entity=entity or None, place=place or None, outlet=outlet or None,
                             date_from=date_from or None, date_to=date_to or None, limit=limit)
     searched = any([q, entity, place, outlet, date_from, date_to])
-    hits = search_articles(store, filters) if searched else []
-    return templates.TemplateResponse(request, "search.html",
-                                      {"f": filters, "hits": hits, "outlets": all_outlets(store)})
+    result = search(store, filters) if searched else SearchResult([])
+    outlets = cache.get(("outlets",), lambda: all_outlets(store))  # a scan of every article: kept until a commit
+    context = {"f": filters, "hits": result.hits, "notice": result.notice, "outlets": outlets}
+    return templates.TemplateResponse(request, "search.html", context)
