@@ -60,3 +60,19 @@ def test_seed_places_dates_and_quotes_are_stored_and_exported(analysed):
     assert {"Resul Serdar", "Samuel Ramani"} <= speakers
     for quote in document["quotes"]:
         assert texts[quote["article"]][quote["start"] : quote["end"]]
+
+
+def test_seed_places_carry_level_and_role_through_store_and_export(analysed):
+    analyze_pending(analysed)
+    document = build_export(analysed)
+    validate_export(document)
+    by_name = {e["name"]: e for e in document["entities"]}
+    assert by_name["Hama"]["level"] == "town" and by_name["Hama"]["role"] == "literal"
+    assert by_name["Syria"]["level"] == "country"
+    # "a Washington-based think tank" (NBC) is in Washington, D.C., not Washington, England
+    washington = by_name["Washington"]
+    assert washington["geo"]["country"] == "US" and washington["level"] == "town"
+    demonyms = [e for e in document["entities"] if e.get("role") == "demonym"]
+    assert any(e.get("country") == "SY" and e["geo"] is None for e in demonyms), "no Syrian demonym entity"
+    roles = {m.get("role") for e in document["entities"] for m in e["mentions"]}
+    assert {"literal", "demonym"} <= roles

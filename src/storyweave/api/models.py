@@ -104,6 +104,8 @@ class MentionPublic(BaseModel):
     end: int
     text: str
     field: Optional[str] = None
+    #: for a place mention: "literal", "demonym" or "metonymic"
+    role: Optional[str] = None
     outlet: Optional[str] = None
     title: Optional[str] = None
     context: Optional[str] = None
@@ -135,6 +137,13 @@ class EntityPublic(BaseModel):
     type: str
     aliases: list[str]
     geo: Optional[GeoPublic] = None
+    #: for a place: country, admin1, admin2, town, facility, facility-in-town, region, water, continent
+    level: Optional[str] = None
+    #: for a place: "literal" (named as the ground somewhere: it is on the map), "metonymic"
+    #: ("Washington said") or "demonym" ("Syrian")
+    role: Optional[str] = None
+    #: a demonym's country (ISO code): it has no point of its own
+    country: Optional[str] = None
     mentions: list[MentionPublic]
     quotes: list[QuotePublic]
     quotes_about: list[QuotePublic] = []

@@ -143,6 +143,7 @@ def geojson(document: dict) -> dict:
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
             "properties": {"kind": "place", "id": entity["id"], "name": entity["name"], "country": geo["country"],
+                           "level": entity.get("level"), "role": entity.get("role") or "literal",
                            "mentions": len(entity["mentions"]),
                            "articles": sorted({m["article"] for m in entity["mentions"]})},
         })

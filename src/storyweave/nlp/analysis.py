@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/13"
+ANALYZER = "storyweave-analysis/14"
 COMPONENTS = (
     "storyweave_places",
     "storyweave_entities",
@@ -56,6 +57,9 @@ class Mention:
     label: str
     #: What the offsets point into: "" for the article text, "removed:N" for a caption.
     field: str = ""
+    #: for a place mention, how it uses the place: "literal", "demonym" or "metonymic"
+    #: ("Washington said"); "" for other entities
+    role: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,11 @@ class AnalyzedEntity:
     lat: Optional[float] = None
     lon: Optional[float] = None
     country: Optional[str] = None
+    #: for a place: country, admin1, admin2, town, facility, facility-in-town, region, water, continent
+    level: Optional[str] = None
+    #: for a place: "literal" when any mention names the ground itself (it goes on the map),
+    #: else "metonymic" or "demonym"
+    role: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +159,7 @@ def add_caption_places(entities: tuple[AnalyzedEntity, ...], places: list[tuple[
     keys = {e.key for e in entities}
     out = list(entities)
     for field, place in places:
-        mention = Mention(place.text, place.start_char, place.end_char, "GPE", field)
+        mention = Mention(place.text, place.start_char, place.end_char, "GPE", field, place.role)
         identity = _place_identity(place.geonameid, place.lat, place.lon)
         index = by_name.get(place.text.casefold(), by_place.get(identity))
         if index is None:
@@ -161,7 +170,8 @@ def add_caption_places(entities: tuple[AnalyzedEntity, ...], places: list[tuple[
             out.append(_entity(key, place.name, "GPE", (), (mention,), place))
             by_place[identity] = by_name[place.text.casefold()] = len(out) - 1
         else:
-            out[index] = replace(out[index], mentions=out[index].mentions + (mention,))
+            merged = out[index].mentions + (mention,)
+            out[index] = replace(out[index], mentions=merged, role=place_role(merged))
     return tuple(out)
 
 
@@ -177,23 +187,38 @@ def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, 
     """Give place entities their coordinates; add gazetteer places the model missed.
 
     A place entity takes the gazetteer entry that most of its mentions
-    overlap. Demonyms ("Syrian") name a country but are not places on the map.
+    overlap, and each mention the role its place has there ("Washington said" is
+    metonymic). Demonyms ("Syrian") name a country but are not places on the map: the
+    entity that holds them gets the country's code, level and the "demonym" role, and no point.
     """
+    places = list(places)
+    demonyms = [p for p in places if p.source == "demonym"]
     places = [p for p in places if p.source != "demonym"]
     by_span = {(p.start_char, p.end_char): p for p in places}
     covered: set[tuple[int, int]] = set()
     out: list[AnalyzedEntity] = []
     for entity in entities:
-        mentions = tuple(Mention(m.text, m.start_char, m.end_char, m.label) for m in entity.mentions)
         geo = None
-        if entity.type in GEO_TYPES:
-            votes: dict[tuple, list] = {}
-            for m in mentions:
-                for place in _overlapping(places, m.start, m.end):
-                    votes.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
-                    covered.add((place.start_char, place.end_char))
-            if votes:
-                geo = max(votes.values(), key=len)[0]
+        pool = places if entity.type in GEO_TYPES else demonyms
+        votes: dict[tuple, list] = {}
+        roles: dict[tuple[int, int], str] = {}
+        for m in entity.mentions:
+            for place in _overlapping(pool, m.start_char, m.end_char):
+                votes.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
+                roles.setdefault((m.start_char, m.end_char), place.role)
+                covered.add((place.start_char, place.end_char))
+        mentions = tuple(
+            Mention(m.text, m.start_char, m.end_char, m.label, role=roles.get((m.start_char, m.end_char), ""))
+            for m in entity.mentions
+        )
+        if votes:
+            geo = max(votes.values(), key=len)[0]
+        if geo is not None and geo.source == "demonym":
+            out.append(AnalyzedEntity(
+                entity.key, entity.name, entity.type, tuple(entity.aliases), mentions,
+                country=geo.country_code, level=geo.level, role="demonym",
+            ))
+            continue
         out.append(_entity(entity.key, entity.name, entity.type, tuple(entity.aliases), mentions, geo))
     extra: dict[tuple, list] = {}
     for span, place in by_span.items():
@@ -203,7 +228,7 @@ def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, 
             extra.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
     for group in extra.values():
         first = group[0]
-        mentions = tuple(Mention(p.text, p.start_char, p.end_char, "GPE") for p in group)
+        mentions = tuple(Mention(p.text, p.start_char, p.end_char, "GPE", role=p.role) for p in group)
         aliases = tuple(sorted({p.text for p in group} - {first.name}))
         key = f"place:{first.geonameid}" if first.geonameid else f"place:{first.name.casefold()}"
         if key not in {e.key for e in out}:
@@ -215,8 +240,18 @@ def _entity(key, name, type_, aliases, mentions, geo) -> AnalyzedEntity:
     if geo is None:
         return AnalyzedEntity(key, name, type_, aliases, mentions)
     return AnalyzedEntity(
-        key, name, type_, aliases, mentions, geo.geonameid or None, geo.lat, geo.lon, geo.country_code
+        key, name, type_, aliases, mentions, geo.geonameid or None, geo.lat, geo.lon, geo.country_code,
+        level=geo.level or None, role=place_role(mentions),
     )
+
+
+def place_role(mentions: Iterable[Mention]) -> str:
+    """A place entity's role: "literal" when any mention names the ground (or is not read
+    for a role), else the role of most of its mentions."""
+    roles = Counter(m.role or "literal" for m in mentions)
+    if not roles or roles["literal"]:
+        return "literal"
+    return roles.most_common(1)[0][0]
 
 
 def _overlapping(places: list, start: int, end: int) -> list:

@@ -46,19 +46,37 @@ STATE_WEIGHT = 2.5
 STATE_EXTRA = 0.5
 #: the population assumed for a first-level division the gazetteer has no count for
 ADMIN1_TYPICAL_POPULATION = 300_000
+#: the population a region, sea or ocean counts as in its prior: "Middle East" is the region
+#: before it is a hamlet of 1,900 in Maryland
+REGION_TYPICAL_POPULATION = 1_000_000
 #: how much a town's number of alternate names (how many languages name it) adds to its prior
 ALTERNATES_WEIGHT = 0.5
 #: the least probability at which a town's reading counts as a point of the article
 CONTEXT_MIN_PROB = 0.1
-_KIND_PRIOR = {"continent": 3.0, "country": 3.0, "admin1": 2.5, "admin2": 1.5, "city": 0.0}
+_KIND_PRIOR = {
+    "continent": 3.0, "country": 3.0, "admin1": 2.5, "admin2": 1.5, "city": 0.0,
+    "region": 2.5, "water": 2.5, "facility": 0.5,
+}
 
 if not Doc.has_extension("places"):
     Doc.set_extension("places", default=None)
 
 
+#: the level a mention is placed at, by gazetteer kind; "facility" is a facility's own point,
+#: "facility-in-town" a street or building placed at the town that contains it
+LEVELS = {
+    "continent": "continent", "country": "country", "admin1": "admin1", "admin2": "admin2", "city": "town",
+    "region": "region", "water": "water", "facility": "facility",
+}
+#: how a mention uses its place: the ground itself, a demonym or adjective ("Syrian"), or the
+#: place standing for its government, team or people ("Washington said")
+ROLES = ("literal", "demonym", "metonymic")
+
+
 @dataclass(frozen=True)
 class Place:
-    """A place mention, geocoded. ``source``: "ner", "gazetteer" or "demonym"."""
+    """A place mention, geocoded. ``source``: "ner", "gazetteer", "demonym" or "given";
+    ``level``: one of ``LEVELS``' values or "facility-in-town"; ``role``: one of ``ROLES``."""
 
     text: str
     start_char: int
@@ -71,6 +89,8 @@ class Place:
     kind: str
     population: int
     source: str
+    level: str = ""
+    role: str = "literal"
 
 
 @dataclass
@@ -80,6 +100,8 @@ class _Name:
     entries: list[tuple[GazEntry, bool]]
     admin: tuple[str, str] | None
     country: str | None
+    #: written "X-based": the home of an organisation, a town, and no evidence of the story's ground
+    based: bool = False
     fixed: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     probs: list[float] = field(default_factory=list)
@@ -112,7 +134,7 @@ class _Context:
         self.index = {id(name): i for i, name in enumerate(names)}
         for i, name in enumerate(names):
             countries, states = Counter(), Counter()
-            for (entry, _alt), p in zip(name.entries, name.probs):
+            for (entry, _alt), p in zip(name.entries if not name.based else (), name.probs):
                 if entry.kind != "continent":
                     countries[entry.country_code] += p
                 if entry.admin1:
@@ -140,6 +162,8 @@ class _Context:
     def support(self, name: _Name, entry: GazEntry) -> float:
         """The score a reading of ``name`` draws from the rest of the article."""
         score = 0.0
+        if name.based:
+            return score  # "a Washington-based think tank" is where it is based, whatever the story
         own_mass = self._own_mass.get(id(name))
         if own_mass is None:
             own_mass = self._own_mass[id(name)] = sum(self.countries[id(name)].values())
@@ -181,6 +205,7 @@ class _Candidate:
     admin: tuple[str, str] | None = None  # (country, admin1) named right after it: "Paris, Texas"
     country: str | None = None  # country named right after it: "Paris, France"
     label: str = ""  # the model's label ("" for a matcher hit)
+    given: bool = False  # a span the caller says is a toponym: it is placed without the credibility test
     choice: GazEntry | None = None
     alt: bool = False  # whether the choice answers to the name only as an alternate name
 
@@ -206,6 +231,13 @@ class PlaceRecognizer:
         self.name = name
         self.gaz: Gazetteer = load_gazetteer()
         words = tomllib.loads((RULES / "context_words.toml").read_text(encoding="utf-8"))
+        roles = tomllib.loads((RULES / "roles.toml").read_text(encoding="utf-8"))
+        self.agent_verbs = frozenset(roles["agent_verbs"])
+        self.agent_nouns = frozenset(roles["agent_nouns"])
+        self.agent_kinds = frozenset(roles["agent_kinds"])
+        self.agent_town_population = int(roles["agent_town_population"])
+        self.town_suffixes = frozenset(roles["town_suffixes"])
+        self.facility_words = frozenset(words["facility_words"])
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
@@ -245,11 +277,44 @@ class PlaceRecognizer:
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms)
         places = [self._place(c) for c in candidates if c.choice is not None]
+        places += self._facilities_in_towns(doc, candidates)
         places += demonyms
         places.sort(key=lambda p: p.start_char)
         doc._.places = places
         self._rewrite_ents(doc, candidates, relabel)
         return doc
+
+    def geocode_spans(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Place | None]:
+        """Geocode toponyms whose character spans are already known (toponym resolution alone).
+
+        Each span is resolved with the article as context: the places the component finds
+        elsewhere in ``doc`` weigh in as they do in a full run. A span the gazetteer has no
+        reading for (or that aligns with no tokens) gives None. Used to score resolution apart
+        from recognition, as the geoparsing literature does.
+        """
+        found, demonyms, _relabel = self._candidates(doc)
+        given: list[_Candidate | None] = []
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            span = _trim(span) if span is not None and len(span) else None
+            cand = self._given_candidate(span) if span is not None else None
+            given.append(cand)
+        taken = [c for c in given if c is not None]
+        context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
+        self._resolve(context + taken, demonyms)
+        return [self._place(c) if c and c.choice else None for c in given]
+
+    def _given_candidate(self, span: Span) -> _Candidate | None:
+        entries = self._entries(span.text)
+        if not entries:
+            code = self.gaz.demonym(span.text)
+            country = self.gaz.country(code) if code else None
+            if country is None:
+                return None
+            return _Candidate(span, "demonym", [(country, False)], given=True)
+        cand = _Candidate(span, "given", entries, given=True)
+        self._admin_context(cand)
+        return cand
 
     # -- stage 1 and 2: candidates and filters ---------------------------------------------
 
@@ -398,7 +463,7 @@ class PlaceRecognizer:
         country = self.gaz.country(code) if code else None
         if country is None:
             return []
-        return [_to_place(span, country, "demonym")]
+        return [_to_place(span, country, "demonym", "demonym")]
 
     # -- stage 3: disambiguation ------------------------------------------------------------
 
@@ -415,8 +480,11 @@ class PlaceRecognizer:
         groups: dict[str, list[_Candidate]] = {}
         for cand in candidates:
             groups.setdefault(normalise(cand.span.text), []).append(cand)
-        names = [_Name(g[0].entries, next((c.admin for c in g if c.admin), None),
-                       next((c.country for c in g if c.country), None)) for g in groups.values()]
+        names = [
+            _Name(g[0].entries, next((c.admin for c in g if c.admin), None),
+                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
+            for g in groups.values()
+        ]
         demonym_mass = Counter(p.country_code for p in demonyms)
         for name in names:
             name.fixed = [self._fixed_score(name, e, alt) for e, alt in name.entries]
@@ -436,7 +504,7 @@ class PlaceRecognizer:
                 if best is None:
                     continue
                 cand.choice, cand.alt = name.entries[best]
-                if self._credible(cand, context.country_mass(name, cand.choice.country_code)):
+                if cand.given or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
                     kept.append(cand)
         for cand in candidates:
             if cand not in kept:
@@ -451,7 +519,19 @@ class PlaceRecognizer:
             score += 10
         elif name.country and entry.country_code == name.country and entry.kind != "country":
             score += 8
+        if name.based and entry.kind == "city":
+            score += 3  # "Washington-based": organisations are based in towns, not in states
         return score
+
+    def _based(self, span: Span) -> bool:
+        """Whether the name is written "X-based" (or "X-born", ...)."""
+        doc = span.doc
+        return (
+            span.end + 1 < len(doc)
+            and doc[span.end].text == "-"
+            and not doc[span.end].whitespace_
+            and doc[span.end + 1].lower_ in self.town_suffixes
+        )
 
     def _credible(self, cand: _Candidate, home_mass: float) -> bool:
         """Whether the evidence for a place is enough to put it on the map."""
@@ -480,7 +560,68 @@ class PlaceRecognizer:
         return entry.population >= 100_000 or (home and entry.population >= 1000)
 
     def _place(self, cand: _Candidate) -> Place:
-        return _to_place(cand.span, cand.choice, cand.source)
+        role = "demonym" if cand.source == "demonym" else self._role(cand.span, cand.choice)
+        return _to_place(cand.span, cand.choice, cand.source, role)
+
+    def _role(self, span: Span, entry: GazEntry) -> str:
+        """"metonymic" when the place stands for an agent ("Washington said", "Moscow's
+        position"), else "literal". Read from the parse: the name's head token is the subject
+        of an agent verb, or the possessor of an agent noun."""
+        is_agent_kind = entry.kind in self.agent_kinds or (
+            entry.kind == "city" and entry.population >= self.agent_town_population
+        )
+        if not is_agent_kind:
+            return "literal"
+        root = span.root
+        head = root.head
+        if root.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in self.agent_verbs:
+            return "metonymic"
+        if root.dep_ == "conj" and root.head.dep_ == "nsubj" and root.head.head.lemma_.lower() in self.agent_verbs:
+            return "metonymic"  # "Washington and Moscow agreed"
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is not None and after.tag_ == "POS" and after.head.lower_ in self.agent_nouns:
+            return "metonymic"
+        if root.dep_ == "poss" and head.lower_ in self.agent_nouns:
+            return "metonymic"
+        return "literal"
+
+    def _facilities_in_towns(self, doc: Doc, candidates: list[_Candidate]) -> list[Place]:
+        """Streets and buildings the gazetteer has no point for, placed at the town that holds them.
+
+        The town is the nearest placed town of the same sentence ("Frenchmen Street in New
+        Orleans"), else the article's most named town; with neither, the facility stays off the
+        map rather than be guessed.
+        """
+        towns = [c for c in candidates if c.choice is not None and c.choice.kind == "city"]
+        if not towns:
+            return []
+        counts = Counter(c.choice.geonameid for c in towns)
+        main_id, main_n = counts.most_common(1)[0]
+        main = next(c for c in towns if c.choice.geonameid == main_id)
+        placed = [c.span for c in candidates if c.choice is not None]
+        out = []
+        for ent in doc.ents:
+            if not self._is_facility(ent) or any(_overlaps(ent, span) for span in placed):
+                continue
+            sent = ent.sent
+            near = [c for c in towns if sent.start <= c.span.start < sent.end]
+            if near:
+                town = min(near, key=lambda c: abs(c.span.start - ent.start))
+            elif main_n > 1 or len(counts) == 1:
+                town = main
+            else:
+                continue
+            entry = town.choice
+            out.append(Place(
+                ent.text, ent.start_char, ent.end_char, ent.text, 0, entry.lat, entry.lon, entry.country_code,
+                "facility", 0, "ner", "facility-in-town", "literal",
+            ))
+        return out
+
+    def _is_facility(self, ent: Span) -> bool:
+        if ent.label_ == "FAC":
+            return True
+        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
 
     # -- stage 4: entity labels -------------------------------------------------------------
 
@@ -576,6 +717,8 @@ def _prior(entry: GazEntry, alt: bool) -> float:
     people = entry.population
     if entry.kind == "admin1" and not people:
         people = ADMIN1_TYPICAL_POPULATION  # the gazetteer counts people only in US states
+    elif entry.kind in ("region", "water") and not people:
+        people = REGION_TYPICAL_POPULATION
     population = math.log10(people + 1)
     if entry.kind == "city":  # only GeoNames towns come with their alternate names
         population += ALTERNATES_WEIGHT * math.log10(entry.alternates + 1)
@@ -583,7 +726,7 @@ def _prior(entry: GazEntry, alt: bool) -> float:
         # a state's population is the sum of its towns: damp it so that a bare "Washington"
         # or "New York" is not the state by size alone
         population -= 1.0
-    return population + _KIND_PRIOR[entry.kind] - (2.5 if alt else 0.0)
+    return population + _KIND_PRIOR.get(entry.kind, 0.0) - (2.5 if alt else 0.0)
 
 
 def _trim(ent: Span) -> Span | None:
@@ -597,10 +740,10 @@ def _trim(ent: Span) -> Span | None:
     return doc[start:end] if end > start else None
 
 
-def _to_place(span: Span, entry: GazEntry, source: str) -> Place:
+def _to_place(span: Span, entry: GazEntry, source: str, role: str = "literal") -> Place:
     return Place(
         span.text, span.start_char, span.end_char, entry.name, entry.geonameid, entry.lat, entry.lon,
-        entry.country_code, entry.kind, entry.population, source,
+        entry.country_code, entry.kind, entry.population, source, LEVELS.get(entry.kind, entry.kind), role,
     )
 
 
@@ -612,6 +755,10 @@ def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
         if town is not None and town.kind == "city" and town.country_code == "US" and town.admin1 == county.admin1:
             return GazEntry(county.geonameid, county.name, town.lat, town.lon, "US", "admin2", 0, county.admin1)
     return county
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def _softmax(scores: list[float]) -> list[float]:

@@ -178,10 +178,20 @@ def _entities(entity_rows: list[dict], mention_rows: list[dict], globals_: dict)
         if row["lat"] is not None and item["geo"] is None:
             item["geo"] = {"lat": row["lat"], "lon": row["lon"], "country": row["country"],
                            "geonameid": row["geonameid"]}
+        if row.get("level") and not item.get("level"):
+            item["level"] = row["level"]
+            if row["lat"] is None and row.get("country"):
+                item["country"] = row["country"]  # a demonym's country: no point of its own
+        if row.get("role"):
+            # literal wins: a place named once as the ground belongs on the map
+            roles = {item.get("role"), row["role"]}
+            item["role"] = "literal" if "literal" in roles else row["role"]
         for m in mentions_by_key.get((row["article_id"], row["key"]), []):
             mention = {"article": m["article_id"], "start": m["start"], "end": m["end"], "text": m["text"]}
             if m["field"]:
                 mention["field"] = m["field"]  # offsets into a removed span, e.g. a photo caption
+            if m.get("role"):
+                mention["role"] = m["role"]
             item["mentions"].append(mention)
     out = []
     for item in grouped.values():

@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from storyweave.queries.dates import date_span, readable_date, readable_period
 from storyweave.queries.sections import by_score, claim_sections
@@ -113,7 +113,9 @@ def story_dossier(store: Store, story_id: str) -> Optional[dict]:
                    entities.c.country, entity_links.c.global_id)
             .outerjoin(entity_links, (entity_links.c.article_id == entities.c.article_id)
                        & (entity_links.c.key == entities.c.key))
-            .where(entities.c.article_id.in_(member_ids), entities.c.lat.is_not(None))).all()
+            .where(entities.c.article_id.in_(member_ids), entities.c.lat.is_not(None),
+                   # the map shows the ground: "Washington said" alone puts no pin on Washington
+                   or_(entities.c.role.is_(None), entities.c.role == "literal"))).all()
     articles_per_outlet = Counter(m["outlet"] or "unknown" for m in members)
     story = dict(story._mapping)
     story["seen"] = readable_period(story["first_seen"], story["last_seen"])

@@ -229,6 +229,8 @@ def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:
                 "lat": entity.lat,
                 "lon": entity.lon,
                 "country": entity.country,
+                "level": getattr(entity, "level", None),
+                "role": getattr(entity, "role", None),
             }
         )
         for m in entity.mentions:
@@ -237,7 +239,8 @@ def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:
             seen_spans.add((m.field, m.start, m.end))
             mention_rows.append(
                 {"article_id": article_id, "field": m.field, "start": m.start, "end": m.end,
-                 "entity_key": entity.key[:200], "text": m.text, "label": m.label}
+                 "entity_key": entity.key[:200], "text": m.text, "label": m.label,
+                 "role": getattr(m, "role", "") or None}
             )
     date_rows = _unique_by_start(
         {"article_id": article_id, "start": d.start_char, "end": d.end_char, "text": d.text, "value": d.value,

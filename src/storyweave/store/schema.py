@@ -141,6 +141,10 @@ entities = Table(
     Column("lat", Float),
     Column("lon", Float),
     Column("country", String(8)),
+    #: for a place: its level (country, admin1, admin2, town, facility-in-town, ...) and its
+    #: role in the article ("literal" goes on the map; "metonymic", "demonym" do not)
+    Column("level", String(24)),
+    Column("role", String(16)),
     Index("ix_entities_name", "name"),
 )
 
@@ -156,6 +160,8 @@ entity_mentions = Table(
     Column("entity_key", String(200), nullable=False),
     Column("text", Text, nullable=False),
     Column("label", String(16), nullable=False),
+    #: for a place mention: "literal", "demonym" or "metonymic" ("Washington said")
+    Column("role", String(16)),
 )
 
 date_mentions = Table(
