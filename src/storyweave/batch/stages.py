@@ -83,6 +83,7 @@ class ArticleStage:
 
     def _analyse(self, articles: list[dict[str, Any]]) -> None:
         from storyweave.nlp.analysis import AnalysisInput
+        from storyweave.nlp.places import outlet_country
         from storyweave.pipeline.analyze import analyze_isolating_failures
         from storyweave.store.analysis import analysis_rows
 
@@ -91,7 +92,8 @@ class ArticleStage:
         for row in articles:
             row["analyzer"] = self.analyzer_name
             by_id.setdefault(row["article_id"], []).append(row)
-        inputs = [AnalysisInput(i, rs[0]["text"], rs[0]["published"], batch_rows.captions(rs[0]))
+        inputs = [AnalysisInput(i, rs[0]["text"], rs[0]["published"], batch_rows.captions(rs[0]),
+                                outlet_country(rs[0].get("url")))
                   for i, rs in by_id.items()]
         results, failed = analyze_isolating_failures(inputs, self.analysis_batch)
         for article_id in failed:

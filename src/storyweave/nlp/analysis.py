@@ -47,6 +47,8 @@ class AnalysisInput:
     #: (position in ``removed``, text) of photo captions taken out of the text:
     #: furniture, but the places they name belong on the article's map.
     captions: tuple[tuple[int, str], ...] = ()
+    #: the outlet's home country (ISO code), a weak prior for its places; see ``outlet_country``
+    outlet_country: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -116,9 +118,11 @@ def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Itera
     """Analyse articles in batches (``nlp.pipe``); results come back in input order."""
     from storyweave.nlp.dates import make_doc
 
+    from storyweave.nlp.places import with_outlet_country
+
     nlp = load_analyzer()
     items = list(items)
-    docs = (make_doc(nlp, item.text, item.published) for item in items)
+    docs = (with_outlet_country(make_doc(nlp, item.text, item.published), item.outlet_country) for item in items)
     for item, doc in zip(items, nlp.pipe(docs, batch_size=batch_size)):
         entities = merge_places(doc._.entities or (), doc._.places or ())
         if item.captions:

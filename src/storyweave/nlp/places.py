@@ -15,12 +15,14 @@ The ``storyweave_places`` spaCy component runs after the NER and works in number
 
 from __future__ import annotations
 
+import functools
 import logging
 import math
 import time
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import numpy as np
 from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -51,6 +53,10 @@ ADMIN1_TYPICAL_POPULATION = 300_000
 REGION_TYPICAL_POPULATION = 1_000_000
 #: how much a town's number of alternate names (how many languages name it) adds to its prior
 ALTERNATES_WEIGHT = 0.5
+#: what a reading in the outlet's home country gains (log10 units of population): a weak
+#: prior that tips only names the article itself leaves open ("Perth" in an Australian paper)
+OUTLET_COUNTRY_BONUS = 1.0
+OUTLET_COUNTRY_KEY = "storyweave_outlet_country"
 #: the least probability at which a town's reading counts as a point of the article
 CONTEXT_MIN_PROB = 0.1
 _KIND_PRIOR = {
@@ -275,7 +281,7 @@ class PlaceRecognizer:
 
     def __call__(self, doc: Doc) -> Doc:
         candidates, demonyms, relabel = self._candidates(doc)
-        self._resolve(candidates, demonyms)
+        self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
         places = [self._place(c) for c in candidates if c.choice is not None]
         places += self._facilities_in_towns(doc, candidates)
         places += demonyms
@@ -301,7 +307,7 @@ class PlaceRecognizer:
             given.append(cand)
         taken = [c for c in given if c is not None]
         context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
-        self._resolve(context + taken, demonyms)
+        self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
         return [self._place(c) if c and c.choice else None for c in given]
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
@@ -467,7 +473,7 @@ class PlaceRecognizer:
 
     # -- stage 3: disambiguation ------------------------------------------------------------
 
-    def _resolve(self, candidates: list[_Candidate], demonyms: list[Place]) -> None:
+    def _resolve(self, candidates: list[_Candidate], demonyms: list[Place], outlet: str | None = None) -> None:
         """Choose each name's reading: priors, explicit context, and the article's other names.
 
         One sense per discourse: the mentions of a name share one reading, and the explicit
@@ -487,7 +493,10 @@ class PlaceRecognizer:
         ]
         demonym_mass = Counter(p.country_code for p in demonyms)
         for name in names:
-            name.fixed = [self._fixed_score(name, e, alt) for e, alt in name.entries]
+            name.fixed = [
+                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0)
+                for e, alt in name.entries
+            ]
             name.probs = _softmax(name.fixed)
         distances = _Distances()
         for _ in range(RESOLVE_PASSES):
@@ -697,6 +706,32 @@ def _match_key(text: str) -> str:
 def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
     """Build the places component (loads the gazetteer on first use)."""
     return PlaceRecognizer(nlp, name, use_matcher)
+
+
+@functools.lru_cache(maxsize=1)
+def _outlet_suffixes() -> dict[str, str]:
+    return {suffix.lower(): code for suffix, code in _read_pairs("outlet_countries.tsv").items()}
+
+
+def outlet_country(url: str | None) -> str | None:
+    """The home country of the outlet at ``url`` (a country domain, or a known outlet's domain), or None."""
+    if not url:
+        return None
+    host = (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().rstrip(".")
+    suffixes = _outlet_suffixes()
+    parts = host.split(".")
+    for i in range(len(parts)):  # the longest suffix first: "abc.net.au" before "au"
+        code = suffixes.get(".".join(parts[i:]))
+        if code:
+            return code
+    return None
+
+
+def with_outlet_country(doc: Doc, code: str | None) -> Doc:
+    """Mark a Doc with its outlet's home country before the places component runs."""
+    if code:
+        doc.user_data[OUTLET_COUNTRY_KEY] = code
+    return doc
 
 
 def add_places(nlp: Language) -> Language:

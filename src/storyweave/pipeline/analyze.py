@@ -25,6 +25,7 @@ from pathlib import PurePath
 from typing import Callable, Optional
 
 from storyweave.nlp.analysis import ANALYZER, AnalysisInput, analyze_texts, load_analyzer
+from storyweave.nlp.places import outlet_country
 from storyweave.store import analysis as analysis_store
 from storyweave.store.database import Store
 
@@ -92,10 +93,12 @@ def analyze_pending(
                 )
                 chunk = [row for row in rows if row[0] not in failed_now][:want]
                 captions = analysis_store.captions_of(conn, [row[0] for row in chunk])
+                urls = analysis_store.urls_of(conn, [row[0] for row in chunk])
             if not chunk:
                 break
             inputs = [
-                AnalysisInput(article_id, text, published, captions.get(article_id, ()))
+                AnalysisInput(article_id, text, published, captions.get(article_id, ()),
+                              outlet_country(urls.get(article_id)))
                 for article_id, text, published in chunk
             ]
             results, failures = analyze_reporting_failures(inputs, batch_size)

@@ -93,6 +93,16 @@ def captions_of(conn: Connection, article_ids: list[str]) -> dict[str, tuple[tup
     return {k: tuple(v) for k, v in out.items()}
 
 
+def urls_of(conn: Connection, article_ids: list[str]) -> dict[str, str]:
+    """Each article's web address, where it has one (its outlet's country is a prior for its places)."""
+    if not article_ids:
+        return {}
+    rows = conn.execute(
+        select(articles.c.id, articles.c.url).where(and_(articles.c.id.in_(article_ids), articles.c.url.is_not(None)))
+    )
+    return {article_id: url for article_id, url in rows if url}
+
+
 #: The reason stored when the code that saw a failure did not say why (the batch engine's rows).
 UNKNOWN_REASON = "analysis raised an error; run `storyweave analyze --retry-failed -v` to see it"
 _REASON_CHARS = 4000

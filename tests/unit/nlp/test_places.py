@@ -305,3 +305,24 @@ def test_geocode_spans_resolves_given_toponyms_with_the_article_as_context(nlp):
     placed = nlp.get_pipe("storyweave_places").geocode_spans(doc, [(second, second + 5), (0, 9)])
     assert placed[0] is not None and placed[0].country_code == "US"  # one sense per article
     assert placed[1] is None  # "Officials" is no toponym the gazetteer knows
+
+
+def test_the_outlet_country_is_a_weak_prior(nlp):
+    from storyweave.nlp.dates import make_doc
+    from storyweave.nlp.places import outlet_country, with_outlet_country
+
+    assert outlet_country("https://www.bbc.co.uk/news/uk-1") == "GB"
+    assert outlet_country("https://www.abc.net.au/news/x") == "AU"
+    assert outlet_country("https://example.com/a") is None
+
+    def durham(text, url):
+        doc = nlp(with_outlet_country(make_doc(nlp, text, None), outlet_country(url)))
+        return _at([p for p in doc._.places if p.source != "demonym"], text, "Durham")
+
+    # Durham, North Carolina is the bigger town; a British paper's bare Durham is the English one
+    text = "Residents of Durham were told to boil their water on Tuesday."
+    assert durham(text, "https://www.theguardian.com/uk-news/x").country_code == "GB"
+    assert durham(text, "https://www.washingtonpost.com/local/x").country_code == "US"
+    # the article's own context outweighs the outlet
+    text = "Residents of Durham, North Carolina, were told to boil their water on Tuesday."
+    assert durham(text, "https://www.theguardian.com/us-news/x").country_code == "US"
