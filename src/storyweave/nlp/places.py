@@ -57,6 +57,8 @@ ALTERNATES_WEIGHT = 0.5
 #: prior that tips only names the article itself leaves open ("Perth" in an Australian paper)
 OUTLET_COUNTRY_BONUS = 1.0
 OUTLET_COUNTRY_KEY = "storyweave_outlet_country"
+#: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
+DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
 #: the least probability at which a town's reading counts as a point of the article
 CONTEXT_MIN_PROB = 0.1
 _KIND_PRIOR = {
@@ -352,8 +354,16 @@ class PlaceRecognizer:
                 if ent.label_ == "PERSON":
                     taken.update(range(ent.start, ent.end))
                 continue
-            taken.update(range(ent.start, ent.end))
-            candidates.extend(self._lookup(span, source, ent.label_, cues))
+            found = self._lookup(span, source, ent.label_, cues)
+            if not found and source == "ner":
+                # "the Titus County Jail", "Wyandotte County District Court": the model's place
+                # is a building or an institution named after the place that holds it
+                head = self._leading_name(span)
+                found = self._lookup(head, source, ent.label_, cues) if head is not None else []
+            if found or source != "ner":
+                taken.update(range(ent.start, ent.end))
+            # else the name matcher may still find a toponym inside it
+            candidates.extend(found)
         demonyms: list[Place] = []
         if self.matcher is not None:
             # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
@@ -364,7 +374,7 @@ class PlaceRecognizer:
                     continue
                 if span.label_ == "DEMONYM":
                     demonyms.extend(self._demonym(span))
-                elif all(t.pos_ == "PROPN" for t in span):
+                elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     candidates.extend(self._lookup(span, "gazetteer", "", cues))
         unique: list[_Candidate] = []
         for cand in sorted(candidates, key=lambda c: (-len(c.span.text), c.span.start)):
@@ -372,6 +382,17 @@ class PlaceRecognizer:
                 unique.append(cand)
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
+
+    def _leading_name(self, span: Span) -> Span | None:
+        """The longest run of the span's first proper nouns that the gazetteer knows, or None."""
+        end = span.start
+        while end < span.end and span.doc[end].pos_ == "PROPN":
+            end += 1
+        for stop in range(min(end, span.end - 1), span.start, -1):
+            head = span.doc[span.start : stop]
+            if self._has_name(head.text):
+                return head
+        return None
 
     def _has_name(self, text: str) -> bool:
         return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
@@ -432,7 +453,17 @@ class PlaceRecognizer:
             return True  # "Paris said", after "Paris Hilton" earlier
         return only_named and (label == "PERSON" or label not in PLACE_LABELS)
 
+    def _dateline(self, span: Span) -> bool:
+        """Whether the span opens a line in capitals before dateline punctuation ("BEIRUT:",
+        "PATASKALA --"): a wire dateline names the place the story was filed from."""
+        doc = span.doc
+        if not span.text.isupper() or span.end >= len(doc) or doc[span.end].text not in DATELINE_MARKS:
+            return False
+        return span.start == 0 or "\n" in doc[span.start - 1].whitespace_ or doc[span.start - 1].is_space
+
     def _locative_before(self, span: Span) -> bool:
+        if self._dateline(span):
+            return True
         i = span.start - 1
         if i >= 0 and span.doc[i].lower_ == "the":
             i -= 1
