@@ -83,13 +83,15 @@ def eval_extraction(
 
 @eval_app.command("places")
 def eval_places(
-    corpus: List[str] = typer.Option(["lgl", "trnews"], "--corpus", help="lgl and/or trnews."),
+    corpus: List[str] = typer.Option(["lgl", "trnews"], "--corpus", help="lgl and/or trnews (repeatable)."),
     evaldata: Optional[Path] = EvaldataOption,
     limit: Optional[int] = LimitOption,
     write: bool = WriteOption,
     docs: Path = DocsOption,
 ) -> None:
-    """Place recognition and geocoding on LGL and TR-News: accuracy at 161 km, GeoNames ids, recall."""
+    """Geoparsing on LGL and TR-News over every gold toponym with coordinates, end to end and with
+    the gold spans given, with and without demonyms: accuracy at 161 km, mean and median error,
+    AUC, recognition recall/precision/F1 and documents per second."""
     from storyweave.evaluation.places import evaluate_places
 
     _run_evals(evaluate_places, corpus, evaldata, limit, write, docs)
