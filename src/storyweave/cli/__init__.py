@@ -13,6 +13,7 @@ from storyweave.cli import batch  # noqa: E402,F401  isort: skip
 from storyweave.cli import stories  # noqa: E402,F401  isort: skip
 from storyweave.cli import articles  # noqa: E402,F401  isort: skip
 from storyweave.cli import measure  # noqa: E402,F401  isort: skip
+from storyweave.cli import gazetteer  # noqa: E402,F401  isort: skip
 
 
 def main() -> None:

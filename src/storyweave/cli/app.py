@@ -25,6 +25,8 @@ eval_app = typer.Typer(help="Score each stage on public datasets; tables go to d
 bench_app = typer.Typer(help="Measure throughput; tables go to docs/BENCHMARKS.md.")
 app.add_typer(eval_app, name="eval")
 app.add_typer(bench_app, name="bench")
+gazetteer_app = typer.Typer(help="The place gazetteer: import a GeoNames dump, show which one is in use, reset.")
+app.add_typer(gazetteer_app, name="gazetteer")
 
 console = Console()
 err_console = Console(stderr=True)

