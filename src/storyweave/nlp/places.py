@@ -182,7 +182,7 @@ class _Context:
             key = (entry.country_code, entry.admin1)
             state = self.state_total[key] - self.states[id(name)][key]
             score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
-        # only towns are points here: a county's point is its state's in this gazetteer
+        # only towns are points here: a division's point says little of where its towns are
         if entry.kind == "city" and len(self.points):
             km = self._km.get((entry.lat, entry.lon))
             if km is None:
@@ -254,6 +254,9 @@ class PlaceRecognizer:
         self.titles = {w.lower() for w in _read_lines("person_titles.txt")}
         self.orgs = _read_pairs("org_names.tsv")
         self.state_abbrev = _read_pairs("us_state_abbreviations.tsv")
+        self.admin1_abbrev = {
+            abbrev: tuple(value.split(":", 1)) for abbrev, value in _read_pairs("admin1_abbreviations.tsv").items()
+        }
         self.aliases = set(_read_pairs("country_aliases.tsv")) | set(self.state_abbrev.values())
         self.matcher = self._build_matcher() if use_matcher else None
 
@@ -314,6 +317,10 @@ class PlaceRecognizer:
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
         entries = self._entries(span.text)
+        if self.gaz.demonym(span.text) and not any(
+            not alt and (e.kind != "city" or e.population >= 100_000) for e, alt in entries
+        ):
+            entries = []  # "Canadian" is the demonym, not Canadian, Texas
         if not entries:
             code = self.gaz.demonym(span.text)
             country = self.gaz.country(code) if code else None
@@ -400,6 +407,10 @@ class PlaceRecognizer:
     def _entries(self, text: str) -> list[tuple[GazEntry, bool]]:
         state = self.state_abbrev.get(text) or self.state_abbrev.get(text + ".")
         entry = self.gaz.admin1("US", state) if state else None
+        if entry is None and text in self.admin1_abbrev:
+            # "B.C.", "Ont.": the abbreviation names one division of one country
+            country, name = self.admin1_abbrev[text]
+            entry = next((e for e in self.gaz.lookup(name) if e.kind == "admin1" and e.country_code == country), None)
         return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
 
     def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
@@ -792,7 +803,13 @@ def _prior(entry: GazEntry, alt: bool) -> float:
         # a state's population is the sum of its towns: damp it so that a bare "Washington"
         # or "New York" is not the state by size alone
         population -= 1.0
-    return population + _KIND_PRIOR.get(entry.kind, 0.0) - (2.5 if alt else 0.0)
+    kind_prior = _KIND_PRIOR.get(entry.kind, 0.0)
+    if entry.kind == "region" and entry.country_code:
+        # a region inside one country ("Durham" the ceremonial county, "the South") is a
+        # lesser reading than a town or a division of the same name: only regions that span
+        # countries ("Middle East", "Balkans") have the broad reading's prior
+        kind_prior = _KIND_PRIOR["city"]
+    return population + kind_prior - (2.5 if alt else 0.0)
 
 
 def _trim(ent: Span) -> Span | None:
