@@ -51,7 +51,7 @@ bench: install
 lock:
 	$(PYTHON) -m venv /tmp/storyweave-lock-venv
 	/tmp/storyweave-lock-venv/bin/pip install --quiet torch==2.13.0
-	/tmp/storyweave-lock-venv/bin/pip install --quiet -e ".[test]"
+	/tmp/storyweave-lock-venv/bin/pip install --quiet -e ".[test,ray,postgres]"
 	/tmp/storyweave-lock-venv/bin/pip freeze --exclude-editable | grep -v '^storyweave' > requirements.lock
 	rm -rf /tmp/storyweave-lock-venv
 

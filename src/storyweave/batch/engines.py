@@ -91,8 +91,8 @@ def run_ray(
     try:
         import ray
         import ray.data
-    except ImportError as exc:  # pragma: no cover - ray is a dependency
-        raise ConfigError("the ray engine needs Ray: pip install 'ray[data]'") from exc
+    except ImportError as exc:
+        raise ConfigError("the ray engine needs Ray: pip install 'storyweave[ray]'") from exc
 
     with ray_session(workers, address):
         context = ray.data.DataContext.get_current()
@@ -123,7 +123,10 @@ def ray_session(workers: int, address: Optional[str] = None):
     """Ray for the length of a ``with`` statement: joins ``address``'s cluster, or starts a local one with
     ``workers`` + 1 CPUs (the extra one for light tasks, so they never wait behind the actors).
     A session already open (a caller's, a test's) is used as it is and left open."""
-    import ray
+    try:
+        import ray
+    except ImportError as exc:
+        raise ConfigError("Ray is not installed: pip install 'storyweave[ray]'") from exc
 
     # Ray would otherwise try to report usage over the network, which this product never does.
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")

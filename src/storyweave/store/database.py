@@ -69,7 +69,10 @@ class Store:
         self.url = database_url(db)
         try:
             self.engine = _create_engine(self.url)
-        except (ArgumentError, ImportError) as exc:
+        except ImportError as exc:
+            hint = " (install the extra: pip install 'storyweave[postgres]')" if "psycopg" in str(exc) else ""
+            raise StoreError(f"cannot open store {db!r}: {exc}{hint}") from exc
+        except ArgumentError as exc:
             raise StoreError(f"cannot open store {db!r}: {exc}") from exc
         self.dialect = self.engine.dialect.name
         # the pipeline lock: threads of this process queue here, processes on the file or server lock
