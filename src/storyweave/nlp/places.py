@@ -246,6 +246,8 @@ class PlaceRecognizer:
         self.agent_town_population = int(roles["agent_town_population"])
         self.town_suffixes = frozenset(roles["town_suffixes"])
         self.facility_words = frozenset(words["facility_words"])
+        self.institution_words = frozenset(words["institution_words"])
+        self.directions = frozenset(words["directions"])
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
@@ -360,12 +362,21 @@ class PlaceRecognizer:
                 # findable by the matcher; inside a person's name ("Paris Hilton") they do not
                 if ent.label_ == "PERSON":
                     taken.update(range(ent.start, ent.end))
+                elif ent.label_ == "ORG":
+                    # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
+                    # institution named after its town or state names that place
+                    head = self._leading_name(span, institution=True)
+                    found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
+                    if found:
+                        taken.update(range(ent.start, ent.end))
+                        candidates.extend(found)
                 continue
             found = self._lookup(span, source, ent.label_, cues)
             if not found and source == "ner":
                 # "the Titus County Jail", "Wyandotte County District Court": the model's place
-                # is a building or an institution named after the place that holds it
-                head = self._leading_name(span)
+                # is a building or an institution named after the place that holds it;
+                # "Northeast Georgia" is a part of Georgia
+                head = self._after_direction(span) or self._leading_name(span)
                 found = self._lookup(head, source, ent.label_, cues) if head is not None else []
             if found or source != "ner":
                 taken.update(range(ent.start, ent.end))
@@ -390,16 +401,31 @@ class PlaceRecognizer:
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
 
-    def _leading_name(self, span: Span) -> Span | None:
-        """The longest run of the span's first proper nouns that the gazetteer knows, or None."""
+    def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
+        """The longest run of the span's first proper nouns that the gazetteer knows and that is
+        no common word ("South" in "South Ossetia"), or None. With ``institution``, the word after
+        the name must name an institution ("Police", "High School", "Census")."""
         end = span.start
         while end < span.end and span.doc[end].pos_ == "PROPN":
             end += 1
         for stop in range(min(end, span.end - 1), span.start, -1):
             head = span.doc[span.start : stop]
-            if self._has_name(head.text):
+            if institution and span.doc[stop].lower_ not in self.institution_words:
+                continue
+            key = normalise(head.text)
+            # an institution is named after a town called like a first name ("Paris High School"),
+            # but not after a common word
+            stop = self.stop_words if institution else self.stop
+            if key not in stop and key not in self.directions and self._has_name(head.text):
                 return head
         return None
+
+    def _after_direction(self, span: Span) -> Span | None:
+        """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""
+        if len(span) < 2 or span[0].lower_ not in self.directions:
+            return None
+        rest = span.doc[span.start + 1 : span.end]
+        return rest if self._has_name(rest.text) else None
 
     def _has_name(self, text: str) -> bool:
         return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
