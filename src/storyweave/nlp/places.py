@@ -344,9 +344,15 @@ class PlaceRecognizer:
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
         cues = (person_words, placed_words)
+        demonyms: list[Place] = []
         for ent in doc.ents:
             span = _trim(ent)
             if span is None:
+                continue
+            if ent.label_ in self.correctable and self._is_demonym(span.text):
+                # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
+                demonyms.extend(self._demonym(span))
+                taken.update(range(ent.start, ent.end))
                 continue
             if span.text in self.orgs:
                 if ent.label_ != self.orgs[span.text]:
@@ -382,7 +388,6 @@ class PlaceRecognizer:
                 taken.update(range(ent.start, ent.end))
             # else the name matcher may still find a toponym inside it
             candidates.extend(found)
-        demonyms: list[Place] = []
         if self.matcher is not None:
             # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
             # a two-word one named like a person ("Wells Fargo")
@@ -426,6 +431,9 @@ class PlaceRecognizer:
             return None
         rest = span.doc[span.start + 1 : span.end]
         return rest if self._has_name(rest.text) else None
+
+    def _is_demonym(self, text: str) -> bool:
+        return self.gaz.demonym(text) is not None and not self.gaz.has_name(text)
 
     def _has_name(self, text: str) -> bool:
         return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
