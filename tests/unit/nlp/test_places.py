@@ -197,7 +197,7 @@ def test_name_matcher_reads_the_same_spans_as_joining_tokens(nlp):
     # Span texts: the same spans, with curly quotes, hyphens, line breaks and long names
     from spacy.tokens import Span
 
-    from storyweave.nlp.places import _match_key
+    from storyweave.nlp.places.matcher import _match_key
 
     matcher = nlp.get_pipe("storyweave_places").matcher
     text = (
@@ -230,7 +230,7 @@ def test_context_distances_are_the_haversine_formula_bit_for_bit():
     import numpy as np
 
     from storyweave.nlp.gazetteer import GazEntry
-    from storyweave.nlp.places import _Context, _Name
+    from storyweave.nlp.places.context import _Context, _Name
 
     towns = [GazEntry(i, f"t{i}", lat, lon, "SY", "city", 10000, "01") for i, (lat, lon) in
              enumerate([(35.13, 36.75), (36.20, 37.16), (33.51, 36.29), (-33.9, 151.2)])]

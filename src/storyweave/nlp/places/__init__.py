@@ -1,0 +1,19 @@
+"""Places: toponyms recognised, disambiguated and geocoded against the offline gazetteer.
+
+- ``component``: the ``storyweave_places`` spaCy component (candidates, filters, output);
+- ``resolve``: its disambiguation, roles and facilities placed at their town;
+- ``context``: the arithmetic of disambiguation (priors, the article's support);
+- ``matcher``: the gazetteer-name n-gram matcher for toponyms the model missed;
+- ``outlets``: the outlet's home country, a weak prior;
+- ``records``: ``Place``, its levels and roles.
+"""
+
+from storyweave.nlp.places.component import PlaceRecognizer, add_places, make_places
+from storyweave.nlp.places.context import distance_km
+from storyweave.nlp.places.outlets import outlet_country, with_outlet_country
+from storyweave.nlp.places.records import LEVELS, PLACE_LABELS, ROLES, Place
+
+__all__ = [
+    "LEVELS", "PLACE_LABELS", "ROLES", "Place", "PlaceRecognizer", "add_places", "distance_km", "make_places",
+    "outlet_country", "with_outlet_country",
+]

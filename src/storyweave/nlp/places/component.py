@@ -1,0 +1,414 @@
+"""Places: toponyms recognised, disambiguated and geocoded against the offline gazetteer.
+
+The ``storyweave_places`` spaCy component runs after the NER and works in numbered stages:
+
+1. candidates: spaCy's GPE/LOC/FAC entities; entities of other labels whose whole text is a
+   gazetteer name (the small model tags Hama PERSON, Aleppo NORP); and a lookup of token
+   n-grams among notable gazetteer names for the toponyms the model missed; demonyms on the side;
+2. filters: person names ("Mr. Jordan", "Paris Hilton ... Paris said"), known organisations
+   ("HTS"), common words that are also towns (data file), and "X, Y" admin context;
+3. disambiguation, one sense per name and article: population, prominence (how many alternate
+   names GeoNames lists) and feature rank; explicit "Paris, Texas" context; and, iterated, the
+   probability mass the article's other names and demonyms put on each country, state and area;
+4. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import tomllib
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from storyweave.nlp.gazetteer import RULES, GazEntry, Gazetteer, load_gazetteer, normalise
+from storyweave.nlp.places.matcher import _match_key, _NameMatcher
+from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
+from storyweave.nlp.places.records import PLACE_LABELS, Place
+from storyweave.nlp.places.records import to_place as _to_place
+from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
+from storyweave.nlp.places.rules import read_lines as _read_lines
+from storyweave.nlp.places.rules import read_pairs as _read_pairs
+
+logger = logging.getLogger(__name__)
+
+#: the smallest city the name matcher looks for when spaCy saw no entity there; smaller
+#: places are still found when the model tags them, through the full gazetteer
+MATCHER_MIN_POPULATION = 15000
+#: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
+DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
+
+if not Doc.has_extension("places"):
+    Doc.set_extension("places", default=None)
+
+
+class PlaceRecognizer(Resolution):
+    """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
+
+    def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
+        self.name = name
+        self.gaz: Gazetteer = load_gazetteer()
+        words = tomllib.loads((RULES / "context_words.toml").read_text(encoding="utf-8"))
+        roles = tomllib.loads((RULES / "roles.toml").read_text(encoding="utf-8"))
+        self.agent_verbs = frozenset(roles["agent_verbs"])
+        self.agent_nouns = frozenset(roles["agent_nouns"])
+        self.agent_kinds = frozenset(roles["agent_kinds"])
+        self.agent_town_population = int(roles["agent_town_population"])
+        self.town_suffixes = frozenset(roles["town_suffixes"])
+        self.facility_words = frozenset(words["facility_words"])
+        self.institution_words = frozenset(words["institution_words"])
+        self.directions = frozenset(words["directions"])
+        self.locative = set(words["locative_prepositions"])
+        self.speech = set(words["speech_verbs"])
+        self.correctable = set(words["correctable_labels"])
+        self.stop_words = {normalise(w) for w in _read_lines("stop_toponyms.txt")}
+        self.stop = self.stop_words | {normalise(w) for w in _read_lines("name_toponyms.txt")}
+        self.titles = {w.lower() for w in _read_lines("person_titles.txt")}
+        self.orgs = _read_pairs("org_names.tsv")
+        self.state_abbrev = _read_pairs("us_state_abbreviations.tsv")
+        self.admin1_abbrev = {
+            abbrev: tuple(value.split(":", 1)) for abbrev, value in _read_pairs("admin1_abbreviations.tsv").items()
+        }
+        self.aliases = set(_read_pairs("country_aliases.tsv")) | set(self.state_abbrev.values())
+        self.matcher = self._build_matcher() if use_matcher else None
+
+    # -- stage 0: the names looked for where the model saw no entity -----------------------
+
+    def _build_matcher(self) -> _NameMatcher:
+        # Not spaCy's PhraseMatcher: it must tokenise every pattern and add its words to the
+        # shared vocab at each start (8 s and 240 MB for 40,000 names); looking the token
+        # n-grams of a document up in a set of normalised names finds the same spans.
+        started = time.perf_counter()
+        # accents are folded only for big cities ("Sao Paulo"): folded small names would
+        # turn common words into towns ("Bank" for Bānk, India)
+        names = {
+            _match_key(e.name)
+            for e in self.gaz.notable(MATCHER_MIN_POPULATION)
+            if e.name.isascii() or (e.kind == "city" and e.population >= 100_000)
+        }
+        names.update(_match_key(n) for n in _read_pairs("country_aliases.tsv"))
+        names = {n for n in names if n not in self.stop and len(n) > 2}
+        forms = set(_read_pairs("demonyms.tsv"))
+        forms |= {f + "s" for f in forms if not f.endswith(("sh", "ch", "se", "s"))}
+        matcher = _NameMatcher(names, {_match_key(f) for f in forms})
+        logger.info("places matcher: %d names in %.2f s", len(names), time.perf_counter() - started)
+        return matcher
+
+    # -- the component ------------------------------------------------------------------------
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates, demonyms, relabel = self._candidates(doc)
+        self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        places = [self._place(c) for c in candidates if c.choice is not None]
+        places += self._facilities_in_towns(doc, candidates)
+        places += demonyms
+        places.sort(key=lambda p: p.start_char)
+        doc._.places = places
+        self._rewrite_ents(doc, candidates, relabel)
+        return doc
+
+    def geocode_spans(self, doc: Doc, spans: list[tuple[int, int]]) -> list[Place | None]:
+        """Geocode toponyms whose character spans are already known (toponym resolution alone).
+
+        Each span is resolved with the article as context: the places the component finds
+        elsewhere in ``doc`` weigh in as they do in a full run. A span the gazetteer has no
+        reading for (or that aligns with no tokens) gives None. Used to score resolution apart
+        from recognition, as the geoparsing literature does.
+        """
+        found, demonyms, _relabel = self._candidates(doc)
+        given: list[_Candidate | None] = []
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            span = _trim(span) if span is not None and len(span) else None
+            cand = self._given_candidate(span) if span is not None else None
+            given.append(cand)
+        taken = [c for c in given if c is not None]
+        context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
+        self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        return [self._place(c) if c and c.choice else None for c in given]
+
+    def _given_candidate(self, span: Span) -> _Candidate | None:
+        entries = self._entries(span.text)
+        if self.gaz.demonym(span.text) and not any(
+            not alt and (e.kind != "city" or e.population >= 100_000) for e, alt in entries
+        ):
+            entries = []  # "Canadian" is the demonym, not Canadian, Texas
+        if not entries:
+            code = self.gaz.demonym(span.text)
+            country = self.gaz.country(code) if code else None
+            if country is None:
+                return None
+            return _Candidate(span, "demonym", [(country, False)], given=True)
+        cand = _Candidate(span, "given", entries, given=True)
+        self._admin_context(cand)
+        return cand
+
+    # -- stage 1 and 2: candidates and filters ---------------------------------------------
+
+    def _candidates(self, doc: Doc) -> tuple[list[_Candidate], list[Place], dict[tuple[int, int], str]]:
+        candidates: list[_Candidate] = []
+        relabel: dict[tuple[int, int], str] = {}
+        taken: set[int] = set()
+        person_words = {t.lower_ for e in doc.ents if _looks_like_name(e) for t in e}
+        # one sense per discourse: a word the model tags a place elsewhere in the article is not
+        # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
+        placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
+        cues = (person_words, placed_words)
+        demonyms: list[Place] = []
+        for ent in doc.ents:
+            span = _trim(ent)
+            if span is None:
+                continue
+            if ent.label_ in self.correctable and self._is_demonym(span.text):
+                # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
+                demonyms.extend(self._demonym(span))
+                taken.update(range(ent.start, ent.end))
+                continue
+            if span.text in self.orgs:
+                if ent.label_ != self.orgs[span.text]:
+                    relabel[(ent.start, ent.end)] = self.orgs[span.text]
+                taken.update(range(ent.start, ent.end))
+                continue
+            if ent.label_ in PLACE_LABELS:
+                source = "ner"
+            elif ent.label_ in self.correctable and self._has_name(span.text):
+                source = "gazetteer"
+            else:
+                # toponyms inside an organisation's name ("Ohio Department of Health") stay
+                # findable by the matcher; inside a person's name ("Paris Hilton") they do not
+                if ent.label_ == "PERSON":
+                    taken.update(range(ent.start, ent.end))
+                elif ent.label_ == "ORG":
+                    # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
+                    # institution named after its town or state names that place
+                    head = self._leading_name(span, institution=True)
+                    found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
+                    if found:
+                        taken.update(range(ent.start, ent.end))
+                        candidates.extend(found)
+                continue
+            found = self._lookup(span, source, ent.label_, cues)
+            if not found and source == "ner":
+                # "the Titus County Jail", "Wyandotte County District Court": the model's place
+                # is a building or an institution named after the place that holds it;
+                # "Northeast Georgia" is a part of Georgia
+                head = self._after_direction(span) or self._leading_name(span)
+                found = self._lookup(head, source, ent.label_, cues) if head is not None else []
+            if found or source != "ner":
+                taken.update(range(ent.start, ent.end))
+            # else the name matcher may still find a toponym inside it
+            candidates.extend(found)
+        if self.matcher is not None:
+            # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
+            # a two-word one named like a person ("Wells Fargo")
+            taken.update(i for e in doc.ents if _looks_like_name(e) for i in range(e.start, e.end))
+            for span in filter_spans(self.matcher(doc)):
+                if any(i in taken for i in range(span.start, span.end)):
+                    continue
+                if span.label_ == "DEMONYM":
+                    demonyms.extend(self._demonym(span))
+                elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
+                    candidates.extend(self._lookup(span, "gazetteer", "", cues))
+        unique: list[_Candidate] = []
+        for cand in sorted(candidates, key=lambda c: (-len(c.span.text), c.span.start)):
+            if not any(u.span.start < cand.span.end and cand.span.start < u.span.end for u in unique):
+                unique.append(cand)
+        candidates = sorted(unique, key=lambda c: c.span.start)
+        return candidates, demonyms, relabel
+
+    def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
+        """The longest run of the span's first proper nouns that the gazetteer knows and that is
+        no common word ("South" in "South Ossetia"), or None. With ``institution``, the word after
+        the name must name an institution ("Police", "High School", "Census")."""
+        end = span.start
+        while end < span.end and span.doc[end].pos_ == "PROPN":
+            end += 1
+        for stop in range(min(end, span.end - 1), span.start, -1):
+            head = span.doc[span.start : stop]
+            if institution and span.doc[stop].lower_ not in self.institution_words:
+                continue
+            key = normalise(head.text)
+            # an institution is named after a town called like a first name ("Paris High School"),
+            # but not after a common word
+            stop = self.stop_words if institution else self.stop
+            if key not in stop and key not in self.directions and self._has_name(head.text):
+                return head
+        return None
+
+    def _after_direction(self, span: Span) -> Span | None:
+        """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""
+        if len(span) < 2 or span[0].lower_ not in self.directions:
+            return None
+        rest = span.doc[span.start + 1 : span.end]
+        return rest if self._has_name(rest.text) else None
+
+    def _is_demonym(self, text: str) -> bool:
+        return self.gaz.demonym(text) is not None and not self.gaz.has_name(text)
+
+    def _has_name(self, text: str) -> bool:
+        return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
+
+    def _entries(self, text: str) -> list[tuple[GazEntry, bool]]:
+        state = self.state_abbrev.get(text) or self.state_abbrev.get(text + ".")
+        entry = self.gaz.admin1("US", state) if state else None
+        if entry is None and text in self.admin1_abbrev:
+            # "B.C.", "Ont.": the abbreviation names one division of one country
+            country, name = self.admin1_abbrev[text]
+            entry = next((e for e in self.gaz.lookup(name) if e.kind == "admin1" and e.country_code == country), None)
+        return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
+
+    def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
+        entries = self._entries(span.text)
+        comma = next((t.i for t in span if t.text == ","), None) if not entries and "," in span.text else None
+        if comma is not None:
+            # "Springfield, Illinois" tagged as one entity: the two parts are two toponyms (a comma
+            # inside a token, ",…", splits nothing)
+            parts = [span.doc[span.start : comma], span.doc[comma + 1 : span.end]]
+            return [c for p in parts if len(p) for c in self._lookup(p, source, label, cues)]
+        if not entries:
+            return []
+        cand = _Candidate(span, source, entries, label=label)
+        tail = self._admin_context(cand)
+        # "Greer, South Carolina": a state or country named right after it makes it a place
+        if self._is_person(span, label, (set(), set()) if tail is not None else cues):
+            return []
+        name = normalise(span.text)
+        if name in self.stop and tail is None:
+            # "in Congress" is the institution, "the Bush administration" the president's: a
+            # common word the model calls a person or an organisation is a town only when its
+            # state or country is named ("Commerce, Texas")
+            if (label in self.correctable and name in self.stop_words) or (
+                source == "gazetteer" and not self._locative_before(span)
+            ):
+                return []
+        if tail is not None:  # "Tenn." in "Paris, Tenn." is a toponym of its own
+            return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
+        return [cand]
+
+    def _is_person(self, span: Span, label: str, cues: tuple[set[str], set[str]]) -> bool:
+        """Whether a name that is also a place names a person (or an acronym) here.
+
+        ``cues``: the words of the article's person names, and the single words it tags places.
+        """
+        person_words, placed_words = cues
+        before = span.doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.lower_ in self.titles:
+            return True
+        if span.text.isalpha() and span.text.isupper() and len(span) == 1 and len(span.text) <= 5 \
+                and span.text not in self.aliases:
+            return True  # an acronym ("RUSI") is an organisation, not the town of the same letters
+        # a place name that is elsewhere part of a person's name ("Paris Hilton") is that person,
+        # unless the model itself tagged it a place after a locative preposition ("in Paris")
+        named = len(span) == 1 and span.text.lower() in person_words
+        only_named = named and span.text.lower() not in placed_words
+        if self._locative_before(span):
+            return only_named and label not in PLACE_LABELS
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is not None and after.lemma_.lower() in self.speech and (named or label == "PERSON"):
+            return True  # "Paris said", after "Paris Hilton" earlier
+        return only_named and (label == "PERSON" or label not in PLACE_LABELS)
+
+    def _dateline(self, span: Span) -> bool:
+        """Whether the span opens a line in capitals before dateline punctuation ("BEIRUT:",
+        "PATASKALA --"): a wire dateline names the place the story was filed from."""
+        doc = span.doc
+        if not span.text.isupper() or span.end >= len(doc) or doc[span.end].text not in DATELINE_MARKS:
+            return False
+        return span.start == 0 or "\n" in doc[span.start - 1].whitespace_ or doc[span.start - 1].is_space
+
+    def _locative_before(self, span: Span) -> bool:
+        if self._dateline(span):
+            return True
+        i = span.start - 1
+        if i >= 0 and span.doc[i].lower_ == "the":
+            i -= 1
+        return i >= 0 and span.doc[i].lower_ in self.locative
+
+    def _admin_context(self, cand: _Candidate) -> Span | None:
+        """Read "X, Texas" / "X, Tenn." / "X, Syria" after a candidate; return the tail's span."""
+        doc, end = cand.span.doc, cand.span.end
+        if end + 1 >= len(doc) or doc[end].text != ",":
+            return None
+        for width in (3, 2, 1):
+            if end + 1 + width > len(doc):
+                continue
+            span = doc[end + 1 : end + 1 + width]
+            tail = span.text
+            code = self.state_abbrev.get(tail) or (tail if len(tail) == 2 and tail.isupper() else None)
+            if code and self.gaz.admin1("US", code):
+                cand.admin = ("US", code)
+                return span
+            for entry, alt in self.gaz.lookup_ranked(tail):
+                if alt or not tail[:1].isupper():
+                    continue
+                if entry.kind == "admin1":
+                    cand.admin = (entry.country_code, entry.admin1) if entry.admin1 else None
+                    cand.country = entry.country_code
+                    return span
+                if entry.kind == "country":
+                    cand.country = entry.country_code
+                    return span
+        return None
+
+    def _demonym(self, span: Span) -> list[Place]:
+        code = self.gaz.demonym(span.text)
+        country = self.gaz.country(code) if code else None
+        if country is None:
+            return []
+        return [_to_place(span, country, "demonym", "demonym")]
+
+    # -- stage 4: entity labels -------------------------------------------------------------
+
+    def _rewrite_ents(self, doc: Doc, candidates: list[_Candidate], relabel: dict[tuple[int, int], str]) -> None:
+        placed = {(c.span.start, c.span.end): c for c in candidates if c.choice is not None}
+        ents = []
+        for ent in doc.ents:
+            label = relabel.get((ent.start, ent.end), ent.label_)
+            # only the entity's own reading relabels it: a toponym the matcher found inside an
+            # organisation ("U.S." in "the U.S. Fish and Wildlife Service") leaves it an organisation
+            inner = [c for (s, e), c in placed.items() if ent.start <= s and e <= ent.end and c.label == ent.label_]
+            if ent.label_ not in PLACE_LABELS and inner and label == ent.label_:
+                label = "LOC" if inner[0].choice.kind == "continent" else "GPE"
+            ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
+        for (s, e), cand in placed.items():
+            if cand.source == "gazetteer" and not any(x.start < e and s < x.end for x in ents):
+                ents.append(Span(doc, s, e, label="LOC" if cand.choice.kind == "continent" else "GPE"))
+        doc.ents = filter_spans(ents)
+
+
+@Language.factory(
+    "storyweave_places",
+    requires=["doc.ents"],
+    assigns=["doc._.places", "doc.ents"],
+    default_config={"use_matcher": True},
+)
+def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
+    """Build the places component (loads the gazetteer on first use)."""
+    return PlaceRecognizer(nlp, name, use_matcher)
+
+
+def add_places(nlp: Language) -> Language:
+    """Add ``storyweave_places`` after the NER of ``nlp`` unless it is there already."""
+    if "storyweave_places" not in nlp.pipe_names:
+        nlp.add_pipe("storyweave_places", after="ner" if "ner" in nlp.pipe_names else None)
+    return nlp
+
+
+def _looks_like_name(ent: Span) -> bool:
+    # "Paris Hilton", "Jordan Peterson": the small model tags some of these ORG
+    if ent.label_ == "PERSON":
+        return len(ent) > 1
+    return ent.label_ == "ORG" and len(ent) == 2 and all(t.pos_ == "PROPN" and t.is_title for t in ent)
+
+
+def _trim(ent: Span) -> Span | None:
+    # "the Netherlands", "Syria's": look the name up without the article and the possessive
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a"):
+        start += 1
+    while end > start and doc[end - 1].text in ("'s", "\u2019s", "'", "."):
+        end -= 1
+    return doc[start:end] if end > start else None

