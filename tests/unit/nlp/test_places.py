@@ -326,3 +326,19 @@ def test_the_outlet_country_is_a_weak_prior(nlp):
     # the article's own context outweighs the outlet
     text = "Residents of Durham, North Carolina, were told to boil their water on Tuesday."
     assert durham(text, "https://www.theguardian.com/us-news/x").country_code == "US"
+
+
+def test_division_abbreviations_outside_the_us(nlp):
+    text = "Protests in London, Ont., spread to Winnipeg, Man., and to Vancouver, B.C., on Sunday."
+    places = _places(nlp, text)
+    london = _at(places, text, "London")
+    assert london.country_code == "CA" and distance_km(london.lat, london.lon, 42.98, -81.23) < 30
+    assert _at(places, text, "Ont.").name == "Ontario"
+    assert _at(places, text, "B.C.").name == "British Columbia"
+
+
+def test_a_division_named_after_its_chief_town_is_the_town(nlp):
+    text = "Shelling hit Gaza overnight, and fighting reached Aleppo."
+    places = _places(nlp, text)
+    assert (_at(places, text, "Gaza").country_code, _at(places, text, "Gaza").kind) == ("PS", "city")
+    assert _at(places, text, "Aleppo").kind == "city"

@@ -253,9 +253,10 @@ class PlaceRecognizer(Resolution):
     def _entries(self, text: str) -> list[tuple[GazEntry, bool]]:
         state = self.state_abbrev.get(text) or self.state_abbrev.get(text + ".")
         entry = self.gaz.admin1("US", state) if state else None
-        if entry is None and text in self.admin1_abbrev:
+        abbrev = text if text in self.admin1_abbrev else text + "."  # the dot may be trimmed off
+        if entry is None and abbrev in self.admin1_abbrev:
             # "B.C.", "Ont.": the abbreviation names one division of one country
-            country, name = self.admin1_abbrev[text]
+            country, name = self.admin1_abbrev[abbrev]
             entry = next((e for e in self.gaz.lookup(name) if e.kind == "admin1" and e.country_code == country), None)
         return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
 
@@ -340,6 +341,12 @@ class PlaceRecognizer(Resolution):
             if code and self.gaz.admin1("US", code):
                 cand.admin = ("US", code)
                 return span
+            if tail in self.admin1_abbrev:  # "Winnipeg, Man."
+                (division, _alt), = self._entries(tail) or ((None, False),)
+                if division is not None and division.kind == "admin1":
+                    cand.admin = (division.country_code, division.admin1) if division.admin1 else None
+                    cand.country = division.country_code
+                    return span
             for entry, alt in self.gaz.lookup_ranked(tail):
                 if alt or not tail[:1].isupper():
                     continue

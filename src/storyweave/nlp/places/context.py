@@ -20,6 +20,9 @@ STATE_WEIGHT = 2.5
 STATE_EXTRA = 0.5
 #: the population assumed for a first-level division the gazetteer has no count for
 ADMIN1_TYPICAL_POPULATION = 300_000
+#: what a first-level division's prior loses (log10 units) when it counts its people: the sum
+#: of its towns, so that a bare "Washington" or "Gaza" is not the division by size alone
+ADMIN1_DAMPING = 2.0
 #: the population a region, sea or ocean counts as in its prior: "Middle East" is the region
 #: before it is a hamlet of 1,900 in Maryland
 REGION_TYPICAL_POPULATION = 1_000_000
@@ -149,7 +152,7 @@ def _prior(entry: GazEntry, alt: bool) -> float:
     if entry.kind == "admin1" and people:
         # a state's population is the sum of its towns: damp it so that a bare "Washington"
         # or "New York" is not the state by size alone
-        population -= 1.0
+        population -= ADMIN1_DAMPING
     kind_prior = _KIND_PRIOR.get(entry.kind, 0.0)
     if entry.kind == "region" and entry.country_code:
         # a region inside one country ("Durham" the ceremonial county, "the South") is a
