@@ -197,3 +197,152 @@ class ScopedHedge:
     start: int
     end: int
     cues: tuple[str, ...]
+
+
+# -- the per-article analysis: what it reads and what it finds ------------------------------------
+@dataclass(frozen=True)
+class AnalysisInput:
+    """What the analysis needs to know about one article."""
+
+    article_id: str
+    text: str
+    published: Optional[str] = None
+    #: (position in ``removed``, text) of photo captions taken out of the text:
+    #: furniture, but the places they name belong on the article's map.
+    captions: tuple[tuple[int, str], ...] = ()
+    #: the outlet's home country (ISO code), a weak prior for its places; see ``outlet_country``
+    outlet_country: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    text: str
+    start: int
+    end: int
+    label: str
+    #: What the offsets point into: "" for the article text, "removed:N" for a caption.
+    field: str = ""
+    #: for a place mention, how it uses the place: "literal", "demonym" or "metonymic"
+    #: ("Washington said"); "" for other entities
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class AnalyzedEntity:
+    """An article's entity after canonicalisation, with coordinates for places."""
+
+    key: str
+    name: str
+    type: str
+    aliases: tuple[str, ...]
+    mentions: tuple[Mention, ...]
+    geonameid: Optional[int] = None
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    country: Optional[str] = None
+    #: for a place: country, admin1, admin2, town, facility, facility-in-town, region, water, continent
+    level: Optional[str] = None
+    #: for a place: "literal" when any mention names the ground itself (it goes on the map),
+    #: else "metonymic" or "demonym"
+    role: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A time expression in an article.
+
+    ``value`` is a TimeML value ("2024-12-05", "2024-W49", "2024-12", "2024", "P8D",
+    "PRESENT_REF", "2024-12-05T14:00") or None when it cannot be resolved. ``kind`` is
+    "date", "time", "duration" or "set". ``anchored`` is True when the value was computed
+    from the publication date; ``relative`` keeps the relative meaning ("offset:-8D",
+    "weekday:WED;last") for expressions that depend on it, resolved or not.
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    value: str | None
+    kind: str
+    anchored: bool
+    relative: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One attribution: what was said (or thought, wanted, shown) and by whom.
+
+    ``text`` is the content; when the content comes in several pieces (a quote
+    split around its cue, a quote running over paragraphs) ``parts`` gives each
+    piece's character range and ``start_char``/``end_char`` their envelope.
+    ``speaker`` is the surface text, ``speaker_entity`` the canonical name
+    resolved inside the article. ``kind`` is the cue's group in the rules file
+    ("speech", "cognition", "intention", "evidence", "stance", "passive",
+    "passive_agent", "impression"), "according", "nominal" (a cue noun) or
+    "attitude" (a cue adjective); consumers that want reported words only keep
+    "speech" and "according".
+    """
+
+    text: str
+    start_char: int
+    end_char: int
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_entity: str | None
+    cue: str | None
+    cue_start: int | None
+    cue_end: int | None
+    direct: bool
+    kind: str = "speech"
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    """One coded event. Offsets are character offsets into the article text.
+
+    ``code`` is the PLOVER type with its mode where one applies ("ASSAULT.aerial");
+    ``start``/``end`` span the event's clause, ``sentence_start``/``sentence_end``
+    its sentence. ``date`` is the TimeML value of a date the text states for the
+    event (None when it states none). ``background`` marks events told as history
+    rather than news; ``attributed_to`` names who states the event (a quote's
+    speaker) or is None when the outlet states it.
+    """
+
+    action: str
+    lemma: str
+    type: str
+    code: str
+    actor: str | None
+    actor_entity: str | None
+    target: str | None
+    target_entity: str | None
+    place: str | None
+    place_entity: str | None
+    date: str | None
+    date_text: str | None
+    trigger_start: int
+    trigger_end: int
+    sentence_start: int
+    sentence_end: int
+    start: int
+    end: int
+    background: bool
+    attributed_to: str | None
+    #: character spans of the actor and target phrases, for highlighting and scoring
+    actor_start: int | None = None
+    actor_end: int | None = None
+    target_start: int | None = None
+    target_end: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleAnalysis:
+    """Everything the per-article analysis found in one article."""
+
+    article_id: str
+    entities: tuple[AnalyzedEntity, ...]
+    dates: tuple  # of DateMention
+    quotes: tuple  # of Quote
+    events: tuple = ()  # of Event
+    claims: tuple = ()  # of Claim

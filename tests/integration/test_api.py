@@ -52,7 +52,7 @@ def seeded_db(module_db_url, tmp_path_factory, seeds_dir):
 def client(seeded_db):
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
 
     with TestClient(create_app(seeded_db)) as test_client:
         yield test_client

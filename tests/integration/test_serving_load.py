@@ -109,7 +109,7 @@ def _add_demo_articles(db: str, folder: Path, n: int) -> None:
 def test_article_entity_and_dossier_work_does_not_grow_with_the_store(db, tmp_path):
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
     from storyweave.queries.reads import entity_detail
     from storyweave.queries.stories import list_stories, story_dossier
     from storyweave.store.database import Store
@@ -139,7 +139,7 @@ def test_article_entity_and_dossier_work_does_not_grow_with_the_store(db, tmp_pa
 def test_dossier_and_story_list_are_kept_until_a_commit(db):
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
     from storyweave.queries.stories import list_stories
     from storyweave.store.database import Store
     from storyweave.store.schema import stories
@@ -175,7 +175,7 @@ def test_dossier_and_story_list_are_kept_until_a_commit(db):
 def test_the_cached_api_dossier_is_what_the_response_model_gives(db):
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
     from storyweave.api.models import DossierPublic
     from storyweave.queries.reads import event_markers
     from storyweave.queries.stories import list_stories, story_dossier

@@ -57,7 +57,7 @@ def _serve(store_url: str):
     """Serve the app over ``store_url`` on a free port until the generator is closed."""
     import uvicorn
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
 
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(store_url), host="127.0.0.1", port=port, log_level="warning"))

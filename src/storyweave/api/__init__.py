@@ -1,5 +1,2 @@
-"""The JSON API (FastAPI, OpenAPI at /docs) and the app factory that also mounts the web pages."""
-
-from storyweave.api.app import create_app
-
-__all__ = ["create_app"]
+"""The JSON API (FastAPI, OpenAPI at /docs): one router per resource. ``storyweave.app`` mounts
+the routers under /api, beside the web pages."""

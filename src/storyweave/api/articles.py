@@ -6,10 +6,10 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from storyweave.queries import reads
-from storyweave.api.deps import get_store
 from storyweave.api.models import ArticlePublic, ArticleSummaryPublic
+from storyweave.queries import reads
 from storyweave.queries.articles import article_public, get_article, list_articles
+from storyweave.serving.deps import get_store
 from storyweave.store.database import Store
 
 router = APIRouter(prefix="/articles", tags=["articles"])

@@ -6,9 +6,9 @@ from typing import Literal, Optional
 
 from fastapi import APIRouter, Depends, HTTPException
 
-from storyweave.queries import reads
-from storyweave.api.deps import get_store
 from storyweave.api.models import ClaimPublic
+from storyweave.queries import reads
+from storyweave.serving.deps import get_store
 from storyweave.store.database import Store
 
 router = APIRouter(prefix="/claims", tags=["claims"])

@@ -16,6 +16,8 @@ from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 
+from storyweave.serving.security import CSP
+
 router = APIRouter(include_in_schema=False)
 
 SWAGGER = "/static/vendor/swagger-ui"
@@ -25,8 +27,6 @@ _INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
 @router.get("/docs", name="api_docs")
 def api_docs(request: Request) -> HTMLResponse:
     """Swagger UI over ``/openapi.json``, every asset from this server."""
-    from storyweave.api.app import CSP
-
     root = request.scope.get("root_path", "")
     page = get_swagger_ui_html(
         openapi_url=root + request.app.openapi_url, title=f"{request.app.title} API",

@@ -6,9 +6,9 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 
-from storyweave.queries import reads
-from storyweave.api.deps import get_store
 from storyweave.api.models import EntityPublic, EntitySummaryPublic
+from storyweave.queries import reads
+from storyweave.serving.deps import get_store
 from storyweave.store.database import Store
 
 router = APIRouter(prefix="/entities", tags=["entities"])

@@ -6,9 +6,9 @@ from typing import Optional
 
 from fastapi import APIRouter, Depends
 
-from storyweave.queries import reads
-from storyweave.api.deps import get_store
 from storyweave.api.models import EventPublic
+from storyweave.queries import reads
+from storyweave.serving.deps import get_store
 from storyweave.store.database import Store
 
 router = APIRouter(prefix="/events", tags=["events"])

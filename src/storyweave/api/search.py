@@ -8,11 +8,11 @@ from typing import Literal, Optional
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from storyweave.api.deps import get_store
 from storyweave.api.models import SearchHitPublic
 from storyweave.errors import StoryweaveError
 from storyweave.export import formats
 from storyweave.queries.search import SearchFilters, search
+from storyweave.serving.deps import get_store
 from storyweave.store.database import Store
 
 router = APIRouter(tags=["search"])

@@ -7,11 +7,11 @@ from typing import Optional
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from pydantic import TypeAdapter
 
-from storyweave.queries import reads
-from storyweave.api.cache import PageCache
-from storyweave.api.deps import get_page_cache, get_store
 from storyweave.api.models import DossierPublic, StorySummaryPublic
+from storyweave.queries import reads
 from storyweave.queries.stories import find_story, list_stories, story_dossier
+from storyweave.serving.cache import PageCache
+from storyweave.serving.deps import get_page_cache, get_store
 from storyweave.store.database import Store
 
 router = APIRouter(prefix="/stories", tags=["stories"])
@@ -38,5 +38,5 @@ def read_dossier(story_id: str, store: Store = Depends(get_store), cache: PageCa
             raise HTTPException(404, f"no story {story_id!r}")  # through the cache, which keeps nothing
         return _DOSSIER.dump_json(_DOSSIER.validate_python({**dossier, "markers": reads.event_markers(store, found)}))
 
-    # the JSON is kept until the store changes, like the dossier page (``storyweave.api.cache``)
+    # the JSON is kept until the store changes, like the dossier page (``storyweave.serving.cache``)
     return Response(cache.get(("api-dossier", story_id), dossier_json), media_type="application/json")

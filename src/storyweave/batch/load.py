@@ -64,7 +64,7 @@ def load_rows(
 
 
 def _load_article(conn, row: dict[str, Any], options: IngestOptions, report: LoadReport) -> IngestEvent:
-    from storyweave.ingest.dedup import Fingerprint, signature_from_bytes
+    from storyweave.fingerprints import Fingerprint, signature_from_bytes
     from storyweave.store import analysis as analysis_store
     from storyweave.store.schema import article_vectors
 

@@ -82,9 +82,9 @@ class ArticleStage:
         return batch_rows.to_table(records)
 
     def _analyse(self, articles: list[dict[str, Any]]) -> None:
-        from storyweave.nlp.analysis import AnalysisInput
         from storyweave.nlp.places import outlet_country
         from storyweave.pipeline.analyze import analyze_isolating_failures
+        from storyweave.records import AnalysisInput
         from storyweave.store.analysis import analysis_rows
 
         # the same article twice in a batch (one key) is analysed once

@@ -49,7 +49,8 @@ def _serve(label: str, texts: list[str], batch_size: int, commands, results) -> 
             for _ in nlp.pipe(batch, batch_size=batch_size):
                 pass
     else:
-        from storyweave.nlp.analysis import AnalysisInput, analyze_texts
+        from storyweave.nlp.analysis import analyze_texts
+        from storyweave.records import AnalysisInput
 
         items = [AnalysisInput(str(i), text, "2016-06-01") for i, text in enumerate(texts)]
 

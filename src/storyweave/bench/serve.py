@@ -78,7 +78,7 @@ def bench_serve(articles: int = 100, requests: int = 30, warmup: int = 3, db: Op
     """
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
     from storyweave.queries.reads import event_markers
     from storyweave.queries.stories import story_dossier
     from storyweave.store.database import Store
@@ -332,7 +332,7 @@ def bench_serve_load(db: Optional[str] = None, clients: int = 20, requests: int 
                "story's page; articles, entities and searches (one or two title words): 40 of each sampled "
                "from the store; API: dossier, article and entity JSON, the story list and a search. Dossiers "
                "and the story list are served from the page cache after their first request until the "
-               "store changes (`storyweave.api.cache`)."],
+               "store changes (`storyweave.serving.cache`)."],
         metrics={"requests_per_s": rate, "errors": float(len(errors)),
                  **{f"p95_ms_{kind}": row[4] for kind, row in zip(PAGE_KINDS, rows)}},
     )

@@ -156,7 +156,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="TCP port."),
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI at /docs)."""
-    from storyweave.api.app import serve as run_server
+    from storyweave.app import serve as run_server
 
     try:
         run_server(Settings.from_env(db_url=db), host=host, port=port)

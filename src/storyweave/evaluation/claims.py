@@ -22,16 +22,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 import numpy as np
 
+from storyweave.evaluation.claim_pairs import (  # noqa: F401  (PairDecision, decide_pair: their old home)
+    PairDecision,
+    decide_pair,
+    texts_as_articles,
+)
 from storyweave.evaluation.claims_data import SharedFactsPair, read_mrpc, read_shared_facts
 from storyweave.evaluation.report import Report
-from storyweave.link.claims import ArticleClaims, align_claims
-from storyweave.link.claims.contested import disagreement
-from storyweave.link.claims.scoring import story_table, story_units
-from storyweave.link.claims.features import candidate_pairs, pair_features, word_similarities
+from storyweave.link.claims import align_claims
 from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 
@@ -176,67 +177,7 @@ def _show(value) -> object:
     return "—" if value is None else value
 
 
-# -- sentence pairs (MRPC, Emergent, FNC-1) ------------------------------------------------------
-def texts_as_articles(texts: Sequence[str], batch_size: int = 64) -> list[ArticleClaims]:
-    """Each text analysed as an article whose every sentence is one claim unit (the datasets
-    give sentences and headlines to compare as they are, fragments included). Entities are
-    keyed by name: two texts naming "Apple" name one entity."""
-    from storyweave.nlp.analysis import load_analyzer
-    from storyweave.nlp.claims import extract_claims
-    from storyweave.nlp.dates import make_doc
-
-    nlp = load_analyzer()
-    out = []
-    for n, doc in enumerate(nlp.pipe((make_doc(nlp, t, None) for t in texts), batch_size=batch_size)):
-        claims, _ = extract_claims(doc, whole_sentences=True)
-        ids = {e.key: "name:" + e.name.lower() for e in (doc._.entities or ())}
-        out.append(ArticleClaims(f"t{n}", f"outlet-{n}", None, None, tuple(claims), tuple(doc._.quotes or ()),
-                                 MappingProxyType(ids)))
-    return out
-
-
-#: two texts are about the same thing when some pair of their units is at least this similar
-#: (the matcher only ever sees units of one story: it says nothing about another story's)
-RELATED = 0.5
-
-
-@dataclass(frozen=True)
-class PairDecision:
-    """What claim alignment makes of two texts: the best P(same fact) between their units, and
-    whether that best pair disagrees as a contested claim would (why, else None), and whether
-    the second text's unit in it hedges or attributes what it says."""
-
-    p: float
-    contested: str | None
-    relayed: bool
-    related: bool
-
-
-def decide_pair(first: ArticleClaims, second: ArticleClaims, matcher: ClaimMatcher) -> PairDecision:
-    """Alignment's decision on two texts, through the product's features, matcher and the
-    disagreement test that makes claims contested."""
-    units = story_units([first, second])
-    if len({u.position for u in units}) < 2:
-        return PairDecision(0.0, None, False, False)
-    table = story_table(units, matcher.encoder)
-    i, j, cos, best_i, best_j = candidate_pairs(table, -1.0, len(units), same_article=False)
-    if not len(i):
-        return PairDecision(0.0, None, False, False)
-    rows = pair_features(table, i, j, cos, best_i, best_j, word_similarities(table))
-    p, agree = matcher.probability(rows), matcher.agreeing_probability(rows)
-    k = int(np.argmax(p))
-    contested = None
-    for c in np.argsort(-agree):
-        if agree[c] < matcher.contest_threshold:
-            break
-        contested = disagreement(table, int(i[c]), int(j[c]))
-        if contested:
-            break
-    b = units[int(j[k])] if units[int(j[k])].position == 1 else units[int(i[k])]
-    return PairDecision(float(p[k]), contested, bool(b.claim.hedges or b.claim.attributed_to),
-                        float(cos.max()) >= RELATED)
-
-
+# -- sentence pairs (MRPC) ------------------------------------------------------------------
 def pair_probabilities(pairs: Sequence, matcher: ClaimMatcher, progress: bool = False) -> np.ndarray:
     """P(same fact) of each sentence pair: the best pair of claim units of the two texts."""
     articles = texts_as_articles([s for p in pairs for s in (p.a, p.b)])

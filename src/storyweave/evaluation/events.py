@@ -165,12 +165,12 @@ def _ratio(a: int, b: int) -> float:
 
 def evaluate_events(evaldata_dir: Path, limit: int | None = None, progress: bool = False) -> Report:
     """Score ``storyweave_events`` on MEANTIME English: detection P/R/F1 and participant accuracy."""
+    from storyweave.nlp.analysis import load_analyzer
     from storyweave.nlp.dates import make_doc
     from storyweave.nlp.event_coding import load_event_rules
-    from storyweave.nlp.events import event_pipeline
 
     articles = load_articles(evaldata_dir, limit)
-    nlp = event_pipeline()
+    nlp = load_analyzer()  # the analysis pipeline, events included
     lexicon = load_event_rules().lemmas()
     total = Counts()
     docs = (make_doc(nlp, a.text, a.published) for a in articles)

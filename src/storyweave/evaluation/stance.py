@@ -11,7 +11,7 @@ nearest proxies (``<evaldata>/claims``, see its SOURCE.md):
   ``disagree`` / ``discuss`` / ``unrelated``.
 
 Each text is analysed as an article whose sentences are claim units; the pair is decided
-by ``storyweave.evaluation.claims.decide_pair``: the shipped matcher's P(same fact) for the
+by ``storyweave.evaluation.claim_pairs.decide_pair``: the shipped matcher's P(same fact) for the
 best pair of units, and the disagreement test that makes a claim contested. Mapping:
 contested → against/disagree; same fact, stated outright → for/agree; same fact, hedged or
 attributed ("X says ...") → observing/discuss; not the same fact → observing (Emergent,
@@ -26,7 +26,7 @@ import logging
 from collections import Counter
 from pathlib import Path
 
-from storyweave.evaluation.claims import PairDecision, decide_pair, texts_as_articles
+from storyweave.evaluation.claim_pairs import PairDecision, decide_pair, texts_as_articles
 from storyweave.evaluation.claims_data import read_emergent, read_fnc1
 from storyweave.evaluation.report import Report
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher

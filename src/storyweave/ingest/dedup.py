@@ -6,7 +6,8 @@ found with MinHash over word shingles (datasketch) and locality-sensitive
 hashing bands. datasketch's own LSH index lives in memory or Redis/Cassandra;
 ours keeps the bands as rows in the store, so the index persists with the
 articles, grows without loading everything, and works the same on SQLite and
-PostgreSQL.
+PostgreSQL. The ``Fingerprint`` record and the arithmetic on signatures live in
+``storyweave.fingerprints``, where the store reads them too.
 """
 
 from __future__ import annotations
@@ -14,14 +15,19 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
 
-NUM_PERM = 128
-BANDS = 32  # 32 bands x 4 rows: pairs above ~0.5 Jaccard become candidates
-ROWS = NUM_PERM // BANDS
+from storyweave.fingerprints import (  # noqa: F401  (re-exported: their old home)
+    BANDS,
+    NUM_PERM,
+    ROWS,
+    Fingerprint,
+    estimated_jaccard,
+    signature_from_bytes,
+)
+
 SHINGLE_WORDS = 5
 _SEED = 7
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -52,26 +58,6 @@ def document_key(text: str, origin: str | None) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    """Everything dedup needs to know about one text."""
-
-    content_hash: str
-    signature: np.ndarray  # NUM_PERM uint64 MinHash values
-
-    def bands(self) -> list[tuple[int, int]]:
-        """(band index, band hash) pairs for the LSH index; hashes fit a signed 64-bit column."""
-        out = []
-        for band in range(BANDS):
-            chunk = self.signature[band * ROWS : (band + 1) * ROWS].tobytes()
-            digest = hashlib.blake2b(chunk, digest_size=8).digest()
-            out.append((band, int.from_bytes(digest, "big", signed=True)))
-        return out
-
-    def signature_bytes(self) -> bytes:
-        return self.signature.astype("<u8").tobytes()
-
-
 def fingerprint(text: str) -> Fingerprint:
     """Hash and MinHash signature of ``text``."""
     words = normalise(text).split()
@@ -82,12 +68,3 @@ def fingerprint(text: str) -> Fingerprint:
     minhash = MinHash(num_perm=NUM_PERM, seed=_SEED)
     minhash.update_batch(list(shingles))
     return Fingerprint(content_hash(text), np.asarray(minhash.hashvalues, dtype=np.uint64))
-
-
-def signature_from_bytes(data: bytes) -> np.ndarray:
-    return np.frombuffer(data, dtype="<u8").astype(np.uint64)
-
-
-def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Share of equal MinHash values: an unbiased estimate of shingle Jaccard similarity."""
-    return float(np.count_nonzero(a == b)) / float(len(a))

@@ -15,11 +15,11 @@ from __future__ import annotations
 import functools
 import logging
 from collections import Counter
-from dataclasses import dataclass
 from typing import Iterable, Iterator, Optional
 
 from storyweave.config import MAX_TEXT_CHARS
 from storyweave.nlp.loader import load_pipeline
+from storyweave.records import AnalysisInput, AnalyzedEntity, ArticleAnalysis, Mention
 
 logger = logging.getLogger(__name__)
 
@@ -35,65 +35,6 @@ COMPONENTS = (
     "storyweave_claims",
 )
 GEO_TYPES = {"GPE", "LOC", "FAC"}
-
-
-@dataclass(frozen=True)
-class AnalysisInput:
-    """What the analysis needs to know about one article."""
-
-    article_id: str
-    text: str
-    published: Optional[str] = None
-    #: (position in ``removed``, text) of photo captions taken out of the text:
-    #: furniture, but the places they name belong on the article's map.
-    captions: tuple[tuple[int, str], ...] = ()
-    #: the outlet's home country (ISO code), a weak prior for its places; see ``outlet_country``
-    outlet_country: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class Mention:
-    text: str
-    start: int
-    end: int
-    label: str
-    #: What the offsets point into: "" for the article text, "removed:N" for a caption.
-    field: str = ""
-    #: for a place mention, how it uses the place: "literal", "demonym" or "metonymic"
-    #: ("Washington said"); "" for other entities
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class AnalyzedEntity:
-    """An article's entity after canonicalisation, with coordinates for places."""
-
-    key: str
-    name: str
-    type: str
-    aliases: tuple[str, ...]
-    mentions: tuple[Mention, ...]
-    geonameid: Optional[int] = None
-    lat: Optional[float] = None
-    lon: Optional[float] = None
-    country: Optional[str] = None
-    #: for a place: country, admin1, admin2, town, facility, facility-in-town, region, water, continent
-    level: Optional[str] = None
-    #: for a place: "literal" when any mention names the ground itself (it goes on the map),
-    #: else "metonymic" or "demonym"
-    role: Optional[str] = None
-
-
-@dataclass(frozen=True)
-class ArticleAnalysis:
-    """Everything the per-article analysis found in one article."""
-
-    article_id: str
-    entities: tuple[AnalyzedEntity, ...]
-    dates: tuple  # of storyweave.nlp.dates.DateMention
-    quotes: tuple  # of storyweave.nlp.quotes.Quote
-    events: tuple = ()  # of storyweave.nlp.events.Event
-    claims: tuple = ()  # of storyweave.nlp.claims.Claim
 
 
 @functools.lru_cache(maxsize=1)

@@ -28,14 +28,14 @@ import datetime as dt
 import logging
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.date_rules import Grammar, load_grammar
 from storyweave.nlp.date_values import Context, last_quarter
-from storyweave.nlp.loader import doc_text
+from storyweave.nlp.texts import doc_text
+from storyweave.records import DateMention
 
 logger = logging.getLogger(__name__)
 
@@ -49,26 +49,6 @@ TEMPORAL_WORD = re.compile(
     r"since|until|annual|fiscal|(?:1[5-9]|20)\d\d)\b",
     re.IGNORECASE,
 )
-
-
-@dataclass(frozen=True)
-class DateMention:
-    """A time expression in an article.
-
-    ``value`` is a TimeML value ("2024-12-05", "2024-W49", "2024-12", "2024", "P8D",
-    "PRESENT_REF", "2024-12-05T14:00") or None when it cannot be resolved. ``kind`` is
-    "date", "time", "duration" or "set". ``anchored`` is True when the value was computed
-    from the publication date; ``relative`` keeps the relative meaning ("offset:-8D",
-    "weekday:WED;last") for expressions that depend on it, resolved or not.
-    """
-
-    text: str
-    start_char: int
-    end_char: int
-    value: str | None
-    kind: str
-    anchored: bool
-    relative: str | None = None
 
 
 def ensure_extensions() -> None:

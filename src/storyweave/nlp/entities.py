@@ -30,7 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from storyweave.errors import ConfigError
-from storyweave.nlp.loader import doc_text
+from storyweave.nlp.texts import doc_text
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,6 @@ Runs after ``storyweave_places``, ``storyweave_entities``, ``storyweave_dates`` 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import re
 from bisect import bisect_left, bisect_right
@@ -34,6 +33,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyweave.nlp import event_coding as coding
 from storyweave.nlp.event_coding import EventRules, load_event_rules
+from storyweave.records import Event
 
 LOGGER = logging.getLogger(__name__)
 
@@ -45,45 +45,6 @@ _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 if not Doc.has_extension("events"):
     Doc.set_extension("events", default=None)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One coded event. Offsets are character offsets into the article text.
-
-    ``code`` is the PLOVER type with its mode where one applies ("ASSAULT.aerial");
-    ``start``/``end`` span the event's clause, ``sentence_start``/``sentence_end``
-    its sentence. ``date`` is the TimeML value of a date the text states for the
-    event (None when it states none). ``background`` marks events told as history
-    rather than news; ``attributed_to`` names who states the event (a quote's
-    speaker) or is None when the outlet states it.
-    """
-
-    action: str
-    lemma: str
-    type: str
-    code: str
-    actor: str | None
-    actor_entity: str | None
-    target: str | None
-    target_entity: str | None
-    place: str | None
-    place_entity: str | None
-    date: str | None
-    date_text: str | None
-    trigger_start: int
-    trigger_end: int
-    sentence_start: int
-    sentence_end: int
-    start: int
-    end: int
-    background: bool
-    attributed_to: str | None
-    #: character spans of the actor and target phrases, for highlighting and scoring
-    actor_start: int | None = None
-    actor_end: int | None = None
-    target_start: int | None = None
-    target_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -401,28 +362,3 @@ def make_event_coder(nlp: Language, name: str) -> EventCoder:
     """spaCy factory: ``nlp.add_pipe("storyweave_events", after="storyweave_quotes")``."""
     return EventCoder(name)
 
-
-@functools.lru_cache(maxsize=1)
-def event_pipeline() -> Language:
-    """The full analysis pipeline (with ``storyweave_events``), loaded once per process.
-
-    Reuses ``load_analyzer()`` when the analysis already includes this component;
-    otherwise builds a fresh copy, so the shared pipeline is never changed.
-    """
-    from storyweave.nlp import analysis, dates, entities, places, quotes  # noqa: F401  (register factories)
-    from storyweave.nlp.loader import load_pipeline
-
-    if COMPONENT in analysis.COMPONENTS:
-        return analysis.load_analyzer()
-    nlp = load_pipeline()
-    for name in analysis.COMPONENTS + (COMPONENT,):
-        nlp.add_pipe(name, last=True)
-    return nlp
-
-
-def find_events(text: str, published: str | None = None) -> tuple[Event, ...]:
-    """Convenience: the events of one text through ``event_pipeline()``."""
-    from storyweave.nlp.dates import make_doc
-
-    nlp = event_pipeline()
-    return nlp(make_doc(nlp, text, published))._.events

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from storyweave.nlp.loader import doc_text
+from storyweave.nlp.texts import doc_text
 
 COMPONENT = "storyweave_headlines"
 #: a line is a title when at least this share of its longer words is capitalised

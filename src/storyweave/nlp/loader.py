@@ -10,6 +10,7 @@ import functools
 import logging
 
 from storyweave.errors import ConfigError
+from storyweave.nlp.texts import doc_text  # noqa: F401  (re-exported: its old home)
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +45,3 @@ def load_pipeline(disable: tuple[str, ...] = ()):
     logger.info("loaded %s with %s", MODEL_NAME, ", ".join(nlp.pipe_names))
     return nlp
 
-
-_TEXT_KEY = "storyweave.text"
-
-
-def doc_text(doc) -> str:
-    """``doc.text``, joined once per ``Doc``.
-
-    spaCy rebuilds ``Doc.text`` from the tokens on every access (0.4 ms for a news
-    article), and several components need it; the string is kept in ``doc.user_data``.
-    Merging or splitting tokens leaves the text as it is, so the copy stays right.
-    """
-    text = doc.user_data.get(_TEXT_KEY)
-    if text is None:
-        text = doc.user_data[_TEXT_KEY] = doc.text
-    return text

@@ -32,7 +32,6 @@ import bisect
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
@@ -41,6 +40,7 @@ from storyweave.nlp.cue_nominals import find_nominal_cues
 from storyweave.nlp.cues import CueRules, Draft, find_cues, load_cue_rules, merge_ranges
 from storyweave.nlp.marks import MarkSpan, find_quote_marks
 from storyweave.nlp.speakers import SpeakerResolver, find_subject, speaker_phrase
+from storyweave.records import Quote
 
 LOGGER = logging.getLogger(__name__)
 
@@ -54,36 +54,6 @@ PERSONAL_PRONOUNS = ("i", "we", "you", "he", "she", "they")
 
 if not Doc.has_extension("quotes"):
     Doc.set_extension("quotes", default=None)
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One attribution: what was said (or thought, wanted, shown) and by whom.
-
-    ``text`` is the content; when the content comes in several pieces (a quote
-    split around its cue, a quote running over paragraphs) ``parts`` gives each
-    piece's character range and ``start_char``/``end_char`` their envelope.
-    ``speaker`` is the surface text, ``speaker_entity`` the canonical name
-    resolved inside the article. ``kind`` is the cue's group in the rules file
-    ("speech", "cognition", "intention", "evidence", "stance", "passive",
-    "passive_agent", "impression"), "according", "nominal" (a cue noun) or
-    "attitude" (a cue adjective); consumers that want reported words only keep
-    "speech" and "according".
-    """
-
-    text: str
-    start_char: int
-    end_char: int
-    speaker: str | None
-    speaker_start: int | None
-    speaker_end: int | None
-    speaker_entity: str | None
-    cue: str | None
-    cue_start: int | None
-    cue_end: int | None
-    direct: bool
-    kind: str = "speech"
-    parts: tuple[tuple[int, int], ...] = ()
 
 
 # -- stage 3: direct quotes to cues ------------------------------------------------------

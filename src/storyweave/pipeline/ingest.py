@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Callable, Iterable, Optional, Sequence
 
 from storyweave.config import IngestOptions
+from storyweave.fingerprints import Fingerprint
 from storyweave.ingest.base import InputDocument, text_too_long
-from storyweave.ingest.dedup import Fingerprint, document_key, fingerprint
+from storyweave.ingest.dedup import document_key, fingerprint
 from storyweave.records import ArticleDraft, DocumentError, DocumentMetadata
 from storyweave.store import articles as article_store
 from storyweave.store.database import Store

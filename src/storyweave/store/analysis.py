@@ -19,7 +19,7 @@ from typing import Iterable, Optional
 
 from sqlalchemy import Connection, and_, delete, func, insert, or_, select
 
-from storyweave.nlp.analysis import ArticleAnalysis
+from storyweave.records import ArticleAnalysis
 from storyweave.store.articles import now_iso
 from storyweave.store.linking import entity_rows
 from storyweave.store.schema import (

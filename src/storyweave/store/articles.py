@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Sequence
 
 from sqlalchemy import Connection, and_, func, insert, or_, select, tuple_
 
-from storyweave.ingest.dedup import Fingerprint, estimated_jaccard, signature_from_bytes
+from storyweave.fingerprints import Fingerprint, estimated_jaccard, signature_from_bytes
 from storyweave.records import Article, DocumentError, QuarantineRecord, RemovedSpan
 from storyweave.store.schema import articles, minhash_bands, minhash_signatures, quarantine, removed_spans
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import json
 
-from storyweave.nlp.quotes import Quote
-from storyweave.records import Claim, ClaimNumber, ClaimRank
+from storyweave.records import Claim, ClaimNumber, ClaimRank, Quote
 
 _CLAIM_SCALARS = (
     "text", "display", "content", "start", "end", "sentence_start", "sentence_end", "kind", "lemmas", "attributed_to",

@@ -12,8 +12,6 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 
 from storyweave.queries import reads
-from storyweave.api.cache import PageCache
-from storyweave.api.deps import get_page_cache, get_store, get_templates
 from storyweave.queries.analysis import analysis_public
 from storyweave.queries.articles import get_article
 from storyweave.queries.search import SearchFilters, SearchResult, outlets as all_outlets, search
@@ -27,6 +25,8 @@ from storyweave.queries.stories import (
     story_outlets,
     story_quotes,
 )
+from storyweave.serving.cache import PageCache
+from storyweave.serving.deps import get_page_cache, get_store, get_templates
 from storyweave.store.database import Store
 from storyweave.web.highlight import Span, segments
 from storyweave.web.urls import base_url, url_for

@@ -7,7 +7,7 @@ import threading
 import pytest
 from sqlalchemy import text
 
-from storyweave.api.cache import PageCache
+from storyweave.serving.cache import PageCache
 from storyweave.store.database import Store
 
 

@@ -6,16 +6,17 @@ import json
 
 import pytest
 
+from storyweave.nlp.analysis import load_analyzer
 from storyweave.nlp.dates import make_doc
 from storyweave.nlp.event_coding import load_event_rules
-from storyweave.nlp.events import COMPONENT, event_pipeline
+from storyweave.nlp.events import COMPONENT
 
 PUBLISHED = "2024-12-05"
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    pipeline = event_pipeline()
+    pipeline = load_analyzer()
     assert COMPONENT in pipeline.pipe_names
     return pipeline
 

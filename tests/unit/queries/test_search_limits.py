@@ -120,7 +120,7 @@ def test_pathological_queries_stay_within_a_generous_cpu_budget(store):
 def test_the_api_and_the_search_page_say_when_a_query_was_cut(store):
     from fastapi.testclient import TestClient
 
-    from storyweave.api import create_app
+    from storyweave.app import create_app
     from storyweave.queries.search import MAX_QUERY_TERMS
 
     long_query = "harbour " + " ".join(f"w{n}" for n in range(100))

@@ -12,7 +12,7 @@ VALUES = ["s1", "3f2a9c", "PERSON:Bashar al-Assad", "GPE:Hama", "naïve “quote
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from storyweave.api import create_app
+    from storyweave.app import create_app
 
     return create_app(str(tmp_path_factory.mktemp("urls") / "store.db"))
 

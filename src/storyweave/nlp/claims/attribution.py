@@ -33,7 +33,7 @@ class Attribution:
 
     speaker: str | None
     cue_text: str | None
-    quote: object | None  # storyweave.nlp.quotes.Quote
+    quote: object | None  # storyweave.records.Quote
     kind: str | None
 
 

@@ -38,7 +38,7 @@ from storyweave.nlp.claims.parts import (
 )
 from storyweave.nlp.claims.ranks import ranks_in
 from storyweave.nlp.claims.units import Unit, claim_sentences, is_title_line, sentence_units, skipped_line
-from storyweave.nlp.loader import doc_text
+from storyweave.nlp.texts import doc_text
 from storyweave.records import Claim, ScopedHedge
 
 logger = logging.getLogger(__name__)

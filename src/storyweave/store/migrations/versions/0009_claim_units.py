@@ -1,6 +1,6 @@
 """Claims as complete units, and contested claims with their versions.
 
-Claims are now whole sentences or main clauses (storyweave.nlp.claims) with a display
+Claims are now whole sentences or main clauses (the claims component, nlp/claims) with a display
 text, the entities, rankings and content words alignment compares; the clause
 signatures of the old design (subject, predicate, object, signature) are gone. The table
 holds derived data only: it is recreated empty, and the analyser version that comes with

@@ -1,12 +1,12 @@
 """Request dependencies, in one place: the store and the templates live on ``app.state``,
-put there by ``create_app`` (never created at import time)."""
+put there by ``storyweave.app.create_app`` (never created at import time)."""
 
 from __future__ import annotations
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from storyweave.api.cache import PageCache
+from storyweave.serving.cache import PageCache
 from storyweave.store.database import Store
 
 
@@ -21,5 +21,5 @@ def get_templates(request: Request) -> Jinja2Templates:
 
 
 def get_page_cache(request: Request) -> PageCache:
-    """Rendered pages kept until the store changes (``storyweave.api.cache``)."""
+    """Rendered pages kept until the store changes (``storyweave.serving.cache``)."""
     return request.app.state.page_cache
