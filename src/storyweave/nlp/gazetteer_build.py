@@ -40,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave.nlp.gazetteer import KINDS, RULES, TABLE_FORMAT, GazEntry, name_variants, normalise
+from storyweave.nlp.gazetteer_entries import KINDS, RULES, TABLE_FORMAT, GazEntry, name_variants, normalise
 from storyweave.nlp.gazetteer_sources import (
     Feature,
     Subdivision,
