@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Sample candidate claim-unit pairs from ECB+ stories for the matcher's training labels.
 
-Each ECB+ sub-topic outside ``ecb-shared-facts`` is run through the product as one story
+Each ECB+ sub-topic outside ``ecb-shared-facts`` and the held-back topics 36-45 (the
+training script's ``trainable``; neither is ever sampled) is run through the product as one story
 (analysis, entity resolution, alignment's candidate generation); from each story's
 candidate pairs of units from different articles, half are taken among the most similar
 and half at random, so labels cover the clear cases and the hard ones. With ``--hard``
 (the second round of labels), each story's articles are taken two at a time, as in a
 story two outlets report, and pairs are drawn from the middle ground where the features
-disagree: a few rare words shared, or half the words covered, but neither overwhelming. Writes JSONL rows
+disagree: one or two rare words matched, or half the words covered, but neither
+overwhelming. Writes JSONL rows
 ``{id, story, a: {doc, outlet, start, end, text, display}, b: {...}, cos}`` for annotators
 (guidelines in ``src/storyweave/link/models/CLAIM_MATCHER.md``).
 
@@ -26,13 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from storyweave.evaluation.claims_data import ESF_TOPICS  # noqa: E402
 from storyweave.evaluation.ecb_corpus import iter_documents  # noqa: E402
 from storyweave.link.claims.scoring import story_table, story_units  # noqa: E402
 from storyweave.link.claims.features import FEATURES, candidate_pairs, pair_features, word_similarities  # noqa: E402
 from storyweave.link.claims.inputs import article_claims_from_analysis  # noqa: E402
 from storyweave.link.entities import records_from_entities, resolve_entities  # noqa: E402
 from storyweave.nlp.analysis import AnalysisInput, analyze_texts  # noqa: E402
+from train_claim_matcher import trainable  # noqa: E402  (scripts/: the one rule of what may be trained on)
 
 MIN_COS, PER_ARTICLE = 0.35, 3
 
@@ -48,7 +50,7 @@ def story_articles(docs: list) -> list:
 def ecb_stories(evaldata: Path) -> dict[str, list]:
     stories: dict[str, list] = defaultdict(list)
     for doc in iter_documents(evaldata / "ecbplus"):
-        if doc.topic not in ESF_TOPICS:
+        if trainable(doc.topic):
             stories[doc.story].append(doc)
     return dict(sorted(stories.items()))
 
@@ -69,7 +71,7 @@ def hard_pairs(story: str, docs: list, wanted: int, rng: random.Random, skip: se
     pool = []
     docs = list(docs)
     rng.shuffle(docs)
-    matched, soft = FEATURES.index("idf_matched"), FEATURES.index("soft_min")
+    matched, soft = FEATURES.index("matched_rare"), FEATURES.index("soft_min")
     for a, b in zip(docs[0::2], docs[1::2]):
         units = story_units(story_articles([a, b]))
         table = story_table(units, "static")
@@ -78,7 +80,7 @@ def hard_pairs(story: str, docs: list, wanted: int, rng: random.Random, skip: se
             continue
         rows = pair_features(table, i, j, cos, best_i, best_j, word_similarities(table))
         for k in range(len(i)):
-            middle = 0.15 <= rows[k, matched] <= 0.7 or 0.3 <= rows[k, soft] <= 0.55
+            middle = 0.25 <= rows[k, matched] <= 0.5 or 0.3 <= rows[k, soft] <= 0.55
             row = _row(story, units[i[k]], units[j[k]], cos[k])
             if middle and row["id"] not in skip:
                 pool.append(row)

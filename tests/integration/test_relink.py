@@ -34,7 +34,7 @@ def _captured(store) -> dict:
     story = list_stories(store)[0]["id"]
     found = [
         c for c in story_dossier(store, story)["claims"]
-        if any("captured the city of Hama" in m["text"] for m in c["mentions"])
+        if any("army said opposition forces entered Hama" in m["text"] for m in c["mentions"])
     ]
     assert found
     return found[0]

@@ -188,9 +188,10 @@ def test_dossier_leads_with_key_claims_then_what_only_each_outlet_reports(page, 
     # corroborated and contested lead, then what several outlets relay from one origin
     assert statuses == sorted(statuses, key=["corroborated", "contested", "single-source"].index)
 
-    # Rebels took Hama: corroborated, stated by both outlets (Al Jazeera: "captured the city of Hama").
+    # Rebels took Hama: corroborated, stated by both outlets (NBC: "Rebel forces entered the Syrian
+    # city of Hama"; Al Jazeera: "opposition forces entered Hama").
     hama = page.locator("#key-claim-cards .card[data-status=corroborated]").filter(
-        has=page.locator(".claim-sentence", has_text="captured the city of Hama")).first
+        has=page.locator(".claim-sentence", has_text="Rebel forces entered the Syrian city of Hama")).first
     assert sorted(hama.locator(".chip").all_inner_texts()) == ["Al Jazeera", "NBC News"]
     assert hama.locator(".sourcing").inner_text().startswith("2 outlets · ")
 

@@ -132,9 +132,11 @@ def test_an_outlet_denying_a_claim_contests_it():
 def _table(articles: list[int]) -> UnitTable:
     n = len(articles)
     empty = [frozenset()] * n
-    return UnitTable(np.asarray(articles), np.zeros((n, 2), np.float32), [np.zeros(0, int)] * n, empty, [[]] * n,
-                     np.zeros((0, 2), np.float32), np.zeros(0, np.float32), empty, empty, empty,
-                     np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool))
+    return UnitTable(article=np.asarray(articles), vectors=np.zeros((n, 2), np.float32), words=[np.zeros(0, int)] * n,
+                     word_sets=empty, word_vectors=np.zeros((0, 2), np.float32), entities=empty, numbers=empty,
+                     dates=empty, negated=np.zeros(n, bool), denied=np.zeros(n, bool), headline=np.zeros(n, bool),
+                     word_idf=[np.zeros(0, np.float32)] * n, rare=[np.zeros(0, bool)] * n,
+                     atoms=[np.zeros((0, 0), np.float32)] * n, verbs=[np.zeros(0, int)] * n, numerals=empty)
 
 
 def _scored(pairs: dict[tuple[int, int], float]) -> Scored:
@@ -160,6 +162,30 @@ def test_a_unit_stating_two_facts_joins_each_group_as_an_extra_mention():
     groups, extra = group_units(_table([0, 1, 1]), _scored({(0, 1): 0.95, (0, 2): 0.9, (1, 2): 0.02}), matcher)
     alone = next(n for n, g in enumerate(groups) if 0 not in g and 2 in g or g == [2])
     assert 0 in extra.get(alone, []), (groups, dict(extra))
+
+
+def _mentions(groups, extra) -> list[set[int]]:
+    return [set(g) | set(extra.get(n, [])) for n, g in enumerate(groups)]
+
+
+def test_a_second_sentence_of_an_article_in_the_group_joins_it_as_an_extra_mention():
+    # article 0 states the fact in its headline (unit 0) and again in a long body sentence (1)
+    # that says more; article 1 states it once (2); the headline and the body sentence are
+    # no restatement of each other
+    matcher = load_matcher()
+    groups, extra = group_units(_table([0, 0, 1]), _scored({(0, 2): 0.95, (1, 2): 0.9, (0, 1): 0.3}), matcher)
+    assert {0, 1, 2} in _mentions(groups, extra), (groups, dict(extra))
+
+
+def test_one_pair_of_units_makes_one_group_not_two():
+    # 0 (article 0) and 2 (article 1) are one group with 1 (article 1, a restatement of 2);
+    # unit 3 (article 0) states a fact with 2 and 1 but is no restatement of 0: 2 joins 3's
+    # group as an extra mention, and 3 then joins no other group with 2 in it
+    matcher = load_matcher()
+    pairs = {(0, 2): 0.95, (1, 2): 0.9, (0, 1): 0.9, (2, 3): 0.9, (0, 3): 0.1, (1, 3): 0.9}
+    groups, extra = group_units(_table([0, 1, 1, 0]), _scored(pairs), matcher)
+    together = [m for m in _mentions(groups, extra) if {2, 3} <= m]
+    assert len(together) == 1, (groups, dict(extra))
 
 
 @pytest.mark.evaldata

@@ -3,6 +3,7 @@ script reproduces it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -43,6 +44,27 @@ def test_clear_cases(a, b, same):
     matcher = load_matcher()
     first, second = texts_as_articles([a, b])
     assert (decide_pair(first, second, matcher).p >= matcher.threshold) is same
+
+
+def _training_script():
+    spec = importlib.util.spec_from_file_location("train_claim_matcher", REPO / "scripts" / "train_claim_matcher.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_training_pair_comes_from_an_evaluation_or_held_back_topic(tmp_path):
+    from storyweave.evaluation.claims_data import ESF_TOPICS
+
+    script = _training_script()
+    assert not any(script.trainable(t) for t in ESF_TOPICS | set(range(36, 46)))
+    assert script.trainable(4) and script.trainable(35)
+    labelled = script.read_labels()  # the shipped labels: stops on a pair it must not train on
+    assert sum(map(len, labelled.values())) > 2000
+    leaked = tmp_path / "pairs.jsonl"
+    leaked.write_text(json.dumps({"id": "x", "story": "3-ecbplus", "label": "same"}) + "\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match="topic 3"):
+        script.read_labels(leaked)
 
 
 @pytest.mark.evaldata

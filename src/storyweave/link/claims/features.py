@@ -1,32 +1,40 @@
 """Pairwise evidence that two claim units state the same fact.
 
 A story's claim units are laid out once in a :class:`UnitTable` (vectors, content words,
-global entity ids, numbers, dates), then every candidate pair gets the same feature row
-the matcher was trained on (``scripts/train_claim_matcher.py``):
+their predications, global entity ids, numbers, dates), then every candidate pair gets the
+same feature row the matcher was trained on (``scripts/train_claim_matcher.py``). Two
+units often share one fact among several that a long sentence states ("Raj Chohan, 59,
+was killed by a drunk hit-and-run driver as she was on her way to ..." / "A 59-year-old
+mother of two died when a drunken driver struck her ..."), so besides the symmetric
+similarities most features ask how much of the *shorter* unit, or of one predication of
+either, the other states:
 
 - ``cos``: cosine of the units' sentence vectors (the static model distilled from
   all-MiniLM-L6-v2, ``link.embeddings``);
-- ``soft_min``/``soft_max``: how well each unit's content words are covered by the
-  other's, word vectors matched greedily (a bag-of-words BERTScore, in both directions);
-- ``lemma_jaccard``/``lemma_overlap``: the same with exact lemmas;
-- ``entity_jaccard``/``entity_shared``: global entities both name;
-- ``number_shared``/``date_shared``: a value both state;
+- ``soft_min``: how well each unit's content words are covered by the other's, word
+  vectors matched greedily (a bag-of-words BERTScore), the lower of the two directions;
+- ``idf_cover_short``: the shorter unit's words covered by the longer's, each weighted by
+  how rare it is in the story (every sentence of a story about Lohan names Lohan; few say
+  "wheelchair");
+- ``atom_cover``: the best-covered predication of either unit (a verb and the heads of
+  its arguments: "kill raj chohan", "strike driver car"), its words matched in the other
+  unit;
+- ``verb_max``: the closest two main verbs ("stop" / "beat");
+- ``matched_rare``: how many rare words of the shorter unit have a close match in the
+  other (a long sentence shares one fact through a few specific words, which averages
+  dilute);
+- ``number_shared``/``number_contain``: a count both state, and the share of the shorter
+  unit's counts the other states; ``numeral_shared``: a numeral both write, other than a
+  small count ("59" of "Raj Chohan, 59" and "a 59-year-old");
 - ``number_conflict``/``date_conflict``/``negation_mismatch``: incompatible values for
   what may be one proposition (also what makes a claim *contested*);
 - ``number_differ``/``date_differ``: both state numbers (dates) and share none: more often
   another occasion ("In July, a thief stole £88m" / "In May, thieves stole £910,000");
-- ``matched_words``: how many content words of the shorter unit have a close match in the
-  other (a long sentence shares one fact with another through a few words, which the
-  averages above dilute);
-- ``idf_soft_min``/``idf_soft_max``/``idf_matched``: the same coverage with each word
-  weighted by how rare it is in the story (every sentence of a story about Lohan names
-  Lohan; few say "handcuffed");
-- ``atom_max``: the best match between one predication of each ("take weapon" /
-  "steal weapon"), each predication the mean of its words' vectors;
-- ``best_both``/``best_one``: whether each unit is the other's most similar unit in the
-  other article (a fact is usually stated once per article; never for two units of one
-  article, which are compared so that a group's members all state its fact);
-- ``headline``, ``length_min``, ``length_ratio``.
+- ``best_both``: whether each unit is the other's most similar unit in the other article (a
+  fact is usually stated once per article; never for two units of one article, which are
+  compared so that a group's members all state its fact, nor for an article of one unit,
+  such as a lone headline, where the only unit is trivially the best);
+- ``headline``.
 """
 
 from __future__ import annotations
@@ -41,28 +49,20 @@ import numpy as np
 FEATURES = (
     "cos",
     "soft_min",
-    "soft_max",
-    "lemma_jaccard",
-    "lemma_overlap",
-    "entity_jaccard",
-    "entity_shared",
+    "idf_cover_short",
+    "atom_cover",
+    "verb_max",
+    "matched_rare",
     "number_shared",
+    "number_contain",
+    "numeral_shared",
     "number_conflict",
-    "date_shared",
     "date_conflict",
     "number_differ",
     "date_differ",
     "negation_mismatch",
-    "matched_words",
-    "idf_soft_min",
-    "idf_soft_max",
-    "idf_matched",
-    "atom_max",
     "best_both",
-    "best_one",
     "headline",
-    "length_min",
-    "length_ratio",
 )
 #: the features that say two units disagree; zeroed, they say whether the units would be
 #: one fact if they agreed (how a contested pair is found)
@@ -74,6 +74,14 @@ _SPECIFIC_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 MIN_STORY_UNITS = 20
 #: two counts of one unit agree within this ratio ("40" and "50" people do not contradict)
 NUMBER_RATIO = 1.6
+#: numerals up to this are small counts ("two guards"), too common to tie two units
+SMALL_NUMERAL = 12
+#: two words match when their vectors are at least this similar
+WORD_MATCH = 0.8
+#: a word is rare in a story when its rarity weight is at least this share of the highest
+RARE_SHARE = 0.5
+#: rare matched words that count as "several specific words shared"
+RARE_CAP = 4
 
 
 @dataclass
@@ -81,22 +89,29 @@ class UnitTable:
     """One story's claim units, column by column, in article order.
 
     ``article`` is the index of each unit's article; ``vectors`` unit-length rows;
-    ``words`` each unit's content lemmas as indices into ``word_vectors``.
+    ``words`` each unit's content lemmas as indices into ``word_vectors``, ``word_idf``
+    their rarity weights in the story and ``rare`` which of them are rare; ``atoms`` one row
+    per predication of a unit averaging its words (a matrix over the unit's ``words``) and
+    ``verbs`` their verbs, as positions in its ``words``; ``numerals`` the numerals it
+    writes, small counts left out.
     """
 
     article: np.ndarray
     vectors: np.ndarray
     words: list[np.ndarray]
     word_sets: list[frozenset[str]]
-    atoms: list[np.ndarray]
     word_vectors: np.ndarray
-    idf: np.ndarray
     entities: list[frozenset[str]]
     numbers: list[frozenset[tuple[str, float]]]
     dates: list[frozenset[str]]
     negated: np.ndarray
     denied: np.ndarray
     headline: np.ndarray
+    word_idf: list[np.ndarray]
+    rare: list[np.ndarray]
+    atoms: list[np.ndarray]
+    verbs: list[np.ndarray]
+    numerals: list[frozenset[str]]
 
     def __len__(self) -> int:
         return len(self.article)
@@ -110,6 +125,32 @@ def unit_numbers(claim) -> frozenset[tuple[str, float]]:
     )
 
 
+def unit_numerals(lemmas: Sequence[str]) -> frozenset[str]:
+    """The numerals among a unit's content words, small counts left out ("59", "2,000",
+    "1353"; not "two" or "3")."""
+    return frozenset(
+        w for w in lemmas if any(ch.isdigit() for ch in w) and not (w.isdigit() and int(w) <= SMALL_NUMERAL)
+    )
+
+
+def _predications(claim, position: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """A claim's predications of two words or more, as rows that average their words over
+    the claim's content words, and their verbs (an atom's first word) as positions among
+    them; words that are not content words are left out."""
+    rows, verbs = [], set()
+    for atom in claim.atoms:
+        words = atom.split()
+        if len(words) >= 2 and words[0] in position:
+            verbs.add(position[words[0]])
+        found = {position[w] for w in words if w in position}
+        if len(found) >= 2:
+            row = np.zeros(len(position), dtype=np.float32)
+            row[sorted(found)] = 1.0 / len(found)
+            rows.append(row)
+    matrix = np.stack(rows) if rows else np.zeros((0, len(position)), dtype=np.float32)
+    return matrix, np.asarray(sorted(verbs), dtype=np.int64)
+
+
 def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, encode_words) -> UnitTable:
     """The table of ``units``: (article index, Claim, global entity ids) each.
 
@@ -118,34 +159,40 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
     claims = [c for _, c, _ in units]
     vectors = encode([c.content or c.text for c in claims]) if claims else np.zeros((0, 1), dtype=np.float32)
     vocab: dict[str, int] = {}
-    words, atom_words = [], []
+    words, atoms, verbs, numerals = [], [], [], []
     for claim in claims:
-        ids = [vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(claim.lemmas.split())]
-        words.append(np.asarray(ids, dtype=np.int64))
-        atom_words.append([[vocab.setdefault(w, len(vocab)) for w in dict.fromkeys(atom.split())]
-                           for atom in claim.atoms if len(atom.split()) >= 2])
+        lemmas = list(dict.fromkeys(claim.lemmas.split()))
+        words.append(np.asarray([vocab.setdefault(w, len(vocab)) for w in lemmas], dtype=np.int64))
+        unit_atoms, unit_verbs = _predications(claim, {w: n for n, w in enumerate(lemmas)})
+        atoms.append(unit_atoms)
+        verbs.append(unit_verbs)
+        numerals.append(unit_numerals(lemmas))
     word_vectors = encode_words(list(vocab)) if vocab else np.zeros((0, vectors.shape[1]), dtype=np.float32)
-    atoms = [_atom_vectors(word_vectors, ids, vectors.shape[1]) for ids in atom_words]
     df = np.zeros(len(vocab), dtype=np.float32)
     for ids in words:
         df[ids] += 1
     # a story of a handful of units has no rarity to speak of: counted as if it had
     # ``MIN_STORY_UNITS``, a word in all of them still weighs something
-    idf = np.log((max(len(claims), MIN_STORY_UNITS) + 1) / (df + 1)).astype(np.float32)
+    size = max(len(claims), MIN_STORY_UNITS) + 1
+    idf = np.log(size / (df + 1)).astype(np.float32)
+    word_idf = [idf[ids] for ids in words]
     return UnitTable(
         article=np.asarray([a for a, _, _ in units], dtype=np.int64),
         vectors=np.asarray(vectors, dtype=np.float32),
         words=words,
         word_sets=[frozenset(c.lemmas.split()) for c in claims],
-        atoms=atoms,
         word_vectors=np.asarray(word_vectors, dtype=np.float32),
-        idf=idf,
         entities=[e for _, _, e in units],
         numbers=[unit_numbers(c) for c in claims],
         dates=[frozenset(d for d in c.dates if d) for c in claims],
         negated=np.asarray([bool(c.negated) != bool(c.denied) for c in claims]),
         denied=np.asarray([bool(c.denied) for c in claims]),
         headline=np.asarray([bool(c.headline) for c in claims]),
+        word_idf=word_idf,
+        rare=[w >= RARE_SHARE * math.log(size) for w in word_idf],
+        atoms=atoms,
+        verbs=verbs,
+        numerals=numerals,
     )
 
 
@@ -199,16 +246,6 @@ def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: i
 
 
 # -- features ------------------------------------------------------------------------------------
-def _jaccard(a: frozenset, b: frozenset) -> float:
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
-
-
-def _overlap(a: frozenset, b: frozenset) -> float:
-    small = min(len(a), len(b))
-    return len(a & b) / small if small else 0.0
-
-
 def numbers_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
     """(shared, conflicting): a count both state, and counts of one unit none of which agree."""
     shared = any(_close(x, y) for _, x in a for _, y in b)
@@ -231,6 +268,14 @@ def _close(x: float, y: float) -> bool:
     return low >= 20 and high / low <= NUMBER_RATIO
 
 
+def _number_contain(a: frozenset, b: frozenset) -> float:
+    """The share of the counts of the unit stating fewer that the other states too."""
+    if not a or not b:
+        return 0.0
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(any(_close(x, y) for _, y in large) for _, x in small) / len(small)
+
+
 def dates_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
     """(shared, conflicting): a date both state (one may be the other's year or month), and
     specific dates of the same precision none of which agree."""
@@ -243,16 +288,6 @@ def dates_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
         if same and x not in same:
             conflict = True
     return shared, conflict and not (sa & sb)
-
-
-def _atom_vectors(word_vectors: np.ndarray, atoms: list[list[int]], dim: int) -> np.ndarray:
-    """One unit-length vector per predication of a unit: the mean of its words' vectors."""
-    if not atoms:
-        return np.zeros((0, dim), dtype=np.float32)
-    rows = np.stack([word_vectors[ids].mean(axis=0) for ids in atoms])
-    norms = np.linalg.norm(rows, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    return (rows / norms).astype(np.float32)
 
 
 def _absolute(dates: frozenset[str]) -> frozenset[str]:
@@ -274,36 +309,27 @@ def pair_context(table: UnitTable, i: np.ndarray, j: np.ndarray):
     return cos, best_i, best_j
 
 
-#: two words match when their vectors are at least this similar
-WORD_MATCH = 0.8
-MATCHED_CAP = 6
-
-
-#: story-rarity weight of matched words that counts as "several specific words shared"
-IDF_MATCHED_CAP = 8.0
-
-
-def _soft(table: UnitTable, sims: np.ndarray, i: int, j: int) -> tuple[float, ...]:
-    """Coverage of i's words by j's and of j's by i's (plain, then weighted by story
-    rarity), matched words of the shorter / cap, and their rarity / cap."""
-    wi, wj = table.words[i], table.words[j]
-    if not len(wi) or not len(wj):
-        return 0.0, 0.0, 0.0, 0.0, 0.0, 0.0
-    block = sims[wi][:, wj]
-    best_i, best_j = block.max(axis=1), block.max(axis=0)
-    idf_i, idf_j = table.idf[wi], table.idf[wj]
-    shorter, weights = (best_i, idf_i) if len(wi) <= len(wj) else (best_j, idf_j)
-    hit = shorter >= WORD_MATCH
-    matched = min(int(np.count_nonzero(hit)), MATCHED_CAP) / MATCHED_CAP
-    rare = min(float(weights @ hit), IDF_MATCHED_CAP) / IDF_MATCHED_CAP
-    w_i = float(best_i @ idf_i) / max(float(idf_i.sum()), 1e-6)
-    w_j = float(best_j @ idf_j) / max(float(idf_j.sum()), 1e-6)
-    return float(best_i.sum()) / len(wi), float(best_j.sum()) / len(wj), matched, w_i, w_j, rare
-
-
-def _atom_max(table: UnitTable, i: int, j: int) -> float:
-    a, b = table.atoms[i], table.atoms[j]
-    return float((a @ b.T).max()) if len(a) and len(b) else 0.0
+def _coverage(table: UnitTable, sims: np.ndarray, a: int, b: int) -> tuple[float, ...]:
+    """(soft_min, idf_cover_short, atom_cover, verb_max, matched_rare) of one pair, all
+    from the similarities between the two units' content words."""
+    wa, wb = table.words[a], table.words[b]
+    if not len(wa) or not len(wb):
+        return 0.0, 0.0, 0.0, 0.0, 0.0
+    block = sims[wa[:, None], wb]
+    best_a, best_b = block.max(axis=1), block.max(axis=0)
+    short, unit = (best_a, a) if len(wa) <= len(wb) else (best_b, b)
+    weights = table.word_idf[unit]
+    idf_cover = float(short @ weights) / max(float(weights.sum()), 1e-6)
+    rare = int(np.count_nonzero((short >= WORD_MATCH) & table.rare[unit]))
+    atom = 0.0
+    if len(table.atoms[a]):
+        atom = float((table.atoms[a] @ best_a).max())
+    if len(table.atoms[b]):
+        atom = max(atom, float((table.atoms[b] @ best_b).max()))
+    va, vb = table.verbs[a], table.verbs[b]
+    verb = float(block[va[:, None], vb].max()) if len(va) and len(vb) else 0.0
+    soft = min(float(best_a.sum()) / len(wa), float(best_b.sum()) / len(wb))
+    return soft, idf_cover, atom, verb, min(rare, RARE_CAP) / RARE_CAP
 
 
 def word_similarities(table: UnitTable) -> np.ndarray:
@@ -316,39 +342,32 @@ def pair_features(table: UnitTable, i, j, cos, best_i, best_j, sims: np.ndarray 
     """The feature rows (in ``FEATURES`` order) of the pairs ``(i[k], j[k])``."""
     sims = word_similarities(table) if sims is None else sims
     rows = np.zeros((len(i), len(FEATURES)), dtype=np.float32)
+    # the only unit of an article (a lone headline, a one-sentence text) is trivially the
+    # best match there: that says nothing about the pair
+    several = np.bincount(table.article, minlength=1) >= 2 if len(table) else np.zeros(0, bool)
     for k in range(len(i)):
         a, b = int(i[k]), int(j[k])
-        soft_ab, soft_ba, matched, idf_ab, idf_ba, idf_matched = _soft(table, sims, a, b)
-        wa, wb = table.word_sets[a], table.word_sets[b]
-        ea, eb = table.entities[a], table.entities[b]
-        num_shared, num_conflict = numbers_agree(table.numbers[a], table.numbers[b])
+        soft, idf_cover, atom, verb, rare = _coverage(table, sims, a, b)
+        na, nb = table.numbers[a], table.numbers[b]
+        num_shared, num_conflict = numbers_agree(na, nb)
         date_shared, date_conflict = dates_agree(table.dates[a], table.dates[b])
-        na, nb, da, db = table.numbers[a], table.numbers[b], _absolute(table.dates[a]), _absolute(table.dates[b])
-        la, lb = len(table.words[a]), len(table.words[b])
+        da, db = _absolute(table.dates[a]), _absolute(table.dates[b])
         rows[k] = (
             cos[k],
-            min(soft_ab, soft_ba),
-            max(soft_ab, soft_ba),
-            _jaccard(wa, wb),
-            _overlap(wa, wb),
-            _jaccard(ea, eb),
-            min(len(ea & eb), 3) / 3,
+            soft,
+            idf_cover,
+            atom,
+            verb,
+            rare,
             num_shared,
+            _number_contain(na, nb),
+            bool(table.numerals[a] & table.numerals[b]),
             num_conflict,
-            date_shared,
             date_conflict,
             bool(na and nb and not num_shared),
             bool(da and db and not date_shared),
             table.negated[a] != table.negated[b],
-            matched,
-            min(idf_ab, idf_ba),
-            max(idf_ab, idf_ba),
-            idf_matched,
-            _atom_max(table, a, b),
-            best_i[k] and best_j[k],
-            best_i[k] != best_j[k],
+            best_i[k] and best_j[k] and several[table.article[a]] and several[table.article[b]],
             table.headline[a] or table.headline[b],
-            math.log1p(min(la, lb)),
-            min(la, lb) / max(la, lb, 1),
         )
     return rows

@@ -5,12 +5,15 @@ joins a group, and two groups merge, when their members state one fact on averag
 (average linkage across articles, none below a floor: no chaining through one strong
 pair), and a second sentence of an article already in the group plainly restates the first.
 A unit that states several facts ("overpowered two guards, handcuffed them and took their
-weapons") also joins, as an extra mention, other groups it matches every member of.
+weapons") also joins, as an extra mention, other groups whose members from other articles it
+all matches; its article may already be in the group (an outlet states a fact in its
+headline and again in a long body sentence), and a pair of units already together in one
+group never makes a second group of the same fact.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 import numpy as np
 
@@ -86,19 +89,23 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
             group_of[unit] = len(groups)
             groups.append([unit])
     extra: dict[int, list[int]] = defaultdict(list)
-    joined: Counter = Counter()
+    mention_of: dict[int, set[int]] = {unit: {n} for unit, n in group_of.items()}  # the groups a unit is in
     for k in order:
         if scored.p[k] < matcher.threshold:
             break
         a, b = int(scored.i[k]), int(scored.j[k])
+        if table.article[a] == table.article[b]:
+            continue  # a restatement joins its article's group in the first pass, or not at all
         for unit, other in ((a, b), (b, a)):
-            target = group_of[other]
-            if group_of[unit] == target or unit in extra[target] or joined[unit] >= MAX_EXTRA_GROUPS:
+            if mention_of[unit] & mention_of[other]:
+                break  # already one group's mentions: no second group of the same pair
+            if len(mention_of[unit]) > MAX_EXTRA_GROUPS:
                 continue
-            if any(table.article[m] == table.article[unit] for m in groups[target] + extra[target]):
-                continue  # its article already states the fact there: another sentence of it adds nothing
-            members = groups[target] + extra[target]
-            if all(scored.get(unit, m) >= matcher.threshold for m in members if m != unit):  # complete link
+            target = group_of[other]
+            # every member from another article states the fact with it; a sentence of an
+            # article already in the group joins too (a headline and the body sentence it sums up)
+            members = [m for m in groups[target] + extra[target] if table.article[m] != table.article[unit]]
+            if all(scored.get(unit, m) >= matcher.threshold for m in members):  # complete link
                 extra[target].append(unit)
-                joined[unit] += 1
+                mention_of[unit].add(target)
     return groups, extra
