@@ -17,7 +17,7 @@ from storyweave.cli.app import (
     console,
     err_console,
 )
-from storyweave.cli.terminal import json_line, shown
+from storyweave.cli.terminal import json_line, print_records, shown
 from storyweave.config import Settings
 from storyweave.errors import StoryweaveError
 
@@ -101,23 +101,15 @@ def quarantine(
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
 ) -> None:
     """List documents that could not be read, with the reason."""
-    from dataclasses import asdict
-
     from storyweave.store import articles as article_store
 
     store = _open_store(db)
     with store.read() as conn:
         records = article_store.list_quarantine(conn, limit=limit)
-    if as_json:
-        for record in records:
-            typer.echo(json_line(asdict(record)))
-        return
-    table = Table(title=f"{len(records)} quarantined documents")
-    for column in ("id", "source", "reader", "reason", "when"):
-        table.add_column(column, overflow="fold")
-    for r in records:
-        table.add_row(shown(r.id), shown(r.source), shown(r.reader), shown(r.reason), shown(r.created_at))
-    console.print(table)
+    print_records(console, records, as_json, f"{len(records)} quarantined documents", {
+        "id": lambda r: r.id, "source": lambda r: r.source, "reader": lambda r: r.reader,
+        "reason": lambda r: r.reason, "when": lambda r: r.created_at,
+    })
 
 
 # -- export -------------------------------------------------------------------

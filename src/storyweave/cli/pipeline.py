@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import List, Optional
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from storyweave.cli.app import (
     DbOption,
@@ -19,6 +17,7 @@ from storyweave.cli.app import (
     console,
     err_console,
 )
+from storyweave.cli.terminal import print_records
 from storyweave.config import IngestOptions, Settings
 from storyweave.errors import StoryweaveError
 from storyweave.records import DocumentMetadata
@@ -196,24 +195,17 @@ def failures(
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
 ) -> None:
     """List articles whose analysis failed, with the analyser version and the reason."""
-    from dataclasses import asdict
-
     from storyweave.store import analysis as analysis_store
 
     store = _open_store(db)
     with store.read() as conn:
         records = analysis_store.list_failures(conn, limit=limit)
     store.close()
-    if as_json:
-        for record in records:
-            typer.echo(json.dumps(asdict(record), ensure_ascii=False))
-        return
-    table = Table(title=f"{len(records)} {'article' if len(records) == 1 else 'articles'} whose analysis failed")
-    for column in ("article", "source", "analyser", "tries", "reason", "when"):
-        table.add_column(column, overflow="fold", no_wrap=column in ("article", "tries"))
-    for r in records:
-        table.add_row(r.article_id, escape(r.source), r.analyzer, str(r.attempts), escape(r.reason), r.failed_at)
-    console.print(table)
+    noun = "article" if len(records) == 1 else "articles"
+    print_records(console, records, as_json, f"{len(records)} {noun} whose analysis failed", {
+        "article": lambda r: r.article_id, "source": lambda r: r.source, "analyser": lambda r: r.analyzer,
+        "tries": lambda r: r.attempts, "reason": lambda r: r.reason, "when": lambda r: r.failed_at,
+    }, no_wrap=("article", "tries"))
 
 
 @app.command()

@@ -9,9 +9,13 @@ the output (``storyweave.safe_text``).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
+import typer
 from rich.markup import escape
+from rich.table import Table
 
 from storyweave.safe_text import json_escape_controls, strip_controls
 
@@ -24,3 +28,19 @@ def shown(value: Any) -> str:
 def json_line(data: Any, **kwargs: Any) -> str:
     """``data`` as JSON (non-ASCII kept readable), with any control character escaped, not raw."""
     return json_escape_controls(json.dumps(data, ensure_ascii=False, **kwargs))
+
+
+def print_records(console, records: list, as_json: bool, title: str, columns: dict[str, Callable[[Any], Any]],
+                  no_wrap: tuple[str, ...] = ()) -> None:
+    """Stored records (dataclasses) as JSON lines, or as a table of ``columns`` (header → value of
+    a record), every cell stripped of control characters and Rich markup."""
+    if as_json:
+        for record in records:
+            typer.echo(json_line(asdict(record)))
+        return
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, overflow="fold", no_wrap=column in no_wrap)
+    for record in records:
+        table.add_row(*(shown(value(record)) for value in columns.values()))
+    console.print(table)
