@@ -342,3 +342,11 @@ def test_a_division_named_after_its_chief_town_is_the_town(nlp):
     places = _places(nlp, text)
     assert (_at(places, text, "Gaza").country_code, _at(places, text, "Gaza").kind) == ("PS", "city")
     assert _at(places, text, "Aleppo").kind == "city"
+
+
+def test_an_institution_names_its_town_and_only_a_national_one_its_country(nlp):
+    text = "She was taken to Jamaica Hospital, police told Gainesville Police, citing U.S. Census data."
+    places = _places(nlp, text)
+    assert _at(places, text, "Jamaica").kind != "country"  # a hospital in Queens, not the island
+    assert _at(places, text, "Gainesville").country_code == "US"
+    assert _at(places, text, "U.S.").kind == "country"

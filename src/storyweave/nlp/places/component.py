@@ -60,6 +60,7 @@ class PlaceRecognizer(Resolution):
         self.facility_words = frozenset(words["facility_words"])
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
+        self.national_words = frozenset(words["national_institution_words"])
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
@@ -185,6 +186,10 @@ class PlaceRecognizer(Resolution):
                     # institution named after its town or state names that place
                     head = self._leading_name(span, institution=True)
                     found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
+                    if found and span.doc[head.end].lower_ not in self.national_words:
+                        # "Jamaica Hospital" is in Queens: only a national institution ("U.S.
+                        # Census", "Syrian Army") is named after a country
+                        found = [c for c in found if _without_countries(c)]
                     if found:
                         taken.update(range(ent.start, ent.end))
                         candidates.extend(found)
@@ -419,3 +424,9 @@ def _trim(ent: Span) -> Span | None:
     while end > start and doc[end - 1].text in ("'s", "\u2019s", "'", "."):
         end -= 1
     return doc[start:end] if end > start else None
+
+
+def _without_countries(cand: _Candidate) -> bool:
+    """Drop a candidate's country readings; whether any reading is left."""
+    cand.entries = [(e, alt) for e, alt in cand.entries if e.kind != "country"]
+    return bool(cand.entries)
