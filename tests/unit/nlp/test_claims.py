@@ -91,6 +91,20 @@ def test_pronouns_and_the_city_are_resolved_in_the_display_text(nlp):
     assert city.text.startswith("The city") and "gpe:hama" in city.entities
 
 
+def test_a_pronoun_names_only_the_one_person_it_can_mean(nlp):
+    text = ("Mrs. Jane Carter met Mr. Tom Price in Leeds on Monday.\n"
+            "She said the factory would close in March.\n"
+            "He said the union would appeal the decision.\n"
+            "Police arrested John Smith on Friday. Reporters spoke to one man who says he called the police.\n"
+            "Wladimir Klitschko knocked down Tony Thompson in Bern. He was too unsteady to continue.")
+    displays = [c.display for c in claims_of(nlp, text)]
+    assert "[Jane Carter] said the factory would close in March." in displays  # "she": the woman
+    assert "[Tom Price] said the union would appeal the decision." in displays  # "he": the man
+    assert not any("[John Smith] called" in d for d in displays)  # "he" is the man, not the suspect
+    assert not any("[Tony Thompson] was too unsteady" in d or "[Wladimir Klitschko] was too" in d
+                   for d in displays)  # two men fit: no guess
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

@@ -18,6 +18,8 @@ sentence, numbered as in the code:
 
 from __future__ import annotations
 
+import functools
+
 import logging
 from dataclasses import replace
 
@@ -26,6 +28,7 @@ from spacy.tokens import Doc, Span
 
 from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
 from storyweave.nlp.claims.display import display_text
+from storyweave.nlp.claims.pronouns import PersonResolver
 from storyweave.nlp.claims.kinds import claim_kind, main_predicate
 from storyweave.nlp.claims.parts import (
     ClaimRules,
@@ -76,6 +79,11 @@ class _Article:
         self.events = {e.trigger_start: e for e in _ext(doc, "events")}
         self.speakers = {q.speaker_start: q.speaker_entity for q in self.quotes if q.speaker_entity}
         self._skipped: dict[int, bool] = {}
+
+    @functools.cached_property
+    def people(self) -> PersonResolver:
+        # built on the first pronoun: most units have none
+        return PersonResolver(self.doc, self.entities)
 
     def is_country(self, entity, token_i: int) -> bool:
         char = self.doc[token_i].idx
@@ -208,7 +216,7 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
     numbers = tuple(numbers_in(list(tokens), art.date_chars, rules))
     start, end = tokens.start_char, tokens.end_char
     dates = tuple(dict.fromkeys(d.value or d.text for d in art.dates if start <= d.start_char < end))
-    display, resolved = display_text(art.text, tokens, art.entities, art.is_country, art.speakers)
+    display, resolved = display_text(art.text, tokens, art.entities, art.is_country, art.speakers, art.people)
     named = [e for e in (art.entities.at(t) for t in tokens) if e is not None]
     keys = tuple(dict.fromkeys([e.key for e in named] + list(resolved)))
     by_key = art.entities.by_key

@@ -5,8 +5,8 @@ clear written out in brackets, so a reader understands it without the article.
 imprisoned in 1979"; "The city has never been in rebel hands" → "[Hama] has never been
 in rebel hands"; "His wife survived" → "[Comeaux's] wife survived". Only what the article
 makes clear is resolved: "he"/"she" as a subject or possessor, to the speaker when it is
-the speaker of a quote the quotes component resolved, else to the person named last before
-it; "the city"/"the town" to the city the article has named most often before it (an
+the speaker of a quote the quotes component resolved, else to the one person named just
+before it whose gender, where the article shows it, fits (``pronouns.PersonResolver``); "the city"/"the town" to the city the article has named most often before it (an
 article about Hama that mentions Kilis once means Hama). "It" and "they" are left alone:
 their antecedents are too often a clause or a group the text never names.
 """
@@ -16,13 +16,14 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from storyweave.nlp.claims.parts import EntityIndex, low
+from storyweave.nlp.claims.pronouns import PersonResolver
 
 PERSON_PRONOUNS = {"he": "", "she": "", "his": "'s", "her": "'s"}
 CITY_WORDS = frozenset(["city", "town", "village", "capital"])
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
 
-def _person(token: Token, entities: EntityIndex, speakers: dict[int, str]):
+def _person(token: Token, entities: EntityIndex, speakers: dict[int, str], people: PersonResolver | None):
     word = low(token)
     if word not in PERSON_PRONOUNS:
         return None
@@ -35,7 +36,9 @@ def _person(token: Token, entities: EntityIndex, speakers: dict[int, str]):
         spoken = next((e for e in entities.by_key.values() if e.name == name and e.type == "PERSON"), None)
         if spoken is not None:
             return spoken
-    return entities.latest_before(token, ("PERSON",))
+    if people is None:
+        people = PersonResolver(token.doc, entities)
+    return people.resolve(token)
 
 
 def _city(token: Token, entities: EntityIndex, is_country) -> tuple[int, object] | None:
@@ -65,17 +68,19 @@ def _city(token: Token, entities: EntityIndex, is_country) -> tuple[int, object]
 
 
 def display_text(
-    text: str, tokens: Span, entities: EntityIndex, is_country, speakers: dict[int, str] | None = None
+    text: str, tokens: Span, entities: EntityIndex, is_country, speakers: dict[int, str] | None = None,
+    people: PersonResolver | None = None,
 ) -> tuple[str, tuple[str, ...]]:
     """The unit's text with resolved references in brackets, and the entity keys they name.
 
-    ``speakers`` maps the start of each quote's speaker to its resolved name.
+    ``speakers`` maps the start of each quote's speaker to its resolved name; ``people`` is
+    the article's pronoun resolver (built once per article by the caller).
     """
     base = tokens.start_char
     pieces: list[tuple[int, int, str]] = []
     keys: list[str] = []
     for token in tokens:
-        person = _person(token, entities, speakers or {})
+        person = _person(token, entities, speakers or {}, people)
         if person is not None and entities.at(token) is None:
             suffix = PERSON_PRONOUNS[low(token)]
             pieces.append((token.idx, token.idx + len(token), f"[{person.name}{suffix}]"))

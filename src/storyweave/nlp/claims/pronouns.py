@@ -1,0 +1,182 @@
+"""Which named person a "he", "she", "his" or "her" stands for, when the article makes it clear.
+
+A wrong name in a claim's display text misleads a reader more than a pronoun left alone
+("[Terry White] has also decided to rehire her former attorney", where "she" is Lohan), so
+a pronoun is resolved only when one person fits:
+
+- the person is named in the pronoun's sentence or the one or two before it
+  (``WINDOW_SENTENCES``); further back, the article's main person may still be meant, but
+  only when the article shows that person's gender and they dominate its mentions;
+- the person's gender, where the article shows it, agrees with the pronoun: a title
+  ("Mr", "Mrs"), a gendered noun beside the name ("the actress, 26", "his wife Alice"), or
+  the pronouns the article uses right after naming that person alone;
+- no unnamed person comes between the name and the pronoun ("Eyewitness News spoke to one
+  man who says he called 911": "he" is the man, not the driver named before);
+- a person named earlier in the pronoun's own sentence comes before those named in the
+  sentences before; of several people who fit equally, none is picked.
+
+Hand-written because spaCy's small English pipeline has no coreference component, and the
+coreference models that exist (coreferee, fastcoref) need other pipelines or downloads.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+
+from spacy.tokens import Doc, Token
+
+from storyweave.nlp.claims.parts import EntityIndex, low
+from storyweave.rulefiles import read_toml, rule_path
+
+MASCULINE = frozenset(["he", "him", "his", "himself"])
+FEMININE = frozenset(["she", "her", "hers", "herself"])
+#: the antecedent is named in the pronoun's sentence or in this many sentences before it
+WINDOW_SENTENCES = 2
+#: the article's main person is the one meant further back only when at least this share of
+#: the article's person mentions name them
+MAIN_PERSON_SHARE = 0.6
+
+
+@functools.lru_cache(maxsize=1)
+def _words() -> dict[str, frozenset[str]]:
+    data = read_toml(rule_path("storyweave.nlp", "rules", "claims", "pronouns.toml"))
+    return {name: frozenset(w.lower() for w in words) for name, words in data.items()}
+
+
+def gender_of_pronoun(word: str) -> str | None:
+    return "m" if word in MASCULINE else "f" if word in FEMININE else None
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    return [s.start for s in doc.sents]
+
+
+class PersonResolver:
+    """Resolves person pronouns of one article (``doc``) against its entities."""
+
+    def __init__(self, doc: Doc, entities: EntityIndex):
+        self.doc = doc
+        self.entities = entities
+        self.words = _words()
+        self.sent_starts = _sentence_starts(doc)
+        self.sent_of = {}
+        for n, s in enumerate(doc.sents):
+            for t in s:
+                self.sent_of[t.i] = n
+        self.persons = [e for e in entities.by_key.values() if e.type == "PERSON"]
+        self.gender = self._genders()
+        mentions = Counter()
+        for i, entity in entities.by_token.items():
+            if entity.type == "PERSON" and (i == 0 or entities.by_token.get(i - 1) is not entity):
+                mentions[entity.key] += 1
+        self.mentions = mentions
+
+    # -- what the article shows of each person's gender -------------------------------------
+    def _genders(self) -> dict[str, str]:
+        votes: dict[str, Counter] = {}
+        for i, entity in self.entities.by_token.items():
+            if entity.type != "PERSON" or (i > 0 and self.entities.by_token.get(i - 1) is entity):
+                continue  # one vote per mention, cast at its first token
+            for g in self._mention_evidence(i, entity):
+                votes.setdefault(entity.key, Counter())[g] += 1
+        # pronouns after a sentence that names one person only, as its subject
+        for sent in self.doc.sents:
+            named = {self.entities.by_token[t.i].key for t in sent if t.i in self.entities.by_token
+                     and self.entities.by_token[t.i].type == "PERSON"}
+            if len(named) != 1:
+                continue
+            key = next(iter(named))
+            subject = any(t.dep_ in ("nsubj", "nsubjpass") and self.entities.by_token.get(t.i) is not None
+                          and self.entities.by_token[t.i].key == key for t in sent)
+            if not subject:
+                continue
+            for t in sent:
+                g = gender_of_pronoun(low(t))
+                if g and t.i > min(i for i in range(sent.start, sent.end) if i in self.entities.by_token
+                                   and self.entities.by_token[i].key == key):
+                    votes.setdefault(key, Counter())[g] += 1
+        out = {}
+        for key, counts in votes.items():
+            (top, n), *rest = counts.most_common()
+            if not rest or n >= 2 * rest[0][1]:
+                out[key] = top
+        return out
+
+    def _mention_evidence(self, i: int, entity) -> list[str]:
+        """Gender cues right at one mention: a title before it, a gendered noun beside it."""
+        found = []
+        doc = self.doc
+        before = [low(doc[k]).rstrip(".") for k in range(max(0, i - 2), i)]
+        for word in before:
+            if word in self.words["masculine_titles"]:
+                found.append("m")
+            elif word in self.words["feminine_titles"]:
+                found.append("f")
+        token = doc[i]
+        head = token
+        while head.head.i != head.i and self.entities.by_token.get(head.head.i) is entity:
+            head = head.head
+        near = [c for c in head.children if c.dep_ in ("appos", "compound", "amod")]
+        if head.dep_ in ("appos", "compound"):
+            near.append(head.head)
+        for t in near:
+            lemma = t.lemma_.lower()
+            if lemma in self.words["masculine_nouns"]:
+                found.append("m")
+            elif lemma in self.words["feminine_nouns"]:
+                found.append("f")
+        return found
+
+    # -- resolution --------------------------------------------------------------------------
+    def resolve(self, token: Token):
+        """The person entity ``token`` ("he", "her", ...) stands for, or None when unclear."""
+        gender = gender_of_pronoun(low(token))
+        if gender is None:
+            return None
+        sent = self.sent_of.get(token.i, 0)
+        first = self.sent_starts[max(0, sent - WINDOW_SENTENCES)]
+        candidates: list = []  # nearest first
+        same_sentence: list = []
+        last_named = None
+        for i in range(token.i - 1, first - 1, -1):
+            entity = self.entities.by_token.get(i)
+            if entity is None or entity.type != "PERSON":
+                continue
+            if last_named is None:
+                last_named = i
+            if entity not in candidates:
+                candidates.append(entity)
+            if self.sent_of.get(i) == sent and entity not in same_sentence:
+                same_sentence.append(entity)
+        if last_named is not None and self._unnamed_person_between(last_named, token.i):
+            return None
+        # a person named earlier in the pronoun's own sentence comes first ("When Boras spoke
+        # at the Winter Meetings, he ..."), then the sentences before it
+        for pool in (same_sentence, candidates):
+            fitting = [e for e in pool if self.gender.get(e.key, gender) == gender]
+            if len(fitting) == 1:
+                return fitting[0]
+            if fitting:
+                return None  # two people fit: the reader is better served by "he" than a guess
+        return self._main_person(gender) if not candidates else None
+
+    def _main_person(self, gender: str):
+        """The article's main person, if the article shows they are of ``gender``."""
+        if not self.mentions:
+            return None
+        key, n = self.mentions.most_common(1)[0]
+        if n < MAIN_PERSON_SHARE * sum(self.mentions.values()) or self.gender.get(key) != gender:
+            return None
+        return self.entities.by_key[key]
+
+    def _unnamed_person_between(self, start: int, end: int) -> bool:
+        """Whether a person the article does not name ("one man", "a witness", "the driver")
+        stands between a name and a pronoun, as a subject or object."""
+        for t in self.doc[start + 1 : end]:
+            if (t.pos_ == "NOUN" and t.lemma_.lower() in self.words["person_nouns"]
+                    and t.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj")
+                    and self.entities.by_token.get(t.head.i) is None
+                    and not any(c.dep_ == "appos" and c.i in self.entities.by_token for c in t.children)):
+                return True  # "Lohan's attorney, Shawn Holley," names the attorney: no stranger
+        return False
