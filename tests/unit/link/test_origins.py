@@ -88,9 +88,23 @@ def test_bare_army_takes_the_country_the_article_gives_its_family():
         [claim("x", "Syrian army", "The Syrian army said"), claim("y", "the military", "the military said")],
     )
     assert OriginIndex([a]).keys_for("a", "the military")[0].key == "family:military:sy"
-    # without any country in the article the family stays this article's own source
+    # the story's other outlets name the country: that is the army meant
     b = article("b", "Y", [claim("y", "the military", "the military said")])
-    assert OriginIndex([b]).keys_for("b", "the military")[0].key == "family:military:@b"
+    assert OriginIndex([a, b]).keys_for("b", "the military")[0].key == "family:military:sy"
+    # no outlet names a country: the story's military is one source, however many outlets quote it
+    c = article("c", "Z", [claim("w", "police", "police said")])
+    alone = OriginIndex([b, c])
+    assert alone.keys_for("b", "the military")[0].key == "family:military:story"
+    assert alone.keys_for("c", "police") == alone.keys_for("b", "the police")
+    # outlets name two countries' armies: a bare "the military" is only its article's source
+    d = article("d", "W", [claim("v", "Russian army", "the Russian army said")])
+    assert OriginIndex([a, b, d]).keys_for("b", "the military")[0].key == "family:military:@b"
+
+
+def test_a_city_police_department_and_cops_are_the_police():
+    assert family_of("NYPD") == family_of("cops and family") == family_of("the LAPD") == "police"
+    assert family_of("the Sheriff's Office") == "police"
+    assert family_of("Spd leader") is None  # initials only as the department's own capitals
 
 
 def test_family_of_reads_the_data_file():
