@@ -13,7 +13,9 @@ a pronoun is resolved only when one person fits:
 - no unnamed person comes between the name and the pronoun ("Eyewitness News spoke to one
   man who says he called 911": "he" is the man, not the driver named before);
 - a person named earlier in the pronoun's own sentence comes before those named in the
-  sentences before; of several people who fit equally, none is picked.
+  sentences before, and there someone who only reports ("..., Lyons said.") does not count;
+  of several who fit, the subject of a clause the pronoun sits in, else the article's main
+  person when only their gender is shown; otherwise none is picked.
 
 Hand-written because spaCy's small English pipeline has no coreference component, and the
 coreference models that exist (coreferee, fastcoref) need other pipelines or downloads.
@@ -155,11 +157,56 @@ class PersonResolver:
         # at the Winter Meetings, he ..."), then the sentences before it
         for pool in (same_sentence, candidates):
             fitting = [e for e in pool if self.gender.get(e.key, gender) == gender]
+            if len(fitting) > 1 and pool is candidates:
+                # "Comeaux took the officers' weapons ..., Lyons said. He was serving a life
+                # sentence": who only reports the sentence before is not who it is about
+                fitting = [e for e in fitting if not self._only_reports(e, first, token.i)]
             if len(fitting) == 1:
                 return fitting[0]
             if fitting:
-                return None  # two people fit: the reader is better served by "he" than a guess
+                return self._most_salient(fitting, token, gender)
         return self._main_person(gender) if not candidates else None
+
+    def _most_salient(self, fitting: list, token: Token, gender: str):
+        """Of several people who fit, the one the pronoun most plainly means, or None.
+
+        The subject of a clause the pronoun sits in ("Teixeira's agent, Scott Boras, entered
+        ... hoping his client"), else the article's main person when the article shows their
+        gender and not the others' ("DeGeneres ... MacFarlane ... she"). Otherwise a guess:
+        the reader is better served by "he" than by a wrong name.
+        """
+        ancestors = {a.i for a in token.ancestors}
+        governing = [e for e in fitting if any(
+            self.entities.by_token.get(c.i) is e and c.dep_ in ("nsubj", "nsubjpass")
+            or self.entities.by_token.get(c.i) is None and c.dep_ in ("nsubj", "nsubjpass")
+            and any(self.entities.by_token.get(g.i) is e and g.dep_ == "appos" for g in c.children)
+            for a in ancestors for c in self.doc[a].children)]
+        if len(governing) == 1:
+            return governing[0]
+        known = [e for e in fitting if self.gender.get(e.key) == gender]
+        if len(known) == 1 and self.mentions and self.mentions.most_common(1)[0][0] == known[0].key:
+            return known[0]
+        return None
+
+    def _only_reports(self, entity, start: int, end: int) -> bool:
+        """Whether every mention of ``entity`` in ``doc[start:end]`` is the subject of a
+        reporting verb ("..., Lyons said")."""
+        roles = []
+        for i in range(start, end):
+            if self.entities.by_token.get(i) is not entity:
+                continue
+            t = self.doc[i]
+            if t.dep_ in ("nsubj", "nsubjpass"):
+                verb = t.head
+                trailing = any(c.dep_ in ("ccomp", "parataxis") and c.i < verb.i for c in verb.children)
+                # "..., Lyons said": the report trails what it reports ("Lyons said he ..."
+                # or "DeGeneres announced that she ..." put the speaker first, as the subject)
+                roles.append(trailing and verb.lemma_.lower() in self.words["reporting_verbs"])
+            elif t.dep_ in ("compound", "flat", "appos") or t.head.i != t.i and self.entities.by_token.get(t.head.i) is entity:
+                continue  # a part of the name: its head token decides
+            else:
+                roles.append(False)
+        return bool(roles) and all(roles)
 
     def _main_person(self, gender: str):
         """The article's main person, if the article shows they are of ``gender``."""
