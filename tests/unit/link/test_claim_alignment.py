@@ -110,6 +110,21 @@ def test_counts_of_one_thing_beyond_tolerance_are_contested_with_both_versions()
     assert "numbers" in group.conflicts[0]
 
 
+def test_different_lengths_of_one_stay_are_contested():
+    groups = align_claims(story(
+        ("Outlet A", "Fred LaRue served four and a half months in prison for his role in the Watergate conspiracy."),
+        ("Outlet B", "Fred LaRue served four months in federal prison for his role in the Watergate conspiracy."),
+    ))
+    contested = [g for g in groups if g.status == "contested"]
+    assert contested and "how long" in contested[0].conflicts[0], [(g.status, g.text) for g in groups]
+    # the same length in other words agrees
+    groups = align_claims(story(
+        ("Outlet A", "Fred LaRue served four months in prison for his role in the Watergate conspiracy."),
+        ("Outlet B", "Fred LaRue served 4 months in federal prison for his role in the Watergate conspiracy."),
+    ))
+    assert not any(g.status == "contested" for g in groups)
+
+
 def test_different_rankings_of_one_place_are_contested():
     groups = align_claims(story(
         ("Al Jazeera", "Rebels took full control of Syria\u2019s second-largest city, Aleppo, last week."),

@@ -3,12 +3,13 @@
 Two units of different outlets contest a claim when the matcher finds them one
 proposition had they agreed (``agreeing_probability``), each is the other's best match,
 both name what they speak of, and they give incompatible counts of one thing, specific
-dates, or polarity (a denial included). Separately, outlets that rank one place
+dates, lengths of time, or polarity (a denial included). Separately, outlets that rank one place
 differently on one dimension ("second-largest" vs "most-populous" city) contest its rank.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -18,17 +19,47 @@ from storyweave.link.claims.scoring import Scored, Unit
 
 #: polarity contradicts only between units that say nearly the same words otherwise
 NEGATION_OVERLAP = 0.6
+#: a TimeML duration with one number and unit: "P4M" (four months), "PT30S", "P4.5M"
+_DURATION = re.compile(r"^P(T?)(\d+(?:\.\d+)?)([YMWDHS])$")
+#: two durations of one unit agree within this ratio ("about 30 seconds" and "32 seconds")
+DURATION_RATIO = 1.1
+
+
+def _durations(dates: frozenset[str]) -> dict[tuple[str, str], list[float]]:
+    found: dict[tuple[str, str], list[float]] = defaultdict(list)
+    for value in dates:
+        m = _DURATION.match(value)
+        if m:
+            found[(m.group(1), m.group(3))].append(float(m.group(2)))
+    return found
+
+
+def durations_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two units give lengths of time in one unit none of which agree: "served four
+    and a half months" (P4.5M) against "served four months" (P4M). Durations are no pair
+    feature of the matcher: they say nothing of whether two units are one fact, only whether
+    two that are disagree."""
+    da, db = _durations(a), _durations(b)
+    shared = set(da) & set(db)
+    if not shared:
+        return False
+    return not any(
+        max(x, y) <= DURATION_RATIO * min(x, y) for unit in shared for x in da[unit] for y in db[unit]
+    )
 
 
 def disagreement(table: UnitTable, a: int, b: int) -> str | None:
     """Why units ``a`` and ``b`` would contradict each other if they stated one proposition:
-    counts of one thing beyond tolerance, specific dates, or polarity; None if they agree."""
+    counts of one thing beyond tolerance, specific dates, lengths of time, or polarity; None
+    if they agree."""
     _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
     if numbers:
         return "numbers"
     _, dates = dates_agree(table.dates[a], table.dates[b])
     if dates:
         return "dates"
+    if durations_conflict(table.dates[a], table.dates[b]):
+        return "how long"
     words_a, words_b = table.word_sets[a], table.word_sets[b]
     overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
     explicit = table.denied[a] or table.denied[b]  # "X denied that ...", "... is a hoax"
