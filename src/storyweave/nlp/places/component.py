@@ -156,7 +156,9 @@ class PlaceRecognizer(Resolution):
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
-        cues = (person_words, placed_words)
+        # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"
+        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
+        cues = (person_words, placed_words, surnames)
         demonyms: list[Place] = []
         for ent in doc.ents:
             span = _trim(ent)
@@ -214,6 +216,8 @@ class PlaceRecognizer(Resolution):
                     continue
                 if span.label_ == "DEMONYM":
                     demonyms.extend(self._demonym(span))
+                elif any(t.ent_type_ == "PRODUCT" for t in span):
+                    continue  # "Toyota Camry", "Nissan Leaf": a make, not the town it shares a name with
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     candidates.extend(self._lookup(span, "gazetteer", "", cues))
         unique: list[_Candidate] = []
@@ -278,7 +282,9 @@ class PlaceRecognizer(Resolution):
         cand = _Candidate(span, source, entries, label=label)
         tail = self._admin_context(cand)
         # "Greer, South Carolina": a state or country named right after it makes it a place
-        if self._is_person(span, label, (set(), set()) if tail is not None else cues):
+        if self._is_person(span, label, (set(), set(), set()) if tail is not None else cues):
+            return []
+        if self._names_a_product(span):
             return []
         name = normalise(span.text)
         if name in self.stop and tail is None:
@@ -296,9 +302,10 @@ class PlaceRecognizer(Resolution):
     def _is_person(self, span: Span, label: str, cues: tuple[set[str], set[str]]) -> bool:
         """Whether a name that is also a place names a person (or an acronym) here.
 
-        ``cues``: the words of the article's person names, and the single words it tags places.
+        ``cues``: the words of the article's person names, the single words it tags places,
+        and its people's family names.
         """
-        person_words, placed_words = cues
+        person_words, placed_words, surnames = cues
         before = span.doc[span.start - 1] if span.start > 0 else None
         if before is not None and before.lower_ in self.titles:
             return True
@@ -311,10 +318,19 @@ class PlaceRecognizer(Resolution):
         only_named = named and span.text.lower() not in placed_words
         if self._locative_before(span):
             return only_named and label not in PLACE_LABELS
+        if len(span) == 1 and span.text.lower() in surnames:
+            return True  # "Chohan, 59, of Queens" after "Raj Chohan": her family name, not a town
         after = span.doc[span.end] if span.end < len(span.doc) else None
         if after is not None and after.lemma_.lower() in self.speech and (named or label == "PERSON"):
             return True  # "Paris said", after "Paris Hilton" earlier
         return only_named and (label == "PERSON" or label not in PLACE_LABELS)
+
+    @staticmethod
+    def _names_a_product(span: Span) -> bool:
+        """Whether the name is a make before its model ("a 2013 Toyota Camry"): the model
+        tags the next words a product."""
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        return after is not None and after.ent_type_ == "PRODUCT" and after.ent_iob_ == "B"
 
     def _dateline(self, span: Span) -> bool:
         """Whether the span opens a line in capitals before dateline punctuation ("BEIRUT:",
