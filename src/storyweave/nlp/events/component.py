@@ -44,6 +44,7 @@ GEO_LABELS = ("GPE", "LOC", "FAC")
 ANAPHOR_WINDOW = 1500
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
+
 @dataclass(frozen=True)
 class _Loc:
     start: int

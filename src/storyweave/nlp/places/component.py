@@ -41,6 +41,7 @@ MATCHER_MIN_POPULATION = 15000
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
 
+
 class PlaceRecognizer(Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 

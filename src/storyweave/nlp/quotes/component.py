@@ -53,6 +53,7 @@ MAX_COLON_GAP = 400  # characters searched back from a quote for the colon that 
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP")
 PERSONAL_PRONOUNS = ("i", "we", "you", "he", "she", "they")
 
+
 # -- stage 3: direct quotes to cues ------------------------------------------------------
 def _attach_marks(doc: Doc, text: str, drafts: list[Draft], marks: list[MarkSpan]) -> list[Draft]:
     """Give each quoted span to a cue: the one whose content it overlaps, a speech cue
