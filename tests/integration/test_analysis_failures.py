@@ -20,7 +20,8 @@ from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from storyweave.cli import app
-from storyweave.nlp.analysis import ANALYZER, load_analyzer
+from storyweave.nlp.analysis import ANALYZER
+from storyweave.nlp.pipeline import load_analyzer
 from storyweave.pipeline.analyze import analyze_pending, count_pending
 from storyweave.pipeline.ingest import ingest
 from storyweave.pipeline.link import link_pending

@@ -58,7 +58,7 @@ DRIVER = f"""
 import sys
 from spacy.language import Language
 from storyweave.cli import main
-from storyweave.nlp.analysis import load_analyzer
+from storyweave.nlp.pipeline import load_analyzer
 
 @Language.component("storyweave_test_fails_on_marker")
 def fails_on_marker(doc):

@@ -61,7 +61,8 @@ class ArticleStage:
 
     def __init__(self, encoder: str = "minilm", analysis_batch: int = 16, threads: Optional[int] = None):
         from storyweave.link.embeddings import load_embedder
-        from storyweave.nlp.analysis import ANALYZER, load_analyzer
+        from storyweave.nlp.analysis import ANALYZER
+        from storyweave.nlp.pipeline import load_analyzer
 
         if threads:
             import torch

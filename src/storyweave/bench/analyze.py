@@ -38,11 +38,9 @@ def _texts(evaldata: Path, limit: int | None) -> list[str]:
 def _serve(label: str, texts: list[str], batch_size: int, commands, results) -> None:
     """A child process: load one pipeline, then time each batch it is handed."""
     if label == BARE:
-        import spacy
+        from storyweave.nlp.pipeline import load_model
 
-        from storyweave.nlp.loader import MODEL_NAME
-
-        nlp = spacy.load(MODEL_NAME)
+        nlp = load_model()
         items: list = texts
 
         def run(batch: list) -> None:

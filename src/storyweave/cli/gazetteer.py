@@ -41,7 +41,7 @@ def import_(
     ),
 ) -> None:
     """Import a GeoNames dump you downloaded as the gazetteer (used instead of the bundled one)."""
-    from storyweave.nlp.gazetteer_import import import_geonames
+    from storyweave.nlp.gazetteer.geonames_import import import_geonames
 
     columns = (
         TextColumn("[bold]reading[/bold] {task.description}"), BarColumn(), DownloadColumn(),
@@ -67,7 +67,7 @@ def import_(
 def status() -> None:
     """Say which gazetteer is in use (bundled or imported), its entries per kind, source and date."""
     from storyweave.nlp.gazetteer import cache_path, imported_path, load_gazetteer
-    from storyweave.nlp.gazetteer_import import import_status
+    from storyweave.nlp.gazetteer.geonames_import import import_status
 
     try:
         gaz = load_gazetteer()
@@ -99,7 +99,7 @@ def status() -> None:
 @gazetteer_app.command()
 def reset() -> None:
     """Remove the imported gazetteer: the bundled one is used again."""
-    from storyweave.nlp.gazetteer_import import reset_import
+    from storyweave.nlp.gazetteer.geonames_import import reset_import
 
     if reset_import():
         console.print("removed the imported gazetteer: the bundled one is in use")

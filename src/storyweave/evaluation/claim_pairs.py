@@ -21,9 +21,8 @@ def texts_as_articles(texts: Sequence[str], batch_size: int = 64) -> list[Articl
     """Each text analysed as an article whose every sentence is one claim unit (the datasets
     give sentences and headlines to compare as they are, fragments included). Entities are
     keyed by name: two texts naming "Apple" name one entity."""
-    from storyweave.nlp.analysis import load_analyzer
+    from storyweave.nlp.pipeline import load_analyzer, make_doc
     from storyweave.nlp.claims import extract_claims
-    from storyweave.nlp.dates import make_doc
 
     nlp = load_analyzer()
     out = []

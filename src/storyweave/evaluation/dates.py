@@ -206,14 +206,14 @@ def evaluate_dates(
     evaldata_dir: Path, corpus: str, limit: int | None = None, progress: bool = False
 ) -> Report:
     """Score ``storyweave_dates`` on ``corpus`` ("timebank", "aquaint", "meantime")."""
-    from storyweave.nlp.dates import analyse_texts, date_pipeline
+    from storyweave.nlp.pipeline import load_dates_pipeline, pipe_texts
 
     docs = load_corpus(evaldata_dir, corpus, limit)
-    nlp = date_pipeline()
+    nlp = load_dates_pipeline()
     total = Counts()
     errors: list[tuple[str, str, str | None]] = []
     items = ((d.text, d.published) for d in docs)
-    for i, (gold, doc) in enumerate(zip(docs, analyse_texts(nlp, items)), 1):
+    for i, (gold, doc) in enumerate(zip(docs, pipe_texts(nlp, items)), 1):
         counts, wrong = score_document(gold, doc._.dates)
         total.add(counts)
         errors += wrong

@@ -165,9 +165,8 @@ def _ratio(a: int, b: int) -> float:
 
 def evaluate_events(evaldata_dir: Path, limit: int | None = None, progress: bool = False) -> Report:
     """Score ``storyweave_events`` on MEANTIME English: detection P/R/F1 and participant accuracy."""
-    from storyweave.nlp.analysis import load_analyzer
-    from storyweave.nlp.dates import make_doc
-    from storyweave.nlp.event_coding import load_event_rules
+    from storyweave.nlp.events.coding import load_event_rules
+    from storyweave.nlp.pipeline import load_analyzer, make_doc
 
     articles = load_articles(evaldata_dir, limit)
     nlp = load_analyzer()  # the analysis pipeline, events included

@@ -357,8 +357,8 @@ def evaluate_places(
     """Score the places component on a geoparsing corpus ("lgl" or "trnews"): end to end and
     with the gold spans given, each with and without demonyms."""
     from storyweave.nlp.gazetteer import load_gazetteer
-    from storyweave.nlp.loader import load_base
-    from storyweave.nlp.places import add_places, outlet_country, with_outlet_country
+    from storyweave.nlp.pipeline import load_places_pipeline
+    from storyweave.nlp.places import outlet_country, with_outlet_country
 
     name = CORPORA.get(corpus.lower())
     path = Path(evaldata_dir) / "geoparsing" / (name or "")
@@ -370,7 +370,7 @@ def evaluate_places(
     key, label = _CANONICAL[name]
     articles = read_corpus(path)[:limit]
     is_demonym = gold_demonym_test(load_gazetteer())
-    nlp = add_places(load_base())
+    nlp = load_places_pipeline()
     recognizer = nlp.get_pipe("storyweave_places")
 
     predictions, resolutions = [], []

@@ -234,7 +234,7 @@ def evaluate_quotes(
     ``limit`` takes the first N articles in sorted name order (the fast CI
     subset); ``progress`` shows a progress bar on the terminal.
     """
-    from storyweave.nlp.loader import load_base
+    from storyweave.nlp.pipeline import load_base
     from storyweave.nlp.quotes import extract_quotes, load_cue_rules
 
     articles = load_articles(evaldata_dir, split, limit)

@@ -105,7 +105,7 @@ def load_stream(evaldata_dir: Path, topics: Sequence[int] | None = None, seed: i
 
 def document_names(documents: Sequence[EcbDocument]) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """spaCy named entities of each document's lead: ``doc_id -> (entities, places)``, lower-cased."""
-    from storyweave.nlp.loader import load_base
+    from storyweave.nlp.pipeline import load_base
 
     nlp = load_base(disable=("lemmatizer",))
     names = {}

@@ -32,12 +32,11 @@ from __future__ import annotations
 import functools
 import logging
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from importlib import resources
 
 from storyweave.records import RemovedSpan
+from storyweave.rulefiles import read_toml, rule_path
 
 logger = logging.getLogger(__name__)
 
@@ -121,9 +120,7 @@ class _Rules:
 
 @functools.lru_cache(maxsize=1)
 def _rules() -> _Rules:
-    raw = tomllib.loads(
-        resources.files("storyweave.ingest").joinpath("rules/furniture.toml").read_text("utf-8")
-    )
+    raw = read_toml(rule_path("storyweave.ingest", "rules", "furniture.toml"))
     exact = {_normalise(item): kind for kind, items in raw["exact"].items() for item in items}
     patterns = tuple((kind, re.compile(p)) for kind, items in raw["patterns"].items() for p in items)
     openers = {_normalise(item): kind for kind, items in raw["openers"].items() for item in items}

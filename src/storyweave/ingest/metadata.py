@@ -12,17 +12,16 @@ from __future__ import annotations
 import json
 import logging
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from tld import get_fld
 
 from storyweave.records import ArticleDraft, DocumentMetadata
+from storyweave.rulefiles import read_json, read_toml, rule_path
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +43,7 @@ class _Outlets:
 
 @lru_cache(maxsize=1)
 def _outlets() -> _Outlets:
-    rules = resources.files("storyweave.ingest") / "rules"
-    doc = json.loads((rules / "outlets.json").read_text(encoding="utf-8"))
+    doc = read_json(rule_path("storyweave.ingest", "rules", "outlets.json"))
     by_domain: dict[str, str] = {}
     by_name: dict[str, str] = {}
     text_names: dict[str, str] = {}
@@ -58,7 +56,7 @@ def _outlets() -> _Outlets:
             by_name[alias.casefold()] = name
             if entry.get("self_reference", True):
                 text_names[alias] = name
-    patterns = tomllib.loads((rules / "self_references.toml").read_text(encoding="utf-8"))["patterns"]
+    patterns = read_toml(rule_path("storyweave.ingest", "rules", "self_references.toml"))["patterns"]
     # Longest alias first so "The Associated Press" wins over "Associated Press".
     alternation = "|".join(re.escape(alias) for alias in sorted(text_names, key=len, reverse=True))
     compiled = tuple(

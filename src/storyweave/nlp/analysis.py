@@ -1,10 +1,8 @@
-"""The per-article analysis: one spaCy pipeline, our components added in order.
+"""The per-article analysis: the records of each article, read off the analysis pipeline.
 
-Order matters: places corrects entity types with the gazetteer (Hama is a
-place, not a PERSON), entities then canonicalises names over the corrected
-entities, dates resolves time expressions against the publication date,
-quotes uses the canonical entities for speakers, events links actors, places
-and dates, and claims builds on all of them (attribution from quotes).
+The pipeline and the order of its components are ``storyweave.nlp.pipeline``'s
+(``load_analyzer``); here its annotations become records, and the places of the text and
+of its photo captions are merged into the article's entities.
 
 ``analyze_texts`` is stage code: it takes plain inputs and returns plain
 records, so the local runner and a Ray actor call the same function.
@@ -12,13 +10,11 @@ records, so the local runner and a Ray actor call the same function.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections import Counter
 from typing import Iterable, Iterator, Optional
 
-from storyweave.config import MAX_TEXT_CHARS
-from storyweave.nlp.loader import load_pipeline
+from storyweave.nlp.pipeline import load_analyzer, make_doc
 from storyweave.records import AnalysisInput, AnalyzedEntity, ArticleAnalysis, Mention
 
 logger = logging.getLogger(__name__)
@@ -26,39 +22,11 @@ logger = logging.getLogger(__name__)
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
 ANALYZER = "storyweave-analysis/14"
-COMPONENTS = (
-    "storyweave_places",
-    "storyweave_entities",
-    "storyweave_dates",
-    "storyweave_quotes",
-    "storyweave_events",
-    "storyweave_claims",
-)
 GEO_TYPES = {"GPE", "LOC", "FAC"}
-
-
-@functools.lru_cache(maxsize=1)
-def load_analyzer():
-    """The full analysis pipeline, loaded once per process.
-
-    A fresh ``load_pipeline()`` rather than the shared ``load_base()`` object, so
-    adding our components never changes what other callers get.
-    """
-    # Importing the component modules registers their factories with spaCy.
-    from storyweave.nlp import claims, dates, entities, events, places, quotes  # noqa: F401
-
-    nlp = load_pipeline()
-    nlp.max_length = MAX_TEXT_CHARS  # the limit ingest refuses longer texts at (one constant)
-    for name in COMPONENTS:
-        nlp.add_pipe(name, last=True)
-    logger.info("analysis pipeline: %s", ", ".join(nlp.pipe_names))
-    return nlp
 
 
 def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:
     """Analyse articles in batches (``nlp.pipe``); results come back in input order."""
-    from storyweave.nlp.dates import make_doc
-
     from storyweave.nlp.places import with_outlet_country
 
     nlp = load_analyzer()
@@ -80,8 +48,6 @@ def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Itera
 
 def _caption_places(nlp, item: AnalysisInput) -> list[tuple[str, object]]:
     """(field, Place) for each place named in the article's photo captions."""
-    from storyweave.nlp.dates import make_doc
-
     found = []
     docs = (make_doc(nlp, text, item.published) for _, text in item.captions)
     for (position, _), doc in zip(item.captions, nlp.pipe(docs)):

@@ -1,7 +1,7 @@
 """The text of a spaCy ``Doc``, joined once and kept with it.
 
-Apart from the loader, so a component the loader adds (``storyweave.nlp.headlines``)
-can read it without importing the loader back.
+Apart from ``storyweave.nlp.pipeline``, so a component the pipeline adds
+(``storyweave.nlp.headlines``) can read it without importing the pipeline back.
 """
 
 from __future__ import annotations

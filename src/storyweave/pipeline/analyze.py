@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Callable, Optional
 
-from storyweave.nlp.analysis import ANALYZER, analyze_texts, load_analyzer
+from storyweave.nlp.analysis import ANALYZER, analyze_texts
+from storyweave.nlp.pipeline import load_analyzer
 from storyweave.nlp.places import outlet_country
 from storyweave.records import AnalysisInput
 from storyweave.store import analysis as analysis_store

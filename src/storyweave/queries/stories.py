@@ -7,16 +7,15 @@ pages, so they always agree.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections import Counter, defaultdict
 from functools import lru_cache
-from importlib import resources
 from typing import Optional
 
 from sqlalchemy import func, or_, select
 
 from storyweave.queries.dates import date_span, readable_date, readable_period
 from storyweave.queries.sections import by_score, claim_sections
+from storyweave.rulefiles import read_toml, rule_path
 from storyweave.store.database import Store
 from storyweave.store.schema import (
     articles,
@@ -300,8 +299,7 @@ def _quote_rows(conn, member_ids) -> list:
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
-    text = resources.files("storyweave.queries").joinpath("rules", "dossier.toml").read_text("utf-8")
-    return tomllib.loads(text)
+    return read_toml(rule_path("storyweave.queries", "rules", "dossier.toml"))
 
 
 def is_statement(kind: Optional[str], cue: Optional[str], speaker: Optional[str], outlet: Optional[str]) -> bool:

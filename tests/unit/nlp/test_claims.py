@@ -6,9 +6,8 @@ import json
 
 import pytest
 
-from storyweave.nlp.analysis import load_analyzer
 from storyweave.nlp.claims.parts import load_claim_rules, number_value
-from storyweave.nlp.dates import make_doc
+from storyweave.nlp.pipeline import load_analyzer, make_doc
 
 
 @pytest.fixture(scope="module")

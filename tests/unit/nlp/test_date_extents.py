@@ -7,9 +7,9 @@ import datetime as dt
 
 import pytest
 
-from storyweave.nlp.date_rules import Context, load_grammar
-from storyweave.nlp.date_values import holiday_date
-from storyweave.nlp.dates import find_dates
+from storyweave.nlp.dates.grammar import Context, load_grammar
+from storyweave.nlp.dates.values import holiday_date
+from storyweave.nlp.pipeline import find_dates
 
 THURSDAY = "2024-12-05"
 

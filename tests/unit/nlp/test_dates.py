@@ -7,8 +7,9 @@ import json
 
 import pytest
 
-from storyweave.nlp.date_rules import Context, load_grammar
-from storyweave.nlp.dates import DateMention, analyse_texts, date_pipeline, find_dates, parse_published
+from storyweave.nlp.dates import DateMention, parse_published
+from storyweave.nlp.dates.grammar import Context, load_grammar
+from storyweave.nlp.pipeline import find_dates, load_dates_pipeline, pipe_texts
 
 THURSDAY = "2024-12-05"  # the seeds' publication day
 
@@ -125,9 +126,9 @@ def test_offsets_point_into_the_text():
 
 
 def test_component_reads_published_per_document_through_pipe():
-    nlp = date_pipeline()
+    nlp = load_dates_pipeline()
     assert "storyweave_dates" in nlp.pipe_names
-    docs = list(analyse_texts(nlp, [("It rained on Friday.", "2024-12-05"), ("It rained on Friday.", None)]))
+    docs = list(pipe_texts(nlp, [("It rained on Friday.", "2024-12-05"), ("It rained on Friday.", None)]))
     assert [d._.dates[0].value for d in docs] == ["2024-11-29", None]
 
 

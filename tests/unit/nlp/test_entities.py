@@ -327,7 +327,7 @@ def test_malformed_alias_table_says_which_file(tmp_path):
 # 6. the seeds, through the real model ---------------------------------------------------------
 @pytest.fixture(scope="module")
 def seeds(seeds_dir):
-    from storyweave.nlp.loader import load_base
+    from storyweave.nlp.pipeline import load_base
 
     nlp, component = load_base(), EntityCanonicaliser()
     metadata = json.loads((seeds_dir / "metadata.json").read_text(encoding="utf-8"))

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
-from storyweave.nlp.analysis import load_analyzer
-from storyweave.nlp.dates import make_doc
-from storyweave.nlp.event_coding import load_event_rules
 from storyweave.nlp.events import COMPONENT
+from storyweave.nlp.events.coding import load_event_rules
+from storyweave.nlp.pipeline import load_analyzer, make_doc
 
 PUBLISHED = "2024-12-05"
 
@@ -183,7 +182,7 @@ def test_entity_at_is_the_most_overlapping_mention_first_in_text_order():
     from spacy.tokens import Doc
     from spacy.vocab import Vocab
 
-    from storyweave.nlp.events import _Article
+    from storyweave.nlp.events.component import _Article
 
     article = _Article(Doc(Vocab(), words=["x"]))
     article.mentions = sorted([(0, 40, "a", "A", "ORG"), (5, 9, "b", "B", "GPE"), (12, 20, "c", "C", "GPE"),

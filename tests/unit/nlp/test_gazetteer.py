@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyweave.nlp.gazetteer import (
+from storyweave.nlp.gazetteer.cache import (
     CACHE_ENV,
     Gazetteer,
     _read_cache,

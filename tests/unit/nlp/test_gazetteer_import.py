@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from storyweave.cli import app
 from storyweave.nlp.gazetteer import CACHE_ENV, cache_path, imported_path, load_gazetteer
-from storyweave.nlp.gazetteer_import import (
+from storyweave.nlp.gazetteer.geonames_import import (
     GazetteerImportError,
     feature_rules,
     import_geonames,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from storyweave.nlp.headlines import _is_title
-from storyweave.nlp.loader import load_pipeline
+from storyweave.nlp.pipeline import build_pipeline
 
 ARTICLE = (
     "Obama Nominates Regina Benjamin as Surgeon General\n\n"
@@ -16,8 +16,8 @@ ARTICLE = (
 
 @pytest.fixture(scope="module")
 def nlp():
-    # a fresh pipeline: other tests add components (places) to the cached ``load_base`` one
-    return load_pipeline()
+    # a fresh pipeline of its own, not one of the cached ones other tests share
+    return build_pipeline()
 
 
 def _ents(doc, line_end: int) -> set[tuple[str, str]]:
@@ -33,7 +33,7 @@ def test_a_title_case_headline_keeps_names_and_loses_its_verbs(nlp):
 
 def test_without_the_component_the_model_reads_the_verb_as_part_of_a_name():
     """The case the component exists for: if the model stops making this mistake, drop it."""
-    bare = load_pipeline()
+    bare = build_pipeline()
     bare.remove_pipe("storyweave_headlines")
     headline = _ents(bare(ARTICLE), ARTICLE.index("\n"))
     assert any("Nominates" in text for text, _ in headline)
@@ -41,7 +41,7 @@ def test_without_the_component_the_model_reads_the_verb_as_part_of_a_name():
 
 def test_body_lines_and_sentence_case_headlines_are_left_alone(nlp):
     text = "Rebels enter the Syrian city of Hama\n\nRebels entered Hama on Thursday, the army said.\n"
-    bare = load_pipeline()
+    bare = build_pipeline()
     bare.remove_pipe("storyweave_headlines")
     assert [(e.text, e.label_, e.start_char) for e in nlp(text).ents] == [
         (e.text, e.label_, e.start_char) for e in bare(text).ents

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyweave.nlp.loader import load_base
+from storyweave.nlp.pipeline import load_base
 
 
 def _sentences(text: str) -> list[str]:
@@ -33,7 +33,7 @@ def test_a_line_opening_in_lower_case_continues_a_hard_wrapped_sentence():
 
 
 def test_the_analysis_pipeline_marks_paragraphs_before_parsing():
-    from storyweave.nlp.analysis import load_analyzer
+    from storyweave.nlp.pipeline import load_analyzer
 
     names = load_analyzer().pipe_names
     assert names.index("storyweave_paragraphs") < names.index("parser")
@@ -42,8 +42,8 @@ def test_the_analysis_pipeline_marks_paragraphs_before_parsing():
 def test_an_endless_line_is_cut_into_sentences_a_parse_can_walk():
     # one line of 3,000 words and no full stop: the parser would make it one sentence, and the
     # components that walk a sentence's tree would take time growing with its square
-    from storyweave.nlp.analysis import load_analyzer
     from storyweave.nlp.paragraphs import MAX_SENTENCE_TOKENS
+    from storyweave.nlp.pipeline import load_analyzer
 
     nlp = load_analyzer()
     doc = nlp(" ".join(["rebels entered the city, and the army withdrew"] * 375))
@@ -52,6 +52,6 @@ def test_an_endless_line_is_cut_into_sentences_a_parse_can_walk():
 
 def test_the_analysis_takes_the_texts_ingest_takes():
     from storyweave.config import MAX_TEXT_CHARS
-    from storyweave.nlp.analysis import load_analyzer
+    from storyweave.nlp.pipeline import load_analyzer
 
     assert load_analyzer().max_length == MAX_TEXT_CHARS

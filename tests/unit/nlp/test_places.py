@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 from spacy.tokens import Doc
 
-from storyweave.nlp.loader import load_base
-from storyweave.nlp.places import Place, add_places, distance_km
+from storyweave.nlp.pipeline import load_places_pipeline
+from storyweave.nlp.places import Place, distance_km
 
 
 @pytest.fixture(scope="module")
 def nlp():
-    return add_places(load_base())
+    return load_places_pipeline()
 
 
 def _places(nlp, text: str) -> list[Place]:
@@ -308,7 +308,7 @@ def test_geocode_spans_resolves_given_toponyms_with_the_article_as_context(nlp):
 
 
 def test_the_outlet_country_is_a_weak_prior(nlp):
-    from storyweave.nlp.dates import make_doc
+    from storyweave.nlp.pipeline import make_doc
     from storyweave.nlp.places import outlet_country, with_outlet_country
 
     assert outlet_country("https://www.bbc.co.uk/news/uk-1") == "GB"

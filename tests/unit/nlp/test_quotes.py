@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from storyweave.nlp.loader import load_base
-from storyweave.nlp.marks import find_quote_marks
+from storyweave.nlp.pipeline import load_base
 from storyweave.nlp.quotes import Quote, extract_quotes
+from storyweave.nlp.quotes.marks import find_quote_marks
 
 AJ = "000_186d926eac2fcf62.txt"
 NBC = "002_7868c019a8f5e8bf.txt"

@@ -7,8 +7,8 @@ import string
 
 import pytest
 
-from storyweave.nlp.date_rules import load_grammar
-from storyweave.nlp.regex_scan import ArticleScan, cut_characters, fold_case, required_words
+from storyweave.nlp.dates.grammar import load_grammar
+from storyweave.nlp.dates.regex_scan import ArticleScan, cut_characters, fold_case, required_words
 
 
 def _plain_find(grammar, text: str) -> list[tuple[int, int, str]]:

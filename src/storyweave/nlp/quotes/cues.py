@@ -13,17 +13,16 @@ fallback for when no quote attaches to it.
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 
 import numpy
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Span, Token
 
-from storyweave.nlp.marks import CLOSE_DOUBLE, CLOSE_SINGLE, STRAIGHT
-from storyweave.nlp.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
+from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, CLOSE_SINGLE, STRAIGHT
+from storyweave.nlp.quotes.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
+from storyweave.rulefiles import read_toml, rule_path
 
 #: participles modifying a noun ("a statement posted on Facebook", "groups opposing
 #: the regime") describe the noun; they do not report anything
@@ -80,9 +79,7 @@ class NominalCues:
 @functools.lru_cache(maxsize=1)
 def load_cue_rules() -> CueRules:
     """Read the cue lexicon once per process."""
-    raw = tomllib.loads(
-        resources.files("storyweave.nlp").joinpath("rules/quotes/cues.toml").read_text(encoding="utf-8")
-    )
+    raw = read_toml(rule_path("storyweave.nlp", "rules", "quotes", "cues.toml"))
     verbs: dict[str, list[CueGroup]] = {}
     for name, spec in raw["groups"].items():
         group = CueGroup(

@@ -8,9 +8,9 @@ quote extractor, extended to reported speech and the cue kinds PolNeAR annotates
    quotes that run on into the next paragraph;
 2. cues from the parse: a cue verb (``rules/quotes/cues.toml``) with a subject
    and a content complement ("Peskov said that ...", "X wants to ...", "polls show
-   ..."), "according to X" and "in a new poll, ..." phrases (``storyweave.nlp.cues``),
+   ..."), "according to X" and "in a new poll, ..." phrases (``storyweave.nlp.quotes.cues``),
    and cue nouns and adjectives ("Trump's claim that ...", "X is confident that ...",
-   ``storyweave.nlp.cue_nominals``);
+   ``storyweave.nlp.quotes.nominal_cues``);
 3. direct quotes attached to their cue: inside its content, around it ("“...,”
    Serdar said, “...”"), after a colon (with a cue verb before it, or the colon alone
    ending the clause that introduces the quote: "Trump went even further: “...”"), or
@@ -19,7 +19,7 @@ quote extractor, extended to reported speech and the cue kinds PolNeAR annotates
    own sentence ("“...,” said Paul H. Chipok, a lawyer. “...”"); a speech cue no
    quote attached to takes its next reading ("questioned the plan"), and a quote inside
    that reading makes it the content ("promised to “end” the program");
-4. speakers resolved inside the article (``storyweave.nlp.speakers``).
+4. speakers resolved inside the article (``storyweave.nlp.quotes.speakers``).
 
 A partial quote inside reported speech ("the army said it was redeploying “to
 preserve civilian lives”") is one quote with the whole reported content and
@@ -36,10 +36,11 @@ from collections.abc import Callable
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from storyweave.nlp.cue_nominals import find_nominal_cues
-from storyweave.nlp.cues import CueRules, Draft, find_cues, load_cue_rules, merge_ranges
-from storyweave.nlp.marks import MarkSpan, find_quote_marks
-from storyweave.nlp.speakers import SpeakerResolver, find_subject, speaker_phrase
+from storyweave.nlp.extensions import register_extensions
+from storyweave.nlp.quotes.cues import CueRules, Draft, find_cues, load_cue_rules, merge_ranges
+from storyweave.nlp.quotes.marks import MarkSpan, find_quote_marks
+from storyweave.nlp.quotes.nominal_cues import find_nominal_cues
+from storyweave.nlp.quotes.speakers import SpeakerResolver, find_subject, speaker_phrase
 from storyweave.records import Quote
 
 LOGGER = logging.getLogger(__name__)
@@ -51,9 +52,6 @@ MAX_CUE_OPENING = 4  # tokens before a cue that opens the sentence after a quote
 MAX_COLON_GAP = 400  # characters searched back from a quote for the colon that introduces it
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP")
 PERSONAL_PRONOUNS = ("i", "we", "you", "he", "she", "they")
-
-if not Doc.has_extension("quotes"):
-    Doc.set_extension("quotes", default=None)
 
 
 # -- stage 3: direct quotes to cues ------------------------------------------------------
@@ -412,6 +410,7 @@ class QuoteExtractor:
     """The ``storyweave_quotes`` component: sets ``doc._.quotes`` to a list of ``Quote``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_quotes"):
+        register_extensions()
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
@@ -422,7 +421,9 @@ class QuoteExtractor:
 @Language.factory(
     "storyweave_quotes",
     assigns=["doc._.quotes"],
-    requires=["token.dep", "token.lemma", "doc.sents", "doc.ents"],
+    # the parse, tags and lemmas find cues and their speakers; the entities name the speakers
+    # (token.pos too, which the model's attribute ruler sets without declaring it)
+    requires=["token.dep", "token.head", "token.tag", "token.lemma", "token.ent_type", "doc.sents", "doc.ents"],
 )
 def make_quote_extractor(nlp: Language, name: str) -> QuoteExtractor:
     """Build the quotes component (``nlp.add_pipe("storyweave_quotes")``)."""

@@ -1,4 +1,4 @@
-"""Build the bundled gazetteer table from the GeoNames extracts of ``gazetteer_sources``.
+"""Build the bundled gazetteer table from the GeoNames extracts of ``gazetteer.sources``.
 
 The build, in stages (each an ``_add_*`` function):
 
@@ -23,7 +23,7 @@ The build, in stages (each an ``_add_*`` function):
    gulfs, straits, rivers, lakes, peninsulas, deserts and more, and other names of regions.
 
 ``TableBuilder`` turns entries into the columns ``Gazetteer`` reads; the GeoNames import
-(``gazetteer_import``) builds its table with it too.
+(``gazetteer.geonames_import``) builds its table with it too.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ from pathlib import Path
 
 import numpy as np
 
-from storyweave.nlp.gazetteer_entries import KINDS, RULES, TABLE_FORMAT, GazEntry, name_variants, normalise
-from storyweave.nlp.gazetteer_sources import (
+from storyweave.nlp.gazetteer.entries import KINDS, RULES, TABLE_FORMAT, GazEntry, name_variants, normalise
+from storyweave.nlp.gazetteer.sources import (
     Feature,
     Subdivision,
     TownLinks,
@@ -52,6 +52,7 @@ from storyweave.nlp.gazetteer_sources import (
     subdivisions,
     town_links,
 )
+from storyweave.rulefiles import read_table
 
 logger = logging.getLogger(__name__)
 
@@ -211,11 +212,7 @@ def build_table() -> dict:
 
 def read_tsv(path: Path) -> list[list[str]]:
     """The rows of a rules file (``#`` starts a comment line), their cells stripped."""
-    rows = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append([cell.strip() for cell in line.split("\t")])
-    return rows
+    return read_table(path)
 
 
 def demonyms() -> dict[str, str]:

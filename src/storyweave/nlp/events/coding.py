@@ -2,7 +2,7 @@
 
 The rules (``rules/events/triggers.toml`` and ``context.toml``) say which words are
 events and what the parse means; this module only walks tokens. It knows nothing of
-the other components' records: ``storyweave.nlp.events`` joins its findings with
+the other components' records: ``storyweave.nlp.events.component`` joins its findings with
 places, entities, dates and quotes.
 
 Why by hand: spaCy gives the parse but no semantic roles, and the libraries that do
@@ -14,12 +14,12 @@ passive voice, coordination, control verbs, eventive nouns, light verbs).
 from __future__ import annotations
 
 import functools
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.tokens import Span, Token
+
+from storyweave.rulefiles import read_toml, rule_path
 
 #: dependency labels that start a clause of their own: a walk over "this clause" stops there
 CLAUSE_DEPS = frozenset({"advcl", "relcl", "ccomp", "xcomp", "conj", "acl", "parataxis", "csubj", "pcomp"})
@@ -88,9 +88,8 @@ def _split_code(code: str) -> tuple[str, str | None]:
 @functools.lru_cache(maxsize=1)
 def load_event_rules() -> EventRules:
     """Read ``rules/events/*.toml`` once per process."""
-    folder = resources.files("storyweave.nlp").joinpath("rules/events")
-    triggers = tomllib.loads(folder.joinpath("triggers.toml").read_text(encoding="utf-8"))
-    context = tomllib.loads(folder.joinpath("context.toml").read_text(encoding="utf-8"))
+    triggers = read_toml(rule_path("storyweave.nlp", "rules", "events", "triggers.toml"))
+    context = read_toml(rule_path("storyweave.nlp", "rules", "events", "context.toml"))
     verbs: dict[str, tuple[str, str | None]] = {}
     nouns: dict[str, tuple[str, str | None]] = {}
     for type_, spec in triggers["types"].items():

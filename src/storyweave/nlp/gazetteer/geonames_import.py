@@ -34,25 +34,15 @@ from pathlib import Path
 import numpy as np
 
 from storyweave.errors import StoryweaveError
-from storyweave.nlp.gazetteer import (
-    KINDS,
-    RULES,
-    TABLE_FORMAT,
-    GazEntry,
-    _read_cache,
-    _write_cache,
-    cache_path,
-    imported_path,
-    normalise,
-    rules_digest,
-)
-from storyweave.nlp.gazetteer_build import (
+from storyweave.nlp.gazetteer.build import (
     TableBuilder,
     country_aliases,
     demonyms,
     keep_alternate,
     read_tsv,
 )
+from storyweave.nlp.gazetteer.cache import _read_cache, _write_cache, cache_path, imported_path, rules_digest
+from storyweave.nlp.gazetteer.entries import KINDS, RULES, TABLE_FORMAT, GazEntry, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -137,7 +127,7 @@ def import_geonames(
     Raises ``GazetteerImportError`` naming the file (and line) when a file is missing or
     not in GeoNames' format; nothing is written then.
     """
-    from storyweave.nlp.gazetteer import load_gazetteer
+    from storyweave.nlp.gazetteer.cache import load_gazetteer
 
     started = time.perf_counter()
     rules = feature_rules(rules_file) if rules_file else feature_rules()
@@ -210,7 +200,7 @@ def import_status() -> ImportSummary | None:
 
 def reset_import() -> bool:
     """Remove the imported gazetteer (the bundled one is used again); return whether there was one."""
-    from storyweave.nlp.gazetteer import load_gazetteer
+    from storyweave.nlp.gazetteer.cache import load_gazetteer
 
     path = imported_path()
     existed = path.is_file()
@@ -234,7 +224,7 @@ def _save(table: dict, summary: ImportSummary) -> None:
 
 def _bundled_table() -> dict:
     """The bundled table (built and cached when it is not yet), to carry the kinds a file lacks."""
-    from storyweave.nlp.gazetteer import _build_and_cache
+    from storyweave.nlp.gazetteer.cache import _build_and_cache
 
     path = cache_path()
     return _read_cache(path) or _build_and_cache(path)

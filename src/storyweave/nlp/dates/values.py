@@ -1,6 +1,6 @@
 """TimeML values: the records a date rule returns and the calendar arithmetic behind them.
 
-``Resolution`` is what a handler of ``storyweave.nlp.date_rules`` makes of an expression,
+``Resolution`` is what a handler of ``storyweave.nlp.dates.handlers`` makes of an expression,
 ``Context`` what it may know besides the text (publication date, verb tense, the
 reporting period of an earnings story). The functions turn offsets and periods into
 TimeML values ("2024-W49", "1988-Q3", "P3M").

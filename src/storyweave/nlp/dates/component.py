@@ -3,17 +3,17 @@
 A spaCy component, ``storyweave_dates``, reads ``doc._.published`` (ISO 8601 date or
 datetime string, or None) and writes ``doc._.dates``: a tuple of ``DateMention``.
 
-How the publication date reaches the component: make the ``Doc`` first, set the
-extension, then run the pipeline on the ``Doc`` (spaCy accepts Docs as input)::
+How the publication date reaches the component: make the ``Doc`` first with
+``storyweave.nlp.pipeline.make_doc``, then run the pipeline on the ``Doc`` (spaCy accepts Docs
+as input)::
 
-    nlp = date_pipeline()                      # the shared base pipeline + this component
-    for doc in analyse_texts(nlp, [(text, "2024-12-05"), (other, None)]):
+    nlp = load_dates_pipeline()                # storyweave.nlp.pipeline: the base + this component
+    for doc in pipe_texts(nlp, [(text, "2024-12-05"), (other, None)]):
         doc._.dates
 
-``analyse_texts`` does exactly that with ``nlp.pipe``. Expressions come from the tagger's
-DATE/TIME entities and from the rules in ``rules/dates/rules.toml``; their values from
-``storyweave.nlp.date_rules``. Their extents follow the TimeML (TIMEX3) conventions of the news
-gold data: a range is two expressions ("between 1994 and 1997"), so is a period and the day
+Expressions come from the tagger's DATE/TIME entities and from the rules in
+``rules/dates/rules.toml``; their values from ``storyweave.nlp.dates.grammar``. Their extents
+follow the TimeML (TIMEX3) conventions of the news gold data: a range is two expressions ("between 1994 and 1997"), so is a period and the day
 that ends it ("the year ended March 31"); ages and fractions are none ("a 44-year-old",
 "three-quarters of"); words of the surrounding noun phrase stay out ("a third-quarter loss",
 "last year's"). The patterns for these are in the ``[[exclude]]``, ``[split]`` and
@@ -27,13 +27,14 @@ import dataclasses
 import datetime as dt
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from storyweave.nlp.date_rules import Grammar, load_grammar
-from storyweave.nlp.date_values import Context, last_quarter
+from storyweave.nlp.dates.grammar import Grammar, load_grammar
+from storyweave.nlp.dates.values import Context, last_quarter
+from storyweave.nlp.extensions import register_extensions
 from storyweave.nlp.texts import doc_text
 from storyweave.records import DateMention
 
@@ -49,14 +50,6 @@ TEMPORAL_WORD = re.compile(
     r"since|until|annual|fiscal|(?:1[5-9]|20)\d\d)\b",
     re.IGNORECASE,
 )
-
-
-def ensure_extensions() -> None:
-    """Register ``Doc._.published`` and ``Doc._.dates`` (idempotent)."""
-    if not Doc.has_extension("published"):
-        Doc.set_extension("published", default=None)
-    if not Doc.has_extension("dates"):
-        Doc.set_extension("dates", default=())
 
 
 def parse_published(published: str | None) -> dt.date | None:
@@ -78,7 +71,7 @@ class DateTagger:
     """The ``storyweave_dates`` component: finds and normalises time expressions."""
 
     def __init__(self, name: str = COMPONENT, use_entities: bool = True, grammar: Grammar | None = None):
-        ensure_extensions()
+        register_extensions()
         self.name = name
         self.use_entities = use_entities
         self.grammar = grammar or load_grammar()
@@ -318,40 +311,14 @@ def _tense(span: Span, grammar: Grammar) -> str | None:
 
 @Language.factory(
     COMPONENT,
+    # doc.ents: the tagger's DATE/TIME entities; the parse and tags: a mention's extent and tense.
+    # (It also reads doc._.published, which ``pipeline.make_doc`` sets before any component runs.)
+    # (and token.pos, which the model's attribute ruler sets without declaring it: required, it
+    # would read as unmet).
+    requires=["doc.ents", "doc.sents", "token.dep", "token.tag", "token.lemma"],
     assigns=["doc._.dates"],
     default_config={"use_entities": True},
 )
 def make_date_tagger(nlp: Language, name: str, use_entities: bool) -> DateTagger:
     """spaCy factory for ``storyweave_dates`` (reads ``doc._.published``, writes ``doc._.dates``)."""
     return DateTagger(name, use_entities)
-
-
-def date_pipeline() -> Language:
-    """The shared base pipeline (``load_base``) with ``storyweave_dates`` added last if missing."""
-    from storyweave.nlp.loader import load_base
-
-    nlp = load_base()
-    if COMPONENT not in nlp.pipe_names:
-        nlp.add_pipe(COMPONENT, last=True)
-    return nlp
-
-
-def make_doc(nlp: Language, text: str, published: str | None) -> Doc:
-    """A tokenised ``Doc`` carrying its publication date, ready for ``nlp(doc)`` or ``nlp.pipe``."""
-    ensure_extensions()
-    doc = nlp.make_doc(text)
-    doc._.published = published
-    return doc
-
-
-def analyse_texts(
-    nlp: Language, items: Iterable[tuple[str, str | None]], batch_size: int = 32
-) -> Iterator[Doc]:
-    """Run ``nlp`` over ``(text, published)`` pairs; each Doc comes back with ``doc._.dates``."""
-    return nlp.pipe((make_doc(nlp, text, published) for text, published in items), batch_size=batch_size)
-
-
-def find_dates(text: str, published: str | None = None) -> tuple[DateMention, ...]:
-    """Convenience: the time expressions of one text through the shared pipeline."""
-    nlp = date_pipeline()
-    return nlp(make_doc(nlp, text, published))._.dates

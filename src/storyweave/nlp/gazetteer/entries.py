@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-RULES = Path(__file__).parent / "rules" / "places"
+RULES = Path(__file__).parent.parent / "rules" / "places"
 
 #: the version of the table layout; an imported table of another version is not read
 TABLE_FORMAT = 2

@@ -23,8 +23,8 @@ import numpy
 from spacy.strings import hash_string
 from spacy.tokens import Doc, Token
 
-from storyweave.nlp.cues import CueRules, Draft, NominalCues, in_paragraph, merge_ranges, trimmed
-from storyweave.nlp.speakers import find_subject, speaker_phrase
+from storyweave.nlp.quotes.cues import CueRules, Draft, NominalCues, in_paragraph, merge_ranges, trimmed
+from storyweave.nlp.quotes.speakers import find_subject, speaker_phrase
 
 #: copulas an attitude adjective follows ("is confident", "remains skeptical")
 COPULAS = ("be", "seem", "remain", "become", "appear", "sound", "grow", "stay")

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import functools
 import logging
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.tokens import Doc, Span, Token
+
+from storyweave.rulefiles import read_toml, rule_path
 
 LOGGER = logging.getLogger(__name__)
 
@@ -42,9 +42,7 @@ class SpeakerRules:
 @functools.lru_cache(maxsize=1)
 def load_speaker_rules() -> SpeakerRules:
     """Read the speaker word lists once per process."""
-    raw = tomllib.loads(
-        resources.files("storyweave.nlp").joinpath("rules/quotes/speakers.toml").read_text(encoding="utf-8")
-    )
+    raw = read_toml(rule_path("storyweave.nlp", "rules", "quotes", "speakers.toml"))
     return SpeakerRules(
         titles=frozenset(raw["titles"]),
         name_prefixes=tuple(raw["name_prefixes"]),
