@@ -18,6 +18,7 @@ from collections import Counter
 from typing import Iterable, Iterator, Optional
 
 from storyweave.config import MAX_TEXT_CHARS
+from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.nlp.loader import load_pipeline
 from storyweave.records import AnalysisInput, AnalyzedEntity, ArticleAnalysis, Mention
 
@@ -34,7 +35,6 @@ COMPONENTS = (
     "storyweave_events",
     "storyweave_claims",
 )
-GEO_TYPES = {"GPE", "LOC", "FAC"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -58,7 +58,6 @@ def load_analyzer():
 def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:
     """Analyse articles in batches (``nlp.pipe``); results come back in input order."""
     from storyweave.nlp.dates import make_doc
-
     from storyweave.nlp.places import with_outlet_country
 
     nlp = load_analyzer()
