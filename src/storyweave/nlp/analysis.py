@@ -15,6 +15,7 @@ from collections import Counter
 from typing import Iterable, Iterator, Optional
 
 from storyweave.nlp.pipeline import load_analyzer, make_doc
+from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.records import AnalysisInput, AnalyzedEntity, ArticleAnalysis, Mention
 
 logger = logging.getLogger(__name__)
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
 ANALYZER = "storyweave-analysis/14"
-GEO_TYPES = {"GPE", "LOC", "FAC"}
 
 
 def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:

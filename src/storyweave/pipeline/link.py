@@ -35,6 +35,7 @@ from typing import Callable, Optional
 
 import numpy as np
 
+from storyweave.names.labels import PLACE_LABELS as PLACE_TYPES
 from storyweave.store import linking as link_store
 from storyweave.store.database import Store
 
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 ENCODER = "minilm"
 ENTITY_STATE = "entities"
 STORY_STATE = "stories"
-PLACE_TYPES = {"GPE", "LOC", "FAC"}
 EVIDENCE_TYPES = {"PERSON", "ORG", "NORP", "EVENT", "FAC", "GPE", "LOC", "PRODUCT", "WORK_OF_ART", "LAW"}
 
 

@@ -18,7 +18,7 @@ from storyweave.link.entities import (
     records_from_entities,
     resolve_entities,
 )
-from storyweave.link.names import RULES, initials, is_acronym, load_rules, name_key, person_key
+from storyweave.names import RULES, initials, is_acronym, load_name_rules, name_key, person_key
 
 AJ, NBC = "aljazeera", "nbc"
 
@@ -329,7 +329,7 @@ def test_state_with_another_version_is_refused():
 
 
 def test_names_fold_transliterations_and_form_acronyms():
-    rules = load_rules()
+    rules = load_name_rules()
     assert {
         person_key(n, rules)[-1] for n in ("Julani", "al-Julani", "Jolani", "Golani", "Jawlani", "el-Joulani")
     } == {"julani"}
@@ -345,8 +345,8 @@ def test_broken_rule_file_gives_an_actionable_error(tmp_path: Path):
     broken = tmp_path / "rules"
     shutil.copytree(RULES, broken)
     (broken / "given_names.tsv").write_text("mohammed muhammad\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="given_names.tsv line 1"):
-        load_rules(broken)
+    with pytest.raises(ConfigError, match="given_names.tsv, line 1"):
+        load_name_rules(broken)
 
 
 @pytest.mark.slow

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 
 import pytest
 import spacy
 from spacy.tokens import Doc
 
 from storyweave.errors import ConfigError
+from storyweave.names import RULES
 from storyweave.nlp.entities import (
     COMPONENT,
     ArticleEntity,
@@ -318,7 +320,7 @@ def test_missing_rules_raise_config_error(tmp_path):
 
 
 def test_malformed_alias_table_says_which_file(tmp_path):
-    (tmp_path / "names.toml").write_text('titles = ["mr"]\n', encoding="utf-8")
+    shutil.copytree(RULES, tmp_path, dirs_exist_ok=True)
     (tmp_path / "aliases.tsv").write_text("US\tUnited States\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="aliases.tsv"):
         load_name_rules(tmp_path)

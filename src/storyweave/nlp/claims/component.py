@@ -26,6 +26,7 @@ from dataclasses import replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
 from storyweave.nlp.claims.display import display_text
 from storyweave.nlp.claims.pronouns import PersonResolver
@@ -47,7 +48,6 @@ from storyweave.records import Claim, ScopedHedge
 logger = logging.getLogger(__name__)
 
 COMPONENT = "storyweave_claims"
-GEO_TYPES = ("GPE", "LOC", "FAC")
 CONTENT_POS = frozenset(["NOUN", "PROPN", "VERB", "ADJ", "NUM", "ADV"])
 BASE_SCORE = {"number": 0.8, "event": 0.7, "announcement": 0.7, "state": 0.6, "prediction": 0.4, "opinion": 0.3}
 

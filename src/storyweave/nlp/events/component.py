@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from storyweave.names.labels import PLACE_LABELS as GEO_LABELS
 from storyweave.nlp.events import coding
 from storyweave.nlp.events.coding import EventRules, load_event_rules
 from storyweave.nlp.extensions import register_extensions
@@ -39,7 +40,6 @@ from storyweave.records import Event
 LOGGER = logging.getLogger(__name__)
 
 COMPONENT = "storyweave_events"
-GEO_LABELS = ("GPE", "LOC", "FAC")
 #: how far back (characters) "the city" looks for the place it refers to
 ANAPHOR_WINDOW = 1500
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")

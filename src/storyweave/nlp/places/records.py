@@ -6,9 +6,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
+from storyweave.names.labels import PLACE_LABELS
 from storyweave.nlp.gazetteer import GazEntry
-
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 
 #: the level a mention is placed at, by gazetteer kind; "facility" is a facility's own point,
 #: "facility-in-town" a street or building placed at the town that contains it

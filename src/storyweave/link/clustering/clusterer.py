@@ -20,7 +20,7 @@ Per new article:
    shootings) that share the generic vocabulary;
 4. join the best story when its score reaches ``threshold``, else start a story.
 
-State is plain dataclasses (:class:`ClusterState`, :class:`StoryState`) with a
+State is plain dataclasses (:class:`ClusterState`, :class:`StoryState`, in ``state``) with a
 JSON save/load; the ANN index is a separate file. The vectors themselves live
 only in the index (``AnnIndex.get`` returns them), so the state stays small.
 """
@@ -31,162 +31,27 @@ import datetime as dt
 import json
 import logging
 import math
-import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from storyweave.errors import StoreError
 from storyweave.link.ann import AnnIndex
+from storyweave.link.clustering.state import (
+    INDEX_FILE,
+    STATE_FILE,
+    Assignment,
+    ClusterInput,
+    ClusterParams,
+    ClusterState,
+    StoryState,
+)
+from storyweave.link.clustering.text_signals import latest_year, mentioned_years, specifics, story_title
 from storyweave.link.embeddings import Embedder, lead_text
 
 log = logging.getLogger(__name__)
-
-STATE_FILE = "stories.json"
-INDEX_FILE = "articles.usearch"
-STATE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class ClusterInput:
-    """What clustering needs to know about one article.
-
-    ``entities`` and ``places`` are normalised names or ids from the analysis
-    (e.g. entity canonical names, GeoNames ids); either may be empty.
-    """
-
-    id: str
-    title: str | None
-    text: str
-    published: dt.datetime | None = None
-    outlet: str | None = None
-    entities: frozenset[str] = frozenset()
-    places: frozenset[str] = frozenset()
-
-
-@dataclass(frozen=True)
-class ClusterParams:
-    """Knobs of the scorer. Defaults were chosen on ECB+ topics 1-17 and confirmed on 18-35.
-
-    ``centroid_weight`` blends centroid cosine (topic drift-resistant) with the
-    best single-member cosine (lets a story grow along its chain of updates).
-    ``threshold_plain`` applies to articles with no entities or places (no
-    analysis yet, or none found): their score lacks the entity term, so it is
-    on a lower scale. ``time_scale_days`` is the gap at which the time penalty reaches ~63% of
-    ``time_weight``. ECB+ has no dates, so the time terms are a prior, not fitted:
-    a week apart costs ~0.45, enough to split near-identical wording of a
-    recurring event (the same match, a year later) but not a running story.
-    ``member_weight`` scales the best member specifics match (0..1),
-    ``year_weight`` the year conflict (0..1); specifics and years are read from
-    the first ``specific_chars`` of the text, and each stored article keeps its
-    ``member_cap`` rarest specifics (bounded state per article).
-    """
-
-    threshold: float = 0.85
-    threshold_plain: float = 0.6
-    k: int = 20
-    centroid_weight: float = 0.5
-    entity_weight: float = 1.0
-    time_weight: float = 0.5
-    time_scale_days: float = 3.0
-    lead_sentences: int = 3
-    member_weight: float = 1.0
-    year_weight: float = 0.3
-    specific_chars: int = 4000
-    member_cap: int = 48
-
-    @classmethod
-    def for_encoder(cls, encoder: str) -> ClusterParams:
-        """The defaults for ``encoder``: cosines of the static model run higher than MiniLM's."""
-        return cls(**_ENCODER_PARAMS.get(encoder, {}))
-
-
-# Chosen on ECB+ dev topics like the defaults above (scripts/tune_story_clustering.py).
-_ENCODER_PARAMS: dict[str, dict[str, float]] = {"minilm": {}, "static": {"threshold": 0.95, "threshold_plain": 0.8}}
-
-
-@dataclass
-class StoryState:
-    """A story's representative state, everything scoring needs apart from vectors.
-
-    ``centroid`` is the mean of the members' unit vectors (not renormalised, so
-    it can be updated by a running mean). ``entities``/``places`` count the
-    members that mention each; ``years`` counts the members' latest
-    mentioned year; times are ISO 8601 strings or None.
-    """
-
-    id: str
-    title: str
-    title_article: str
-    articles: list[str] = field(default_factory=list)
-    centroid: list[float] = field(default_factory=list)
-    entities: dict[str, int] = field(default_factory=dict)
-    places: dict[str, int] = field(default_factory=dict)
-    outlets: dict[str, int] = field(default_factory=dict)
-    first_seen: str | None = None
-    last_seen: str | None = None
-    years: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def size(self) -> int:
-        return len(self.articles)
-
-
-@dataclass
-class ClusterState:
-    """Everything the clusterer keeps between articles, apart from the ANN index.
-
-    ``keys`` maps each article id to its integer key in the index;
-    ``doc_freq`` counts the articles mentioning each entity/place (for IDF);
-    ``titles`` keeps titled articles' titles, to retitle a story as it grows;
-    ``article_specifics`` keeps each article's rarest specifics (state written
-    before it existed loads with none: those articles simply add no specifics match).
-    """
-
-    stories: dict[str, StoryState] = field(default_factory=dict)
-    article_story: dict[str, str] = field(default_factory=dict)
-    keys: dict[str, int] = field(default_factory=dict)
-    doc_freq: dict[str, int] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)
-    next_story: int = 1
-    article_specifics: dict[str, list[str]] = field(default_factory=dict)
-
-    def to_json(self) -> dict:
-        """A JSON-ready dict (the store can keep it as rows: one per story, one per article)."""
-        return {"version": STATE_VERSION, **asdict(self)}
-
-    @staticmethod
-    def fold(data: dict | None, deltas: Iterable[dict]) -> dict | None:
-        """``to_json`` output with ``StoryClusterer.take_delta`` results applied in order (``data`` is updated)."""
-        for delta in deltas:
-            if data is None:
-                data = ClusterState().to_json()
-            for name in ("stories", "article_story", "keys", "titles", "article_specifics", "doc_freq"):
-                data.setdefault(name, {}).update(delta[name])
-            data["next_story"] = delta["next_story"]
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict) -> ClusterState:
-        """Rebuild the state from :meth:`to_json`'s output."""
-        if data.get("version") != STATE_VERSION:
-            raise StoreError(f"story state version {data.get('version')!r} is not {STATE_VERSION}: re-cluster")
-        stories = {sid: StoryState(**story) for sid, story in data["stories"].items()}
-        fields = {name: data[name] for name in ("article_story", "keys", "doc_freq", "titles", "next_story")}
-        fields["article_specifics"] = data.get("article_specifics", {})
-        return cls(stories=stories, **fields)
-
-
-@dataclass(frozen=True)
-class Assignment:
-    """Where one article went: its story, whether it started it, and the winning score."""
-
-    article_id: str
-    story_id: str
-    new_story: bool
-    score: float
 
 
 class StoryClusterer:
@@ -428,7 +293,7 @@ class StoryClusterer:
         total = sum(story.years.values())
         if not total:
             return 0.0
-        mentioned = set(_YEAR.findall(article.text[: self.params.specific_chars]))
+        mentioned = mentioned_years(article.text[: self.params.specific_chars])
         if not mentioned:
             return 0.0
         return sum(n for year, n in story.years.items() if year not in mentioned) / total
@@ -507,53 +372,6 @@ def _naive_utc(value: dt.datetime) -> dt.datetime:
 
 def _parse(value: str) -> dt.datetime:
     return dt.datetime.fromisoformat(value)
-
-
-# Specifics are read with two regular expressions rather than NER: they must
-# come from the whole text at the cost of a scan (NER runs on the lead only,
-# and may not have run at all), and numbers are what NER labels least reliably.
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_CAPITAL = re.compile(r"[A-Z][A-Za-z'-]+")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_SENTENCE_START = ".!?\"'(:;-\u201c"
-
-
-def latest_year(text: str) -> str | None:
-    """The latest year (1900-2099) the text mentions: usually the year of its own dateline."""
-    years = _YEAR.findall(text)
-    return max(years) if years else None
-
-
-#: an untitled article's first line stands for the title up to this length, cut at a word
-TITLE_CHARS = 100
-
-
-def story_title(title: str | None, text: str) -> str:
-    """The article's title, or its first line (the headline of a text without metadata), cut
-    at a word boundary with an ellipsis rather than mid-word ("…the fourth-la")."""
-    if title and title.strip():
-        return title.strip()
-    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
-    if len(line) <= TITLE_CHARS:
-        return line
-    cut = line[:TITLE_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:–—-")
-    return cut + "…"
-
-
-def specifics(title: str | None, text: str) -> frozenset[str]:
-    """An article's specific details: numbers (``#7.6``, ``#2013``) and lower-cased capitalised words.
-
-    Capitalised words at the start of a sentence or line are skipped: they are
-    capitalised by position, not because they name something.
-    """
-    out: set[str] = set()
-    for part in (title or "", text):
-        out.update("#" + m.group().replace(",", "") for m in _NUMBER.finditer(part))
-        for m in _CAPITAL.finditer(part):
-            before = part[max(m.start() - 2, 0) : m.start()].strip()
-            if before and before[-1] not in _SENTENCE_START:
-                out.add(m.group().lower())
-    return frozenset(out)
 
 
 def cluster_stream(

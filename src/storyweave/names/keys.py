@@ -1,6 +1,8 @@
-"""Name keys for cross-document entity resolution: the same name, however it is spelled.
+"""Name keys: the same name, however it is spelled.
 
-A key is what two spellings of one name have in common after the rules in ``rules/``:
+Cross-document resolution (``storyweave.link.entities``) compares names by these keys; the
+per-article canonicaliser (``storyweave.nlp.entities``) uses ``fold`` and ``slug`` and the same
+word lists. A key is what two spellings of one name have in common after the rules in ``rules/``:
 case and accents folded, apostrophes dropped ("Hay'at" = "Hayat"), Arabic article particles
 dropped ("al-Assad" = "Assad", "ash-Sham" = "Sham"), titles dropped from the front of a person's
 name, common given-name spellings unified (``given_names.tsv``: Mohammed = Muhammad) and the
@@ -14,98 +16,20 @@ name's vowels vary only in a few known ways that the rules list.
 
 from __future__ import annotations
 
-import functools
 import re
-import tomllib
 import unicodedata
-from dataclasses import dataclass
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from storyweave.errors import ConfigError
+from storyweave.names.labels import COLLECTIVE_LABELS, PLACE_LABELS
 
-RULES = Path(__file__).parent / "rules"
+if TYPE_CHECKING:
+    from storyweave.names.name_rules import NameRules
 
 _APOSTROPHES = re.compile(r"['’‘`ʿʾ´]")
 _WORDS = re.compile(r"[^\s/,;:()\[\]\"“”|]+")
 _HYPHENS = re.compile(r"[-‐‑–—_]")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _ACRONYM = re.compile(r"(?:[A-Z]\.?){2,10}|[A-Z][A-Z&]{1,9}")
-
-
-@dataclass(frozen=True)
-class NameRules:
-    """The word lists and equivalences of ``rules/`` (see the comments in each file)."""
-
-    attached_particles: frozenset[str]
-    standalone_particles: frozenset[str]
-    titles: frozenset[str]
-    name_suffixes: frozenset[str]
-    org_leading: frozenset[str]
-    org_suffixes: frozenset[str]
-    acronym_skip: frozenset[str]
-    transliteration: tuple[tuple[re.Pattern, str], ...]
-    given_names: dict[str, str]
-    aliases: dict[tuple[str, str], str]  # (kind, key of the alias) -> canonical name
-    surname_dominance: float
-    acronym_dominance: float
-
-
-@functools.lru_cache(maxsize=4)
-def load_rules(directory: Path = RULES) -> NameRules:
-    """Read the rule files in ``directory`` (cached per directory)."""
-    try:
-        with open(directory / "names.toml", "rb") as handle:
-            lists = tomllib.load(handle)
-        translit = _tsv(directory / "transliteration.tsv", 2)
-        given = _tsv(directory / "given_names.tsv", 2)
-        alias_rows = _tsv(directory / "aliases.tsv", 3)
-        for extra in lists.get("extra_alias_files", []):
-            alias_rows += _tsv((directory / extra).resolve(), 3)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"entity-linking rules in {directory} cannot be read ({exc}); restore them from the repository"
-        ) from exc
-    try:
-        patterns = tuple((re.compile(p), r) for p, r in translit)
-    except re.error as exc:
-        raise ConfigError(f"{directory / 'transliteration.tsv'}: bad pattern ({exc})") from exc
-
-    def words(name: str) -> frozenset[str]:
-        return frozenset(w.lower() for w in lists.get(name, []))
-
-    partial = NameRules(
-        attached_particles=words("attached_particles"),
-        standalone_particles=words("standalone_particles"),
-        titles=words("titles"),
-        name_suffixes=words("name_suffixes"),
-        org_leading=words("org_leading"),
-        org_suffixes=words("org_suffixes"),
-        acronym_skip=words("acronym_skip"),
-        transliteration=patterns,
-        given_names={fold(a): fold(b) for a, b in given},
-        aliases={},
-        surname_dominance=float(lists.get("surnames", {}).get("dominance_ratio", 2.0)),
-        acronym_dominance=float(lists.get("acronyms", {}).get("dominance_ratio", 3.0)),
-    )
-    for alias, canonical, label in alias_rows:
-        kind = kind_of(label)
-        partial.aliases.setdefault((kind, name_key(alias, kind, partial)), canonical)
-        partial.aliases.setdefault((kind, name_key(canonical, kind, partial)), canonical)
-    return partial
-
-
-def _tsv(path: Path, columns: int) -> list[tuple[str, ...]]:
-    rows = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = tuple(line.split("\t"))
-        if len(parts) != columns:
-            raise ConfigError(
-                f"{path} line {number}: expected {columns} tab-separated columns, found {len(parts)}"
-            )
-        rows.append(parts)
-    return rows
 
 
 def fold(text: str) -> str:
@@ -127,9 +51,9 @@ def kind_of(label: str) -> str:
     label = (label or "").upper()
     if label == "PERSON":
         return "person"
-    if label in ("GPE", "LOC", "FAC"):
+    if label in PLACE_LABELS:
         return "place"
-    if label in ("ORG", "NORP"):
+    if label in COLLECTIVE_LABELS:
         return label.lower()
     return label.lower() or "other"
 
@@ -198,7 +122,7 @@ def initials(name: str, rules: NameRules) -> str:
             parts.pop(0)
         for part in parts:
             folded = fold(part).rstrip(".")
-            skip = rules.acronym_skip | rules.standalone_particles | rules.org_suffixes
+            skip = rules.initials_skip | rules.standalone_particles | rules.org_suffixes
             if folded not in skip and part[0].isalnum():
                 letters.append(part[0].upper())
     return "".join(letters) if len(letters) >= 2 else ""
