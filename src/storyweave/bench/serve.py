@@ -28,8 +28,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import delete, func, select, update
-
 from storyweave.errors import StoryweaveError
 from storyweave.evaluation.report import Report
 
@@ -44,7 +42,7 @@ def build_story_store(path: Path, articles: int) -> str:
     from storyweave.pipeline.ingest import ingest
     from storyweave.pipeline.link import link_pending
     from storyweave.store.database import Store
-    from storyweave.store.schema import claim_groups, stories, story_articles
+    from storyweave.store import linking as link_store
 
     corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     sample = path.parent / "sample.jsonl"
@@ -58,15 +56,7 @@ def build_story_store(path: Path, articles: int) -> str:
         analyze_pending(store)
         link_pending(store)
         with store.write() as conn:
-            first = conn.execute(select(stories).order_by(stories.c.size.desc())).first()
-            size = conn.execute(select(func.count()).select_from(story_articles)).scalar_one()
-            span = conn.execute(select(func.min(stories.c.first_seen), func.max(stories.c.last_seen))).first()
-            conn.execute(stories.insert().values(
-                id=BENCH_STORY, title=f"{size} demo articles in one story", title_article=first.title_article,
-                first_seen=span[0], last_seen=span[1], size=size, summary=first.summary, updated_at=first.updated_at))
-            conn.execute(update(story_articles).values(story_id=BENCH_STORY))
-            conn.execute(update(claim_groups).values(story_id=BENCH_STORY))
-            conn.execute(delete(stories).where(stories.c.id != BENCH_STORY))
+            link_store.merge_all_stories(conn, BENCH_STORY, lambda size: f"{size} demo articles in one story")
     return str(path)
 
 
