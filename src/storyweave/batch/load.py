@@ -74,7 +74,8 @@ def _load_article(conn, row: dict[str, Any], options: IngestOptions, report: Loa
         if is_copy:
             return  # copies are not analysed or linked on their own: they join their original's story
         if row["analysis_failed"]:
-            analysis_store.save_failure(conn, article_id, row["analyzer"])
+            # .get: Parquet written before rows carried the reason has no such column
+            analysis_store.save_failure(conn, article_id, row["analyzer"], row.get("analysis_failure"))
             report.analysis_failed += 1
         elif analysis is not None:
             analysis_store.save_analysis_rows(conn, article_id, analysis, row["analyzer"])

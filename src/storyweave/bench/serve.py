@@ -38,11 +38,10 @@ BENCH_STORY = "bench"
 
 def build_story_store(path: Path, articles: int) -> str:
     """A store at ``path`` whose one story has the first ``articles`` demo articles."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.ingest import ingest
-    from storyweave.pipeline.link import link_pending
-    from storyweave.store.database import Store
+    from storyweave.config import Settings
+    from storyweave.pipeline.orchestrator import run_pipeline
     from storyweave.store import linking as link_store
+    from storyweave.store.database import Store
 
     corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     sample = path.parent / "sample.jsonl"
@@ -52,9 +51,7 @@ def build_story_store(path: Path, articles: int) -> str:
                 break
             out.write(json.dumps(json.loads(line)) + "\n")
     with Store(str(path)) as store:
-        ingest([str(sample)], store)
-        analyze_pending(store)
-        link_pending(store)
+        run_pipeline(store, Settings(db_url=str(path)), [str(sample)])
         with store.write() as conn:
             link_store.merge_all_stories(conn, BENCH_STORY, lambda size: f"{size} demo articles in one story")
     return str(path)
@@ -330,14 +327,11 @@ def bench_serve_load(db: Optional[str] = None, clients: int = 20, requests: int 
 
 def build_demo_store(path: Path) -> str:
     """A store at ``path`` with the whole demo corpus ingested, analysed and linked."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.ingest import ingest
-    from storyweave.pipeline.link import link_pending
+    from storyweave.config import Settings
+    from storyweave.pipeline.orchestrator import run_pipeline
     from storyweave.store.database import Store
 
     corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     with Store(str(path)) as store:
-        ingest([str(corpus)], store)
-        analyze_pending(store)
-        link_pending(store)
+        run_pipeline(store, Settings(db_url=str(path)), [str(corpus)])
     return str(path)
