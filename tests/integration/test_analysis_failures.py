@@ -221,3 +221,26 @@ def test_migration_0010_moves_old_failure_markers_into_the_failure_table(db_url,
         assert "before failure reasons were recorded" in failure.reason
         # an older analyser's failure: the current one retries it
         assert count_pending(store) == 2
+
+
+def test_watch_prints_each_failed_article_with_its_reason(corpus, db_url, failing_analysis):
+    # ``ingest`` prints them; ``watch`` printed only the documents it could not read
+    result = run("watch", str(corpus), "--db", db_url, "--once")
+    assert result.exit_code == 0, result.output
+    from storyweave.store.database import Store
+
+    with Store(db_url) as store:
+        marked = _marked_id(store)
+    assert re.search(rf"analysis failed: article {marked}: .*MarkerError.*{MARKER}", result.output), result.output
+    assert "2 analysed" in result.output
+
+
+def test_the_batch_engine_records_why_an_analysis_failed(store, corpus, tmp_path, failing_analysis):
+    from storyweave.batch.runner import run_batch
+
+    report = run_batch([str(corpus)], store, tmp_path / "out", engine="local", progress=False)
+    assert report.load.analysis_failed == 1
+    with store.read() as conn:
+        (failure,) = analysis_store.list_failures(conn)
+    assert failure.article_id == _marked_id(store)
+    assert "MarkerError" in failure.reason and MARKER in failure.reason, failure.reason

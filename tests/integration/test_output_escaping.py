@@ -171,3 +171,17 @@ def test_stories_and_show_print_no_terminal_control_sequences(db):
         as_json = run("show", story["id"], "--db", db, "--json")
         assert not any(c in as_json for c in CONTROLS)
         assert json.loads(as_json)["story"]["id"] == story["id"]
+
+
+def test_errors_and_failed_documents_print_no_terminal_control_sequences(db, tmp_path):
+    # an error quotes what the user typed, a failure line the document's name: both are shown, not acted on
+    error = runner.invoke(app, ["article", f"nope{CLEAR}", "--db", f"{db}{CLEAR}"], catch_exceptions=False)
+    assert error.exit_code == 1 and "nope" in error.output
+    assert not any(c in error.output for c in CONTROLS)
+    folder = tmp_path / "inbox"
+    folder.mkdir()
+    (folder / f"empty{CLEAR}.txt").write_text("", encoding="utf-8")
+    for command in (["ingest", str(folder), "--no-analyze", "--quiet"], ["watch", str(folder), "--once"]):
+        output = run(*command, "--db", str(tmp_path / f"{command[0]}.db"))
+        assert "failed" in output and "empty[2J[H.txt" in output, output
+        assert not any(c in output for c in CONTROLS), f"control characters in `storyweave {command[0]}`"

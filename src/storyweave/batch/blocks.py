@@ -349,8 +349,12 @@ def link_blockwise(
     address: Optional[str] = None,
     chunk_size: int = 1024,
     params: BlockParams = BlockParams(),
+    on_article: Optional[Callable[[str], None]] = None,
 ):
-    """The link stage with block-wise decisions: on Ray tasks with ``engine="ray"``, else in this process."""
+    """The link stage with block-wise decisions: on Ray tasks with ``engine="ray"``, else in this process.
+
+    ``on_article`` is ``link_pending``'s: called with each article's id once it is linked.
+    """
     from storyweave.batch.engines import ray_session
     from storyweave.pipeline.link import link_pending
 
@@ -358,5 +362,6 @@ def link_blockwise(
         with ray_session(workers, address):
             decider = BlockwiseDecider(run_on_ray, params, groups=workers * 4)
             return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=decider,
-                                align_many=align_on_ray)
-    return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=BlockwiseDecider(run_here, params))
+                                align_many=align_on_ray, on_article=on_article)
+    return link_pending(store, chunk_size=chunk_size, encoder=encoder, decide=BlockwiseDecider(run_here, params),
+                        on_article=on_article)

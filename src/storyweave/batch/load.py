@@ -66,7 +66,7 @@ def load_rows(
 def _load_article(conn, row: dict[str, Any], options: IngestOptions, report: LoadReport) -> IngestEvent:
     from storyweave.fingerprints import Fingerprint, signature_from_bytes
     from storyweave.store import analysis as analysis_store
-    from storyweave.store.schema import article_vectors
+    from storyweave.store import linking as link_store
 
     analysis = batch_rows.analysis_of(row)
 
@@ -74,14 +74,14 @@ def _load_article(conn, row: dict[str, Any], options: IngestOptions, report: Loa
         if is_copy:
             return  # copies are not analysed or linked on their own: they join their original's story
         if row["analysis_failed"]:
-            analysis_store.save_failure(conn, article_id, row["analyzer"])
+            # .get: Parquet written before rows carried the reason has no such column
+            analysis_store.save_failure(conn, article_id, row["analyzer"], row.get("analysis_failure"))
             report.analysis_failed += 1
         elif analysis is not None:
             analysis_store.save_analysis_rows(conn, article_id, analysis, row["analyzer"])
             report.analysed += 1
         if row["vector"] is not None:
-            conn.execute(article_vectors.insert().values(
-                article_id=article_id, encoder=row["encoder"], vector=row["vector"]))
+            link_store.save_vector(conn, article_id, row["encoder"], row["vector"])
 
     fp = Fingerprint(row["content_hash"], signature_from_bytes(row["signature"]))
     return write_draft(conn, batch_rows.draft_of(row), options, fp=fp, also_write=also_write)

@@ -41,6 +41,7 @@ SCHEMA = pa.schema(
         ("analyzer", pa.string()),
         ("analysis", pa.string()),  # JSON {table name: [row, ...]} (store.analysis.analysis_rows)
         ("analysis_failed", pa.bool_()),
+        ("analysis_failure", pa.string()),  # why the analysis failed (pipeline.analyze.failure_reason)
         ("encoder", pa.string()),
         ("vector", pa.binary()),  # little-endian float32 lead embedding
     ]

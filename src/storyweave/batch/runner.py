@@ -1,5 +1,11 @@
 """``storyweave batch``: shards → per-article stages (local or Ray) → Parquet → store → links.
 
+The engine does the per-article work (read, analyse, embed) on its own; then
+loading and linking are one ``run_pipeline`` call
+(``storyweave.pipeline.orchestrator``) whose ingest step loads the Parquet rows
+(with their analyses, so the analyse stage is off) and whose link step is the
+block-wise one (``batch.blocks.link_blockwise``, on Ray with the ray engine).
+
 A run keeps its Parquet output in ``out``. The engine writes into
 ``out/parquet.partial`` and the folder is renamed to ``out/parquet`` only when
 every shard is done; then ``out/manifest.json`` records what was processed
@@ -23,9 +29,10 @@ from typing import Optional
 
 from storyweave.batch.engines import ENGINES, count_rows, run_local, run_ray
 from storyweave.batch.load import LoadReport, load_rows
-from storyweave.config import IngestOptions
+from storyweave.config import IngestOptions, Settings
 from storyweave.errors import ConfigError
 from storyweave.pipeline.ingest import IngestEvent
+from storyweave.pipeline.orchestrator import INGEST, LINK, Stages, StageTimer, run_pipeline
 from storyweave.store.database import Store
 
 logger = logging.getLogger(__name__)
@@ -68,10 +75,10 @@ def run_batch(
     paths: Sequence[str],
     store: Optional[Store],
     out: Path,
+    settings: Settings = Settings(),
     *,
     engine: str = "local",
     workers: int = 2,
-    options: IngestOptions = IngestOptions(),
     encoder: str = "minilm",
     batch_size: int = 32,
     address: Optional[str] = None,
@@ -82,9 +89,11 @@ def run_batch(
     on_event: Optional[Callable[[IngestEvent], None]] = None,
     progress: bool = True,
 ) -> BatchReport:
-    """Process ``paths`` with ``engine`` into ``out``, then load into ``store`` and link."""
+    """Process ``paths`` with ``engine`` into ``out`` (reading with ``settings.ingest``), then load into
+    ``store`` and link."""
     from storyweave.nlp.analysis import ANALYZER
 
+    options = settings.ingest
     if engine not in ENGINES:
         raise ConfigError(f"unknown engine {engine!r}: choose one of {', '.join(ENGINES)}")
     if workers < 1:
@@ -115,18 +124,31 @@ def run_batch(
     report.seconds["process"] = time.perf_counter() - started
 
     if load:
-        started = time.perf_counter()
-        report.load = load_rows(out / PARQUET, store, options, on_event=on_event)
-        report.seconds["load"] = time.perf_counter() - started
-    if load and link:
-        from storyweave.batch.blocks import link_blockwise
-
-        started = time.perf_counter()
-        linked = link_blockwise(store, encoder=encoder, workers=link_workers or workers,
-                                engine=engine, address=address)
-        report.linked, report.stories = linked.linked, linked.new_stories
-        report.seconds["link"] = time.perf_counter() - started
+        _load_and_link(store, settings, out / PARQUET, report, link=link, engine=engine, encoder=encoder,
+                       workers=link_workers or workers, address=address, on_event=on_event)
     return report
+
+
+def _load_and_link(store: Store, settings: Settings, parquet: Path, report: BatchReport, *, link: bool,
+                   engine: str, encoder: str, workers: int, address: Optional[str],
+                   on_event: Optional[Callable[[IngestEvent], None]]) -> None:
+    """Load the engine's rows and (with ``link``) link them, timing each stage into ``report.seconds``."""
+    from storyweave.batch.blocks import link_blockwise
+
+    timer = StageTimer()
+    result = run_pipeline(
+        store, settings, stages=Stages(analyse=False, link=link),
+        read=lambda _on_document: load_rows(parquet, store, settings.ingest, on_event=on_event),
+        link=lambda on_article: link_blockwise(store, encoder=encoder, workers=workers, engine=engine,
+                                               address=address, on_article=on_article),
+        on_progress=timer,
+    )
+    report.seconds["load"] = timer.seconds[INGEST]
+    if LINK in timer.seconds:
+        report.seconds["link"] = timer.seconds[LINK]
+    report.load = result.ingest
+    if result.link is not None:
+        report.linked, report.stories = result.link.linked, result.link.new_stories
 
 
 def _signature(shards: list[str], analyzer: str, encoder: str, options: IngestOptions) -> str:

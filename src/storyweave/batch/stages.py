@@ -84,7 +84,7 @@ class ArticleStage:
 
     def _analyse(self, articles: list[dict[str, Any]]) -> None:
         from storyweave.nlp.places import outlet_country
-        from storyweave.pipeline.analyze import analyze_isolating_failures
+        from storyweave.pipeline.analyze import analyze_reporting_failures
         from storyweave.records import AnalysisInput
         from storyweave.store.analysis import analysis_rows
 
@@ -96,10 +96,11 @@ class ArticleStage:
         inputs = [AnalysisInput(i, rs[0]["text"], rs[0]["published"], batch_rows.captions(rs[0]),
                                 outlet_country(rs[0].get("url")))
                   for i, rs in by_id.items()]
-        results, failed = analyze_isolating_failures(inputs, self.analysis_batch)
-        for article_id in failed:
-            for row in by_id[article_id]:
-                row["analysis_failed"] = True
+        results, failures = analyze_reporting_failures(inputs, self.analysis_batch)
+        for failure in failures:
+            for row in by_id[failure.article_id]:
+                # the reason travels with the row, so the store records it as a local run does
+                row["analysis_failed"], row["analysis_failure"] = True, failure.reason
         for result in results:
             payload = json.dumps(analysis_rows(result), ensure_ascii=False, separators=(",", ":"))
             for row in by_id[result.article_id]:

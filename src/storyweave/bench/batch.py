@@ -69,17 +69,23 @@ def _run(engine: str, workers: int, shards: list[str], out: str, queue) -> None:
 def _load_and_link(mode: str, source: str, db: str, queue) -> None:
     from storyweave.batch.blocks import link_blockwise
     from storyweave.batch.load import load_rows
+    from storyweave.config import Settings
     from storyweave.pipeline.link import link_pending
+    from storyweave.pipeline.orchestrator import INGEST, LINK, Stages, StageTimer, run_pipeline
     from storyweave.store.database import Store
 
+    linker = link_blockwise if mode == "blockwise" else link_pending
+    timer = StageTimer()
     with Store(db) as store:
-        started = time.perf_counter()
-        loaded = load_rows(Path(source), store)
-        load_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        linker = link_blockwise if mode == "blockwise" else link_pending
-        linked = linker(store, chunk_size=1024)
-        queue.put((loaded.ingested + loaded.duplicates, load_seconds, linked.linked, time.perf_counter() - started))
+        settings = Settings(db_url=db)
+        result = run_pipeline(
+            store, settings, stages=Stages(analyse=False),
+            read=lambda _on_document: load_rows(Path(source), store, settings.ingest),
+            link=lambda on_article: linker(store, chunk_size=1024, on_article=on_article),
+            on_progress=timer,
+        )
+        loaded, linked = result.ingest, result.link
+        queue.put((loaded.ingested + loaded.duplicates, timer.seconds[INGEST], linked.linked, timer.seconds[LINK]))
 
 
 def _in_child(target, *args):

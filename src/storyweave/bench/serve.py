@@ -28,8 +28,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Optional
 
-from sqlalchemy import delete, func, select, update
-
 from storyweave.errors import StoryweaveError
 from storyweave.evaluation.report import Report
 
@@ -40,11 +38,10 @@ BENCH_STORY = "bench"
 
 def build_story_store(path: Path, articles: int) -> str:
     """A store at ``path`` whose one story has the first ``articles`` demo articles."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.ingest import ingest
-    from storyweave.pipeline.link import link_pending
+    from storyweave.config import Settings
+    from storyweave.pipeline.orchestrator import run_pipeline
+    from storyweave.store import linking as link_store
     from storyweave.store.database import Store
-    from storyweave.store.schema import claim_groups, stories, story_articles
 
     corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     sample = path.parent / "sample.jsonl"
@@ -54,19 +51,9 @@ def build_story_store(path: Path, articles: int) -> str:
                 break
             out.write(json.dumps(json.loads(line)) + "\n")
     with Store(str(path)) as store:
-        ingest([str(sample)], store)
-        analyze_pending(store)
-        link_pending(store)
+        run_pipeline(store, Settings(db_url=str(path)), [str(sample)])
         with store.write() as conn:
-            first = conn.execute(select(stories).order_by(stories.c.size.desc())).first()
-            size = conn.execute(select(func.count()).select_from(story_articles)).scalar_one()
-            span = conn.execute(select(func.min(stories.c.first_seen), func.max(stories.c.last_seen))).first()
-            conn.execute(stories.insert().values(
-                id=BENCH_STORY, title=f"{size} demo articles in one story", title_article=first.title_article,
-                first_seen=span[0], last_seen=span[1], size=size, summary=first.summary, updated_at=first.updated_at))
-            conn.execute(update(story_articles).values(story_id=BENCH_STORY))
-            conn.execute(update(claim_groups).values(story_id=BENCH_STORY))
-            conn.execute(delete(stories).where(stories.c.id != BENCH_STORY))
+            link_store.merge_all_stories(conn, BENCH_STORY, lambda size: f"{size} demo articles in one story")
     return str(path)
 
 
@@ -340,14 +327,11 @@ def bench_serve_load(db: Optional[str] = None, clients: int = 20, requests: int 
 
 def build_demo_store(path: Path) -> str:
     """A store at ``path`` with the whole demo corpus ingested, analysed and linked."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.ingest import ingest
-    from storyweave.pipeline.link import link_pending
+    from storyweave.config import Settings
+    from storyweave.pipeline.orchestrator import run_pipeline
     from storyweave.store.database import Store
 
     corpus = resources.files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
     with Store(str(path)) as store:
-        ingest([str(corpus)], store)
-        analyze_pending(store)
-        link_pending(store)
+        run_pipeline(store, Settings(db_url=str(path)), [str(corpus)])
     return str(path)

@@ -7,13 +7,15 @@ function and formats the result. Logging is configured here and only here.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Optional
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 
 from storyweave import __version__
-from storyweave.config import DEFAULT_DB
+from storyweave.cli.terminal import shown
+from storyweave.config import DEFAULT_DB, IngestOptions, Settings
 from storyweave.errors import StoryweaveError
 
 app = typer.Typer(
@@ -52,16 +54,35 @@ def _main(
         raise typer.Exit()
 
 
-def _open_store(db: str):
+def command_settings(
+    *,
+    db: Optional[str] = None,
+    ingest: Optional[IngestOptions] = None,
+    evaldata: Optional[Path] = None,
+    docs: Optional[Path] = None,
+) -> Settings:
+    """The command's ``Settings``: ``STORYWEAVE_*`` variables, then the options the command was given.
+
+    Every command builds its settings here, once, before it does anything else,
+    and passes them down; nothing below the CLI reads the environment.
+    """
+    try:
+        return Settings.from_env(db_url=db, ingest=ingest, evaldata=evaldata, docs_dir=docs)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+def _open_store(settings: Settings):
     from storyweave.store.database import Store
 
     try:
-        return Store(db)
+        return Store(settings.db_url)
     except StoryweaveError as exc:
         _fail(str(exc))
 
 
 def _fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[red]error:[/red] {escape(message)}", soft_wrap=True)
+    # the message may quote a document's source or text: shown strips its control characters
+    err_console.print(f"[red]error:[/red] {shown(message)}", soft_wrap=True)
     raise typer.Exit(code)
 

@@ -14,11 +14,11 @@ from storyweave.cli.app import (
     _fail,
     _open_store,
     app,
+    command_settings,
     console,
     err_console,
 )
 from storyweave.cli.terminal import json_line, print_records, shown
-from storyweave.config import Settings
 from storyweave.errors import StoryweaveError
 
 
@@ -36,7 +36,7 @@ def articles(
     """List stored articles."""
     from storyweave.queries.articles import article_public, list_articles
 
-    store = _open_store(db)
+    store = _open_store(command_settings(db=db))
     items = list_articles(store, outlet=outlet, include_duplicates=not originals, limit=limit)
     if as_json:
         for article in items:
@@ -73,10 +73,11 @@ def article(
     """Show one article: metadata, text and the furniture removed from it."""
     from storyweave.queries.articles import article_public, get_article
 
-    store = _open_store(db)
+    settings = command_settings(db=db)
+    store = _open_store(settings)
     found = get_article(store, article_id)
     if found is None:
-        _fail(f"no article {article_id!r} in {db}; `storyweave articles` lists them")
+        _fail(f"no article {article_id!r} in {settings.db_url}; `storyweave articles` lists them")
     if as_json:
         typer.echo(json_line(article_public(found), indent=2))
         return
@@ -101,11 +102,10 @@ def quarantine(
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
 ) -> None:
     """List documents that could not be read, with the reason."""
-    from storyweave.store import articles as article_store
+    from storyweave.queries.articles import list_quarantine
 
-    store = _open_store(db)
-    with store.read() as conn:
-        records = article_store.list_quarantine(conn, limit=limit)
+    store = _open_store(command_settings(db=db))
+    records = list_quarantine(store, limit=limit)
     print_records(console, records, as_json, f"{len(records)} quarantined documents", {
         "id": lambda r: r.id, "source": lambda r: r.source, "reader": lambda r: r.reader,
         "reason": lambda r: r.reason, "when": lambda r: r.created_at,
@@ -127,7 +127,7 @@ def export(
     """Export the store or one story: JSON (schema/export.v1.schema.json), CSV, GeoJSON, Markdown or HTML."""
     from storyweave.export.formats import write_export
 
-    store = _open_store(db)
+    store = _open_store(command_settings(db=db))
     try:
         if format == "csv":
             summary = write_export(store, format, None, story, folder=output)
@@ -151,7 +151,7 @@ def serve(
     from storyweave.app import serve as run_server
 
     try:
-        run_server(Settings.from_env(db_url=db), host=host, port=port)
+        run_server(command_settings(db=db), host=host, port=port)
     except StoryweaveError as exc:
         _fail(str(exc))
 

@@ -6,11 +6,10 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from storyweave.cli.app import DbOption, _fail, _open_store, app, console, err_console
-from storyweave.config import IngestOptions, Settings
+from storyweave.cli.app import DbOption, _fail, _open_store, app, command_settings, console, err_console
+from storyweave.cli.terminal import shown
 from storyweave.errors import StoryweaveError
 
 
@@ -35,15 +34,11 @@ def batch(
     Parquet output is reused (out/manifest.json), and articles already in the store are skipped.
     """
     from storyweave.batch.runner import run_batch
-    from storyweave.cli.pipeline import _counts, _parse_fields
+    from storyweave.cli.pipeline import ingest_counts, ingest_options
     from storyweave.pipeline.ingest import IngestReport
 
-    try:
-        options = IngestOptions().with_json_fields(_parse_fields(field))
-    except StoryweaveError as exc:
-        _fail(str(exc))
-    settings = Settings.from_env(db_url=db, ingest=options)
-    store = _open_store(settings.db_url) if load else None
+    settings = command_settings(db=db, ingest=ingest_options(field))
+    store = _open_store(settings) if load else None
     live = IngestReport()
     failures: list[tuple[str, str]] = []
     with Progress(SpinnerColumn(), TextColumn("[bold]{task.description}[/bold]"), TextColumn("{task.fields[counts]}"),
@@ -60,10 +55,10 @@ def batch(
             live.add(event)
             if event.outcome == "failed":
                 failures.append((event.source, event.reason or ""))
-            progress.update(loading, visible=True, counts=_counts(live))
+            progress.update(loading, visible=True, counts=ingest_counts(live))
 
         try:
-            report = run_batch(paths, store, out, engine=engine, workers=workers, options=options,
+            report = run_batch(paths, store, out, settings, engine=engine, workers=workers,
                                encoder=encoder, batch_size=batch_size, address=ray_address, load=load,
                                link=link, on_rows=on_rows, on_event=on_event, progress=not quiet)
         except StoryweaveError as exc:
@@ -72,12 +67,12 @@ def batch(
             if store is not None:
                 store.close()
     for source, reason in failures:
-        err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}", soft_wrap=True)
+        err_console.print(f"[yellow]failed:[/yellow] {shown(source)}: {shown(reason)}", soft_wrap=True)
     reused = " (reused from an earlier run)" if report.reused else ""
-    console.print(f"{report.shards} shards · {report.rows} documents processed{reused} → {escape(str(out))}",
+    console.print(f"{report.shards} shards · {report.rows} documents processed{reused} → {shown(out)}",
                   soft_wrap=True)
     if load:
-        console.print(_counts(report.load) + f" · {report.load.analysed} analyses loaded", soft_wrap=True)
+        console.print(ingest_counts(report.load) + f" · {report.load.analysed} analyses loaded", soft_wrap=True)
     if load and link:
         console.print(f"{report.linked} linked · {report.stories} new stories", soft_wrap=True)
     timings = " · ".join(f"{name} {seconds:.1f}s" for name, seconds in report.seconds.items())

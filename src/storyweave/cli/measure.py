@@ -12,6 +12,7 @@ from rich.table import Table
 from storyweave.cli.app import (
     _fail,
     bench_app,
+    command_settings,
     console,
     err_console,
     eval_app,
@@ -23,9 +24,10 @@ from storyweave.errors import StoryweaveError
 # -- eval and bench -----------------------------------------------------------
 
 
-def _emit_reports(reports, write: bool, docs: Path) -> None:
+def _emit_reports(reports, write: bool, settings: Settings) -> None:
     from storyweave.evaluation.report import write_report
 
+    docs = settings.docs_dir
     for report in reports:
         table = Table(title=report.title)
         for column in report.columns:
@@ -47,17 +49,16 @@ WriteOption = typer.Option(True, "--write/--no-write", help="Write the tables in
 DocsOption = typer.Option(Path("docs"), "--docs", help="Folder holding BENCHMARKS.md.")
 
 
-def _run_evals(evaluate, names: List[str], evaldata: Optional[Path], limit: Optional[int], write: bool,
-               docs: Path) -> None:
+def _run_evals(evaluate, names: List[str], settings: Settings, limit: Optional[int], write: bool) -> None:
     """Score each named dataset with ``evaluate``; a ``--limit`` subset is shown, not written."""
-    data = _evaldata(evaldata)
+    data = _evaldata(settings)
     reports = [evaluate(data, name, limit=limit, progress=True) for name in names]
-    _emit_reports(reports, write and limit is None, docs)
+    _emit_reports(reports, write and limit is None, settings)
 
 
-def _evaldata(path: Optional[Path]) -> Path:
+def _evaldata(settings: Settings) -> Path:
     try:
-        return Settings.from_env(evaldata=path).evaldata_dir()
+        return settings.evaldata_dir()
     except StoryweaveError as exc:
         _fail(str(exc))
 
@@ -70,15 +71,16 @@ def eval_extraction(
     docs: Path = DocsOption,
 ) -> None:
     """HTML extraction and the plain-text furniture filter on the article-extraction benchmark."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.extraction import evaluate_html_extraction
     from storyweave.evaluation.furniture import evaluate_furniture_filter
 
-    data = _evaldata(evaldata)
+    data = _evaldata(settings)
     reports = [
         evaluate_html_extraction(data, limit=limit, progress=True),
         evaluate_furniture_filter(data, limit=limit, progress=True),
     ]
-    _emit_reports(reports, write and limit is None, docs)
+    _emit_reports(reports, write and limit is None, settings)
 
 
 @eval_app.command("places")
@@ -92,9 +94,10 @@ def eval_places(
     """Geoparsing on LGL and TR-News over every gold toponym with coordinates, end to end and with
     the gold spans given, with and without demonyms: accuracy at 161 km, mean and median error,
     AUC, recognition recall/precision/F1 and documents per second."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.places import evaluate_places
 
-    _run_evals(evaluate_places, corpus, evaldata, limit, write, docs)
+    _run_evals(evaluate_places, corpus, settings, limit, write)
 
 
 @eval_app.command("dates")
@@ -108,9 +111,10 @@ def eval_dates(
     docs: Path = DocsOption,
 ) -> None:
     """Time expressions: detection F1 and normalised-value accuracy (TempEval-3 style)."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.dates import evaluate_dates
 
-    _run_evals(evaluate_dates, corpus, evaldata, limit, write, docs)
+    _run_evals(evaluate_dates, corpus, settings, limit, write)
 
 
 @eval_app.command("quotes")
@@ -122,9 +126,10 @@ def eval_quotes(
     docs: Path = DocsOption,
 ) -> None:
     """Quotes and reported speech on PolNeAR: content P/R/F1 at two overlaps, speaker and cue accuracy."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.quotes import evaluate_quotes
 
-    _run_evals(evaluate_quotes, split, evaldata, limit, write, docs)
+    _run_evals(evaluate_quotes, split, settings, limit, write)
 
 
 @eval_app.command("events")
@@ -135,9 +140,11 @@ def eval_events(
     docs: Path = DocsOption,
 ) -> None:
     """Events on MEANTIME: event mention P/R/F1 (and recall within our lexicon), actor and target accuracy."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.events import evaluate_events
 
-    _emit_reports([evaluate_events(_evaldata(evaldata), limit=limit, progress=True)], write and limit is None, docs)
+    report = evaluate_events(_evaldata(settings), limit=limit, progress=True)
+    _emit_reports([report], write and limit is None, settings)
 
 
 @eval_app.command("stories")
@@ -148,10 +155,11 @@ def eval_stories(
     docs: Path = DocsOption,
 ) -> None:
     """Story clustering on ECB+ sub-topics: B-cubed and pairwise F1, with and without entities."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.stories import evaluate_stories
 
-    report = evaluate_stories(_evaldata(evaldata), limit_topics=limit, progress=True)
-    _emit_reports([report], write and limit is None, docs)
+    report = evaluate_stories(_evaldata(settings), limit_topics=limit, progress=True)
+    _emit_reports([report], write and limit is None, settings)
 
 
 @bench_app.command("link")
@@ -161,9 +169,10 @@ def bench_link(
     docs: Path = DocsOption,
 ) -> None:
     """Time to link one new article into stories at 1k, 10k and 100k stored articles."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.bench.link import bench_link as run_bench
 
-    _emit_reports([run_bench(_evaldata(evaldata))], write, docs)
+    _emit_reports([run_bench(_evaldata(settings))], write, settings)
 
 
 @eval_app.command("claims")
@@ -178,9 +187,10 @@ def eval_claims(
 ) -> None:
     """Claim alignment: shared facts and contradictions across outlets, the same-fact decision
     on MRPC, and stance on Emergent and FNC-1 decided by the alignment itself."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.claims import evaluate_claims
 
-    _run_evals(evaluate_claims, dataset, evaldata, limit, write, docs)
+    _run_evals(evaluate_claims, dataset, settings, limit, write)
 
 
 @bench_app.command("align")
@@ -190,9 +200,10 @@ def bench_align(
     repeat: int = typer.Option(3, help="Alignments per size; the best is reported."),
 ) -> None:
     """Time to re-align one story's claims at 50 to 400 articles (the link stage does it per update)."""
+    settings = command_settings(docs=docs)
     from storyweave.bench.align import bench_align as run_bench
 
-    _emit_reports([run_bench(repeat=repeat)], write, docs)
+    _emit_reports([run_bench(repeat=repeat)], write, settings)
 
 
 @bench_app.command("serve")
@@ -211,10 +222,11 @@ def bench_serve(
 ) -> None:
     """Serving time: the dossier page of a 100-article story (mean and p95 ms), or with --clients N
     every page kind (story list, dossier, article, entity, search, API) under N concurrent clients."""
+    settings = command_settings(docs=docs)
     if clients is None:
         from storyweave.bench.serve import bench_serve as run_bench
 
-        _emit_reports([run_bench(articles=articles, requests=requests or 30)], write, docs)
+        _emit_reports([run_bench(articles=articles, requests=requests or 30)], write, settings)
         return
     from storyweave.bench.serve import bench_serve_load
 
@@ -222,7 +234,7 @@ def bench_serve(
         report = bench_serve_load(db=db, clients=clients, requests=requests or 1200)
     except StoryweaveError as exc:
         _fail(str(exc))
-    _emit_reports([report], write, docs)
+    _emit_reports([report], write, settings)
     if report.metrics.get("errors"):
         _fail(f"{int(report.metrics['errors'])} of {requests or 1200} requests failed (see the table)")
 
@@ -235,9 +247,10 @@ def bench_ingest(
     repeat: int = typer.Option(3, help="Runs per input kind; the best is reported."),
 ) -> None:
     """Documents per second for each input kind, into a fresh SQLite store."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.bench.ingest import bench_ingest as run_bench
 
-    _emit_reports([run_bench(_evaldata(evaldata), repeat=repeat)], write, docs)
+    _emit_reports([run_bench(_evaldata(settings), repeat=repeat)], write, settings)
 
 
 @bench_app.command("analyze")
@@ -251,9 +264,10 @@ def bench_analyze(
     ),
 ) -> None:
     """Articles per second of the full analysis next to the bare spaCy pipeline, and peak memory."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.bench.analyze import bench_analyze as run_bench
 
-    _emit_reports([run_bench(_evaldata(evaldata), limit=limit, repeat=repeat)], write and limit is None, docs)
+    _emit_reports([run_bench(_evaldata(settings), limit=limit, repeat=repeat)], write and limit is None, settings)
 
 
 
@@ -268,10 +282,11 @@ def bench_batch(
     docs: Path = DocsOption,
 ) -> None:
     """Articles per second of the batch engine: local, Ray with 1 and with 2 workers; then load and link."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.bench.batch import bench_batch as run_bench
 
     if corpus not in ("polnear", "demo"):
         _fail(f"unknown corpus {corpus!r}: choose polnear or demo")
-    folder = _evaldata(evaldata) if corpus == "polnear" else None
+    folder = _evaldata(settings) if corpus == "polnear" else None
     _emit_reports([run_bench(limit=limit, shards=shards, corpus=corpus, evaldata=folder)],
-                  write and limit is None, docs)
+                  write and limit is None, settings)

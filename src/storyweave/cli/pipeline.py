@@ -1,4 +1,9 @@
-"""Commands that run the stages: ingest, analyze, link, watch; and failures, what analysis could not do."""
+"""Commands that run the stages: ingest, analyze, link, watch; and failures, what analysis could not do.
+
+``ingest``, ``analyze``, ``link`` and each cycle of ``watch`` are one call of
+``storyweave.pipeline.orchestrator.run_pipeline``; this module only draws its
+progress (``StageDisplay``) and prints each stage's report.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,6 @@ import sys
 from typing import List, Optional
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from storyweave.cli.app import (
@@ -14,19 +18,155 @@ from storyweave.cli.app import (
     _fail,
     _open_store,
     app,
+    command_settings,
     console,
     err_console,
 )
-from storyweave.cli.terminal import print_records
-from storyweave.config import IngestOptions, Settings
+from storyweave.cli.terminal import print_records, shown
+from storyweave.config import IngestOptions
 from storyweave.errors import StoryweaveError
+from storyweave.pipeline.orchestrator import ANALYSE, INGEST, LINK, StageEvent, Stages
 from storyweave.records import DocumentMetadata
 
 
-# -- ingest -------------------------------------------------------------------
+class StageDisplay:
+    """``run_pipeline``'s progress on the terminal: a bar per stage, then the stage's report.
+
+    Use it as a context manager around the run, so that a bar still drawn when
+    the run raises is closed before the error is printed.
+    """
+
+    def __init__(self, *, quiet: bool):
+        self.quiet = quiet
+        self._progress: Optional[Progress] = None
+        self._task = None
+        self._live = None
+        self._failures: list[tuple[str, str]] = []
+
+    def __enter__(self) -> "StageDisplay":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._close()
+
+    def __call__(self, event: StageEvent) -> None:
+        if event.kind == "start":
+            self._open(event)
+        elif event.kind == "document":
+            self._live.add(event.document)
+            if event.document.outcome == "failed":
+                self._failures.append((event.document.source, event.document.reason or ""))
+            self._progress.update(self._task, counts=ingest_counts(self._live), advance=1)
+        elif event.kind == "article" and self._progress is not None:
+            self._progress.advance(self._task)
+        elif event.kind == "done":
+            self._done(event)
+
+    def _open(self, event: StageEvent) -> None:
+        if event.stage == INGEST:
+            from storyweave.pipeline.ingest import IngestReport
+
+            self._live, self._failures = IngestReport(), []
+            columns = (SpinnerColumn(), TextColumn("[bold]ingest[/bold]"), BarColumn(),
+                       TextColumn("{task.fields[counts]}"), TimeElapsedColumn())
+            self._progress = Progress(*columns, console=err_console, disable=self.quiet, transient=False)
+            self._task = self._progress.add_task(INGEST, total=None, counts="")
+        else:
+            if event.stage == ANALYSE and event.total == 0:
+                return  # nothing to analyse: the stage does not run
+            columns = (SpinnerColumn(), TextColumn(f"[bold]{event.stage}[/bold]"), BarColumn(),
+                       TextColumn("{task.completed}/{task.total} articles"), TimeElapsedColumn())
+            self._progress = Progress(*columns, console=err_console, disable=self.quiet)
+            self._task = self._progress.add_task(event.stage, total=event.total)
+        self._progress.start()
+
+    def _close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _done(self, event: StageEvent) -> None:
+        if event.stage == INGEST:
+            documents = event.report.documents
+            self._progress.update(self._task, total=documents, completed=documents)
+        self._close()
+        if event.stage == INGEST:
+            print_ingest_report(event.report, self._failures)
+        elif event.stage == ANALYSE:
+            print_analysis_report(event.report)
+        elif event.stage == LINK:
+            print_link_report(event.report)
 
 
-def _parse_fields(fields: List[str]) -> dict[str, str]:
+def print_ingest_report(report, failures: list[tuple[str, str]]) -> None:
+    """Each failed document with its reason, then the counts."""
+    for source, reason in failures:
+        err_console.print(f"[yellow]failed:[/yellow] {shown(source)}: {shown(reason)}", soft_wrap=True)
+    console.print(ingest_counts(report), soft_wrap=True)
+
+
+def print_analysis_report(report) -> None:
+    """Each failed article with its reason, then the counts (``None``: there was nothing to analyse)."""
+    if report is None:
+        return
+    print_analysis_failures(report.failures)
+    if report.failures:
+        err_console.print("failed articles join no story until analysed: see `storyweave failures`", soft_wrap=True)
+    console.print(
+        f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
+        f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "
+        f"{report.failed} failed",
+        soft_wrap=True,
+    )
+
+
+def print_analysis_failures(failures) -> None:
+    """One line per article the analysis failed on, with the reason."""
+    for failure in failures:
+        print_analysis_failure(failure.article_id, failure.reason)
+
+
+def print_analysis_failure(article_id: str, reason: str) -> None:
+    err_console.print(f"[yellow]analysis failed:[/yellow] article {shown(article_id)}: {shown(reason)}",
+                      soft_wrap=True)
+
+
+def print_link_report(report) -> None:
+    """What linking did, when it did anything."""
+    if report.linked == 0 and report.copies == 0 and report.relinked == 0:
+        return
+    refreshed = f" · {report.relinked} re-analysed articles refreshed" if report.relinked else ""
+    console.print(
+        f"{report.linked} linked · {report.new_stories} new stories · {report.copies} copies joined{refreshed} · "
+        f"{report.claim_groups} aligned claims in {report.stories_touched} stories",
+        soft_wrap=True,
+    )
+
+
+def ingest_counts(report) -> str:
+    """An ingest report's counts in one line."""
+    return (
+        f"{report.ingested} ingested · {report.duplicates} duplicate · "
+        f"{report.unchanged} unchanged · {report.failed} failed"
+    )
+
+
+def _run(store, settings, *, quiet: bool, stages: Stages, **kwargs):
+    """``run_pipeline`` under a ``StageDisplay``; a ``StoryweaveError`` ends the command with its message."""
+    from storyweave.pipeline.orchestrator import run_pipeline
+
+    try:
+        with StageDisplay(quiet=quiet) as display:
+            return run_pipeline(store, settings, stages=stages, on_progress=display, **kwargs)
+    except StoryweaveError as exc:
+        _fail(str(exc))
+
+
+# -- commands -----------------------------------------------------------------
+
+
+def parse_fields(fields: List[str]) -> dict[str, str]:
+    """``--field OURS=THEIRS`` options as a mapping."""
     mapping = {}
     for item in fields:
         if "=" not in item:
@@ -34,6 +174,14 @@ def _parse_fields(fields: List[str]) -> dict[str, str]:
         ours, theirs = item.split("=", 1)
         mapping[ours.strip()] = theirs.strip()
     return mapping
+
+
+def ingest_options(fields: List[str], **values) -> IngestOptions:
+    """The ingest options of a command: ``values``, then its ``--field`` mappings."""
+    try:
+        return IngestOptions(**values).with_json_fields(parse_fields(fields))
+    except StoryweaveError as exc:
+        _fail(str(exc))
 
 
 @app.command()
@@ -52,125 +200,12 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Read articles from files, folders, feeds, archives or stdin into the store, then analyse them."""
-    from storyweave.pipeline.ingest import IngestReport, ingest as run_ingest
-
-    try:
-        options = IngestOptions(max_document_bytes=max_bytes).with_json_fields(_parse_fields(field))
-    except StoryweaveError as exc:
-        _fail(str(exc))
-    settings = Settings.from_env(db_url=db, ingest=options)
+    settings = command_settings(db=db, ingest=ingest_options(field, max_document_bytes=max_bytes))
     overrides = DocumentMetadata(outlet=outlet, published=published, url=url, title=title)
-    store = _open_store(settings.db_url)
-    live = IngestReport()
-    failures: list[tuple[str, str]] = []
-
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]ingest[/bold]"),
-        BarColumn(),
-        TextColumn("{task.fields[counts]}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=quiet,
-        transient=False,
-    ) as progress:
-        task = progress.add_task("ingest", total=None, counts="")
-
-        def on_event(event) -> None:
-            live.add(event)
-            if event.outcome == "failed":
-                failures.append((event.source, event.reason or ""))
-            progress.update(task, counts=_counts(live), advance=1)
-
-        try:
-            report = run_ingest(
-                paths, store, settings.ingest, overrides, stdin=sys.stdin.buffer, on_event=on_event
-            )
-        except StoryweaveError as exc:
-            _fail(str(exc))
-        progress.update(task, total=report.documents, completed=report.documents)
-
-    for source, reason in failures:
-        err_console.print(f"[yellow]failed:[/yellow] {escape(source)}: {escape(reason)}", soft_wrap=True)
-    console.print(_counts(report), soft_wrap=True)
-    if analyze:
-        _run_analysis(store, quiet=quiet)
-        _run_linking(store, quiet=quiet)
+    store = _open_store(settings)
+    _run(store, settings, quiet=quiet, stages=Stages(analyse=analyze, link=analyze, count_first=True),
+         inputs=paths, overrides=overrides, stdin=sys.stdin.buffer)
     store.close()
-
-
-def _with_progress(label: str, total: int, quiet: bool, run):
-    """Run a per-article stage under a progress bar; ``run`` gets the callback that advances it."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn(f"[bold]{label}[/bold]"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total} articles"),
-        TimeElapsedColumn(),
-        console=err_console,
-        disable=quiet,
-    ) as progress:
-        task = progress.add_task(label, total=total)
-        try:
-            return run(lambda _article_id: progress.advance(task))
-        except StoryweaveError as exc:
-            _fail(str(exc))
-
-
-def _run_linking(store, *, quiet: bool) -> None:
-    from storyweave.pipeline.link import count_relinks, count_unlinked, link_pending
-
-    # No early return when no original is pending: syndicated copies of
-    # already-linked originals still have to join their stories.
-    pending = count_unlinked(store) + count_relinks(store)
-    report = _with_progress("link", pending, quiet, lambda advance: link_pending(store, on_article=advance))
-    if report.linked == 0 and report.copies == 0 and report.relinked == 0:
-        return
-    refreshed = f" · {report.relinked} re-analysed articles refreshed" if report.relinked else ""
-    console.print(
-        f"{report.linked} linked · {report.new_stories} new stories · {report.copies} copies joined{refreshed} · "
-        f"{report.claim_groups} aligned claims in {report.stories_touched} stories",
-        soft_wrap=True,
-    )
-
-
-def _run_analysis(
-    store, *, quiet: bool, limit: Optional[int] = None, retry_failed: bool = False, say_when_idle: bool = False
-) -> None:
-    from storyweave.pipeline.analyze import analyze_pending, count_failed, count_pending
-
-    pending = count_pending(store, retry_failed=retry_failed)
-    if limit is not None:
-        pending = min(pending, limit)
-    if pending == 0:
-        failed = count_failed(store)
-        if say_when_idle and failed:
-            console.print(
-                f"nothing to analyse · {failed} {'article' if failed == 1 else 'articles'} failed analysis "
-                "with this analyser version: `storyweave failures` lists them, "
-                "`storyweave analyze --retry-failed` tries them again",
-                soft_wrap=True,
-            )
-        return
-    report = _with_progress(
-        "analyse",
-        pending,
-        quiet,
-        lambda advance: analyze_pending(store, limit=limit, retry_failed=retry_failed, on_article=advance),
-    )
-    for failure in report.failures:
-        err_console.print(
-            f"[yellow]analysis failed:[/yellow] article {failure.article_id}: {escape(failure.reason)}",
-            soft_wrap=True,
-        )
-    if report.failures:
-        err_console.print("failed articles join no story until analysed: see `storyweave failures`", soft_wrap=True)
-    console.print(
-        f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
-        f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "
-        f"{report.failed} failed",
-        soft_wrap=True,
-    )
 
 
 @app.command()
@@ -183,8 +218,21 @@ def analyze(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Analyse stored articles that have no current analysis (entities, places, dates, quotes, events, claims)."""
-    store = _open_store(db)
-    _run_analysis(store, quiet=quiet, limit=limit, retry_failed=retry_failed, say_when_idle=True)
+    from storyweave.pipeline.analyze import count_failed
+
+    settings = command_settings(db=db)
+    store = _open_store(settings)
+    stages = Stages(ingest=False, link=False, analysis_limit=limit, retry_failed=retry_failed, count_first=True)
+    report = _run(store, settings, quiet=quiet, stages=stages)
+    if report.analysis is None:
+        failed = count_failed(store)
+        if failed:
+            console.print(
+                f"nothing to analyse · {failed} {'article' if failed == 1 else 'articles'} failed analysis "
+                "with this analyser version: `storyweave failures` lists them, "
+                "`storyweave analyze --retry-failed` tries them again",
+                soft_wrap=True,
+            )
     store.close()
 
 
@@ -195,11 +243,10 @@ def failures(
     as_json: bool = typer.Option(False, "--json", help="JSON lines instead of a table."),
 ) -> None:
     """List articles whose analysis failed, with the analyser version and the reason."""
-    from storyweave.store import analysis as analysis_store
+    from storyweave.pipeline.analyze import list_failures
 
-    store = _open_store(db)
-    with store.read() as conn:
-        records = analysis_store.list_failures(conn, limit=limit)
+    store = _open_store(command_settings(db=db))
+    records = list_failures(store, limit=limit)
     store.close()
     noun = "article" if len(records) == 1 else "articles"
     print_records(console, records, as_json, f"{len(records)} {noun} whose analysis failed", {
@@ -214,8 +261,9 @@ def link(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Link analysed articles across outlets: global entities, stories, aligned claims."""
-    store = _open_store(db)
-    _run_linking(store, quiet=quiet)
+    settings = command_settings(db=db)
+    store = _open_store(settings)
+    _run(store, settings, quiet=quiet, stages=Stages(ingest=False, analyse=False, count_first=True))
     store.close()
 
 
@@ -234,22 +282,24 @@ def watch(
 
     from storyweave.pipeline.watch import watch as run_watch
 
-    store = _open_store(db)
+    settings = command_settings(db=db, ingest=IngestOptions(max_document_bytes=max_bytes))
+    store = _open_store(settings)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())  # finish the current document, save state, exit 0
 
     def on_event(event) -> None:
         if event.kind in ("failed", "fetch-error"):
-            err_console.print(
-                f"[yellow]{event.kind}:[/yellow] {escape(event.source)}: {escape(event.detail)}", soft_wrap=True
-            )
+            err_console.print(f"[yellow]{event.kind}:[/yellow] {shown(event.source)}: {shown(event.detail)}",
+                              soft_wrap=True)
+        elif event.kind == "analysis-failed":
+            print_analysis_failure(event.article_id, event.detail)
         elif event.kind == "cycle":
-            err_console.print(f"cycle {event.detail} done", soft_wrap=True)
+            err_console.print(f"cycle {shown(event.detail)} done", soft_wrap=True)
 
     report = run_watch(
-        sources, store, interval=interval, options=IngestOptions(max_document_bytes=max_bytes),
-        analyze=analyze, stop=stop, max_cycles=1 if once else None, on_event=on_event,
+        sources, store, settings, interval=interval, analyze=analyze, stop=stop,
+        max_cycles=1 if once else None, on_event=on_event,
     )
     console.print(
         f"{report.cycles} cycles · {report.ingested} ingested · {report.duplicates} duplicate · "
@@ -258,12 +308,3 @@ def watch(
         soft_wrap=True,
     )
     store.close()
-
-
-
-def _counts(report) -> str:
-    return (
-        f"{report.ingested} ingested · {report.duplicates} duplicate · "
-        f"{report.unchanged} unchanged · {report.failed} failed"
-    )
-

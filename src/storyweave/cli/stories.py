@@ -12,6 +12,7 @@ from storyweave.cli.app import (
     _fail,
     _open_store,
     app,
+    command_settings,
     console,
 )
 from storyweave.cli.terminal import json_line, shown
@@ -29,7 +30,7 @@ def stories(
     """List stories: articles, outlets, corroborated / contested / single-source claims, time range."""
     from storyweave.queries.stories import list_stories
 
-    store = _open_store(db)
+    store = _open_store(command_settings(db=db))
     rows = list_stories(store, limit=limit)
     if as_json:
         for row in rows:
@@ -63,11 +64,12 @@ def show(
     """Print a story's dossier: summary, claims with statuses and origins, timeline, who said what, places."""
     from storyweave.queries.stories import find_story, story_dossier
 
-    store = _open_store(db)
+    settings = command_settings(db=db)
+    store = _open_store(settings)
     found = find_story(store, story_id)
     dossier = story_dossier(store, found) if found else None
     if dossier is None:
-        _fail(f"no story {story_id!r} in {db}; `storyweave stories` lists them")
+        _fail(f"no story {story_id!r} in {settings.db_url}; `storyweave stories` lists them")
     if as_json:
         typer.echo(json_line(dossier, indent=2, default=str))
         return

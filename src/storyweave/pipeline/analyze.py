@@ -67,6 +67,12 @@ def count_failed(store: Store) -> int:
         return analysis_store.count_failures(conn, ANALYZER)
 
 
+def list_failures(store: Store, *, limit: Optional[int] = None) -> list[analysis_store.AnalysisFailure]:
+    """The articles whose analysis failed (any analyser version), in ingest order, with the reasons."""
+    with store.read() as conn:
+        return analysis_store.list_failures(conn, limit=limit)
+
+
 def analyze_pending(
     store: Store,
     *,
@@ -157,7 +163,7 @@ def analyze_reporting_failures(
 
 
 def analyze_isolating_failures(inputs: list[AnalysisInput], batch_size: int = 16) -> tuple[list, list[str]]:
-    """:func:`analyze_reporting_failures` with the failed articles' ids only (the batch engine's ``ArticleStage``)."""
+    """:func:`analyze_reporting_failures` with the failed articles' ids only."""
     results, failures = analyze_reporting_failures(inputs, batch_size)
     return results, [failure.article_id for failure in failures]
 

@@ -389,10 +389,7 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
     The stories' inputs are read, aligned together by ``align_many`` (pure per
     story, so the batch engine runs it in parallel), then written.
     """
-    from sqlalchemy import update
-
     from storyweave.link.summary import summarise
-    from storyweave.store.schema import stories
 
     members = link_store.story_members(conn, story_ids)
     order = sorted(members)
@@ -402,8 +399,7 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
         report.claim_groups += len(groups)
         report.stories_touched += 1
         summary = summarise(groups, _sentence_reader(conn, story_inputs))
-        conn.execute(update(stories).where(stories.c.id == story_id)
-                     .values(summary=summary, size=len(members[story_id])))
+        link_store.save_story_summary(conn, story_id, summary, size=len(members[story_id]))
 
 
 def _sentence_reader(conn, story_inputs: list):

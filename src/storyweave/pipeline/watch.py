@@ -6,8 +6,9 @@ Each cycle
    or size changed, feed entries whose id was not seen before, and feeds
    fetched over HTTP with a conditional GET (ETag / Last-Modified), so an
    unchanged feed costs one 304;
-2. analyses and links everything pending (``analyze_pending``,
-   ``link_pending``), so new articles join their stories as they appear.
+2. analyses and links everything pending, so new articles join their stories
+   as they appear. The cycle is one ``run_pipeline`` call
+   (``storyweave.pipeline.orchestrator``) whose ingest step is step 1.
 
 What has been seen (file mtimes and sizes, entry ids, HTTP validators) is kept
 in the store under the ``link_state`` name ``"watch"``, so a restarted watcher
@@ -36,12 +37,13 @@ from pathlib import Path
 import feedparser
 
 from storyweave import __version__
-from storyweave.config import IngestOptions
+from storyweave.config import IngestOptions, Settings
 from storyweave.ingest.base import InputDocument
 from storyweave.ingest.feeds import FeedReader
 from storyweave.ingest.registry import read_document
 from storyweave.ingest.sources import container_limit, iter_input_documents, walk_files
 from storyweave.pipeline.ingest import IngestEvent, store_result
+from storyweave.pipeline.orchestrator import ANALYSE, LINK, StageEvent, Stages, run_pipeline
 from storyweave.records import DocumentError
 from storyweave.store import linking as link_store
 from storyweave.store.database import Store
@@ -65,7 +67,9 @@ _DEFAULT_OPTIONS = IngestOptions()
 class WatchEvent:
     """Something that happened while watching: a document's outcome, a fetch, a stage, a cycle."""
 
-    kind: str  # ingested | duplicate | unchanged | failed | fetch-error | not-modified | analyzed | linked | cycle
+    #: ingested | duplicate | unchanged | failed | fetch-error | not-modified | analyzed | analysis-failed
+    #: (``detail``: the reason) | linked | cycle
+    kind: str
     source: str = ""
     detail: str = ""
     article_id: str | None = None
@@ -93,21 +97,21 @@ class WatchReport:
 WatchHandler = Callable[[WatchEvent], None]
 
 
-class _Stopped(Exception):
-    """Raised from a stage's progress callback to leave it after the current article."""
-
-
 @dataclass
 class _Cycle:
     """What one cycle needs: the store, the state being updated, and where to report."""
 
     store: Store
-    options: IngestOptions
+    settings: Settings
     state: dict
     report: WatchReport
     stop: threading.Event
     on_event: WatchHandler | None
     unsaved: int = 0
+
+    @property
+    def options(self) -> IngestOptions:
+        return self.settings.ingest
 
     def emit(self, event: WatchEvent) -> None:
         if self.on_event is not None:
@@ -122,9 +126,9 @@ class _Cycle:
 def watch(
     sources: Sequence[str],
     store: Store,
+    settings: Settings = Settings(),
     *,
     interval: float = 60.0,
-    options: IngestOptions = _DEFAULT_OPTIONS,
     analyze: bool = True,
     stop: threading.Event | None = None,
     max_cycles: int | None = None,
@@ -133,15 +137,15 @@ def watch(
     """Follow ``sources`` (feed files, feed URLs, folders, files) and ingest what is new, every ``interval`` s.
 
     Runs until ``stop`` is set or ``max_cycles`` cycles are done (``max_cycles=1``
-    is one pass). With ``analyze``, each cycle then analyses and links every
-    pending article. Never raises for a bad document or a failed fetch: those
+    is one pass), reading documents with ``settings.ingest``. With ``analyze``,
+    each cycle then analyses and links every pending article. Never raises for a bad document or a failed fetch: those
     become quarantine records or errors in the report, and the next cycle goes on.
     """
     stop = stop if stop is not None else threading.Event()
     report = WatchReport()
     with store.read() as conn:
         state = _upgrade_state(link_store.load_state(conn, STATE_NAME))
-    cycle = _Cycle(store, options, state, report, stop, on_event)
+    cycle = _Cycle(store, settings, state, report, stop, on_event)
     while not stop.is_set():
         _run_cycle(sources, cycle, analyze)
         report.cycles += 1
@@ -162,6 +166,31 @@ def _upgrade_state(data: dict | None) -> dict:
 
 
 def _run_cycle(sources: Sequence[str], cycle: _Cycle, analyze: bool) -> None:
+    """Ingest what is new in ``sources``, then (with ``analyze``) analyse and link everything pending.
+
+    Both later stages run every cycle, not only when something was ingested:
+    they are cheap with nothing pending, and a watcher killed between stages
+    (or between linking originals and joining their syndicated copies) must
+    finish that work on restart.
+    """
+    result = run_pipeline(
+        cycle.store, cycle.settings, stages=Stages(analyse=analyze, link=analyze),
+        read=lambda _on_document: _read_sources(sources, cycle), stop=cycle.stop,
+        on_progress=lambda event: _on_stage(cycle, event),
+    )
+    if result.analysis is not None:
+        cycle.report.analyzed += result.analysis.analyzed
+    if result.link is not None:
+        cycle.report.linked += result.link.linked
+        cycle.report.new_stories += result.link.new_stories
+
+
+def _read_sources(sources: Sequence[str], cycle: _Cycle) -> None:
+    """The cycle's ingest step: each source's new documents, the state saved after each source.
+
+    Documents are counted and reported as ``WatchEvent`` values by ``_store``, so
+    the orchestrator's per-document handler is not used.
+    """
     for source in sources:
         if cycle.stop.is_set():
             break
@@ -171,8 +200,15 @@ def _run_cycle(sources: Sequence[str], cycle: _Cycle, analyze: bool) -> None:
             _watch_path(Path(source), cycle)
         if cycle.unsaved:
             cycle.save()
-    if analyze and not cycle.stop.is_set():
-        _analyze_and_link(cycle)
+
+
+def _on_stage(cycle: _Cycle, event: StageEvent) -> None:
+    """The analysis and link stages' progress as watch events, analysis failures with their reasons."""
+    if event.kind == "article" and event.stage in (ANALYSE, LINK):
+        cycle.emit(WatchEvent("analyzed" if event.stage == ANALYSE else "linked", article_id=event.article_id))
+    elif event.kind == "done" and event.stage == ANALYSE and event.report is not None:
+        for failure in event.report.failures:
+            cycle.emit(WatchEvent("analysis-failed", detail=failure.reason, article_id=failure.article_id))
 
 
 # -- local files and folders ---------------------------------------------------
@@ -388,32 +424,3 @@ def _fetch_error(cycle: _Cycle, source: str, reason: str) -> None:
     cycle.report.fetch_errors += 1
     cycle.report.errors.append(f"{source}: {reason}")
     cycle.emit(WatchEvent("fetch-error", source, reason))
-
-
-def _analyze_and_link(cycle: _Cycle) -> None:
-    """Analyse then link everything pending; a set ``stop`` ends each stage after the current article."""
-    from storyweave.pipeline.analyze import analyze_pending
-    from storyweave.pipeline.link import link_pending
-
-    def progress(kind: str) -> Callable[[str], None]:
-        def on_article(article_id: str) -> None:
-            cycle.emit(WatchEvent(kind, article_id=article_id))
-            # The article's results are committed before this callback runs,
-            # so leaving here loses nothing; the stages have no stop flag of their own.
-            if cycle.stop.is_set():
-                raise _Stopped
-
-        return on_article
-
-    # Both stages are called every cycle, not only when something was
-    # ingested: they are cheap with nothing pending, and a watcher killed
-    # between stages (or between linking originals and joining their
-    # syndicated copies) must finish that work on restart.
-    try:
-        analysis = analyze_pending(cycle.store, on_article=progress("analyzed"))
-        cycle.report.analyzed += analysis.analyzed
-        linking = link_pending(cycle.store, on_article=progress("linked"))
-        cycle.report.linked += linking.linked
-        cycle.report.new_stories += linking.new_stories
-    except _Stopped:
-        logger.info("stop requested: leaving the analysis and link stages; the next run resumes them")

@@ -11,6 +11,7 @@ import json
 from typing import Iterable, Optional
 
 from storyweave.store import analysis as analysis_store
+from storyweave.store import reads as read_store
 from storyweave.store.database import Store
 
 
@@ -31,8 +32,8 @@ def analysis_public(store: Store, article_ids: Optional[list[str]] = None,
         raise ValueError(f"unknown analysis parts {sorted(unknown)}; choose from {PARTS}")
     with store.read() as conn:
         rows = _results(conn, article_ids, parts)
-        texts = _texts(conn, {e["article_id"] for e in rows["events"]}) if "events" in parts else {}
-        globals_ = _global_names(conn, article_ids) if "entities" in parts else {}
+        texts = read_store.texts_of(conn, {e["article_id"] for e in rows["events"]}) if "events" in parts else {}
+        globals_ = read_store.global_entities_of(conn, article_ids) if "entities" in parts else {}
     out = {
         "entities": _entities(rows["entities"], rows["entity_mentions"], globals_) if "entities" in parts else [],
         "dates": [
@@ -72,27 +73,7 @@ def _results(conn, article_ids: Optional[list[str]], parts: tuple[str, ...]) -> 
     """The stored rows behind ``parts``, as ``store.analysis.article_results`` gives them (same order)."""
     if set(parts) == set(PARTS):
         return analysis_store.article_results(conn, article_ids)
-    from sqlalchemy import select
-
-    from storyweave.store.schema import date_mentions, entities, entity_mentions, events, quotes
-
-    tables = {
-        "entities": (entities, (entities.c.article_id, entities.c.key)),
-        "entity_mentions": (entity_mentions, (entity_mentions.c.article_id, entity_mentions.c.field,
-                                              entity_mentions.c.start)),
-        "dates": (date_mentions, (date_mentions.c.article_id, date_mentions.c.start)),
-        "quotes": (quotes, (quotes.c.article_id, quotes.c.start)),
-        "events": (events, (events.c.article_id, events.c.position)),
-    }
-    wanted = set(parts) | ({"entity_mentions"} if "entities" in parts else set())
-    out: dict[str, list[dict]] = {name: [] for name in tables}
-    for name in wanted:
-        table, order = tables[name]
-        query = select(table).order_by(*order)
-        if article_ids is not None:
-            query = query.where(table.c.article_id.in_(article_ids))
-        out[name] = [dict(row) for row in conn.execute(query).mappings()]
-    return out
+    return read_store.analysis_parts(conn, article_ids, parts)
 
 
 def _event(e: dict, text: str) -> dict:
@@ -116,43 +97,6 @@ def _event(e: dict, text: str) -> dict:
         "background": bool(e["background"]),
         "attributed_to": e["attributed_to"],
     }
-
-
-def _global_names(conn, article_ids: Optional[list[str]]) -> dict[tuple[str, str], dict]:
-    """(article id, entity key) → its global entity, for ``article_ids`` only (every article without).
-
-    Scoped to the articles asked for: an article or entity page used to read (and
-    JSON-decode) every link of the store, a cost that grew with the store and
-    dominated those pages under load.
-    """
-    from sqlalchemy import select
-
-    from storyweave.store.schema import entity_links, global_entities
-
-    query = (select(entity_links.c.article_id, entity_links.c.key, global_entities.c.id, global_entities.c.name,
-                    global_entities.c.type, global_entities.c.aliases)
-             .join(global_entities, global_entities.c.id == entity_links.c.global_id))
-    if article_ids is not None:
-        query = query.where(entity_links.c.article_id.in_(article_ids))
-    entities: dict[str, dict] = {}
-    out = {}
-    for r in conn.execute(query):
-        entity = entities.get(r.id)
-        if entity is None:  # each global entity decoded once, however many articles link to it
-            entity = entities[r.id] = {"id": r.id, "name": r.name, "type": r.type, "aliases": json.loads(r.aliases)}
-        out[(r.article_id, r.key)] = entity
-    return out
-
-
-def _texts(conn, article_ids: set[str]) -> dict[str, str]:
-    from sqlalchemy import select
-
-    from storyweave.store.schema import articles
-
-    if not article_ids:
-        return {}
-    rows = conn.execute(select(articles.c.id, articles.c.text).where(articles.c.id.in_(sorted(article_ids))))
-    return dict(rows.all())
 
 
 def _entities(entity_rows: list[dict], mention_rows: list[dict], globals_: dict) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from storyweave.records import Article
+from storyweave.records import Article, QuarantineRecord
 from storyweave.store import articles as article_store
 from storyweave.store.database import Store
 
@@ -56,3 +56,9 @@ def _with_removed(article: Article, removed) -> Article:
     from dataclasses import replace
 
     return replace(article, removed=removed)
+
+
+def list_quarantine(store: Store, *, limit: Optional[int] = None) -> list[QuarantineRecord]:
+    """Documents that could not be read, with the reason."""
+    with store.read() as conn:
+        return article_store.list_quarantine(conn, limit=limit)

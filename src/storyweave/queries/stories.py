@@ -11,24 +11,11 @@ from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Optional
 
-from sqlalchemy import func, or_, select
-
 from storyweave.queries.dates import date_span, readable_date, readable_period
 from storyweave.queries.sections import by_score, claim_sections
 from storyweave.rulefiles import read_toml, rule_path
+from storyweave.store import stories as story_store
 from storyweave.store.database import Store
-from storyweave.store.schema import (
-    articles,
-    claim_groups,
-    claim_mentions,
-    entities,
-    entity_links,
-    events,
-    global_entities,
-    quotes,
-    stories,
-    story_articles,
-)
 
 STATUSES = ("corroborated", "contested", "single-source")
 
@@ -36,41 +23,20 @@ STATUSES = ("corroborated", "contested", "single-source")
 def list_stories(store: Store, limit: Optional[int] = None) -> list[dict]:
     """Stories, largest first: title, article and outlet counts, claim status counts, time range."""
     with store.read() as conn:
-        query = select(stories).order_by(stories.c.size.desc(), stories.c.id)
-        if limit is not None:
-            query = query.limit(limit)
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+        rows = story_store.story_rows(conn, limit)
         ids = [r["id"] for r in rows]
-        outlets = defaultdict(set)
-        for story_id, outlet in conn.execute(
-            select(story_articles.c.story_id, articles.c.outlet)
-            .join(articles, articles.c.id == story_articles.c.article_id)
-            .where(story_articles.c.story_id.in_(ids))
-        ):
-            if outlet:
-                outlets[story_id].add(outlet)
-        counts = defaultdict(Counter)
-        for story_id, status, n in conn.execute(
-            select(claim_groups.c.story_id, claim_groups.c.status, func.count())
-            .where(claim_groups.c.story_id.in_(ids))
-            .group_by(claim_groups.c.story_id, claim_groups.c.status)
-        ):
-            counts[story_id][status] = n
+        outlets = story_store.outlets_by_story(conn, ids)
+        counts = story_store.claim_status_counts(conn, ids)
     for row in rows:
-        row["outlets"] = len(outlets[row["id"]])
-        row["claims"] = {status: counts[row["id"]].get(status, 0) for status in STATUSES}
+        row["outlets"] = len(outlets.get(row["id"], ()))
+        row["claims"] = {status: counts.get(row["id"], Counter()).get(status, 0) for status in STATUSES}
     return rows
 
 
 def find_story(store: Store, story_id: str) -> Optional[str]:
     """The id of the story ``story_id`` names (exactly, or as the story of that article id)."""
     with store.read() as conn:
-        if conn.execute(select(stories.c.id).where(stories.c.id == story_id)).first():
-            return story_id
-        row = conn.execute(
-            select(story_articles.c.story_id).where(story_articles.c.article_id.startswith(story_id, autoescape=True))
-        ).first()
-        return row.story_id if row else None
+        return story_store.find_story_id(conn, story_id)
 
 
 def story_dossier(store: Store, story_id: str) -> Optional[dict]:
@@ -79,44 +45,19 @@ def story_dossier(store: Store, story_id: str) -> Optional[dict]:
     ``claims`` holds every aligned claim; ``sections`` the few dozen a reader sees first
     (``storyweave.queries.sections``), the same for the page, the CLI and the exports.
 
-    Every query selects the story's rows through ``story_articles`` (a subquery, not a
-    list of ids bound as parameters) and only the columns shown, so the cost grows with
-    the story, not with the store.
+    The rows are read in one transaction (``storyweave.store.stories``), so the parts agree.
     """
     with store.read() as conn:
-        story = conn.execute(select(stories).where(stories.c.id == story_id)).first()
+        story = story_store.story_row(conn, story_id)
         if story is None:
             return None
-        member_ids = select(story_articles.c.article_id).where(story_articles.c.story_id == story_id)
-        members = [
-            dict(r._mapping)
-            for r in conn.execute(
-                select(articles.c.id, articles.c.outlet, articles.c.title, articles.c.published, articles.c.url,
-                       articles.c.duplicate_of)
-                .join(story_articles, story_articles.c.article_id == articles.c.id)
-                .where(story_articles.c.story_id == story_id)
-                .order_by(articles.c.seq)
-            )
-        ]
+        members = story_store.story_articles_of(conn, story_id)
         outlet_of = {m["id"]: m["outlet"] for m in members}
         claims = _claims(conn, [story_id])
-        event_rows = conn.execute(
-            select(events.c.article_id, events.c.date, events.c.type, events.c.code, events.c.action,
-                   events.c.actor, events.c.target, events.c.place, events.c.start, events.c.end,
-                   events.c.attributed_to)
-            .where(events.c.article_id.in_(member_ids), events.c.background.is_(False))
-            .order_by(events.c.article_id, events.c.position)).all()
-        quote_rows = _quote_rows(conn, member_ids)
-        place_rows = conn.execute(
-            select(entities.c.article_id, entities.c.name, entities.c.lat, entities.c.lon,
-                   entities.c.country, entity_links.c.global_id)
-            .outerjoin(entity_links, (entity_links.c.article_id == entities.c.article_id)
-                       & (entity_links.c.key == entities.c.key))
-            .where(entities.c.article_id.in_(member_ids), entities.c.lat.is_not(None),
-                   # the map shows the ground: "Washington said" alone puts no pin on Washington
-                   or_(entities.c.role.is_(None), entities.c.role == "literal"))).all()
+        event_rows = story_store.foreground_events(conn, story_id)
+        quote_rows = story_store.quote_rows(conn, story_id)
+        place_rows = story_store.map_place_rows(conn, story_id)
     articles_per_outlet = Counter(m["outlet"] or "unknown" for m in members)
-    story = dict(story._mapping)
     story["seen"] = readable_period(story["first_seen"], story["last_seen"])
     return {
         "story": story,
@@ -139,39 +80,25 @@ def story_claims(store: Store, story_id: str, claim_id: Optional[str] = None) ->
 def story_quotes(store: Store, story_id: str) -> list[dict]:
     """The dossier's "who said what": the story's quotes grouped by speaker, most quoted first."""
     with store.read() as conn:
-        outlet_of = dict(conn.execute(
-            select(articles.c.id, articles.c.outlet)
-            .join(story_articles, story_articles.c.article_id == articles.c.id)
-            .where(story_articles.c.story_id == story_id)).all())
-        member_ids = select(story_articles.c.article_id).where(story_articles.c.story_id == story_id)
-        return _who_said_what(_quote_rows(conn, member_ids), outlet_of)
+        outlet_of = story_store.outlet_by_article(conn, story_id)
+        return _who_said_what(story_store.quote_rows(conn, story_id), outlet_of)
 
 
 def story_outlets(store: Store, story_id: str) -> list[str]:
     """The outlets of a story's articles, sorted (``unknown`` for articles without one)."""
     with store.read() as conn:
-        rows = conn.execute(
-            select(articles.c.outlet).distinct()
-            .join(story_articles, story_articles.c.article_id == articles.c.id)
-            .where(story_articles.c.story_id == story_id))
-        return sorted({r.outlet or "unknown" for r in rows})
+        return sorted({outlet or "unknown" for outlet in story_store.story_outlets(conn, story_id)})
 
 
 def export_stories_and_claims(store: Store) -> dict[str, list[dict]]:
     """The export's ``stories`` and ``claims`` lists."""
     with store.read() as conn:
-        story_rows = [dict(r._mapping) for r in conn.execute(select(stories).order_by(stories.c.id))]
-        members = defaultdict(list)
-        for story_id, article_id in conn.execute(
-            select(story_articles.c.story_id, story_articles.c.article_id)
-            .join(articles, articles.c.id == story_articles.c.article_id)
-            .order_by(articles.c.seq)
-        ):
-            members[story_id].append(article_id)
+        story_rows = story_store.all_story_rows(conn)
+        members = story_store.article_ids_by_story(conn)
         claims = _claims(conn, [s["id"] for s in story_rows])
     return {
         "stories": [
-            {"id": s["id"], "title": s["title"], "articles": members[s["id"]], "first_seen": s["first_seen"],
+            {"id": s["id"], "title": s["title"], "articles": members.get(s["id"], []), "first_seen": s["first_seen"],
              "last_seen": s["last_seen"], "summary": s["summary"]}
             for s in story_rows
         ],
@@ -182,36 +109,13 @@ def export_stories_and_claims(store: Store) -> dict[str, list[dict]]:
 def global_entity_names(store: Store) -> dict[tuple[str, str], dict]:
     """(article id, article entity key) → global entity {id, name, type, aliases}."""
     with store.read() as conn:
-        rows = conn.execute(
-            select(entity_links.c.article_id, entity_links.c.key, global_entities)
-            .join(global_entities, global_entities.c.id == entity_links.c.global_id)
-        )
-        return {
-            (r.article_id, r.key): {"id": r.id, "name": r.name, "type": r.type, "aliases": json.loads(r.aliases)}
-            for r in rows
-        }
+        return story_store.global_entity_names(conn)
 
 
 def _claims(conn, story_ids: list[str], claim_id: Optional[str] = None) -> list[dict]:
-    group_filter = [claim_groups.c.story_id.in_(story_ids)]
-    if claim_id is not None:
-        group_filter.append(claim_groups.c.id == claim_id)
-    groups = conn.execute(
-        select(claim_groups.c.id, claim_groups.c.story_id, claim_groups.c.text, claim_groups.c.kind,
-               claim_groups.c.status, claim_groups.c.independent_origins, claim_groups.c.origins,
-               claim_groups.c.conflicts, claim_groups.c.versions, claim_groups.c.outlets, claim_groups.c.score)
-        .where(*group_filter).order_by(claim_groups.c.story_id)).all()
+    groups, mention_rows = story_store.claim_group_rows(conn, story_ids, claim_id)
     mentions = defaultdict(list)
-    # One join instead of an IN list of every group id: a big story has over a thousand.
-    for r in conn.execute(
-        select(claim_mentions.c.group_id, claim_mentions.c.article_id, claim_mentions.c.outlet,
-               claim_mentions.c.start, claim_mentions.c.end, claim_mentions.c.text, claim_mentions.c.attributed_to,
-               claim_mentions.c.origin_key, claim_mentions.c.hedged, claim_mentions.c.display,
-               claim_mentions.c.version)
-        .join(claim_groups, claim_groups.c.id == claim_mentions.c.group_id)
-        .where(*group_filter)
-        .order_by(claim_mentions.c.article_id, claim_mentions.c.start)
-    ):
+    for r in mention_rows:
         group_id, article_id, outlet, start, end, sentence, attributed_to, origin, hedged, display, version = r
         mentions[group_id].append(
             {"article": article_id, "outlet": outlet, "start": start, "end": end, "text": sentence,
@@ -287,14 +191,6 @@ def _timeline(event_rows, outlet_of: dict[str, str]) -> list[dict]:
         return (rank, span or (), entry["date"] or "", entry["type"])
 
     return sorted(merged.values(), key=order)
-
-
-def _quote_rows(conn, member_ids) -> list:
-    return conn.execute(
-        select(quotes.c.article_id, quotes.c.speaker_entity, quotes.c.speaker, quotes.c.text, quotes.c.cue,
-               quotes.c.direct, quotes.c.kind, quotes.c.start, quotes.c.end)
-        .where(quotes.c.article_id.in_(member_ids))
-        .order_by(quotes.c.article_id, quotes.c.start)).all()
 
 
 @lru_cache(maxsize=1)

@@ -6,25 +6,22 @@ changes only when ``ingest``, ``analyze`` or ``link`` commit. So its rendered
 page is kept, keyed by everything the page depends on, and every entry is
 dropped as soon as anything is committed to the store.
 
-"Anything committed" is SQLite's ``PRAGMA data_version``, read on a connection
-of this cache's own that never writes: it changes whenever another connection
-(of this process or any other) commits. The version is read before the page is
-built, so a kept page is never older than the version it is filed under. On
-PostgreSQL there is no such cheap signal, and nothing is cached.
+"Anything committed" is the store's generation (``storyweave.store.version``:
+SQLite's ``PRAGMA data_version`` on a read-only connection of its own). The
+version is read before the page is built, so a kept page is never older than
+the version it is filed under. On PostgreSQL there is no such cheap signal, and
+nothing is cached.
 """
 
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
 from collections import OrderedDict
-from pathlib import Path
 from typing import Callable, Hashable, Optional, TypeVar
 
-from sqlalchemy.engine import make_url
-
 from storyweave.store.database import Store
+from storyweave.store.version import StoreVersion
 
 logger = logging.getLogger(__name__)
 
@@ -32,45 +29,6 @@ T = TypeVar("T")
 
 #: Pages kept at most (a 100-article dossier is about 250 KB).
 MAX_ENTRIES = 256
-
-
-class StoreVersion:
-    """A number that changes whenever something is committed to the store (``None``: cannot tell)."""
-
-    def __init__(self, store: Store):
-        self._conn: Optional[sqlite3.Connection] = None
-        self._lock = threading.Lock()
-        self._seen: Optional[int] = None
-        self._generation = 0
-        if store.dialect == "sqlite":
-            path = make_url(store.url).database
-            if path and path != ":memory:":
-                try:
-                    uri = Path(path).absolute().as_uri() + "?mode=ro"
-                    self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-                except sqlite3.Error as exc:  # the pages still work, uncached
-                    logger.warning("page cache off: cannot watch %s for changes: %s", path, exc)
-
-    def current(self) -> Optional[int]:
-        """The store's generation now: a new number after every commit since the last call."""
-        if self._conn is None:
-            return None
-        with self._lock:
-            try:
-                version = self._conn.execute("PRAGMA data_version").fetchone()[0]
-            except sqlite3.Error as exc:
-                logger.warning("page cache: cannot read the store's data version: %s", exc)
-                return None
-            if version != self._seen:
-                self._seen = version
-                self._generation += 1
-            return self._generation
-
-    def close(self) -> None:
-        with self._lock:
-            if self._conn is not None:
-                self._conn.close()
-                self._conn = None
 
 
 class PageCache:

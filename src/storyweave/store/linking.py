@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional
 
 import numpy as np
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
@@ -276,6 +276,35 @@ def save_stories(conn: Connection, rows: list[dict]) -> None:
         changed = conn.execute(update(stories).where(stories.c.id == row["id"]).values(**values)).rowcount
         if not changed:
             conn.execute(insert(stories).values(**values))
+
+
+def save_story_summary(conn: Connection, story_id: str, summary: Optional[str], *, size: int) -> None:
+    """Set a story's summary and size (after its claims were re-aligned)."""
+    conn.execute(update(stories).where(stories.c.id == story_id).values(summary=summary, size=size))
+
+
+def save_vector(conn: Connection, article_id: str, encoder: str, vector: bytes) -> None:
+    """Store an article's lead vector, as ``encoder`` computed it (serialised)."""
+    conn.execute(article_vectors.insert().values(article_id=article_id, encoder=encoder, vector=vector))
+
+
+def merge_all_stories(conn: Connection, story_id: str, title: Callable[[int], str]) -> int:
+    """Fold every story, with its articles and claim groups, into one new story ``story_id``; return its size.
+
+    The new story keeps the largest story's title article, summary and update time,
+    spans all the others' time, and is titled ``title(size)``. Claims are not
+    re-aligned across the folded stories: this builds a big story for benchmarks.
+    """
+    first = conn.execute(select(stories).order_by(stories.c.size.desc())).first()
+    size = conn.execute(select(func.count()).select_from(story_articles)).scalar_one()
+    span = conn.execute(select(func.min(stories.c.first_seen), func.max(stories.c.last_seen))).first()
+    conn.execute(stories.insert().values(
+        id=story_id, title=title(size), title_article=first.title_article,
+        first_seen=span[0], last_seen=span[1], size=size, summary=first.summary, updated_at=first.updated_at))
+    conn.execute(update(story_articles).values(story_id=story_id))
+    conn.execute(update(claim_groups).values(story_id=story_id))
+    conn.execute(delete(stories).where(stories.c.id != story_id))
+    return size
 
 
 def story_members(conn: Connection, story_ids: Iterable[str]) -> dict[str, list[dict]]:

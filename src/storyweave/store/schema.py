@@ -146,6 +146,9 @@ entities = Table(
     Column("level", String(24)),
     Column("role", String(16)),
     Index("ix_entities_name", "name"),
+    #: an entity page and the search's entity filter look entities up by key across articles;
+    #: the primary key (article_id, key) cannot serve a lookup by key alone (0012)
+    Index("ix_entities_key", "key"),
 )
 
 #: ``field`` says what the offsets point into: "" for the article text,

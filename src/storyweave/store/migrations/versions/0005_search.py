@@ -2,7 +2,7 @@
 
 On SQLite the index is a contentless FTS5 table whose rowid is ``articles.seq``
 (it stores only the index, not a second copy of every text). It is filled and
-kept in sync by ``storyweave.queries.search.sync_search_index``: articles only
+kept in sync by ``storyweave.store.search.sync_search_index``: articles only
 ever gain rows in ``seq`` order, so the rows past the largest indexed rowid
 are the missing ones. On PostgreSQL the query uses the same
 ``to_tsvector('english', ...)`` expression as this index, so no sync is needed.
