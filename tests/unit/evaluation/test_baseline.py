@@ -75,9 +75,9 @@ def test_no_gate_test_keeps_a_threshold_of_its_own():
                         if _is_number(inner) and id(inner) not in indices:
                             found.append(f"{name}:{node.lineno} compares with {ast.unparse(inner)}")
         for statement in tree.body:
-            if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
-                if any(_is_number(n) for n in ast.walk(statement.value)):
-                    found.append(f"{name}:{statement.lineno} keeps a number: {ast.unparse(statement)}")
+            value = getattr(statement, "value", None) if isinstance(statement, (ast.Assign, ast.AnnAssign)) else None
+            if value is not None and any(_is_number(n) for n in ast.walk(value)):
+                found.append(f"{name}:{statement.lineno} keeps a number: {ast.unparse(statement)}")
     assert found == [], "thresholds belong in storyweave/evaluation/baseline.toml"
 
 
