@@ -1,19 +1,22 @@
-"""CI gate: the furniture filter's F1 on a fast subset of the article-extraction benchmark."""
+"""CI gate: the furniture filter's F1 on a fast subset of the article-extraction benchmark.
+
+Runs ``storyweave eval extraction``'s plain-text half (``evaluate_furniture_filter``: the
+product's ``ingest.furniture.filter_furniture``) on the gate ``extraction-text`` of
+``storyweave/evaluation/baseline.toml``.
+"""
 
 from __future__ import annotations
 
 import pytest
 
+from storyweave.evaluation.baseline import gate
 from storyweave.evaluation.furniture import evaluate_furniture_filter
-
-SUBSET = 60
-# Measured 0.940 on the first 60 pages (sorted ids); the floor sits about 0.01 below.
-F1_FLOOR = 0.930
 
 
 @pytest.mark.evaldata
 def test_furniture_filter_f1_does_not_drop(evaldata_dir):
-    report = evaluate_furniture_filter(evaldata_dir, limit=SUBSET)
-    unfiltered_f1 = report.rows[0][-1]
-    assert report.metrics["f1"] >= F1_FLOOR, report.to_markdown()
-    assert report.metrics["f1"] > unfiltered_f1 + 0.1
+    baseline = gate("extraction-text")
+    report = evaluate_furniture_filter(evaldata_dir, limit=baseline.limit)
+    assert report.rows[1][1] == baseline.limit
+    # the floor, and the margin over the unfiltered text of the same pages
+    baseline.check(report)

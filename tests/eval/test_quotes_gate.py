@@ -1,87 +1,23 @@
 """CI gate: quote extraction on a fast PolNeAR dev subset must not fall below pinned floors.
 
-Floors sit about 0.015 under the figures measured on this subset with
-``storyweave eval quotes --split dev --limit 15`` (F1 0.834 at 0.3 overlap, 0.770 at
-0.8, speaker accuracy 0.912, cue accuracy 0.939; before the noun, adjective and
-fallback cues they were 0.783, 0.706, 0.902 and 0.936). The subset is the first 15 dev
-articles in name order; the whole dev split and train are in docs/BENCHMARKS.md.
+Runs ``storyweave eval quotes`` (``evaluate_quotes``: the product's ``nlp.quotes.extract_quotes``
+with the shipped cue rules) on the subset and floors of the gate ``quotes-dev`` in
+``storyweave/evaluation/baseline.toml``: the first 15 dev articles in name order. The whole dev
+split and train are in docs/BENCHMARKS.md; the scorer's own tests are in
+``tests/unit/evaluation/test_quotes_scoring.py``.
 """
 
 from __future__ import annotations
 
 import pytest
 
+from storyweave.evaluation.baseline import gate
 from storyweave.evaluation.quotes import evaluate_quotes
-
-SUBSET = 15
-FLOORS = {
-    "f1@0.3": 0.82,
-    "f1@0.8": 0.755,
-    "speaker_accuracy": 0.90,
-    "cue_accuracy": 0.93,
-}
 
 
 @pytest.mark.evaldata
 def test_quotes_on_polnear_dev_subset_stay_above_floors(evaldata_dir):
-    report = evaluate_quotes(evaldata_dir, split="dev", limit=SUBSET)
-    assert report.key == "eval-quotes-dev"
-    below = {
-        name: (report.metrics[name], floor) for name, floor in FLOORS.items() if report.metrics[name] < floor
-    }
-    assert not below, f"below the pinned floors (measured, floor): {below}"
-
-
-# -- the scorer itself, on a hand-written brat file ------------------------------------------
-TEXT = "“We will win,” Smith said. Jones thinks the plan failed, aides said."
-ANN = """\
-T1\tContent 0 14\t“We will win,”
-T2\tSource 15 20\tSmith
-T3\tCue 21 25\tsaid
-T4\tAttribution 21 25\tsaid
-E1\tAttribution:T4 Content:T1 Cue:T3 Source:T2
-T5\tContent 40 48;49 55\tthe plan failed
-T6\tSource 27 32\tJones
-T7\tCue 33 39\tthinks
-E2\tAttribution-no-source:T7 Content:T5 Cue:T7 Source:T6
-T8\tDiscard 0 3\tWe
-"""
-
-
-def test_parse_brat_reads_discontinuous_spans_and_skips_other_labels():
-    from storyweave.evaluation.quotes import parse_brat
-
-    gold = parse_brat(ANN)
-    assert [g.content for g in gold] == [((0, 14),), ((40, 48), (49, 55))]
-    assert gold[0].source == ((15, 20),) and gold[1].cue == ((33, 39),)
-
-
-def test_score_matches_one_to_one_by_gold_token_overlap():
-    from storyweave.evaluation.quotes import Article, Counts, parse_brat, score_article
-    from storyweave.nlp.quotes import Quote
-
-    article = Article("x", TEXT, parse_brat(ANN))
-    right = Quote("We will win", 1, 13, "Smith", 15, 20, "Smith", "said", 21, 25, True, parts=((1, 13),))
-    # "plan" is one of the second gold's three tokens: a match at 0.3, not at 0.8; wrong speaker and cue
-    short = Quote("plan", 44, 48, "aides", 57, 62, None, "said", 63, 67, False, parts=((44, 48),))
-    counts = Counts()
-    score_article(article, [right, short], counts)
-    assert (counts.gold, counts.predicted) == (2, 2)
-    assert counts.matched == {0.3: 2, 0.8: 1}
-    assert (counts.speaker_right, counts.with_source, counts.cue_right, counts.with_cue) == (1, 2, 1, 2)
-
-
-def test_agreement_scores_annotators_against_each_other_and_the_extractor_against_each():
-    from storyweave.evaluation.quotes import Article, parse_brat, score_agreement
-    from storyweave.nlp.quotes import Quote
-
-    both = parse_brat(ANN)
-    first_only = both[:1]  # the second annotator missed "Jones thinks ..."
-    article = Article("x", TEXT, both, annotators=(both, first_only))
-    right = Quote("We will win", 1, 13, "Smith", 15, 20, "Smith", "said", 21, 25, True, parts=((1, 13),))
-    humans, extractor = score_agreement([article], {"x": [right]})
-    # annotator 1 as gold: 1 of 2 found, 1 predicted; annotator 2 as gold: 1 of 1 found, 2 predicted
-    assert (humans.gold, humans.predicted, humans.matched[0.3]) == (3, 3, 2)
-    assert (humans.speaker_right, humans.with_source) == (2, 2)
-    # the extractor's one quote against each annotator in turn
-    assert (extractor.gold, extractor.predicted, extractor.matched[0.3]) == (3, 2, 2)
+    baseline = gate("quotes-dev")
+    report = evaluate_quotes(evaldata_dir, split=baseline.dataset, limit=baseline.limit)
+    assert report.key == f"eval-quotes-{baseline.dataset}"
+    baseline.check(report)

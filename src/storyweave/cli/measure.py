@@ -162,6 +162,21 @@ def eval_stories(
     _emit_reports([report], write and limit is None, settings)
 
 
+@eval_app.command("entities")
+def eval_entities(
+    dataset: List[str] = typer.Option(["meantime"], "--dataset", help="meantime (the only one for now)."),
+    evaldata: Optional[Path] = EvaldataOption,
+    limit: Optional[int] = LimitOption,
+    write: bool = WriteOption,
+    docs: Path = DocsOption,
+) -> None:
+    """Cross-document entity resolution on MEANTIME's gold instances: B-cubed and pairwise
+    precision/recall/F1, over all records and per type."""
+    from storyweave.evaluation.entities import evaluate_entities
+
+    _run_evals(evaluate_entities, dataset, evaldata, limit, write, docs)
+
+
 @bench_app.command("link")
 def bench_link(
     evaldata: Optional[Path] = EvaldataOption,

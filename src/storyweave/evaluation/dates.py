@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyweave.errors import EvalDataMissing
+from storyweave.evaluation.pipelines import analysis_through
 from storyweave.evaluation.report import Report
 
 logger = logging.getLogger(__name__)
@@ -205,20 +206,22 @@ def _prf(hits: int, predicted: int, gold: int) -> tuple[float, float, float]:
 def evaluate_dates(
     evaldata_dir: Path, corpus: str, limit: int | None = None, progress: bool = False
 ) -> Report:
-    """Score ``storyweave_dates`` on ``corpus`` ("timebank", "aquaint", "meantime")."""
-    from storyweave.nlp.pipeline import load_dates_pipeline, pipe_texts
+    """Score ``storyweave_dates`` on ``corpus`` ("timebank", "aquaint", "meantime"), in the
+    product's analysis pipeline (the components before it included: they set ``doc.ents``)."""
+    from storyweave.nlp.dates import COMPONENT
+    from storyweave.nlp.pipeline import pipe_texts
 
     docs = load_corpus(evaldata_dir, corpus, limit)
-    nlp = load_dates_pipeline()
     total = Counts()
     errors: list[tuple[str, str, str | None]] = []
     items = ((d.text, d.published) for d in docs)
-    for i, (gold, doc) in enumerate(zip(docs, pipe_texts(nlp, items)), 1):
-        counts, wrong = score_document(gold, doc._.dates)
-        total.add(counts)
-        errors += wrong
-        if progress and i % 20 == 0:
-            logger.info("%s: %d/%d documents", corpus, i, len(docs))
+    with analysis_through(COMPONENT) as nlp:
+        for i, (gold, doc) in enumerate(zip(docs, pipe_texts(nlp, items)), 1):
+            counts, wrong = score_document(gold, doc._.dates)
+            total.add(counts)
+            errors += wrong
+            if progress and i % 20 == 0:
+                logger.info("%s: %d/%d documents", corpus, i, len(docs))
     sp, sr, sf = _prf(total.strict, total.predicted, total.gold)
     rp, rr, rf = _prf(total.relaxed, total.predicted, total.gold)
     _, _, vf = _prf(total.value, total.predicted, total.gold)

@@ -66,7 +66,7 @@ def evaluate_furniture_filter(evaldata_dir: Path, limit: int | None = None, prog
                 "word 4-gram shingles (precision and recall averaged over pages)."
             )
         ],
-        metrics={"f1": ours.f1, "precision": ours.precision, "recall": ours.recall},
+        metrics={"f1": ours.f1, "precision": ours.precision, "recall": ours.recall, "unfiltered_f1": base.f1},
     )
     return report
 

@@ -20,14 +20,13 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from storyweave.errors import EvalDataMissing
+from storyweave.evaluation.cluster_scores import ClusterScores, score_clusters  # noqa: F401  (their old home)
 from storyweave.evaluation.ecb_corpus import EcbDocument, iter_documents
 from storyweave.evaluation.report import Report
 from storyweave.link.clustering import ClusterInput, ClusterParams, StoryClusterer
@@ -42,55 +41,6 @@ TEST_TOPICS = range(18, 36)  # and confirmed here
 #: spaCy labels kept as entities / places for the overlap score
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "NORP", "EVENT", "DATE", "FAC", "PRODUCT", "WORK_OF_ART", "LAW"})
 NER_CHARS = 1500  # the lead is where the who/where/when of a story is stated
-
-
-@dataclass(frozen=True)
-class ClusterScores:
-    """B-cubed and pairwise scores of one clustering against the gold one."""
-
-    bcubed_p: float
-    bcubed_r: float
-    bcubed_f1: float
-    pair_p: float
-    pair_r: float
-    pair_f1: float
-    predicted: int
-    gold: int
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score_clusters(predicted: Mapping[str, Hashable], gold: Mapping[str, Hashable]) -> ClusterScores:
-    """Score ``predicted`` (item -> cluster) against ``gold`` over the items in ``gold``."""
-    items = list(gold)
-    pred_members: dict[Hashable, set[str]] = defaultdict(set)
-    gold_members: dict[Hashable, set[str]] = defaultdict(set)
-    for item in items:
-        pred_members[predicted[item]].add(item)
-        gold_members[gold[item]].add(item)
-    precision = recall = 0.0
-    for item in items:
-        ours, theirs = pred_members[predicted[item]], gold_members[gold[item]]
-        both = len(ours & theirs)
-        precision += both / len(ours)
-        recall += both / len(theirs)
-    precision, recall = precision / len(items), recall / len(items)
-
-    def pairs(sizes) -> int:
-        return sum(n * (n - 1) // 2 for n in sizes)
-
-    joint = Counter((predicted[i], gold[i]) for i in items)
-    true_pairs = pairs(joint.values())
-    pred_pairs = pairs(len(m) for m in pred_members.values())
-    gold_pairs = pairs(len(m) for m in gold_members.values())
-    pair_p = true_pairs / pred_pairs if pred_pairs else 1.0
-    pair_r = true_pairs / gold_pairs if gold_pairs else 1.0
-    return ClusterScores(
-        precision, recall, _f1(precision, recall), pair_p, pair_r, _f1(pair_p, pair_r),
-        len(pred_members), len(gold_members),
-    )
 
 
 def load_stream(evaldata_dir: Path, topics: Sequence[int] | None = None, seed: int = SEED) -> list[EcbDocument]:

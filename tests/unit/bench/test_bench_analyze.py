@@ -1,7 +1,8 @@
 """``bench analyze``: the pipelines take turns, and the report gives the median of the rounds' ratios.
 
 ``summarise`` is fed measured-looking rounds directly, so the arithmetic is checked
-without timing anything; one real round on two short texts checks the processes.
+without timing anything; one real round on two short texts checks the processes (a smoke
+check: how fast the analysis is belongs to ``storyweave bench analyze``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ def test_the_pipelines_take_turns_going_first():
     assert analyze._turns(4) == [(BARE, FULL), (FULL, BARE), (BARE, FULL), (FULL, BARE)]
 
 
+@pytest.mark.slow  # two processes, each loading spaCy
 def test_a_real_round_times_both_pipelines_in_their_own_processes(tmp_path: Path):
     folder = tmp_path / "polnear" / "dev" / "text"
     folder.mkdir(parents=True)
@@ -57,3 +59,4 @@ def test_a_real_round_times_both_pipelines_in_their_own_processes(tmp_path: Path
 
     assert report.metrics["ratio"] > 0 and report.metrics["peak_mb"] > 100  # spaCy is loaded
     assert [row[1] for row in report.rows] == [2, 2]
+    assert len(report.rows[0]) == len(report.rows[1]) == len(report.columns)

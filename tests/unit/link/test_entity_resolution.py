@@ -378,75 +378,13 @@ def test_seed_articles_end_to_end(seeds_dir: Path):
     assert resolution.entities["person:bashar-al-assad"].name == "Bashar al-Assad"
 
 
-MEANTIME_LABELS = {"PER": "PERSON", "ORG": "ORG", "LOC": "GPE", "PRO": "PRODUCT", "FIN": "MONEY"}
-
-
-def meantime_records(folder: Path) -> tuple[list[EntityRecord], dict[tuple[str, str], str]]:
-    """MEANTIME's named mentions, one record per (document, gold cross-document instance).
-
-    Within-document grouping comes from the gold annotation, so the score measures only the
-    cross-document step: name = the longest named mention, aliases = the other ones.
-    """
-    import xml.etree.ElementTree as ET
-
-    records, gold = [], {}
-    for path in sorted(folder.glob("*/*.xml")):
-        root = ET.parse(path).getroot()
-        tokens = {t.get("t_id"): t.text or "" for t in root.iter("token")}
-        named, instances = {}, {}
-        for markable in root.find("Markables"):
-            if markable.tag == "ENTITY_MENTION" and markable.get("syntactic_type") == "NAM":
-                named[markable.get("m_id")] = " ".join(
-                    tokens[a.get("t_id")] for a in markable.findall("token_anchor")
-                )
-            elif markable.tag == "ENTITY" and markable.get("instance_id"):
-                instances[markable.get("m_id")] = (markable.get("instance_id"), markable.get("ent_type"))
-        groups: dict[tuple[str, str], list[str]] = {}
-        for relation in root.iter("REFERS_TO"):
-            target = relation.find("target")
-            if target is not None and target.get("m_id") in instances:
-                texts = [named[s.get("m_id")] for s in relation.findall("source") if s.get("m_id") in named]
-                if texts:
-                    groups.setdefault(instances[target.get("m_id")], []).extend(texts)
-        names = {max(texts, key=len) for texts in groups.values()}
-        for (instance, kind), texts in sorted(groups.items()):
-            if kind not in MEANTIME_LABELS:
-                continue
-            name = max(texts, key=lambda t: (len(t.split()), len(t)))
-            aliases = tuple(sorted(set(texts) - {name}))
-            context = frozenset(names - {name})
-            records.append(
-                EntityRecord(
-                    path.stem, instance, name, MEANTIME_LABELS[kind], aliases, None, len(texts), context
-                )
-            )
-            gold[(path.stem, instance)] = instance
-    return records, gold
-
-
-@pytest.mark.evaldata
-def test_meantime_cross_document_entities_keep_their_floor(evaldata_dir: Path):
-    """Eval gate: B-cubed on MEANTIME's cross-document entity instances (measured 0.991 / 0.863)."""
-    folder = evaldata_dir / "temporal" / "meantime_en" / "intra_cross-doc_annotation"
-    records, gold = meantime_records(folder)
-    assert len(records) > 500
-    predicted = resolve_entities(records).assignments
-    by_gold: dict[str, set] = {}
-    by_predicted: dict[str, set] = {}
-    for ref in gold:
-        by_gold.setdefault(gold[ref], set()).add(ref)
-        by_predicted.setdefault(predicted[ref], set()).add(ref)
-    overlap = {ref: len(by_predicted[predicted[ref]] & by_gold[gold[ref]]) for ref in gold}
-    precision = sum(overlap[r] / len(by_predicted[predicted[r]]) for r in gold) / len(gold)
-    recall = sum(overlap[r] / len(by_gold[gold[r]]) for r in gold) / len(gold)
-    assert precision >= 0.97
-    assert recall >= 0.83
-
-
 @pytest.mark.evaldata
 def test_meantime_documents_withdrawn_leave_the_index_of_the_rest(evaldata_dir: Path):
     """Withdrawing a third of MEANTIME's documents gives the entities of the other two thirds."""
-    records, _ = meantime_records(evaldata_dir / "temporal" / "meantime_en" / "intra_cross-doc_annotation")
+    # the records ``storyweave eval entities`` scores (its B-cubed gate: tests/eval/test_entities_gate.py)
+    from storyweave.evaluation.entities import meantime_folder, meantime_records
+
+    records, _ = meantime_records(meantime_folder(evaldata_dir))
     documents = sorted({r.article_id for r in records})
     taken = set(random.Random(7).sample(documents, len(documents) // 3))
     kept = [r for r in records if r.article_id not in taken]
