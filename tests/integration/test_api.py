@@ -123,6 +123,7 @@ def test_dossier_timeline_and_who_said_what_are_readable(client, hama):
     assert weekend["when"] == "the weekend of 30 Nov–1 Dec 2024"
     dated = [t["when"] for t in timeline if t["date"]]
     assert dated.index(weekend["when"]) < dated.index("5 Dec 2024")
+    assert weekend["dated"] and all(not t["dated"] for t in timeline if not t["date"])
     speakers = {g["speaker"]: g["quotes"] for g in dossier["quotes"]}
     kinds = {q["kind"] for qs in speakers.values() for q in qs}
     assert kinds <= {"speech", "according", "cognition", "nominal", "passive_agent"}

@@ -221,6 +221,7 @@ def test_show_leads_with_key_claims_and_reads_like_the_page(seeds_dir, db_url):
     assert re.search(r"\d+ more of \d+ claims", out)
     timeline = out[out.index("Timeline"):out.index("Who said what")]
     assert "the weekend of 30 Nov–1 Dec 2024" in timeline and "2024-W48-WE" not in timeline
+    assert "undated" not in timeline and re.search(r"\d+ events? without a date", timeline)
     said = out[out.index("Who said what"):]
     assert "its war in Ukraine since 2022" not in said and "claims by either side" not in said
     # --json: the same sections, with every claim besides

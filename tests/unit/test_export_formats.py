@@ -118,7 +118,7 @@ DOSSIER = {
     "claims": CLAIMS,
     "sections": claim_sections(CLAIMS, {"Al Jazeera": 1, "NBC News": 1}),
     "timeline": [{"date": "2024-W48-WE", "when": "the weekend of 30 Nov–1 Dec 2024", "type": "ASSAULT",
-                  "action": "took", "actor": "Rebels", "target": None, "place": "Aleppo",
+                  "action": "took", "actor": "Rebels", "target": None, "place": "Aleppo", "dated": True,
                   "sources": [{"article": "a1", "outlet": "Al Jazeera"}]}],
     "quotes": [{"speaker": "Samuel Ramani", "quotes": [{"article": "a2", "outlet": "NBC News", "text": "A blow."}]}],
     "places": [{"name": "Hama", "lat": 35.13, "lon": 36.76, "country": "SY", "articles": ["a1", "a2"]}],

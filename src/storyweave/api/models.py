@@ -208,6 +208,8 @@ class TimelineEntryPublic(BaseModel):
     actor: Optional[str] = None
     target: Optional[str] = None
     place: Optional[str] = None
+    #: whether the date has a place on the calendar ("now", "in the past" and no date have none)
+    dated: bool = True
     sources: list[TimelineSourcePublic]
 
 

@@ -89,18 +89,23 @@ def _print_dossier(d: dict) -> None:
     if story.get("summary"):
         console.print(f"\n[bold]Summary[/bold]\n{shown(story['summary'])}", soft_wrap=True)
     _print_claims(story["id"], d["sections"])
-    if d["timeline"]:
+    dated = [e for e in d["timeline"] if e.get("dated", True)]
+    undated = len(d["timeline"]) - len(dated)
+    if dated:
         console.print("\n[bold]Timeline[/bold]")
         table = Table(show_header=False, box=None, pad_edge=False)
         table.add_column("when", style="cyan", max_width=34, overflow="fold")
         table.add_column("event", ratio=1, overflow="fold")
-        for e in d["timeline"]:
+        for e in dated:
             sources = ", ".join(sorted({s["outlet"] or "?" for s in e["sources"]}))
             event = " ".join(x for x in (e["actor"], e["action"], e["target"]) if x)
             place = f" in {e['place']}" if e["place"] else ""
             table.add_row(shown(e["when"] or "undated"),
                           f"[dim]{shown(e['type'])}[/dim] {shown(event + place)} [dim]({shown(sources)})[/dim]")
         console.print(table)
+    if undated:
+        console.print(f"[dim]{undated} event{'' if undated == 1 else 's'} without a date: "
+                      f"`storyweave show {shown(story['id'])} --json` lists them.[/dim]")
     if d["quotes"]:
         console.print("\n[bold]Who said what[/bold]")
         for speaker in d["quotes"]:

@@ -216,12 +216,18 @@ def markdown_dossier(items: list[dict]) -> str:
                          f"{_n(o['total'], 'claim')} only here{shown})")
             lines += [f"- {_md(c['text'])} — {_md(c['origin_summary'])}" for c in o["claims"]] or ["- (nothing only here)"]
             lines.append("")
-        lines += ["## Timeline", "", "| When | Event | Actor | Target | Place | Outlets |", "|---|---|---|---|---|---|"]
-        for t in d["timeline"]:
-            where = ", ".join(sorted({s["outlet"] or "unknown" for s in t["sources"]}))
-            lines.append(f"| {_md(t.get('when') or 'undated')} | {_md(t['type'])} {_md(t['action'])} | "
-                         f"{_md(t['actor'])} | {_md(t['target'])} | {_md(t['place'])} | {_md(where)} |")
-        lines += ["", "## Who said what", ""]
+        dated = [t for t in d["timeline"] if t.get("dated", True)]
+        undated = [t for t in d["timeline"] if not t.get("dated", True)]
+        for title, entries in (("## Timeline", dated), ("### Events without a date", undated)):
+            if not entries and title.startswith("###"):
+                continue
+            lines += [title, "", "| When | Event | Actor | Target | Place | Outlets |", "|---|---|---|---|---|---|"]
+            for t in entries:
+                where = ", ".join(sorted({s["outlet"] or "unknown" for s in t["sources"]}))
+                lines.append(f"| {_md(t.get('when') or 'undated')} | {_md(t['type'])} {_md(t['action'])} | "
+                             f"{_md(t['actor'])} | {_md(t['target'])} | {_md(t['place'])} | {_md(where)} |")
+            lines.append("")
+        lines += ["## Who said what", ""]
         for group in d["quotes"]:
             lines.append(f"### {_md(group['speaker'])}")
             lines += [f"- {_md(q['outlet'])}: {_md(_quoted(q['text']))}" for q in group["quotes"]]

@@ -169,7 +169,9 @@ def _timeline(event_rows, outlet_of: dict[str, str]) -> list[dict]:
     An event with neither a date nor an actor ("? AGREE deal") places nothing on a timeline
     and tells no one who acted: it is left out. ``when`` is the date as a person reads it
     ("the weekend of 30 Nov–1 Dec 2024"); entries are in calendar order (a week before a
-    later day, which the TimeML strings do not sort into), undated ones last.
+    later day, which the TimeML strings do not sort into), undated ones last. ``dated`` says
+    whether an entry has a place on the calendar: the pages show those as the timeline and
+    the rest ("now", "in the past", no date) apart, behind a count.
     """
     merged: dict[tuple, dict] = {}
     for e in event_rows:
@@ -180,7 +182,7 @@ def _timeline(event_rows, outlet_of: dict[str, str]) -> list[dict]:
         if entry is None:
             entry = merged[key] = {"date": e.date, "when": readable_date(e.date), "type": e.type, "code": e.code,
                                    "action": e.action, "actor": e.actor, "target": e.target, "place": e.place,
-                                   "sources": []}
+                                   "dated": date_span(e.date) is not None, "sources": []}
         entry["sources"].append({"article": e.article_id, "outlet": outlet_of.get(e.article_id),
                                  "start": e.start, "end": e.end, "attributed_to": e.attributed_to})
 
