@@ -476,3 +476,12 @@ def test_seed_split_and_reported_forms(seed_quotes):
     assert "Damascus is going to fall" in only(nbc, "really unclear").text
     # a quote about a quote is not a cue: "neither Damascus nor Moscow expected" stays inside Ramani's words
     assert not any(q.cue == "expected" for q in nbc)
+
+
+def test_the_passive_subject_of_a_speech_verb_is_never_its_speaker(nlp):
+    # "charged" is a speech cue ("he charged that ..."), but the one charged speaks of nothing
+    quotes = quotes_of(nlp, "Subryan was charged with DWI, the DA said.")
+    assert [(q.speaker, q.cue) for q in quotes] == [("the DA", "said")]
+    assert quotes[0].text == "Subryan was charged with DWI"
+    [active] = quotes_of(nlp, "He charged that the election was rigged.")
+    assert active.speaker == "He" and active.cue == "charged"

@@ -339,6 +339,10 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
     subject = None
     if group.speaker == "subject":
         subject = find_subject(token)
+        if subject is not None and group.name == "speech" and subject.dep_ == "nsubjpass" and subject.head.i == token.i:
+            # "Subryan was charged with DWI, the DA said", "he was told that ...": the passive
+            # subject of a speech verb is who it is about or to, never who speaks
+            return None
         if subject is None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("PRON", "PROPN"):
             subject = doc[token.i + 1]  # inverted "..., said he" that the parser misreads
     elif group.speaker == "agent":
