@@ -325,7 +325,8 @@ class ClaimExtractor:
 @Language.factory(
     COMPONENT,
     assigns=["doc._.claims", "doc._.claim_hedges"],
-    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents"],
+    requires=["token.dep", "token.lemma", "token.tag", "doc.sents", "doc.ents",
+              "doc._.entities", "doc._.places", "doc._.dates", "doc._.quotes", "doc._.events"],
 )
 def make_claims(nlp: Language, name: str) -> ClaimExtractor:
     """Build the claims component (``nlp.add_pipe("storyweave_claims", last=True)``)."""

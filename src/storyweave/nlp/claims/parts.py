@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 
 from spacy.tokens import Doc, Token
 
-from storyweave.errors import ConfigError
 from storyweave.records import ClaimNumber
+from storyweave.rulefiles import read_lines, read_toml, rule_path
 
 RULES_DIR = "rules/claims"
 APOSTROPHES = str.maketrans({"’": "'", "‘": "'"})
@@ -62,13 +60,6 @@ class ClaimRules:
     number_words: dict[str, float]
 
 
-def _read(name: str) -> str:
-    try:
-        return resources.files("storyweave.nlp").joinpath(f"{RULES_DIR}/{name}").read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise ConfigError(f"claim rules file {RULES_DIR}/{name} is missing: reinstall storyweave") from exc
-
-
 def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
     # longest first, so "unable to independently confirm" wins over "unable to confirm"
     return tuple(sorted((tuple(p.translate(APOSTROPHES).split()) for p in items), key=len, reverse=True))
@@ -77,11 +68,11 @@ def _phrases(items: Iterable[str]) -> tuple[tuple[str, ...], ...]:
 @functools.lru_cache(maxsize=1)
 def load_claim_rules() -> ClaimRules:
     """Read the claim word lists once per process."""
-    hedges = tomllib.loads(_read("hedges.toml"))
-    kinds = tomllib.loads(_read("kinds.toml"))
-    ranking = tomllib.loads(_read("ranking.toml"))
-    units = tomllib.loads(_read("units.toml"))
-    negation = [w.strip() for w in _read("negation.txt").splitlines() if w.strip() and not w.startswith("#")]
+    hedges, kinds, ranking, units = (
+        read_toml(rule_path("storyweave.nlp", *RULES_DIR.split("/"), name))
+        for name in ("hedges.toml", "kinds.toml", "ranking.toml", "units.toml")
+    )
+    negation = read_lines(rule_path("storyweave.nlp", *RULES_DIR.split("/"), "negation.txt"))
     opinion, future = kinds["opinion"], kinds["future"]
     return ClaimRules(
         hedge_words=frozenset(hedges["words"]),
