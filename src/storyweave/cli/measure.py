@@ -172,9 +172,10 @@ def eval_entities(
 ) -> None:
     """Cross-document entity resolution on MEANTIME's gold instances: B-cubed and pairwise
     precision/recall/F1, over all records and per type."""
+    settings = command_settings(evaldata=evaldata, docs=docs)
     from storyweave.evaluation.entities import evaluate_entities
 
-    _run_evals(evaluate_entities, dataset, evaldata, limit, write, docs)
+    _run_evals(evaluate_entities, dataset, settings, limit, write)
 
 
 @bench_app.command("link")
