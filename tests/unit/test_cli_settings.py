@@ -46,3 +46,13 @@ def test_no_command_reads_the_environment_itself():
         and not (path.name == "app.py" and "Settings.from_env(" in line)
     ]
     assert found == [], "settings come from cli.app.command_settings only: " + ", ".join(found)
+
+
+def test_version_alone_prints_the_version():
+    from typer.testing import CliRunner
+
+    from storyweave import __version__
+    from storyweave.cli import app
+
+    result = CliRunner().invoke(app, ["--version"])
+    assert result.exit_code == 0 and f"storyweave {__version__}" in result.output

@@ -43,15 +43,20 @@ def _configure_logging(verbose: bool) -> None:
     )
 
 
+def _print_version(value: bool) -> None:
+    # eager: handled before Click asks for a command, so "storyweave --version" alone works
+    if value:
+        console.print(f"storyweave {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _main(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log details to stderr."),
-    version: bool = typer.Option(False, "--version", help="Print the version and exit."),
+    version: bool = typer.Option(False, "--version", help="Print the version and exit.",
+                                 callback=_print_version, is_eager=True),
 ) -> None:
     _configure_logging(verbose)
-    if version:
-        console.print(f"storyweave {__version__}")
-        raise typer.Exit()
 
 
 def command_settings(
