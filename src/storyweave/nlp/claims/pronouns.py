@@ -93,10 +93,11 @@ class PersonResolver:
                           and self.entities.by_token[t.i].key == key for t in sent)
             if not subject:
                 continue
-            for t in sent:
+            named_at = min(i for i in range(sent.start, sent.end)
+                           if i in self.entities.by_token and self.entities.by_token[i].key == key)
+            for t in sent[named_at - sent.start + 1 :]:
                 g = gender_of_pronoun(low(t))
-                if g and t.i > min(i for i in range(sent.start, sent.end) if i in self.entities.by_token
-                                   and self.entities.by_token[i].key == key):
+                if g:
                     votes.setdefault(key, Counter())[g] += 1
         out = {}
         for key, counts in votes.items():
