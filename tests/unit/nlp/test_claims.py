@@ -40,6 +40,28 @@ def test_coordinated_verbs_of_one_subject_are_one_unit(nlp):
     assert len(claims) == 1
 
 
+def test_a_clause_too_short_to_stand_alone_stays_with_the_next(nlp):
+    text = ("His wife survived, but another inmate who tried to break up the attack also suffered stab "
+            "wounds, and Comeaux was convicted of additional assault charges.")
+    assert texts(claims_of(nlp, text)) == [
+        "His wife survived, but another inmate who tried to break up the attack also suffered stab wounds",
+        "Comeaux was convicted of additional assault charges.",
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    "The actress re-hired longtime attorney Shawn Holley to handle her case.",
+    "At the end of July, an armed man carried out a robbery at a diamond exhibition at the Carlton Hotel.",
+])
+def test_a_sentence_whose_past_tense_verb_the_parser_misread_is_still_a_claim(nlp, text):
+    # the small model tags "re-hired" and "carried" here as participles: no finite verb
+    assert texts(claims_of(nlp, text)) == [text]
+
+
+def test_a_participle_phrase_is_still_no_claim(nlp):
+    assert claims_of(nlp, "Last updated at 5pm on Friday.\nPictured above: the damaged warehouse.") == []
+
+
 def test_fragments_are_no_claims(nlp):
     text = ("Why is Hama significant?\nTo withdraw from the city.\nHe investigates.\nNov. 30, 2009\n"
             "December 22nd, 2008 8:55 am\nAdvertisement")

@@ -205,3 +205,8 @@ def test_earnings_story_compares_the_reported_quarter_with_a_year_before():
     assert mentions["The quarter"] == "1989-Q3"
     # outside an earnings report "a year earlier" stays a year
     assert value_of("The bridge opened a year earlier.", "a year earlier", "1989-11-02").value == "1988"
+
+
+def test_a_model_year_is_no_date():
+    text = "She was hit by a 2013 Toyota Camry on Friday; the 2016 election was close."
+    assert [m.text for m in find_dates(text, THURSDAY)] == ["Friday", "2016"]

@@ -2,7 +2,7 @@
 
 A reader must understand a claim without the article, so a unit is never a relative
 clause, an infinitive or a participle phrase on its own: it is a whole sentence, or one
-of the independent clauses of a compound sentence ("Rebels entered Hama, and the army
+of the independent clauses of a compound sentence ("Rebels entered Hama on Thursday, and the army
 withdrew" is two units, each with its own subject and finite verb). Stages, numbered
 as in the code:
 
@@ -10,7 +10,12 @@ as in the code:
    questions, datelines and lines without a finite verb of their own;
 2. split a sentence at its top-level coordinated or paratactic clauses that have their
    own subject (never inside reported speech, which stays with its cue);
-3. keep the pieces with a finite verb and at least ``min_words`` words.
+3. keep the pieces with a finite verb and at least ``min_words`` words; a piece too short
+   to stand alone ("His wife survived, but ...") stays with the clause after it, or before
+   it when it is the last;
+4. a statement sentence the parser gave no finite verb at all, where a noun comes before a
+   past-tense form it tagged as a participle ("The actress re-hired attorney Shawn Holley";
+   the small English model often reads the "-ed" form so), is one unit as it stands.
 """
 
 from __future__ import annotations
@@ -106,6 +111,30 @@ def _finite(tokens, rules: ClaimRules) -> bool:
     return any(t.tag_ in rules.finite_tags for t in tokens)
 
 
+#: the tags of an "-ed" form the small model may give a finite past-tense verb
+PAST_FORMS = frozenset(["VBN", "VBD"])
+#: a past form with one of these children is a real participle ("had checked", "was killed")
+PARTICIPLE_CHILDREN = frozenset(["aux", "auxpass"])
+
+
+def _misread_past(sent: Span, rules: ClaimRules) -> Token | None:
+    """The verb of a statement sentence that the parser left without a finite verb although
+    a past-tense form follows a noun ("The 26-year troubled starlet narrowly avoided jail
+    time by ...", "At the end of July, an armed man carried out a robbery ..."): the first
+    such form, or None."""
+    words = [t for t in sent if not (t.is_punct or t.is_space)]
+    if len(words) < rules.min_words + 2:
+        return None
+    seen_noun = False
+    for token in words:
+        if token.pos_ in ("NOUN", "PROPN", "PRON"):
+            seen_noun = True
+        elif (seen_noun and token.pos_ == "VERB" and token.tag_ in PAST_FORMS
+              and not any(c.dep_ in PARTICIPLE_CHILDREN for c in token.children)):
+            return token
+    return None
+
+
 def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
     """The root and the top-level clauses coordinated with it that have their own subject.
 
@@ -145,22 +174,56 @@ def sentence_units(sent: Span, text: str, rules: ClaimRules, merged: bool = Fals
     """The claim units of one sentence (``text`` is the article text); a ``merged`` sentence
     (see :func:`claim_sentences`) is one unit, since its parse has two roots."""
     sent_text = text[sent.start_char : sent.end_char]
-    if is_question(sent_text) or not _finite(sent, rules):
+    if is_question(sent_text):
         return []
     headline = is_title_line(sent_text)
+    if not _finite(sent, rules):
+        verb = None if headline else _misread_past(sent, rules)
+        if verb is None:
+            return []
+        first, last = _trim(sent.doc, sent.start, sent.end - 1)
+        return [Unit(first, last, verb, headline)] if first <= last else []
     heads = [sent.root] if merged else _clause_heads(sent, rules)
     # each head's clause runs from its left edge to the next head's left edge: the root
     # clause first, then each coordinated clause (which the parser puts to its right)
     bounds = [sent.start] + [h.left_edge.i for h in heads[1:]] + [sent.end]
-    units = []
+    pieces = []
     for n, head in enumerate(heads):
         first, last = _trim(sent.doc, bounds[n], bounds[n + 1] - 1)
-        if first > last:
-            continue
+        if first <= last:
+            pieces.append([first, last, head])
+    pieces = _short_pieces_joined(sent.doc, pieces, rules)
+    units = []
+    for first, last, head in pieces:
         tokens = sent.doc[first : last + 1]
-        words = sum(1 for t in tokens if not (t.is_punct or t.is_space))
-        if words < rules.min_words or not _finite(tokens, rules):
+        if _words(tokens) < rules.min_words or not _finite(tokens, rules):
             continue
         verb = head if first <= head.i <= last else tokens.root
         units.append(Unit(first, last, verb, headline))
     return units
+
+
+def _words(tokens) -> int:
+    return sum(1 for t in tokens if not (t.is_punct or t.is_space))
+
+
+def _short_pieces_joined(doc, pieces: list[list], rules: ClaimRules) -> list[list]:
+    """A clause with a finite verb but too few words to stand alone ("His wife survived")
+    joins the clause after it (the last one joins the one before), keeping the head of the
+    other: dropped, it would lose a fact; alone, it would be a fragment."""
+    out: list[list] = []
+    carry = None
+    for first, last, head in pieces:
+        if carry is not None:
+            first, carry = carry[0], None
+        short = _words(doc[first : last + 1]) < rules.min_words and _finite(doc[first : last + 1], rules)
+        if short and len(pieces) > 1:
+            carry = [first, last, head]
+            continue
+        out.append([first, last, head])
+    if carry is not None:
+        if out:
+            out[-1][1] = carry[1]
+        else:
+            out.append(carry)
+    return out

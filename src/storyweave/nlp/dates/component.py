@@ -105,6 +105,8 @@ class DateTagger:
             start, end = _trim(doc, full_text, start, end, self.grammar)
             text = full_text[start:end]
             span = doc.char_span(start, end, alignment_mode="expand")
+            if _model_year(span):
+                continue
             ctx = self._context(doc, span, text, anchor, reported)
             if self.grammar.anchor_words.match(full_text, end):  # "the year ended March 31"
                 ctx = dataclasses.replace(ctx, period_ended=True)
@@ -136,6 +138,21 @@ class DateTagger:
         if quarter and reported is None and anchor is not None:
             reported = last_quarter(anchor)
         return Context(anchor, _tense(span, self.grammar) if span is not None else None, quarter, reported if quarter else None)
+
+
+#: an entity after a year that makes it a model year ("a 2013 Toyota Camry"): a maker or a product
+MODEL_NAME_LABELS = frozenset(["ORG", "PRODUCT"])
+
+
+def _model_year(span: Span | None) -> bool:
+    """Whether ``span`` is a bare year naming a model, not a time: a determiner before it and
+    a maker or product after it ("a 2013 Toyota Camry", "his 2019 Ford F-150"). "The 2016
+    election" and "the 2008 Beijing Olympics" stay dates."""
+    if span is None or len(span) != 1 or not span[0].like_num or len(span[0].text) != 4:
+        return False
+    doc, i = span.doc, span[0].i
+    return (0 < i < len(doc) - 1 and doc[i - 1].tag_ in ("DT", "PRP$")
+            and doc[i + 1].ent_type_ in MODEL_NAME_LABELS)
 
 
 def _excluded(grammar: Grammar, text: str, start: int, end: int) -> bool:
