@@ -21,10 +21,14 @@ SentenceOf = Callable[[object], Optional[str]]
 
 
 def summarise(groups: Sequence, sentence_of: SentenceOf | None = None, sentences: int = 3) -> str:
-    """The sentences of the best-attested claims, most corroborated first, one per claim."""
+    """The sentences of the best-attested claims, most corroborated first, one per claim.
+
+    Among equally attested claims the one an outlet states earliest in its article leads:
+    news is written lead first, so that is the news, and background comes later."""
     ranked = sorted(
         (g for g in groups if g.kind in _FACTUAL),
-        key=lambda g: (_STATUS_RANK.get(g.status, 3), -g.independent_origins, -len(g.mentions), g.text),
+        key=lambda g: (_STATUS_RANK.get(g.status, 3), -g.independent_origins, -(g.outlets or 0),
+                       min((m.start for m in g.mentions), default=0), -len(g.mentions), g.text),
     )
     chosen: list[str] = []
     for group in ranked:

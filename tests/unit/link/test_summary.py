@@ -41,3 +41,12 @@ def test_a_sentence_too_short_to_read_alone_gives_way_to_the_claim_text():
     groups = [_group("g1", "army units withdrew", "corroborated", 2, TEXT.index("Army"))]
     assert summarise(groups, _sentence_of) == "Army units withdrew."
     assert summarise(groups) == "Army units withdrew."
+
+
+def test_among_equally_attested_claims_the_lead_comes_first():
+    groups = [
+        _group("g1", "troops were redeployed outside the city", "corroborated", 2, TEXT.index("troops")),
+        _group("g2", "they had taken the city", "corroborated", 2, TEXT.index("they had")),
+    ]
+    assert summarise(groups, _sentence_of, sentences=1) == (
+        "Rebels said on Thursday that they had taken the city after a day of fighting.")
