@@ -168,6 +168,15 @@ def test_reported_speech_cue_after_content(nlp):
     assert quote.speaker_entity == "Dmitry Peskov"
 
 
+def test_a_cue_in_the_middle_attributes_the_clause_on_both_sides(nlp):
+    # the parser hangs "said" on the noun after it, not on the clause's verb
+    text = ("Resul Serdar reported from Kilis.\nThe opposition also took over the city’s military airport, "
+            "Serdar said, “one of the largest in Syria” that has been used by government forces.")
+    quote = only(quotes_of(nlp, text), "one of the largest")
+    assert quote.text.startswith("The opposition also took over the city’s military airport")
+    assert quote.speaker_entity == "Resul Serdar"
+
+
 def test_coordinated_second_cue_is_its_own_quote(nlp):
     text = "Trump said the wall would be built quickly and told reporters that Mexico would pay for it."
     quotes = quotes_of(nlp, text)

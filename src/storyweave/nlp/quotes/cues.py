@@ -324,8 +324,12 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
         return None  # "X seems" alone: only the subject, no complement (but "X was praised by Y")
     if not ranges and group.name == "speech" and token.dep_ in ("parataxis", "ccomp"):
         # "Russia is assessing ..., Peskov said" and "Like X, Graham said, Y was ...": the
-        # cue hangs off the content's verb; the content is that clause around the cue
+        # cue hangs off the content's verb; the content is that clause around the cue. The
+        # parser may hang it on a noun of that clause instead ("X took over the airport,
+        # Serdar said, “one of the largest in Syria”"): the clause is the noun's verb's
         head = token.head
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
         for start, end in (
             (head.left_edge.i, token.left_edge.i),
             (token.right_edge.i + 1, head.right_edge.i + 1),
