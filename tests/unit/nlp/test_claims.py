@@ -126,6 +126,13 @@ def test_a_pronoun_names_only_the_one_person_it_can_mean(nlp):
                    for d in displays)  # two men fit: no guess
 
 
+def test_a_subject_pronoun_never_means_a_name_its_own_clause_holds(nlp):
+    # the small model reads the sentence-initial "Trump" as an organisation: Kim is the only
+    # person named, and still not who "he" is
+    text = "He has spoken by phone with Kim 20 times. Trump said he has not spoken with Kim."
+    assert not any("[Kim] has not spoken" in c.display for c in claims_of(nlp, text))
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

@@ -35,6 +35,8 @@ MASCULINE = frozenset(["he", "him", "his", "himself"])
 FEMININE = frozenset(["she", "her", "hers", "herself"])
 #: the antecedent is named in the pronoun's sentence or in this many sentences before it
 WINDOW_SENTENCES = 2
+#: dependents that open a clause of their own, outside a pronoun's clause
+CLAUSE_DEPS = frozenset(["relcl", "advcl", "ccomp", "acl", "xcomp", "conj", "parataxis", "csubj"])
 #: the article's main person is the one meant further back only when at least this share of
 #: the article's person mentions name them
 MAIN_PERSON_SHARE = 0.6
@@ -154,6 +156,10 @@ class PersonResolver:
                 same_sentence.append(entity)
         if last_named is not None and self._unnamed_person_between(last_named, token.i):
             return None
+        bound = self._named_in_own_clause(token)
+        named_before = bool(candidates)
+        candidates = [e for e in candidates if e not in bound]
+        same_sentence = [e for e in same_sentence if e not in bound]
         # a person named earlier in the pronoun's own sentence comes first ("When Boras spoke
         # at the Winter Meetings, he ..."), then the sentences before it
         for pool in (same_sentence, candidates):
@@ -166,7 +172,8 @@ class PersonResolver:
                 return fitting[0]
             if fitting:
                 return self._most_salient(fitting, token, gender)
-        return self._main_person(gender) if not candidates else None
+        main = self._main_person(gender) if not named_before else None
+        return main if main not in bound else None
 
     def _most_salient(self, fitting: list, token: Token, gender: str):
         """Of several people who fit, the one the pronoun most plainly means, or None.
@@ -188,6 +195,23 @@ class PersonResolver:
         if len(known) == 1 and self.mentions and self.mentions.most_common(1)[0][0] == known[0].key:
             return known[0]
         return None
+
+    def _named_in_own_clause(self, token: Token) -> set:
+        """The people named after the pronoun in the clause whose subject it is: "he has not
+        spoken with Kim" is not Kim (a subject pronoun never means a name its own clause holds
+        below it). Names before it are left alone: the parser often hangs a preceding clause
+        on the pronoun's verb ("O'Brien avoided spats with Iverson, he did not ...")."""
+        if token.dep_ not in ("nsubj", "nsubjpass"):
+            return set()
+        found, stack = set(), list(token.head.children)
+        while stack:
+            t = stack.pop()
+            if t.dep_ in CLAUSE_DEPS:
+                continue  # a clause of its own ("... than anything Thompson was throwing") binds nothing
+            if t.i > token.i and t.i in self.entities.by_token:
+                found.add(self.entities.by_token[t.i])
+            stack.extend(t.children)
+        return found
 
     def _only_reports(self, entity, start: int, end: int) -> bool:
         """Whether every mention of ``entity`` in ``doc[start:end]`` is the subject of a
