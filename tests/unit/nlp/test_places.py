@@ -350,3 +350,34 @@ def test_an_institution_names_its_town_and_only_a_national_one_its_country(nlp):
     assert _at(places, text, "Jamaica").kind != "country"  # a hospital in Queens, not the island
     assert _at(places, text, "Gainesville").country_code == "US"
     assert _at(places, text, "U.S.").kind == "country"
+
+
+def test_a_town_and_the_county_that_holds_it_choose_each_other(nlp):
+    # Paris, France would win on size alone; Henry County, Tennessee, holds Paris, Tennessee
+    text = "A Paris man was arrested on Sunday, deputies in Henry County said."
+    places = _places(nlp, text)
+    paris, county = _at(places, text, "Paris"), _at(places, text, "Henry County")
+    assert distance_km(paris.lat, paris.lon, 36.30, -88.33) < 30  # Paris, Tennessee
+    assert county.kind == "admin2" and distance_km(county.lat, county.lon, 36.33, -88.30) < 30
+
+
+def test_a_county_with_its_own_point_keeps_it(nlp):
+    text = "Commissioners in Lamar County met on Monday. The judge came from Graham to speak."
+    county = _at(_places(nlp, text), text, "Lamar County")
+    # Lamar County, Texas, at its own point, not moved to Graham, 290 km away in the same state
+    assert distance_km(county.lat, county.lon, 33.67, -95.57) < 30
+
+
+def test_a_word_the_article_mostly_tags_a_place_is_no_surname(nlp):
+    # the model reads the headline "Rethinking Egypt" as a person; the article's Egypt is the country
+    text = (
+        "Rethinking Egypt-US relations. Since Obama took office, hopes for better times spread over "
+        "the Middle East. Egypt, which often had trouble with Washington, cooperated. Egypt needs "
+        "also to embrace democracy."
+    )
+    places = _places(nlp, text)
+    assert _at(places, text, "Egypt", 1).kind == "country"
+    assert _at(places, text, "Egypt", 2).kind == "country"
+    # a family name the model tags a place no more often than it ends a name stays a person
+    text = "Raj Chohan met the mayor. Chohan, 59, of Queens, said she was pleased."
+    assert _at(_places(nlp, text), text, "Chohan", 1) is None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -155,8 +156,12 @@ class PlaceRecognizer(Resolution):
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
-        # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"
-        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
+        # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"; but
+        # not a word the model tags a place more often than it ends a person's name (a headline
+        # "Rethinking Egypt" tagged PERSON leaves the article's many GPE "Egypt" places)
+        place_counts = Counter(e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1)
+        last_words = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+        surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
         cues = (person_words, placed_words, surnames)
         demonyms: list[Place] = []
         for ent in doc.ents:

