@@ -381,3 +381,23 @@ def test_a_word_the_article_mostly_tags_a_place_is_no_surname(nlp):
     # a family name the model tags a place no more often than it ends a name stays a person
     text = "Raj Chohan met the mayor. Chohan, 59, of Queens, said she was pleased."
     assert _at(_places(nlp, text), text, "Chohan", 1) is None
+
+
+def test_a_dateline_after_a_headline_names_a_small_town(nlp):
+    # a headline run into the text ends in a full stop; the dateline's towns are too small for
+    # the name matcher, "XENIA" is five capitals like an acronym, and "ST. PARIS" splits its dot
+    for text, word, point in (
+        ("Officials hold vigil. XENIA — The girlfriend of the suspect was held.", "XENIA", (39.68, -83.93)),
+        ("Family mourns four children. ST. PARIS — Scott Randall threw up.", "ST. PARIS", (40.13, -83.96)),
+        ("Home hit by fire a second time. BYESVILLE -- Firefighters are searching.", "BYESVILLE", (39.97, -81.54)),
+    ):
+        doc = nlp(text)
+        place = _at(_places(nlp, text), text, word)
+        assert place is not None and distance_km(place.lat, place.lon, *point) < 30, (word, place)
+        assert text[place.start_char : place.end_char] == word
+        assert any(e.text == word and e.label_ == "GPE" for e in doc.ents)
+
+
+def test_capitals_inside_a_sentence_are_no_dateline(nlp):
+    text = "The report from NATO: troops will stay."
+    assert _at(_places(nlp, text), text, "NATO") is None

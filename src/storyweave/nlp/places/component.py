@@ -41,6 +41,10 @@ logger = logging.getLogger(__name__)
 MATCHER_MIN_POPULATION = 15000
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
+#: the most words a dateline's place takes ("MOUNT GILEAD", "ST. PARIS", "NEW YORK")
+DATELINE_WORDS = 4
+#: what ends the sentence before a dateline (a headline run into the text: "Fire guts home. XENIA —")
+SENTENCE_ENDS = frozenset({".", "!", "?"})
 
 
 class PlaceRecognizer(Resolution):
@@ -164,7 +168,15 @@ class PlaceRecognizer(Resolution):
         surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
         cues = (person_words, placed_words, surnames)
         demonyms: list[Place] = []
+        # datelines first: the model tags a town in capitals anything ("XENIA" ORG) or nothing
+        for span in self._dateline_spans(doc):
+            found = self._lookup(span, "gazetteer", "", cues)
+            if found:
+                taken.update(range(span.start, span.end))
+                candidates.extend(found)
         for ent in doc.ents:
+            if any(i in taken for i in range(ent.start, ent.end)):
+                continue  # a dateline read above
             span = _trim(ent)
             if span is None:
                 continue
@@ -314,7 +326,7 @@ class PlaceRecognizer(Resolution):
         if before is not None and before.lower_ in self.titles:
             return True
         if span.text.isalpha() and span.text.isupper() and len(span) == 1 and len(span.text) <= 5 \
-                and span.text not in self.aliases:
+                and span.text not in self.aliases and not self._dateline(span):
             return True  # an acronym ("RUSI") is an organisation, not the town of the same letters
         # a place name that is elsewhere part of a person's name ("Paris Hilton") is that person,
         # unless the model itself tagged it a place after a locative preposition ("in Paris")
@@ -337,12 +349,32 @@ class PlaceRecognizer(Resolution):
         return after is not None and after.ent_type_ == "PRODUCT" and after.ent_iob_ == "B"
 
     def _dateline(self, span: Span) -> bool:
-        """Whether the span opens a line in capitals before dateline punctuation ("BEIRUT:",
-        "PATASKALA --"): a wire dateline names the place the story was filed from."""
+        """Whether the span opens a line or a sentence in capitals before dateline punctuation
+        ("BEIRUT:", "PATASKALA --", "Fire guts home. XENIA —"): a dateline names the place the
+        story was filed from. A headline run into the text ends in a full stop before it."""
         doc = span.doc
         if not span.text.isupper() or span.end >= len(doc) or doc[span.end].text not in DATELINE_MARKS:
             return False
-        return span.start == 0 or "\n" in doc[span.start - 1].whitespace_ or doc[span.start - 1].is_space
+        return _opens_line(doc, span.start)
+
+    def _dateline_spans(self, doc: Doc) -> list[Span]:
+        """Runs of up to four words in capitals that open a line or a sentence and stand before
+        dateline punctuation ("MOUNT GILEAD (AP) --", "ST. PARIS —"), and that the gazetteer knows.
+        Towns too small for the name matcher are found here, in the whole gazetteer."""
+        spans = []
+        for start in range(len(doc)):
+            if not _capital_word(doc[start]) or not _opens_line(doc, start):
+                continue
+            end = start
+            while end < len(doc) and end - start < DATELINE_WORDS and (
+                _capital_word(doc[end]) or _abbreviation_dot(doc, end)
+            ):
+                end += 1
+            if end < len(doc) and doc[end].text in DATELINE_MARKS:
+                span = doc[start:end]
+                if span.text.upper() != span.text.lower() and self._has_name(span.text):
+                    spans.append(span)
+        return spans
 
     def _locative_before(self, span: Span) -> bool:
         if self._dateline(span):
@@ -405,6 +437,9 @@ class PlaceRecognizer(Resolution):
                 label = "LOC" if inner[0].choice.kind == "continent" else "GPE"
             ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
         for (s, e), cand in placed.items():
+            if cand.source == "gazetteer":
+                # a piece of the name the model tagged something else ("ST" ORG in "ST. PARIS")
+                ents = [x for x in ents if not (s <= x.start and x.end <= e and x.label_ not in PLACE_LABELS)]
             if cand.source == "gazetteer" and not any(x.start < e and s < x.end for x in ents):
                 ents.append(Span(doc, s, e, label="LOC" if cand.choice.kind == "continent" else "GPE"))
         doc.ents = filter_spans(ents)
@@ -421,6 +456,29 @@ class PlaceRecognizer(Resolution):
 def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
     """Build the places component (loads the gazetteer on first use)."""
     return PlaceRecognizer(nlp, name, use_matcher)
+
+
+def _opens_line(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` starts the text, a line, or a sentence after a full stop."""
+    if i == 0:
+        return True
+    before = doc[i - 1]
+    if before.text in SENTENCE_ENDS:
+        return not _abbreviation_dot(doc, i - 1)
+    return "\n" in before.whitespace_ or before.is_space
+
+
+def _abbreviation_dot(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` is the dot of an abbreviation in capitals the tokenizer split off
+    ("ST" "." in "ST. PARIS", "MT" "." in "MT. PLEASANT")."""
+    return doc[i].text == "." and i > 0 and not doc[i - 1].whitespace_ and doc[i - 1].text.isupper() \
+        and doc[i - 1].is_alpha and len(doc[i - 1].text) <= 2
+
+
+def _capital_word(token) -> bool:
+    # "BEIRUT", "ST.", "JOHN'S": a word in capitals, with its abbreviation's dot or apostrophe
+    text = token.text.replace(".", "").replace("'", "").replace("\u2019", "")
+    return bool(text) and text.isalpha() and token.text.isupper()
 
 
 def _looks_like_name(ent: Span) -> bool:
