@@ -401,3 +401,32 @@ def test_a_dateline_after_a_headline_names_a_small_town(nlp):
 def test_capitals_inside_a_sentence_are_no_dateline(nlp):
     text = "The report from NATO: troops will stay."
     assert _at(_places(nlp, text), text, "NATO") is None
+
+
+def test_a_legislators_party_affiliation_names_a_us_state_town_or_county(nlp):
+    text = (
+        "Sen. Byron Dorgan, D-N.D., questioned it. State Rep. Jay Roberts (R-Ocilla), chairman, "
+        "agreed, and Delegate Brent Boggs, D-Braxton, of West Virginia, did too."
+    )
+    places = _places(nlp, text)
+    assert _at(places, text, "N.D.").name == "North Dakota"
+    ocilla = _at(places, text, "Ocilla")
+    assert ocilla.country_code == "US" and distance_km(ocilla.lat, ocilla.lon, 31.59, -83.25) < 30
+    braxton = _at(places, text, "Braxton")
+    assert braxton.kind == "admin2" and distance_km(braxton.lat, braxton.lon, 38.67, -80.74) < 30
+
+
+def test_a_list_of_counties_names_each_county(nlp):
+    text = "The warning covers Becker, Clay, Mahnomen, Otter Tail and Wilkin counties in Minnesota."
+    places = _places(nlp, text)
+    for name in ("Becker", "Clay", "Mahnomen", "Otter Tail", "Wilkin"):
+        place = _at(places, text, name)
+        assert place is not None and place.kind == "admin2" and place.country_code == "US", name
+        assert distance_km(place.lat, place.lon, 46.5, -96.0) < 161, name  # north-west Minnesota
+
+
+def test_an_institution_named_after_its_county_names_the_county(nlp):
+    text = "He was booked by the Anderson County Sheriff and held by the Clarke County Superior Court."
+    places = _places(nlp, text)
+    assert _at(places, text, "Anderson County").name == "Anderson County"
+    assert _at(places, text, "Clarke County").name == "Clarke County"

@@ -64,6 +64,9 @@ class PlaceRecognizer(Resolution):
         self.facility_words = frozenset(words["facility_words"])
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
+        self.party_prefixes = frozenset(words["party_prefixes"])
+        self.division_words = dict(words["division_words"])  # "county" -> "counties"
+        self.division_plurals = {plural: word.title() for word, plural in self.division_words.items()}
         self.national_words = frozenset(words["national_institution_words"])
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
@@ -174,9 +177,12 @@ class PlaceRecognizer(Resolution):
             if found:
                 taken.update(range(span.start, span.end))
                 candidates.extend(found)
+        for cand in self._affiliations(doc) + self._division_lists(doc):
+            taken.update(range(cand.span.start, cand.span.end))
+            candidates.append(cand)
         for ent in doc.ents:
             if any(i in taken for i in range(ent.start, ent.end)):
-                continue  # a dateline read above
+                continue  # a dateline or an affiliation read above
             span = _trim(ent)
             if span is None:
                 continue
@@ -197,9 +203,10 @@ class PlaceRecognizer(Resolution):
             else:
                 # toponyms inside an organisation's name ("Ohio Department of Health") stay
                 # findable by the matcher; inside a person's name ("Paris Hilton") they do not
-                if ent.label_ == "PERSON":
+                county_named = any(t.lower_ in self.division_words for t in span)
+                if ent.label_ == "PERSON" and not county_named:
                     taken.update(range(ent.start, ent.end))
-                elif ent.label_ == "ORG":
+                elif ent.label_ in ("ORG", "PERSON"):  # "Anderson County Sheriff" tagged PERSON
                     # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
                     # institution named after its town or state names that place
                     head = self._leading_name(span, institution=True)
@@ -243,6 +250,59 @@ class PlaceRecognizer(Resolution):
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
 
+    def _affiliations(self, doc: Doc) -> list[_Candidate]:
+        """The state, town or county of a US legislator's party affiliation ("D-N.D.",
+        "(R-Elbow Lake)", "D-Kanawha"): up to three capitalised words after a party's letter and
+        a hyphen, read among US places only (a bare name also as the county of that name)."""
+        found = []
+        for i in range(1, len(doc) - 2):
+            if doc[i].text not in self.party_prefixes or doc[i - 1].text not in (",", "(") \
+                    or doc[i + 1].text != "-" or doc[i].whitespace_ or doc[i + 1].whitespace_:
+                continue
+            end = i + 2
+            while end < len(doc) and end - i - 2 < 3 and doc[end].text[:1].isupper():
+                end += 1
+            for stop in range(end, i + 2, -1):
+                span = doc[i + 2 : stop]
+                entries = [(e, alt) for e, alt in self._entries(span.text) if e.country_code == "US"]
+                entries += [  # state legislators represent counties: "D-Kanawha" is Kanawha County
+                    (e, alt) for e, alt in self.gaz.lookup_ranked(span.text + " County")
+                    if e.country_code == "US" and e.kind == "admin2"
+                ]
+                if entries:
+                    found.append(_Candidate(span, "gazetteer", entries, country="US"))
+                    break
+        return found
+
+    def _division_lists(self, doc: Doc) -> list[_Candidate]:
+        """The names of a list that ends in a division's plural ("in Butler, Clark, Preble or
+        Warren counties"): each is the second-level division of that name."""
+        found = []
+        for i, token in enumerate(doc):
+            word = self.division_plurals.get(token.text)
+            if word is None:
+                continue
+            end = i
+            while end > 0:
+                start = end
+                while start > 0 and end - start < 3 and doc[start - 1].text[:1].isupper() \
+                        and doc[start - 1].pos_ == "PROPN":
+                    start -= 1
+                if start == end:
+                    break
+                name = doc[start:end]
+                entries = [
+                    (e, alt) for key in (f"{name.text} {word}", name.text)
+                    for e, alt in self.gaz.lookup_ranked(key) if e.kind == "admin2"
+                ]
+                if entries:
+                    found.append(_Candidate(name, "gazetteer", entries, label="GPE"))
+                end = start
+                # the list goes on over ", " and "and" / "or"
+                while end > 0 and doc[end - 1].lower_ in (",", "and", "or", "&"):
+                    end -= 1
+        return found
+
     def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
         """The longest run of the span's first proper nouns that the gazetteer knows and that is
         no common word ("South" in "South Ossetia"), or None. With ``institution``, the word after
@@ -252,7 +312,8 @@ class PlaceRecognizer(Resolution):
             end += 1
         for stop in range(min(end, span.end - 1), span.start, -1):
             head = span.doc[span.start : stop]
-            if institution and span.doc[stop].lower_ not in self.institution_words:
+            if institution and span.doc[stop].lower_ not in self.institution_words \
+                    and span.doc[stop - 1].lower_ not in self.division_words:
                 continue
             key = normalise(head.text)
             # an institution is named after a town called like a first name ("Paris High School"),
