@@ -340,8 +340,11 @@ def score_places(
 
 
 def gold_demonym_test(gaz) -> Callable[[str], bool]:
-    """A gold phrase is a demonym when the gazetteer reads it as one and has no place of that name."""
-    return lambda phrase: bool(gaz.demonym(phrase)) and not gaz.has_name(phrase)
+    """A gold phrase is a demonym when the places component reads it as one: the gazetteer knows
+    it as a demonym and has no place of that name but small towns ("Canadian", Texas)."""
+    from storyweave.nlp.places import reads_as_demonym
+
+    return lambda phrase: reads_as_demonym(gaz, phrase)
 
 
 def _overlap(pred, gold: GoldToponym) -> bool:

@@ -430,3 +430,30 @@ def test_an_institution_named_after_its_county_names_the_county(nlp):
     places = _places(nlp, text)
     assert _at(places, text, "Anderson County").name == "Anderson County"
     assert _at(places, text, "Clarke County").name == "Clarke County"
+
+
+def test_the_named_state_decides_among_the_countrys_namesakes(nlp):
+    # "Springfield, Ohio" once: every Springfield of the article is in Ohio, even where another
+    # name of the article ("Springfield City", an alternate name of Springfield, Massachusetts)
+    # would pull it elsewhere
+    text = (
+        "Springfield, Ohio — The Springfield City schools met on Monday. Springfield residents "
+        "asked about Springfield's budget."
+    )
+    places = _places(nlp, text)
+    for nth in (2, 3):
+        place = _at(places, text, "Springfield", nth)
+        assert distance_km(place.lat, place.lon, 39.92, -83.81) < 30
+
+
+def test_a_demonym_spelled_like_a_small_town_is_the_demonym(nlp):
+    from storyweave.nlp.gazetteer import load_gazetteer
+    from storyweave.nlp.places import reads_as_demonym
+
+    text = "Xavier Dolan's Canadian drama won the prize, and Canadian companies cheered."
+    doc = nlp(text)
+    canadian = [p for p in doc._.places if text[p.start_char : p.end_char] == "Canadian"]
+    assert canadian and all(p.role == "demonym" and p.country_code == "CA" for p in canadian)
+    gaz = load_gazetteer()
+    assert reads_as_demonym(gaz, "Canadian")  # not Canadian, Texas (3,000 people)
+    assert not reads_as_demonym(gaz, "Abkhaz")  # GeoNames names Abkhazia so: the division, not Georgia

@@ -8,12 +8,12 @@
 - ``records``: ``Place``, its levels and roles.
 """
 
-from storyweave.nlp.places.component import PlaceRecognizer, make_places
+from storyweave.nlp.places.component import PlaceRecognizer, make_places, reads_as_demonym
 from storyweave.nlp.places.context import distance_km
 from storyweave.nlp.places.outlets import outlet_country, with_outlet_country
 from storyweave.nlp.places.records import LEVELS, PLACE_LABELS, ROLES, Place
 
 __all__ = [
     "LEVELS", "PLACE_LABELS", "ROLES", "Place", "PlaceRecognizer", "distance_km", "make_places",
-    "outlet_country", "with_outlet_country",
+    "outlet_country", "reads_as_demonym", "with_outlet_country",
 ]

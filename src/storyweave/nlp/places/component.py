@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 MATCHER_MIN_POPULATION = 15000
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
+#: a town named like a demonym is its reading only from this size ("Canadian", Texas, is not)
+DEMONYM_TOWN_POPULATION = 100_000
 #: the most words a dateline's place takes ("MOUNT GILEAD", "ST. PARIS", "NEW YORK")
 DATELINE_WORDS = 4
 #: what ends the sentence before a dateline (a headline run into the text: "Fire guts home. XENIA —")
@@ -139,9 +141,7 @@ class PlaceRecognizer(Resolution):
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
         entries = self._entries(span.text)
-        if self.gaz.demonym(span.text) and not any(
-            not alt and (e.kind != "city" or e.population >= 100_000) for e, alt in entries
-        ):
+        if reads_as_demonym(self.gaz, span.text):
             entries = []  # "Canadian" is the demonym, not Canadian, Texas
         if not entries:
             code = self.gaz.demonym(span.text)
@@ -331,7 +331,7 @@ class PlaceRecognizer(Resolution):
         return rest if self._has_name(rest.text) else None
 
     def _is_demonym(self, text: str) -> bool:
-        return self.gaz.demonym(text) is not None and not self.gaz.has_name(text)
+        return reads_as_demonym(self.gaz, text)
 
     def _has_name(self, text: str) -> bool:
         return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
@@ -517,6 +517,20 @@ class PlaceRecognizer(Resolution):
 def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
     """Build the places component (loads the gazetteer on first use)."""
     return PlaceRecognizer(nlp, name, use_matcher)
+
+
+def reads_as_demonym(gaz: Gazetteer, text: str) -> bool:
+    """Whether a word is read as a demonym ("Syrian", "Canadians"): the gazetteer knows it as
+    one, and any place of that name is only a town smaller than ``DEMONYM_TOWN_POPULATION``
+    or a place known by it only as an alternate name ("Canadian", Texas, and Canadian County;
+    "Spanish", Ontario). But a first-level division that GeoNames names so is its reading
+    ("Abkhaz" for Abkhazia, not Georgia)."""
+    if gaz.demonym(text) is None:
+        return False
+    return not any(
+        (not alt and (e.kind != "city" or e.population >= DEMONYM_TOWN_POPULATION)) or (alt and e.kind == "admin1")
+        for e, alt in gaz.lookup_ranked(text)
+    )
 
 
 def _opens_line(doc: Doc, i: int) -> bool:

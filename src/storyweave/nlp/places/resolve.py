@@ -101,7 +101,10 @@ class Resolution:
         if name.admin and (entry.country_code, entry.admin1) == name.admin and entry.kind != "admin1":
             score += 10
         elif name.country and entry.country_code == name.country and entry.kind != "country":
-            score += 8
+            # "Springfield, Ohio": the state decides among the country's Springfields; another
+            # state's only keeps the country's lead over a foreign reading, for the state the
+            # gazetteer has no such town in
+            score += 5 if name.admin else 8
         if name.based and entry.kind == "city":
             score += 3  # "Washington-based": organisations are based in towns, not in states
         if entry.kind in ("admin1", "admin2") and any(
