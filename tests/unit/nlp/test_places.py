@@ -457,3 +457,13 @@ def test_a_demonym_spelled_like_a_small_town_is_the_demonym(nlp):
     gaz = load_gazetteer()
     assert reads_as_demonym(gaz, "Canadian")  # not Canadian, Texas (3,000 people)
     assert not reads_as_demonym(gaz, "Abkhaz")  # GeoNames names Abkhazia so: the division, not Georgia
+
+
+def test_continental_adjectives_and_the_european_union(nlp):
+    text = "European leaders met in the European Union's capital after the U.S-led talks; Asian markets fell."
+    doc = nlp(text)
+    by_text = {text[p.start_char : p.end_char]: p for p in doc._.places}
+    assert (by_text["European"].kind, by_text["European"].role) == ("continent", "demonym")
+    assert by_text["Asian"].name == "Asia"
+    eu = by_text["European Union"]
+    assert eu.kind == "region" and distance_km(eu.lat, eu.lon, 50.84, 4.38) < 30

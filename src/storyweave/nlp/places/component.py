@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 MATCHER_MIN_POPULATION = 15000
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
+#: kinds of place an acronym names as often as an organisation does ("EU", "UK"): no town of
+#: the same letters, which the acronym rule is for ("RUSI")
+BROAD_KINDS = frozenset({"continent", "country", "region"})
 #: a town named like a demonym is its reading only from this size ("Canadian", Texas, is not)
 DEMONYM_TOWN_POPULATION = 100_000
 #: the most words a dateline's place takes ("MOUNT GILEAD", "ST. PARIS", "NEW YORK")
@@ -144,8 +147,7 @@ class PlaceRecognizer(Resolution):
         if reads_as_demonym(self.gaz, span.text):
             entries = []  # "Canadian" is the demonym, not Canadian, Texas
         if not entries:
-            code = self.gaz.demonym(span.text)
-            country = self.gaz.country(code) if code else None
+            country = self._demonym_place(span.text)
             if country is None:
                 return None
             return _Candidate(span, "demonym", [(country, False)], given=True)
@@ -344,7 +346,12 @@ class PlaceRecognizer(Resolution):
             # "B.C.", "Ont.": the abbreviation names one division of one country
             country, name = self.admin1_abbrev[abbrev]
             entry = next((e for e in self.gaz.lookup(name) if e.kind == "admin1" and e.country_code == country), None)
-        return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
+        if entry:
+            return [(entry, False)]
+        found = self.gaz.lookup_ranked(text)
+        if not found and text[-2:-1] == "." and text[-1:].isupper():
+            found = self.gaz.lookup_ranked(text + ".")  # "U.S" for "U.S.", its last dot lost
+        return found
 
     def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
         entries = self._entries(span.text)
@@ -387,7 +394,8 @@ class PlaceRecognizer(Resolution):
         if before is not None and before.lower_ in self.titles:
             return True
         if span.text.isalpha() and span.text.isupper() and len(span) == 1 and len(span.text) <= 5 \
-                and span.text not in self.aliases and not self._dateline(span):
+                and span.text not in self.aliases and not self._dateline(span) \
+                and not any(e.kind in BROAD_KINDS for e, _alt in self.gaz.lookup_ranked(span.text)):
             return True  # an acronym ("RUSI") is an organisation, not the town of the same letters
         # a place name that is elsewhere part of a person's name ("Paris Hilton") is that person,
         # unless the model itself tagged it a place after a locative preposition ("in Paris")
@@ -477,9 +485,16 @@ class PlaceRecognizer(Resolution):
                     return span
         return None
 
+    def _demonym_place(self, text: str) -> GazEntry | None:
+        """The country a demonym names, or its continent ("European": ``demonyms.tsv`` gives
+        the continent's name where others give a country code)."""
+        code = self.gaz.demonym(text)
+        if not code:
+            return None
+        return self.gaz.country(code) or next((e for e in self.gaz.lookup(code) if e.kind == "continent"), None)
+
     def _demonym(self, span: Span) -> list[Place]:
-        code = self.gaz.demonym(span.text)
-        country = self.gaz.country(code) if code else None
+        country = self._demonym_place(span.text)
         if country is None:
             return []
         return [_to_place(span, country, "demonym", "demonym")]

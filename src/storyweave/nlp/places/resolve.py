@@ -61,7 +61,7 @@ class Resolution:
                   next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
             for g in groups.values()
         ]
-        demonym_mass = Counter(p.country_code for p in demonyms)
+        demonym_mass = Counter(p.country_code for p in demonyms if p.country_code)  # not a continent's
         links_of = county_links(names)
         for name, links in zip(names, links_of):
             name.fixed = [
@@ -143,7 +143,8 @@ class Resolution:
             return not alt or entry.population >= 1000
         home = home_mass >= 0.5
         if entry.kind != "city":
-            return not alt or home
+            # a region across borders is one place under all its names ("EU", "Mideast")
+            return not alt or home or (entry.kind == "region" and not entry.country_code)
         if cand.source == "ner":
             return not alt or home or entry.population >= 15000
         if cand.label == "PERSON":  # a person's name is the likelier reading
