@@ -453,8 +453,8 @@ def _notes(score: PlacesScore, metrics: dict[str, float], articles: int, key: st
             "more than 161 km away."
         ),
         (
-            f"{score.demonym_gold} gold spans are demonyms (the gazetteer reads them as one and has no "
-            "place of that name). Recall, precision and F1 of toponym recognition count every gold "
+            f"{score.demonym_gold} gold spans are demonyms (the places component reads them as one: the "
+            "gazetteer knows the word as a demonym and no place of that name but a small town). Recall, precision and F1 of toponym recognition count every gold "
             "toponym, with coordinates or not; the row without demonyms leaves demonym gold spans and "
             "predicted demonyms out. Precision is a lower bound: the gold sets do not mark every place name."
         ),

@@ -2,6 +2,7 @@
 
 - ``component``: the ``storyweave_places`` spaCy component (candidates, filters, output);
 - ``resolve``: its disambiguation, roles and facilities placed at their town;
+- ``scan``: datelines, party affiliations and lists of counties read from the text;
 - ``context``: the arithmetic of disambiguation (priors, the article's support);
 - ``matcher``: the gazetteer-name n-gram matcher for toponyms the model missed;
 - ``outlets``: the outlet's home country, a weak prior;

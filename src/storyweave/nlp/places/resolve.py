@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.gazetteer import GazEntry, normalise
-from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax, county_links
+from storyweave.nlp.places.context import (
+    RESOLVE_PASSES,
+    _Context,
+    _Distances,
+    _Name,
+    _prior,
+    _softmax,
+    county_links,
+)
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 
 #: a division whose name is also a town of at least this size inside it loses this much
