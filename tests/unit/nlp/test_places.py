@@ -350,3 +350,120 @@ def test_an_institution_names_its_town_and_only_a_national_one_its_country(nlp):
     assert _at(places, text, "Jamaica").kind != "country"  # a hospital in Queens, not the island
     assert _at(places, text, "Gainesville").country_code == "US"
     assert _at(places, text, "U.S.").kind == "country"
+
+
+def test_a_town_and_the_county_that_holds_it_choose_each_other(nlp):
+    # Paris, France would win on size alone; Henry County, Tennessee, holds Paris, Tennessee
+    text = "A Paris man was arrested on Sunday, deputies in Henry County said."
+    places = _places(nlp, text)
+    paris, county = _at(places, text, "Paris"), _at(places, text, "Henry County")
+    assert distance_km(paris.lat, paris.lon, 36.30, -88.33) < 30  # Paris, Tennessee
+    assert county.kind == "admin2" and distance_km(county.lat, county.lon, 36.33, -88.30) < 30
+
+
+def test_a_county_with_its_own_point_keeps_it(nlp):
+    text = "Commissioners in Lamar County met on Monday. The judge came from Graham to speak."
+    county = _at(_places(nlp, text), text, "Lamar County")
+    # Lamar County, Texas, at its own point, not moved to Graham, 290 km away in the same state
+    assert distance_km(county.lat, county.lon, 33.67, -95.57) < 30
+
+
+def test_a_word_the_article_mostly_tags_a_place_is_no_surname(nlp):
+    # the model reads the headline "Rethinking Egypt" as a person; the article's Egypt is the country
+    text = (
+        "Rethinking Egypt-US relations. Since Obama took office, hopes for better times spread over "
+        "the Middle East. Egypt, which often had trouble with Washington, cooperated. Egypt needs "
+        "also to embrace democracy."
+    )
+    places = _places(nlp, text)
+    assert _at(places, text, "Egypt", 1).kind == "country"
+    assert _at(places, text, "Egypt", 2).kind == "country"
+    # a family name the model tags a place no more often than it ends a name stays a person
+    text = "Raj Chohan met the mayor. Chohan, 59, of Queens, said she was pleased."
+    assert _at(_places(nlp, text), text, "Chohan", 1) is None
+
+
+def test_a_dateline_after_a_headline_names_a_small_town(nlp):
+    # a headline run into the text ends in a full stop; the dateline's towns are too small for
+    # the name matcher, "XENIA" is five capitals like an acronym, and "ST. PARIS" splits its dot
+    for text, word, point in (
+        ("Officials hold vigil. XENIA — The girlfriend of the suspect was held.", "XENIA", (39.68, -83.93)),
+        ("Family mourns four children. ST. PARIS — Scott Randall threw up.", "ST. PARIS", (40.13, -83.96)),
+        ("Home hit by fire a second time. BYESVILLE -- Firefighters are searching.", "BYESVILLE", (39.97, -81.54)),
+    ):
+        doc = nlp(text)
+        place = _at(_places(nlp, text), text, word)
+        assert place is not None and distance_km(place.lat, place.lon, *point) < 30, (word, place)
+        assert text[place.start_char : place.end_char] == word
+        assert any(e.text == word and e.label_ == "GPE" for e in doc.ents)
+
+
+def test_capitals_inside_a_sentence_are_no_dateline(nlp):
+    text = "The report from NATO: troops will stay."
+    assert _at(_places(nlp, text), text, "NATO") is None
+
+
+def test_a_legislators_party_affiliation_names_a_us_state_town_or_county(nlp):
+    text = (
+        "Sen. Byron Dorgan, D-N.D., questioned it. State Rep. Jay Roberts (R-Ocilla), chairman, "
+        "agreed, and Delegate Brent Boggs, D-Braxton, of West Virginia, did too."
+    )
+    places = _places(nlp, text)
+    assert _at(places, text, "N.D.").name == "North Dakota"
+    ocilla = _at(places, text, "Ocilla")
+    assert ocilla.country_code == "US" and distance_km(ocilla.lat, ocilla.lon, 31.59, -83.25) < 30
+    braxton = _at(places, text, "Braxton")
+    assert braxton.kind == "admin2" and distance_km(braxton.lat, braxton.lon, 38.67, -80.74) < 30
+
+
+def test_a_list_of_counties_names_each_county(nlp):
+    text = "The warning covers Becker, Clay, Mahnomen, Otter Tail and Wilkin counties in Minnesota."
+    places = _places(nlp, text)
+    for name in ("Becker", "Clay", "Mahnomen", "Otter Tail", "Wilkin"):
+        place = _at(places, text, name)
+        assert place is not None and place.kind == "admin2" and place.country_code == "US", name
+        assert distance_km(place.lat, place.lon, 46.5, -96.0) < 161, name  # north-west Minnesota
+
+
+def test_an_institution_named_after_its_county_names_the_county(nlp):
+    text = "He was booked by the Anderson County Sheriff and held by the Clarke County Superior Court."
+    places = _places(nlp, text)
+    assert _at(places, text, "Anderson County").name == "Anderson County"
+    assert _at(places, text, "Clarke County").name == "Clarke County"
+
+
+def test_the_named_state_decides_among_the_countrys_namesakes(nlp):
+    # "Springfield, Ohio" once: every Springfield of the article is in Ohio, even where another
+    # name of the article ("Springfield City", an alternate name of Springfield, Massachusetts)
+    # would pull it elsewhere
+    text = (
+        "Springfield, Ohio — The Springfield City schools met on Monday. Springfield residents "
+        "asked about Springfield's budget."
+    )
+    places = _places(nlp, text)
+    for nth in (2, 3):
+        place = _at(places, text, "Springfield", nth)
+        assert distance_km(place.lat, place.lon, 39.92, -83.81) < 30
+
+
+def test_a_demonym_spelled_like_a_small_town_is_the_demonym(nlp):
+    from storyweave.nlp.gazetteer import load_gazetteer
+    from storyweave.nlp.places import reads_as_demonym
+
+    text = "Xavier Dolan's Canadian drama won the prize, and Canadian companies cheered."
+    doc = nlp(text)
+    canadian = [p for p in doc._.places if text[p.start_char : p.end_char] == "Canadian"]
+    assert canadian and all(p.role == "demonym" and p.country_code == "CA" for p in canadian)
+    gaz = load_gazetteer()
+    assert reads_as_demonym(gaz, "Canadian")  # not Canadian, Texas (3,000 people)
+    assert not reads_as_demonym(gaz, "Abkhaz")  # GeoNames names Abkhazia so: the division, not Georgia
+
+
+def test_continental_adjectives_and_the_european_union(nlp):
+    text = "European leaders met in the European Union's capital after the U.S-led talks; Asian markets fell."
+    doc = nlp(text)
+    by_text = {text[p.start_char : p.end_char]: p for p in doc._.places}
+    assert (by_text["European"].kind, by_text["European"].role) == ("continent", "demonym")
+    assert by_text["Asian"].name == "Asia"
+    eu = by_text["European Union"]
+    assert eu.kind == "region" and distance_km(eu.lat, eu.lon, 50.84, 4.38) < 30

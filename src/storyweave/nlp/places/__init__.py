@@ -2,18 +2,19 @@
 
 - ``component``: the ``storyweave_places`` spaCy component (candidates, filters, output);
 - ``resolve``: its disambiguation, roles and facilities placed at their town;
+- ``scan``: datelines, party affiliations and lists of counties read from the text;
 - ``context``: the arithmetic of disambiguation (priors, the article's support);
 - ``matcher``: the gazetteer-name n-gram matcher for toponyms the model missed;
 - ``outlets``: the outlet's home country, a weak prior;
 - ``records``: ``Place``, its levels and roles.
 """
 
-from storyweave.nlp.places.component import PlaceRecognizer, make_places
+from storyweave.nlp.places.component import PlaceRecognizer, make_places, reads_as_demonym
 from storyweave.nlp.places.context import distance_km
 from storyweave.nlp.places.outlets import outlet_country, with_outlet_country
 from storyweave.nlp.places.records import LEVELS, PLACE_LABELS, ROLES, Place
 
 __all__ = [
     "LEVELS", "PLACE_LABELS", "ROLES", "Place", "PlaceRecognizer", "distance_km", "make_places",
-    "outlet_country", "with_outlet_country",
+    "outlet_country", "reads_as_demonym", "with_outlet_country",
 ]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import Counter
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -32,17 +33,21 @@ from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
 from storyweave.nlp.places.rules import read_lines as _read_lines
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
 from storyweave.nlp.places.rules import read_settings as _read_settings
+from storyweave.nlp.places.scan import TextCues
 
 logger = logging.getLogger(__name__)
 
 #: the smallest city the name matcher looks for when spaCy saw no entity there; smaller
 #: places are still found when the model tags them, through the full gazetteer
 MATCHER_MIN_POPULATION = 15000
-#: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
-DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
+#: kinds of place an acronym names as often as an organisation does ("EU", "UK"): no town of
+#: the same letters, which the acronym rule is for ("RUSI")
+BROAD_KINDS = frozenset({"continent", "country", "region"})
+#: a town named like a demonym is its reading only from this size ("Canadian", Texas, is not)
+DEMONYM_TOWN_POPULATION = 100_000
 
 
-class PlaceRecognizer(Resolution):
+class PlaceRecognizer(TextCues, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -59,6 +64,9 @@ class PlaceRecognizer(Resolution):
         self.facility_words = frozenset(words["facility_words"])
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
+        self.party_prefixes = frozenset(words["party_prefixes"])
+        self.division_words = dict(words["division_words"])  # "county" -> "counties"
+        self.division_plurals = {plural: word.title() for word, plural in self.division_words.items()}
         self.national_words = frozenset(words["national_institution_words"])
         self.locative = set(words["locative_prepositions"])
         self.speech = set(words["speech_verbs"])
@@ -131,13 +139,10 @@ class PlaceRecognizer(Resolution):
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
         entries = self._entries(span.text)
-        if self.gaz.demonym(span.text) and not any(
-            not alt and (e.kind != "city" or e.population >= 100_000) for e, alt in entries
-        ):
+        if reads_as_demonym(self.gaz, span.text):
             entries = []  # "Canadian" is the demonym, not Canadian, Texas
         if not entries:
-            code = self.gaz.demonym(span.text)
-            country = self.gaz.country(code) if code else None
+            country = self._demonym_place(span.text)
             if country is None:
                 return None
             return _Candidate(span, "demonym", [(country, False)], given=True)
@@ -155,11 +160,26 @@ class PlaceRecognizer(Resolution):
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
-        # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"
-        surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2}
+        # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"; but
+        # not a word the model tags a place more often than it ends a person's name (a headline
+        # "Rethinking Egypt" tagged PERSON leaves the article's many GPE "Egypt" places)
+        place_counts = Counter(e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1)
+        last_words = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+        surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
         cues = (person_words, placed_words, surnames)
         demonyms: list[Place] = []
+        # datelines first: the model tags a town in capitals anything ("XENIA" ORG) or nothing
+        for span in self._dateline_spans(doc):
+            found = self._lookup(span, "gazetteer", "", cues)
+            if found:
+                taken.update(range(span.start, span.end))
+                candidates.extend(found)
+        for cand in self._affiliations(doc) + self._division_lists(doc):
+            taken.update(range(cand.span.start, cand.span.end))
+            candidates.append(cand)
         for ent in doc.ents:
+            if any(i in taken for i in range(ent.start, ent.end)):
+                continue  # a dateline or an affiliation read above
             span = _trim(ent)
             if span is None:
                 continue
@@ -180,9 +200,10 @@ class PlaceRecognizer(Resolution):
             else:
                 # toponyms inside an organisation's name ("Ohio Department of Health") stay
                 # findable by the matcher; inside a person's name ("Paris Hilton") they do not
-                if ent.label_ == "PERSON":
+                county_named = any(t.lower_ in self.division_words for t in span)
+                if ent.label_ == "PERSON" and not county_named:
                     taken.update(range(ent.start, ent.end))
-                elif ent.label_ == "ORG":
+                elif ent.label_ in ("ORG", "PERSON"):  # "Anderson County Sheriff" tagged PERSON
                     # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
                     # institution named after its town or state names that place
                     head = self._leading_name(span, institution=True)
@@ -235,7 +256,8 @@ class PlaceRecognizer(Resolution):
             end += 1
         for stop in range(min(end, span.end - 1), span.start, -1):
             head = span.doc[span.start : stop]
-            if institution and span.doc[stop].lower_ not in self.institution_words:
+            if institution and span.doc[stop].lower_ not in self.institution_words \
+                    and span.doc[stop - 1].lower_ not in self.division_words:
                 continue
             key = normalise(head.text)
             # an institution is named after a town called like a first name ("Paris High School"),
@@ -253,7 +275,7 @@ class PlaceRecognizer(Resolution):
         return rest if self._has_name(rest.text) else None
 
     def _is_demonym(self, text: str) -> bool:
-        return self.gaz.demonym(text) is not None and not self.gaz.has_name(text)
+        return reads_as_demonym(self.gaz, text)
 
     def _has_name(self, text: str) -> bool:
         return text in self.state_abbrev or text + "." in self.state_abbrev or self.gaz.has_name(text)
@@ -266,7 +288,12 @@ class PlaceRecognizer(Resolution):
             # "B.C.", "Ont.": the abbreviation names one division of one country
             country, name = self.admin1_abbrev[abbrev]
             entry = next((e for e in self.gaz.lookup(name) if e.kind == "admin1" and e.country_code == country), None)
-        return [(entry, False)] if entry else self.gaz.lookup_ranked(text)
+        if entry:
+            return [(entry, False)]
+        found = self.gaz.lookup_ranked(text)
+        if not found and text[-2:-1] == "." and text[-1:].isupper():
+            found = self.gaz.lookup_ranked(text + ".")  # "U.S" for "U.S.", its last dot lost
+        return found
 
     def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
         entries = self._entries(span.text)
@@ -309,7 +336,8 @@ class PlaceRecognizer(Resolution):
         if before is not None and before.lower_ in self.titles:
             return True
         if span.text.isalpha() and span.text.isupper() and len(span) == 1 and len(span.text) <= 5 \
-                and span.text not in self.aliases:
+                and span.text not in self.aliases and not self._dateline(span) \
+                and not any(e.kind in BROAD_KINDS for e, _alt in self.gaz.lookup_ranked(span.text)):
             return True  # an acronym ("RUSI") is an organisation, not the town of the same letters
         # a place name that is elsewhere part of a person's name ("Paris Hilton") is that person,
         # unless the model itself tagged it a place after a locative preposition ("in Paris")
@@ -330,14 +358,6 @@ class PlaceRecognizer(Resolution):
         tags the next words a product."""
         after = span.doc[span.end] if span.end < len(span.doc) else None
         return after is not None and after.ent_type_ == "PRODUCT" and after.ent_iob_ == "B"
-
-    def _dateline(self, span: Span) -> bool:
-        """Whether the span opens a line in capitals before dateline punctuation ("BEIRUT:",
-        "PATASKALA --"): a wire dateline names the place the story was filed from."""
-        doc = span.doc
-        if not span.text.isupper() or span.end >= len(doc) or doc[span.end].text not in DATELINE_MARKS:
-            return False
-        return span.start == 0 or "\n" in doc[span.start - 1].whitespace_ or doc[span.start - 1].is_space
 
     def _locative_before(self, span: Span) -> bool:
         if self._dateline(span):
@@ -379,9 +399,16 @@ class PlaceRecognizer(Resolution):
                     return span
         return None
 
+    def _demonym_place(self, text: str) -> GazEntry | None:
+        """The country a demonym names, or its continent ("European": ``demonyms.tsv`` gives
+        the continent's name where others give a country code)."""
+        code = self.gaz.demonym(text)
+        if not code:
+            return None
+        return self.gaz.country(code) or next((e for e in self.gaz.lookup(code) if e.kind == "continent"), None)
+
     def _demonym(self, span: Span) -> list[Place]:
-        code = self.gaz.demonym(span.text)
-        country = self.gaz.country(code) if code else None
+        country = self._demonym_place(span.text)
         if country is None:
             return []
         return [_to_place(span, country, "demonym", "demonym")]
@@ -400,6 +427,9 @@ class PlaceRecognizer(Resolution):
                 label = "LOC" if inner[0].choice.kind == "continent" else "GPE"
             ents.append(ent if label == ent.label_ else Span(doc, ent.start, ent.end, label=label))
         for (s, e), cand in placed.items():
+            if cand.source == "gazetteer":
+                # a piece of the name the model tagged something else ("ST" ORG in "ST. PARIS")
+                ents = [x for x in ents if not (s <= x.start and x.end <= e and x.label_ not in PLACE_LABELS)]
             if cand.source == "gazetteer" and not any(x.start < e and s < x.end for x in ents):
                 ents.append(Span(doc, s, e, label="LOC" if cand.choice.kind == "continent" else "GPE"))
         doc.ents = filter_spans(ents)
@@ -416,6 +446,20 @@ class PlaceRecognizer(Resolution):
 def make_places(nlp: Language, name: str, use_matcher: bool) -> PlaceRecognizer:
     """Build the places component (loads the gazetteer on first use)."""
     return PlaceRecognizer(nlp, name, use_matcher)
+
+
+def reads_as_demonym(gaz: Gazetteer, text: str) -> bool:
+    """Whether a word is read as a demonym ("Syrian", "Canadians"): the gazetteer knows it as
+    one, and any place of that name is only a town smaller than ``DEMONYM_TOWN_POPULATION``
+    or a place known by it only as an alternate name ("Canadian", Texas, and Canadian County;
+    "Spanish", Ontario). But a first-level division that GeoNames names so is its reading
+    ("Abkhaz" for Abkhazia, not Georgia)."""
+    if gaz.demonym(text) is None:
+        return False
+    return not any(
+        (not alt and (e.kind != "city" or e.population >= DEMONYM_TOWN_POPULATION)) or (alt and e.kind == "admin1")
+        for e, alt in gaz.lookup_ranked(text)
+    )
 
 
 def _looks_like_name(ent: Span) -> bool:

@@ -18,6 +18,12 @@ RESOLVE_PASSES = 3
 COUNTRY_WEIGHT = 4.0
 STATE_WEIGHT = 2.5
 STATE_EXTRA = 0.5
+#: what a town reading and a county reading that holds it add to each other, when the article
+#: names both ("Paris" and "Henry County": Paris, Tennessee, is in Henry County, Tennessee). The
+#: pairing does not wait for either name's probability: a famous namesake (Paris, France) would
+#: otherwise keep both from ever rising. It is shared among a name's readings that pair with the
+#: other name, so that a name paired with many counties gains little from each
+COUNTY_WEIGHT = 3.0
 #: the population assumed for a first-level division the gazetteer has no count for
 ADMIN1_TYPICAL_POPULATION = 300_000
 #: what a first-level division's prior loses (log10 units) when it counts its people: the sum
@@ -138,6 +144,39 @@ class _Context:
             (self._lons - math.radians(lon)) / 2
         ) ** 2
         return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def county_links(names: list[_Name]) -> list[list[float]]:
+    """For each name, what each of its readings gains from the other names' readings that hold
+    it or that it holds: a town and the second-level division it lies in (same country, state
+    and county codes). Each other name that pairs with ``k`` of a name's readings gives each of
+    them ``COUNTY_WEIGHT / k``. Names written "X-based" neither give nor take."""
+    towns: list[dict[tuple[str, str, str], list[int]]] = []
+    counties: list[dict[tuple[str, str, str], list[int]]] = []
+    for name in names:
+        town, county = {}, {}
+        if not name.based:
+            for i, (entry, _alt) in enumerate(name.entries):
+                if not entry.admin2:
+                    continue
+                key = (entry.country_code, entry.admin1, entry.admin2)
+                if entry.kind == "city":
+                    town.setdefault(key, []).append(i)
+                elif entry.kind == "admin2":
+                    county.setdefault(key, []).append(i)
+        towns.append(town)
+        counties.append(county)
+    ids = [{entry.geonameid for entry, _alt in name.entries if entry.geonameid} for name in names]
+    gains = [[0.0] * len(name.entries) for name in names]
+    for a in range(len(names)):
+        for b in range(len(names)):
+            if a == b or not ids[a].isdisjoint(ids[b]):
+                continue  # two spellings of one name ("Karak", "al-Karak") are no context for each other
+            for mine, theirs in ((towns[a], counties[b]), (counties[a], towns[b])):
+                paired = [i for key, readings in mine.items() if key in theirs for i in readings]
+                for i in paired:
+                    gains[a][i] += COUNTY_WEIGHT / len(paired)
+    return gains
 
 
 def _prior(entry: GazEntry, alt: bool) -> float:

