@@ -467,3 +467,11 @@ def test_continental_adjectives_and_the_european_union(nlp):
     assert by_text["Asian"].name == "Asia"
     eu = by_text["European Union"]
     assert eu.kind == "region" and distance_km(eu.lat, eu.lon, 50.84, 4.38) < 30
+
+
+def test_a_region_an_institution_is_named_after_is_not_where_it_sits(nlp):
+    text = ("Charles Lister, the director of the Syria program at the Middle East Institute, a "
+            "Washington-based think tank, spoke to the Asia Society. He works near the Texas Medical Center.")
+    names = {p.name for p in _places(nlp, text)}
+    assert "Middle East" not in names and "Asia" not in names
+    assert {"Syria", "Washington", "Texas"} <= names

@@ -47,6 +47,12 @@ BROAD_KINDS = frozenset({"continent", "country", "region"})
 DEMONYM_TOWN_POPULATION = 100_000
 
 
+#: gazetteer kinds wider than any one seat: a region, a continent, a sea
+WIDE_KINDS = frozenset(["region", "continent", "water"])
+#: gazetteer kinds an institution named after them may sit in
+SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
+
+
 class PlaceRecognizer(TextCues, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
@@ -65,6 +71,7 @@ class PlaceRecognizer(TextCues, Resolution):
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
         self.party_prefixes = frozenset(words["party_prefixes"])
+        self.subject_institutions = frozenset(words["subject_institution_words"])
         self.division_words = dict(words["division_words"])  # "county" -> "counties"
         self.division_plurals = {plural: word.title() for word, plural in self.division_words.items()}
         self.national_words = frozenset(words["national_institution_words"])
@@ -223,6 +230,8 @@ class PlaceRecognizer(TextCues, Resolution):
                 # "Northeast Georgia" is a part of Georgia
                 head = self._after_direction(span) or self._leading_name(span)
                 found = self._lookup(head, source, ent.label_, cues) if head is not None else []
+                if self._institution_subject(head, found):
+                    found, source = [], "institution"
             if found or source != "ner":
                 taken.update(range(ent.start, ent.end))
             # else the name matcher may still find a toponym inside it
@@ -239,13 +248,27 @@ class PlaceRecognizer(TextCues, Resolution):
                 elif any(t.ent_type_ == "PRODUCT" for t in span):
                     continue  # "Toyota Camry", "Nissan Leaf": a make, not the town it shares a name with
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
-                    candidates.extend(self._lookup(span, "gazetteer", "", cues))
+                    found = self._lookup(span, "gazetteer", "", cues)
+                    if not self._institution_subject(span, found):
+                        candidates.extend(found)
         unique: list[_Candidate] = []
         for cand in sorted(candidates, key=lambda c: (-len(c.span.text), c.span.start)):
             if not any(u.span.start < cand.span.end and cand.span.start < u.span.end for u in unique):
                 unique.append(cand)
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
+
+    def _institution_subject(self, span: Span | None, found: list) -> bool:
+        """Whether ``span`` names the region an institution studies or serves, not a place
+        ("the Middle East Institute", "the Asia Society"): a reading is a region, a continent
+        or a sea and none a country or a division (which an institution may be the seat of:
+        "the Texas Medical Center"), and the entity around it ends in such an institution's
+        word."""
+        kinds = {e.kind for c in found for e, _ in c.entries}
+        if span is None or not kinds & WIDE_KINDS or kinds & SEAT_KINDS:
+            return False
+        ent = next((e for e in span.doc.ents if e.start <= span.start and span.end <= e.end), None)
+        return ent is not None and ent.end > span.end and ent[-1].lower_ in self.subject_institutions
 
     def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
         """The longest run of the span's first proper nouns that the gazetteer knows and that is
