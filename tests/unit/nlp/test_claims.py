@@ -133,6 +133,12 @@ def test_a_subject_pronoun_never_means_a_name_its_own_clause_holds(nlp):
     assert not any("[Kim] has not spoken" in c.display for c in claims_of(nlp, text))
 
 
+def test_a_short_sentence_is_a_claim_only_when_its_pronoun_names_someone(nlp):
+    displays = [c.display for c in claims_of(nlp, "Mrs. Jane Carter met Mr. Tom Price. He was 75.")]
+    assert "[Tom Price] was 75." in displays
+    assert [c.display for c in claims_of(nlp, "The talks went on. He was 75.")] == ["The talks went on."]
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

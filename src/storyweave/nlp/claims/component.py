@@ -303,7 +303,10 @@ def extract_claims(
         for unit in sentence_units(sent, art.text, rules, merged):
             if art.skipped_at(doc[unit.first].idx):
                 continue
-            claims.append(_claim(art, sent, unit))
+            claim = _claim(art, sent, unit)
+            if unit.short and len(claim.display.split()) < rules.min_words:
+                continue  # "He was 75." with no one to name: a fragment
+            claims.append(claim)
     return apply_scoped_hedges(claims, scoped), scoped
 
 

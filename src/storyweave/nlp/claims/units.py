@@ -12,7 +12,8 @@ as in the code:
    own subject (never inside reported speech, which stays with its cue);
 3. keep the pieces with a finite verb and at least ``min_words`` words; a piece too short
    to stand alone ("His wife survived, but ...") stays with the clause after it, or before
-   it when it is the last;
+   it when it is the last; a short sentence whose subject is a pronoun ("He was 75.") is
+   kept only if its display text names who it is about (``Unit.short``);
 4. a statement sentence the parser gave no finite verb at all, where a noun comes before a
    past-tense form it tagged as a participle ("The actress re-hired attorney Shawn Holley";
    the small English model often reads the "-ed" form so), is one unit as it stands.
@@ -44,6 +45,9 @@ class Unit:
     last: int
     verb: Token
     headline: bool
+    #: a whole sentence too short to stand alone unless its pronoun names someone ("He was
+    #: 75." reads alone as "[Fred LaRue] was 75."): the caller keeps it only then
+    short: bool = False
 
 
 def is_question(text: str) -> bool:
@@ -196,7 +200,12 @@ def sentence_units(sent: Span, text: str, rules: ClaimRules, merged: bool = Fals
     units = []
     for first, last, head in pieces:
         tokens = sent.doc[first : last + 1]
-        if _words(tokens) < rules.min_words or not _finite(tokens, rules):
+        if not _finite(tokens, rules):
+            continue
+        if _words(tokens) < rules.min_words:
+            if len(pieces) == 1 and not headline and any(t.pos_ == "PRON" and t.dep_ in ("nsubj", "nsubjpass")
+                                                         for t in tokens):
+                units.append(Unit(first, last, tokens.root, headline, short=True))
             continue
         verb = head if first <= head.i <= last else tokens.root
         units.append(Unit(first, last, verb, headline))
