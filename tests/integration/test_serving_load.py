@@ -136,6 +136,43 @@ def test_article_entity_and_dossier_work_does_not_grow_with_the_store(db, tmp_pa
     assert not grown, f"work grew with the store (VM steps before, after {added} more articles): {grown}"
 
 
+#: Statements (BEGIN included) an uncached page sends, whatever it shows: one read per part of the page,
+#: each part read for all its rows at once. A query per entity, mention or article would make the count
+#: grow with what the page shows, and differ from one page to the next.
+STATEMENTS = {"article page": 14, "article API": 5, "entity page": 8, "entity API": 8}
+
+
+def test_article_and_entity_pages_send_the_same_few_statements_whatever_they_show(db):
+    from fastapi.testclient import TestClient
+
+    from storyweave.app import create_app
+    from storyweave.queries.articles import list_articles
+    from storyweave.queries.reads import list_entities
+    from storyweave.store.database import Store
+
+    with Store(db) as store:
+        articles = [a.id for a in list_articles(store)]
+        entities = list_entities(store, limit=1000)
+        assert len(articles) >= 3 and len({e["articles"] for e in entities}) >= 2  # pages of different sizes
+        pages = {
+            "article page": [f"/articles/{a}" for a in articles],
+            "article API": [f"/api/articles/{a}" for a in articles],
+            "entity page": [f"/entities/{e['id']}" for e in entities],
+            "entity API": [f"/api/entities/{e['id']}" for e in entities],
+        }
+        with TestClient(create_app(store)) as client:
+            counts = {}
+            for kind, paths in pages.items():
+                for path in paths:
+                    with StepCounter(store) as counter:
+                        assert client.get(path).status_code == 200, path
+                    counts.setdefault(kind, set()).add(counter.statements)
+    over = {kind: sorted(found) for kind, found in counts.items() if max(found) > STATEMENTS[kind]}
+    assert not over, f"more statements per page than {STATEMENTS}: {over}"
+    varying = {kind: sorted(found) for kind, found in counts.items() if len(found) > 1}
+    assert not varying, f"statements per page vary with what the page shows (a query per row?): {varying}"
+
+
 def test_dossier_and_story_list_are_kept_until_a_commit(db):
     from fastapi.testclient import TestClient
 
