@@ -29,12 +29,14 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO, Optional
+from typing import TYPE_CHECKING, Any, BinaryIO, Optional
 
 from storyweave.config import Settings
-from storyweave.pipeline.ingest import IngestEvent
 from storyweave.records import DocumentMetadata
 from storyweave.store.database import Store
+
+if TYPE_CHECKING:  # the ingest stage imports datasketch and scipy: loaded when a run needs it
+    from storyweave.pipeline.ingest import IngestEvent
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +66,7 @@ class StageEvent:
 
 ProgressHandler = Callable[[StageEvent], None]
 #: A replacement for reading ``inputs``: gets the per-document handler, returns the stage's report.
-ReadStep = Callable[[Callable[[IngestEvent], None]], Any]
+ReadStep = Callable[[Callable[["IngestEvent"], None]], Any]
 #: A replacement for ``link_pending``: gets the per-article handler, returns a ``LinkReport``.
 LinkStep = Callable[[Callable[[str], None]], Any]
 
