@@ -17,8 +17,19 @@ from storyweave.cli.app import (
 )
 from storyweave.cli.terminal import json_line, shown
 
-
 _STATUS_STYLE = {"corroborated": "green", "contested": "red", "single-source": "yellow"}
+
+
+#: an actor that is only a pronoun names no one on a timeline line ("they offensive")
+PRONOUN_ACTORS = frozenset(["he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us"])
+
+
+def event_line(entry: dict) -> str:
+    """A timeline entry as one line: actor, action, target; a pronoun actor left out."""
+    actor = entry.get("actor")
+    if actor and actor.casefold() in PRONOUN_ACTORS:
+        actor = None
+    return " ".join(x for x in (actor, entry.get("action"), entry.get("target")) if x)
 
 
 @app.command()
@@ -98,8 +109,8 @@ def _print_dossier(d: dict) -> None:
         table.add_column("event", ratio=1, overflow="fold")
         for e in dated:
             sources = ", ".join(sorted({s["outlet"] or "?" for s in e["sources"]}))
-            event = " ".join(x for x in (e["actor"], e["action"], e["target"]) if x)
-            place = f" in {e['place']}" if e["place"] else ""
+            event = event_line(e)
+            place = f" in {e['place']}" if e["place"] and e["place"].casefold() not in event.casefold() else ""
             table.add_row(shown(e["when"] or "undated"),
                           f"[dim]{shown(e['type'])}[/dim] {shown(event + place)} [dim]({shown(sources)})[/dim]")
         console.print(table)
