@@ -144,9 +144,14 @@ def _atoms(tokens, rules: ClaimRules) -> tuple[str, ...]:
     return tuple(dict.fromkeys(atoms))
 
 
-def _score(kind: str, entities, numbers, dates, hedged: bool) -> float:
-    score = BASE_SCORE[kind] + (0.1 if entities else 0.0) + (0.05 if dates else 0.0)
+def _score(kind: str, entities, numbers, dates, hedged: bool, coded_event: bool = False) -> float:
+    """How worth checking a claim is: its kind, and the specifics a checker can look up. A
+    date counts when it is on the calendar ("at the moment" is none); a coded event ("took
+    over the airport") is a concrete act, where "we are closely monitoring" is not."""
+    calendar = any(str(d)[:1].isdigit() for d in dates)
+    score = BASE_SCORE[kind] + (0.1 if entities else 0.0) + (0.05 if calendar else 0.0)
     score += 0.05 if numbers and kind != "number" else 0.0
+    score += 0.05 if coded_event else 0.0
     return round(min(1.0, max(0.0, score - (0.1 if hedged else 0.0))), 2)
 
 
@@ -256,7 +261,7 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
         direct=bool(quote is not None and quote.direct),
         hedges=tuple(hedges),
         hedged=bool(hedges),
-        check_worthy=_score(kind, keys, numbers, dates, bool(hedges)),
+        check_worthy=_score(kind, keys, numbers, dates, bool(hedges), event is not None),
         event_code=event.code if event is not None else None,
     )
 
