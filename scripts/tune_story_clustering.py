@@ -2,8 +2,8 @@
 
 Usage: .venv/bin/python scripts/tune_story_clustering.py [--encoder minilm|static] [--cache DIR]
 
-Vectors and spaCy names are cached in --cache (default /tmp/storyweave-tune) so a
-grid runs in seconds. The chosen values go into ClusterParams' defaults by hand.
+Vectors and the product's entity rows (``document_entities``) are cached in --cache (default
+/tmp/storyweave-tune) so a grid runs in seconds. The chosen values go into ClusterParams' defaults by hand.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from storyweave.evaluation.stories import (
     DEV_TOPICS,
     TEST_TOPICS,
     cluster_documents,
-    document_names,
+    document_entities,
     embed_documents,
     load_stream,
     score_clusters,
@@ -39,12 +39,12 @@ def main() -> None:
     data = {}
     for split, topics in (("dev", DEV_TOPICS), ("test", TEST_TOPICS)):
         docs = load_stream(evaldata, list(topics))
-        path = args.cache / f"{args.encoder}-{split}.pkl"
+        path = args.cache / f"{args.encoder}-{split}-entity-rows.pkl"
         if path.exists():
             vectors, names = pickle.loads(path.read_bytes())
         else:
             vectors, _ = embed_documents(docs, embedder, base)
-            names = document_names(docs)
+            names = document_entities(docs)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(pickle.dumps((vectors, names)))
         data[split] = (docs, vectors, names)

@@ -340,6 +340,10 @@ def _align_group(stories_inputs: list) -> list:
     return [align_claims(inputs) for inputs in stories_inputs]
 
 
+#: Articles linked per chunk by the batch engine: each chunk is cut into blocks decided in parallel.
+BLOCKWISE_CHUNK = 1024
+
+
 def link_blockwise(
     store,
     *,
@@ -347,7 +351,7 @@ def link_blockwise(
     engine: str = "local",
     workers: int = 2,
     address: Optional[str] = None,
-    chunk_size: int = 1024,
+    chunk_size: int = BLOCKWISE_CHUNK,
     params: BlockParams = BlockParams(),
     on_article: Optional[Callable[[str], None]] = None,
 ):

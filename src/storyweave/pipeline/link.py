@@ -73,10 +73,14 @@ def count_relinks(store: Store) -> int:
 SNAPSHOT_EVERY = 32
 
 
+#: Articles linked per chunk (and per transaction) by a local run.
+CHUNK_SIZE = 128
+
+
 def link_pending(
     store: Store,
     *,
-    chunk_size: int = 128,
+    chunk_size: int = CHUNK_SIZE,
     encoder: str = ENCODER,
     on_article: Optional[Callable[[str], None]] = None,
     decide: Optional["DecideChunk"] = None,
@@ -233,20 +237,15 @@ class _Session:
 def _link_chunk(
     store: Store, session: _Session, chunk: list, report: LinkReport, decide: DecideChunk, align_many: AlignMany
 ) -> None:
-    from storyweave.link.entities import records_from_rows
-
-    ids = [item.id for item in chunk]
     with store.read() as conn:
-        rows = link_store.entity_rows(conn, ids)
+        rows = link_store.entity_rows(conn, [item.id for item in chunk])
 
-    # 1. Entities across documents.
-    records = [r for article_id in ids for r in records_from_rows(article_id, rows[article_id])]
-    resolution = session.index.add(records)
+    # 1. Entities across documents, and what clustering reads of each article.
+    resolution, inputs = resolve_chunk(session.index, chunk, rows)
 
     # 2. Stories.
     clusterer = session.clusterer
     vectors, vector_rows = _lead_vectors(store, chunk, clusterer.embedder)
-    inputs = [_cluster_input(item, rows[item.id], resolution.assignments) for item in chunk]
     members, touched = [], set()
     for item, assignment in zip(chunk, decide(clusterer, inputs, vectors)):
         members.append({"article_id": item.id, "story_id": assignment.story_id, "score": assignment.score,
@@ -313,6 +312,20 @@ def _relink_chunk(store: Store, session: _Session, ids: list[str], report: LinkR
         _refresh_stories(conn, story_ids, report, align_many)
         link_store.clear_relinks(conn, ids)
     report.relinked += len(ids)
+
+
+def resolve_chunk(index, chunk: list[link_store.LinkInput], rows: dict[str, list[dict]]) -> tuple:
+    """Resolve a chunk's entities against ``index`` (which keeps them) and say what clustering
+    reads of each article: ``(Resolution, [ClusterInput, ...])``, the inputs in chunk order.
+
+    ``rows`` holds each article's entity rows as ``store.linking.entity_rows`` reads them.
+    ``storyweave eval stories`` calls this too, so its runs with entities see what this stage gives.
+    """
+    from storyweave.link.entities import records_from_rows
+
+    records = [r for item in chunk for r in records_from_rows(item.id, rows[item.id])]
+    resolution = index.add(records)
+    return resolution, [_cluster_input(item, rows[item.id], resolution.assignments) for item in chunk]
 
 
 def _cluster_input(item, entity_rows: list[dict], assignments: dict):

@@ -192,7 +192,7 @@ def vectors_of(conn: Connection, article_ids: list[str], encoder: str) -> dict[s
 
 
 def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict]]:
-    """Article-level entities (with a mention count) of the given articles."""
+    """Article-level entities (with a mention count) of the given articles, each article's by key."""
     from storyweave.store.schema import entity_mentions
 
     counts = dict(
@@ -205,11 +205,30 @@ def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict
     )
     out: dict[str, list[dict]] = {a: [] for a in article_ids}
     for row in conn.execute(select(entities).where(entities.c.article_id.in_(article_ids)).order_by(entities.c.key)):
-        item = dict(row._mapping)
-        item["aliases"] = tuple(json.loads(item["aliases"]))
-        item["mention_count"] = counts.get((item["article_id"], item["key"]), 1)
+        item = _entity_row(dict(row._mapping), counts)
         out[item["article_id"]].append(item)
     return out
+
+
+def entity_rows_of(rows: dict[str, list[dict]]) -> list[dict]:
+    """What :func:`entity_rows` reads back for one article once its ``analysis_rows`` are stored,
+    computed from those rows without a database (``storyweave eval stories`` links analyses it
+    never stores). ``tests/integration/test_linking.py`` checks that both give the same rows."""
+    from storyweave.store.schema import entity_mentions
+
+    counts: dict[tuple[str, str], int] = {}
+    for mention in rows.get(entity_mentions.name, ()):
+        ref = (mention["article_id"], mention["entity_key"])
+        counts[ref] = counts.get(ref, 0) + 1
+    stored = sorted(rows.get(entities.name, ()), key=lambda row: row["key"])
+    return [_entity_row(dict(row), counts) for row in stored]
+
+
+def _entity_row(item: dict, counts: dict[tuple[str, str], int]) -> dict:
+    """One stored ``entities`` row as the link stage reads it: aliases decoded, mentions counted."""
+    item["aliases"] = tuple(json.loads(item["aliases"]))
+    item["mention_count"] = counts.get((item["article_id"], item["key"]), 1)
+    return item
 
 
 def save_entity_links(
