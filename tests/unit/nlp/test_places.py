@@ -528,3 +528,15 @@ def test_a_town_named_like_a_state_of_its_country_is_the_state(nlp):
     places = _places(nlp, text)
     assert _at(places, text, "Kansas").kind == "city"
     assert _at(places, text, "Washington").country_code == "US" and _at(places, text, "Washington").kind == "city"
+
+
+def test_a_name_a_list_of_counties_reads_as_a_county_is_that_county_at_every_mention(nlp):
+    text = "The county fair in Preble drew big crowds this summer. Storms later hit Clark, Preble and Warren counties."
+    places = _places(nlp, text)
+    first = _at(places, text, "Preble")
+    assert first is not None and first.kind == "admin2" and first.name == "Preble County"
+
+
+def test_a_state_before_counties_is_the_state_not_a_county(nlp):
+    text = "Boone County's rate is near the middle of Indiana counties, the Indiana Department of Workforce said."
+    assert _at(_places(nlp, text), text, "Indiana").kind == "admin1"  # not Indiana County, Pennsylvania

@@ -52,6 +52,9 @@ class _Candidate:
     given: bool = False  # a span the caller says is a toponym: it is placed without the credibility test
     choice: GazEntry | None = None
     alt: bool = False  # whether the choice answers to the name only as an alternate name
+    #: the text fixes what kind of place the name is ("Walton and Oconee counties"):
+    #: its readings are the name's readings at every mention
+    fixed_kind: bool = False
 
 
 class Resolution:
@@ -73,7 +76,7 @@ class Resolution:
         for cand in candidates:
             groups.setdefault(normalise(cand.span.text), []).append(cand)
         names = [
-            _Name(g[0].entries, next((c.admin for c in g if c.admin), None),
+            _Name(next((c.entries for c in g if c.fixed_kind), g[0].entries), next((c.admin for c in g if c.admin), None),
                   next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
             for g in groups.values()
         ]
