@@ -540,3 +540,11 @@ def test_a_name_a_list_of_counties_reads_as_a_county_is_that_county_at_every_men
 def test_a_state_before_counties_is_the_state_not_a_county(nlp):
     text = "Boone County's rate is near the middle of Indiana counties, the Indiana Department of Workforce said."
     assert _at(_places(nlp, text), text, "Indiana").kind == "admin1"  # not Indiana County, Pennsylvania
+
+
+def test_a_states_people_name_the_state(nlp):
+    text = "Ohioans are bracing for tornado season, and many Ontarians agree."
+    demonyms = [p for p in nlp(text)._.places if p.source == "demonym"]
+    ohio = _at(demonyms, text, "Ohioans")
+    assert (ohio.name, ohio.kind, ohio.role) == ("Ohio", "admin1", "demonym")
+    assert _at(demonyms, text, "Ontarians").name == "Ontario"

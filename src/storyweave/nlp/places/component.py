@@ -436,11 +436,14 @@ class PlaceRecognizer(TextCues, Repeats, Resolution):
         return None
 
     def _demonym_place(self, text: str) -> GazEntry | None:
-        """The country a demonym names, or its continent ("European": ``demonyms.tsv`` gives
-        the continent's name where others give a country code)."""
+        """The country a demonym names, its continent ("European": ``demonyms.tsv`` gives the
+        continent's name where others give a country code) or its first-level division ("Texan":
+        "US:TX")."""
         code = self.gaz.demonym(text)
         if not code:
             return None
+        if ":" in code:  # "Texan": "US:TX", a first-level division
+            return self.gaz.admin1(*code.split(":", 1))
         return self.gaz.country(code) or next((e for e in self.gaz.lookup(code) if e.kind == "continent"), None)
 
     def _demonym(self, span: Span) -> list[Place]:
