@@ -475,3 +475,76 @@ def test_a_region_an_institution_is_named_after_is_not_where_it_sits(nlp):
     names = {p.name for p in _places(nlp, text)}
     assert "Middle East" not in names and "Asia" not in names
     assert {"Syria", "Washington", "Texas"} <= names
+
+
+def test_a_name_the_article_places_is_that_place_at_every_mention(nlp):
+    # the model tags the second "Grovetown" nothing and the second "Hopkinton" a person: one
+    # sense per discourse makes each the town the article placed at its first mention
+    text = (
+        "A fire broke out in Grovetown, Georgia, on Sunday. Grovetown police then questioned the owner, "
+        "and Grovetown officials closed the road."
+    )
+    places = _places(nlp, text)
+    assert all(_at(places, text, "Grovetown", n) is not None for n in range(3))
+    assert _at(places, text, "Grovetown", 1).name == "Grovetown"
+    text = "Burglars hit four homes in Hopkinton, New Hampshire, this week. Hopkinton is the latest town hit."
+    hopkinton = _at(_places(nlp, text), text, "Hopkinton", 1)
+    assert hopkinton is not None and hopkinton.country_code == "US"
+
+
+def test_a_repeated_name_inside_a_longer_name_is_not_repeated(nlp):
+    text = (
+        "Paris Hilton flew to Paris on Monday. A New Paris trucker drove to the Paris Review's office. "
+        "Mr. Paris declined to comment."
+    )
+    places = _places(nlp, text)
+    assert _at(places, text, "Paris", 1) is not None
+    for nth in (0, 2, 3, 4):  # Paris Hilton, New Paris (a town of its own), the Paris Review, Mr. Paris
+        place = _at(places, text, "Paris", nth)
+        assert place is None or place.text != "Paris"
+
+
+def test_an_institution_the_model_tags_a_person_names_its_town(nlp):
+    # "The Tega Cay Volunteer Fire Department" is tagged PERSON
+    text = (
+        "The council met in Tega Cay, South Carolina. The Tega Cay Volunteer Fire Department and Flint Hill "
+        "Fire Department responded."
+    )
+    place = _at(_places(nlp, text), text, "Tega Cay", 1)
+    assert place is not None and place.name == "Tega Cay"
+
+
+def test_a_town_named_like_a_state_of_its_country_is_the_state(nlp):
+    # Kansas, Illinois, and Oregon, Illinois, are small towns of the state the article is about
+    text = "Farmers near Peoria and Springfield, Illinois, sold their corn to buyers in Kansas and Oregon last year."
+    places = _places(nlp, text)
+    assert _at(places, text, "Kansas").kind == "admin1"
+    assert _at(places, text, "Oregon").kind == "admin1"
+    # a province named like its capital is the province when the capital is a small part of it
+    text = "Montreal and Laval will get new buses next year, Quebec announced, as other cities in Quebec wait."
+    assert _at(_places(nlp, text), text, "Quebec").kind == "admin1"
+    # but the town keeps its name when its state is given, and Washington stays the capital
+    text = "She grew up in Kansas, Ill., and now works in Washington."
+    places = _places(nlp, text)
+    assert _at(places, text, "Kansas").kind == "city"
+    assert _at(places, text, "Washington").country_code == "US" and _at(places, text, "Washington").kind == "city"
+
+
+def test_a_name_a_list_of_counties_reads_as_a_county_is_that_county_at_every_mention(nlp):
+    text = "The county fair in Preble drew big crowds this summer. Storms later hit Clark, Preble and Warren counties."
+    places = _places(nlp, text)
+    first = _at(places, text, "Preble")
+    assert first is not None and first.kind == "admin2" and first.name == "Preble County"
+
+
+def test_a_state_before_counties_is_the_state_not_a_county(nlp):
+    text = "Boone County's rate is near the middle of Indiana counties, the Indiana Department of Workforce said."
+    assert _at(_places(nlp, text), text, "Indiana").kind == "admin1"  # not Indiana County, Pennsylvania
+
+
+def test_a_states_people_name_the_state(nlp):
+    text = "Ohioans are bracing for tornado season, and many Ontarians agree."
+    demonyms = [p for p in nlp(text)._.places if p.source == "demonym"]
+    ohio = _at(demonyms, text, "Ohioans")
+    assert (ohio.name, ohio.kind, ohio.role) == ("Ohio", "admin1", "demonym")
+    assert _at(demonyms, text, "Ontarians").name == "Ontario"

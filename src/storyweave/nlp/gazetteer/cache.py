@@ -159,7 +159,8 @@ class Gazetteer:
         return {kind: int(n) for kind, n in zip(KINDS, counts.tolist())}
 
     def demonym(self, word: str) -> str | None:
-        """The country code a demonym names ("Syrian", "Syrians" → "SY"), or None."""
+        """The country code a demonym names ("Syrian", "Syrians" → "SY"), a continent's name
+        ("European" → "Europe"), a first-level division ("Texan" → "US:TX"), or None."""
         key = normalise(word)
         code = self._demonyms.get(key)
         if code is None and key.endswith("s"):

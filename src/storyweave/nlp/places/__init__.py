@@ -3,6 +3,7 @@
 - ``component``: the ``storyweave_places`` spaCy component (candidates, filters, output);
 - ``resolve``: its disambiguation, roles and facilities placed at their town;
 - ``scan``: datelines, party affiliations and lists of counties read from the text;
+- ``discourse``: the other mentions of a name the article places (one sense per discourse);
 - ``context``: the arithmetic of disambiguation (priors, the article's support);
 - ``matcher``: the gazetteer-name n-gram matcher for toponyms the model missed;
 - ``outlets``: the outlet's home country, a weak prior;

@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 
 from storyweave.nlp.extensions import register_extensions
 from storyweave.nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer, normalise
+from storyweave.nlp.places.discourse import Repeats
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
 from storyweave.nlp.places.records import PLACE_LABELS, Place
@@ -53,7 +54,7 @@ WIDE_KINDS = frozenset(["region", "continent", "water"])
 SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
 
 
-class PlaceRecognizer(TextCues, Resolution):
+class PlaceRecognizer(TextCues, Repeats, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -116,6 +117,7 @@ class PlaceRecognizer(TextCues, Resolution):
     def __call__(self, doc: Doc) -> Doc:
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         places = [self._place(c) for c in candidates if c.choice is not None]
         places += self._facilities_in_towns(doc, candidates)
         places += demonyms
@@ -163,7 +165,9 @@ class PlaceRecognizer(TextCues, Resolution):
         candidates: list[_Candidate] = []
         relabel: dict[tuple[int, int], str] = {}
         taken: set[int] = set()
-        person_words = {t.lower_ for e in doc.ents if _looks_like_name(e) for t in e}
+        # "Huntsville Fire Chief", "Alexandria Police" tagged PERSON: institutions, no people's names
+        names = [e for e in doc.ents if _looks_like_name(e) and not self._institution_named(e)]
+        person_words = {t.lower_ for e in names for t in e}
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
@@ -208,7 +212,7 @@ class PlaceRecognizer(TextCues, Resolution):
                 # toponyms inside an organisation's name ("Ohio Department of Health") stay
                 # findable by the matcher; inside a person's name ("Paris Hilton") they do not
                 county_named = any(t.lower_ in self.division_words for t in span)
-                if ent.label_ == "PERSON" and not county_named:
+                if ent.label_ == "PERSON" and not county_named and not self._institution_named(ent):
                     taken.update(range(ent.start, ent.end))
                 elif ent.label_ in ("ORG", "PERSON"):  # "Anderson County Sheriff" tagged PERSON
                     # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
@@ -239,7 +243,7 @@ class PlaceRecognizer(TextCues, Resolution):
         if self.matcher is not None:
             # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
             # a two-word one named like a person ("Wells Fargo")
-            taken.update(i for e in doc.ents if _looks_like_name(e) for i in range(e.start, e.end))
+            taken.update(i for e in names for i in range(e.start, e.end))
             for span in filter_spans(self.matcher(doc)):
                 if any(i in taken for i in range(span.start, span.end)):
                     continue
@@ -269,6 +273,15 @@ class PlaceRecognizer(TextCues, Resolution):
             return False
         ent = next((e for e in span.doc.ents if e.start <= span.start and span.end <= e.end), None)
         return ent is not None and ent.end > span.end and ent[-1].lower_ in self.subject_institutions
+
+    def _institution_named(self, ent: Span) -> bool:
+        """Whether a PERSON entity is an institution named after a place ("Alexandria Police",
+        "Huntsville Fire Chief", "Tega Cay Volunteer Fire Department"): a place the gazetteer
+        knows, then an institution's word. The small model tags many such names PERSON."""
+        if ent.label_ != "PERSON" or len(ent) < 2:
+            return False
+        span = _trim(ent)
+        return span is not None and self._leading_name(span, institution=True) is not None
 
     def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
         """The longest run of the span's first proper nouns that the gazetteer knows and that is
@@ -423,11 +436,14 @@ class PlaceRecognizer(TextCues, Resolution):
         return None
 
     def _demonym_place(self, text: str) -> GazEntry | None:
-        """The country a demonym names, or its continent ("European": ``demonyms.tsv`` gives
-        the continent's name where others give a country code)."""
+        """The country a demonym names, its continent ("European": ``demonyms.tsv`` gives the
+        continent's name where others give a country code) or its first-level division ("Texan":
+        "US:TX")."""
         code = self.gaz.demonym(text)
         if not code:
             return None
+        if ":" in code:  # "Texan": "US:TX", a first-level division
+            return self.gaz.admin1(*code.split(":", 1))
         return self.gaz.country(code) or next((e for e in self.gaz.lookup(code) if e.kind == "continent"), None)
 
     def _demonym(self, span: Span) -> list[Place]:

@@ -54,6 +54,8 @@ class _Name:
     fixed: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     probs: list[float] = field(default_factory=list)
+    #: the people of its largest first-level division reading per country (made on first use)
+    division_people: dict[str, int] | None = None
 
 
 class _Distances:

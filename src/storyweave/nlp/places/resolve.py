@@ -25,10 +25,18 @@ from storyweave.nlp.places.context import (
 )
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 
-#: a division whose name is also a town of at least this size inside it loses this much
-#: (log10 units): the bare name means the town
+#: a division whose name is also a town of at least this size inside it, holding at least
+#: this share of the division's people, loses this much (log10 units): the bare name means
+#: the town ("Aleppo", "Gaza", "New York"); but a province whose capital of its name is a
+#: small part of it is the province ("Quebec": Québec city holds 5 % of its people)
 CHIEF_TOWN_POPULATION = 20_000
+CHIEF_TOWN_SHARE = 0.1
 CHIEF_TOWN_PENALTY = 3.0
+#: a town named like a first-level division of its country at least this many times its size
+#: loses this much (log10 units): the bare name means the division ("Kansas" is the state, not
+#: Kansas, Illinois; "Quebec" the province). A national capital keeps its name ("Washington")
+STATE_NAMESAKE_RATIO = 10
+STATE_NAMESAKE_PENALTY = 3.0
 from storyweave.nlp.places.records import Place
 from storyweave.nlp.places.records import to_place as _to_place
 
@@ -44,6 +52,9 @@ class _Candidate:
     given: bool = False  # a span the caller says is a toponym: it is placed without the credibility test
     choice: GazEntry | None = None
     alt: bool = False  # whether the choice answers to the name only as an alternate name
+    #: the text fixes what kind of place the name is ("Walton and Oconee counties"):
+    #: its readings are the name's readings at every mention
+    fixed_kind: bool = False
 
 
 class Resolution:
@@ -65,7 +76,7 @@ class Resolution:
         for cand in candidates:
             groups.setdefault(normalise(cand.span.text), []).append(cand)
         names = [
-            _Name(g[0].entries, next((c.admin for c in g if c.admin), None),
+            _Name(next((c.entries for c in g if c.fixed_kind), g[0].entries), next((c.admin for c in g if c.admin), None),
                   next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
             for g in groups.values()
         ]
@@ -88,6 +99,7 @@ class Resolution:
         kept = []
         for name, group, links in zip(names, groups.values(), links_of):
             best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
+            credible = []
             for cand in group:
                 if best is None:
                     continue
@@ -96,7 +108,14 @@ class Resolution:
                 # has its context, as "Paris, Tenn." has
                 paired = links[best] > 0 and (not cand.alt or cand.choice.population >= 1000)
                 if cand.given or paired or self._credible(cand, context.country_mass(name, cand.choice.country_code)):
-                    kept.append(cand)
+                    credible.append(cand)
+            if credible and not self._common_word(group[0].span):
+                # one sense per discourse: a name the article places once ("in Hanover") is that
+                # place at each mention, the ones the model tagged an organisation or a person
+                # ("Hanover police said") included; but a town named like a common word ("Bush")
+                # stays a place only where its own evidence says so
+                credible = group
+            kept.extend(credible)
         for cand in candidates:
             if cand not in kept:
                 cand.choice = None
@@ -113,10 +132,14 @@ class Resolution:
             # state's only keeps the country's lead over a foreign reading, for the state the
             # gazetteer has no such town in
             score += 5 if name.admin else 8
+        if entry.kind == "city" and entry.geonameid not in self.gaz.capitals and \
+                _division_people(name).get(entry.country_code, 0) >= STATE_NAMESAKE_RATIO * max(entry.population, 1):
+            score -= STATE_NAMESAKE_PENALTY
         if name.based and entry.kind == "city":
             score += 3  # "Washington-based": organisations are based in towns, not in states
         if entry.kind in ("admin1", "admin2") and any(
             not town_alt and town.kind == "city" and town.population >= CHIEF_TOWN_POPULATION
+            and town.population >= CHIEF_TOWN_SHARE * entry.population
             and town.country_code == entry.country_code and town.admin1 == entry.admin1
             for town, town_alt in name.entries
         ):
@@ -133,6 +156,11 @@ class Resolution:
             and not doc[span.end].whitespace_
             and doc[span.end + 1].lower_ in self.town_suffixes
         )
+
+    def _common_word(self, span: Span) -> bool:
+        """Whether the name is also a common word or a first name (``stop_toponyms.txt``,
+        ``name_toponyms.txt``): such a name is a place mention by mention, never by repetition."""
+        return normalise(span.text) in self.stop
 
     def _credible(self, cand: _Candidate, home_mass: float) -> bool:
         """Whether the evidence for a place is enough to put it on the map."""
@@ -224,6 +252,17 @@ class Resolution:
         if ent.label_ == "FAC":
             return True
         return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
+
+
+def _division_people(name: _Name) -> dict[str, int]:
+    """The people of the largest first-level division per country that has the name as its own."""
+    if name.division_people is None:
+        people: dict[str, int] = {}
+        for entry, alt in name.entries:
+            if entry.kind == "admin1" and not alt:
+                people[entry.country_code] = max(people.get(entry.country_code, 0), entry.population)
+        name.division_people = people
+    return name.division_people
 
 
 def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:

@@ -84,6 +84,7 @@ class TextCues:
             if word is None:
                 continue
             end = i
+            listed: list[_Candidate] = []
             while end > 0:
                 start = end
                 while start > 0 and end - start < 3 and doc[start - 1].text[:1].isupper() \
@@ -97,11 +98,16 @@ class TextCues:
                     for e, alt in self.gaz.lookup_ranked(key) if e.kind == "admin2"
                 ]
                 if entries:
-                    found.append(_Candidate(name, "gazetteer", entries, label="GPE"))
+                    listed.append(_Candidate(name, "gazetteer", entries, label="GPE", fixed_kind=True))
                 end = start
                 # the list goes on over ", " and "and" / "or"
                 while end > 0 and doc[end - 1].lower_ in (",", "and", "or", "&"):
                     end -= 1
+            if len(listed) == 1 and any(
+                not alt and e.kind in ("admin1", "country") for e, alt in self.gaz.lookup_ranked(listed[0].span.text)
+            ):
+                continue  # "Indiana counties", "Ohio's counties": the counties of a state, not a county
+            found.extend(listed)
         return found
 
 
