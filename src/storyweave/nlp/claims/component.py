@@ -19,7 +19,6 @@ sentence, numbered as in the code:
 from __future__ import annotations
 
 import functools
-
 import logging
 from dataclasses import replace
 
@@ -29,7 +28,6 @@ from spacy.tokens import Doc, Span
 from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
 from storyweave.nlp.claims.display import display_text
-from storyweave.nlp.claims.pronouns import PersonResolver
 from storyweave.nlp.claims.kinds import claim_kind, main_predicate
 from storyweave.nlp.claims.parts import (
     ClaimRules,
@@ -40,6 +38,7 @@ from storyweave.nlp.claims.parts import (
     load_claim_rules,
     numbers_in,
 )
+from storyweave.nlp.claims.pronouns import PersonResolver
 from storyweave.nlp.claims.ranks import ranks_in
 from storyweave.nlp.claims.units import Unit, claim_sentences, is_title_line, sentence_units, skipped_line
 from storyweave.nlp.texts import doc_text

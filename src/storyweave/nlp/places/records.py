@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span
 
-from storyweave.names.labels import PLACE_LABELS
+from storyweave.names.labels import PLACE_LABELS  # noqa: F401  (re-exported: the places package names it)
 from storyweave.nlp.gazetteer import GazEntry
 
 #: the level a mention is placed at, by gazetteer kind; "facility" is a facility's own point,

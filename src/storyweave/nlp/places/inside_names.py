@@ -1,0 +1,82 @@
+"""Places inside other names: the town an institution is named after ("Gainesville Police",
+"Tega Cay Volunteer Fire Department"), the state after a compass word ("Northeast Georgia"),
+and the region an institution studies, which is no place ("the Middle East Institute").
+
+``InsideNames`` is a part of ``PlaceRecognizer`` kept in its own module, as ``Repeats`` and
+``Resolution`` are; it uses the rules the recognizer loads (``self.institution_words``,
+``self.subject_institutions``, ``self.directions``, ...).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from storyweave.nlp.gazetteer import normalise
+
+#: gazetteer kinds wider than any one seat: a region, a continent, a sea
+WIDE_KINDS = frozenset(["region", "continent", "water"])
+#: gazetteer kinds an institution named after them may sit in
+SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
+
+
+def trim_entity(ent: Span) -> Span | None:
+    # "the Netherlands", "Syria's": look the name up without the article and the possessive
+    start, end = ent.start, ent.end
+    doc = ent.doc
+    while start < end and doc[start].lower_ in ("the", "a"):
+        start += 1
+    while end > start and doc[end - 1].text in ("'s", "\u2019s", "'", "."):
+        end -= 1
+    return doc[start:end] if end > start else None
+
+
+class InsideNames:
+    """The readers of names inside other names, for ``PlaceRecognizer``."""
+
+    def _institution_subject(self, span: Span | None, found: list) -> bool:
+        """Whether ``span`` names the region an institution studies or serves, not a place
+        ("the Middle East Institute", "the Asia Society"): a reading is a region, a continent
+        or a sea and none a country or a division (which an institution may be the seat of:
+        "the Texas Medical Center"), and the entity around it ends in such an institution's
+        word."""
+        kinds = {e.kind for c in found for e, _ in c.entries}
+        if span is None or not kinds & WIDE_KINDS or kinds & SEAT_KINDS:
+            return False
+        ent = next((e for e in span.doc.ents if e.start <= span.start and span.end <= e.end), None)
+        return ent is not None and ent.end > span.end and ent[-1].lower_ in self.subject_institutions
+
+    def _institution_named(self, ent: Span) -> bool:
+        """Whether a PERSON entity is an institution named after a place ("Alexandria Police",
+        "Huntsville Fire Chief", "Tega Cay Volunteer Fire Department"): a place the gazetteer
+        knows, then an institution's word. The small model tags many such names PERSON."""
+        if ent.label_ != "PERSON" or len(ent) < 2:
+            return False
+        span = trim_entity(ent)
+        return span is not None and self._leading_name(span, institution=True) is not None
+
+    def _leading_name(self, span: Span, institution: bool = False) -> Span | None:
+        """The longest run of the span's first proper nouns that the gazetteer knows and that is
+        no common word ("South" in "South Ossetia"), or None. With ``institution``, the word after
+        the name must name an institution ("Police", "High School", "Census")."""
+        end = span.start
+        while end < span.end and span.doc[end].pos_ == "PROPN":
+            end += 1
+        for stop in range(min(end, span.end - 1), span.start, -1):
+            head = span.doc[span.start : stop]
+            if institution and span.doc[stop].lower_ not in self.institution_words \
+                    and span.doc[stop - 1].lower_ not in self.division_words:
+                continue
+            key = normalise(head.text)
+            # an institution is named after a town called like a first name ("Paris High School"),
+            # but not after a common word
+            stop = self.stop_words if institution else self.stop
+            if key not in stop and key not in self.directions and self._has_name(head.text):
+                return head
+        return None
+
+    def _after_direction(self, span: Span) -> Span | None:
+        """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""
+        if len(span) < 2 or span[0].lower_ not in self.directions:
+            return None
+        rest = span.doc[span.start + 1 : span.end]
+        return rest if self._has_name(rest.text) else None
