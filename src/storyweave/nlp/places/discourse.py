@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 
 from storyweave.nlp.places.records import PLACE_LABELS
 from storyweave.nlp.places.resolve import _Candidate
+from storyweave.nlp.texts import doc_text
 
 #: the shortest name looked for again: shorter ones are initials and codes ("GA", "UK")
 MIN_REPEAT_CHARS = 4
@@ -51,7 +52,7 @@ class Repeats:
         if not placed:
             return []
         busy = [(c.span.start_char, c.span.end_char) for c in candidates] + list(taken_chars)
-        text = doc.text
+        text = doc_text(doc)
         found: list[_Candidate] = []
         for name, cand in placed.items():
             for form in {name, name.upper()}:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 from storyweave.nlp.places.resolve import _Candidate
+from storyweave.nlp.texts import doc_text
 
 #: what follows a dateline's place: "BEIRUT:", "PORTLAND —", "PATASKALA --", "HAMA, Syria"
 DATELINE_MARKS = frozenset({":", "--", "\u2014", "\u2013", ",", "(", "-"})
@@ -56,6 +57,8 @@ class TextCues:
         "(R-Elbow Lake)", "D-Kanawha"): up to three capitalised words after a party's letter and
         a hyphen, read among US places only (a bare name also as the county of that name)."""
         found = []
+        if not any(prefix + "-" in doc_text(doc) for prefix in self.party_prefixes):
+            return found  # no "D-" anywhere: the token walk below would find nothing
         for i in range(1, len(doc) - 2):
             if doc[i].text not in self.party_prefixes or doc[i - 1].text not in (",", "(") \
                     or doc[i + 1].text != "-" or doc[i].whitespace_ or doc[i + 1].whitespace_:
@@ -79,6 +82,8 @@ class TextCues:
         """The names of a list that ends in a division's plural ("in Butler, Clark, Preble or
         Warren counties"): each is the second-level division of that name."""
         found = []
+        if not any(plural in doc_text(doc) for plural in self.division_plurals):
+            return found  # no "counties" anywhere: the token walk below would find nothing
         for i, token in enumerate(doc):
             word = self.division_plurals.get(token.text)
             if word is None:
@@ -130,5 +135,7 @@ def _abbreviation_dot(doc: Doc, i: int) -> bool:
 
 def _capital_word(token) -> bool:
     # "BEIRUT", "ST.", "JOHN'S": a word in capitals, with its abbreviation's dot or apostrophe
+    if not token.text.isupper():  # most words: no need to strip them first
+        return False
     text = token.text.replace(".", "").replace("'", "").replace("\u2019", "")
-    return bool(text) and text.isalpha() and token.text.isupper()
+    return bool(text) and text.isalpha()
