@@ -111,6 +111,37 @@ def test_town_named_like_a_common_word_needs_its_state_or_a_bare_locative(nlp):
     assert _at(places, text, "Mobile").population >= 100_000
 
 
+
+def test_word_for_a_faith_a_party_or_the_games_is_not_a_place(nlp):
+    # the small model tags these GPE; each is a town or a division somewhere (Arab, Alabama;
+    # Sumiton, Alabama, once "Democrat"; the Jewish Autonomous Oblast)
+    text = (
+        "Nazarian was born into a Jewish family. The third Democrat to enter the race spoke "
+        "about the Arab-Israeli conflict and the Olympic venues."
+    )
+    places = _places(nlp, text)
+    for word in ("Jewish", "Democrat", "Arab", "Olympic"):
+        assert _at(places, text, word) is None, word
+
+
+def test_common_word_inside_an_organisation_is_not_a_place(nlp):
+    text = (
+        "The Old Town Civic Association met at Handley Middle School. Metro officials said the "
+        "Superior Court would hear the case near Northwest Eighth Avenue."
+    )
+    places = _places(nlp, text)
+    for word in ("Town", "Middle", "Superior", "Northwest"):
+        place = _at(places, text, word)
+        # a street may still be placed at a town of its article, as a facility; never as a town
+        assert place is None or place.kind == "facility", word
+
+
+def test_division_named_like_a_common_word_still_found_with_its_country(nlp):
+    text = "Floods hit Birobidzhan, the capital of the Jewish Autonomous Oblast, and Green, Ohio."
+    places = _places(nlp, text)
+    assert _at(places, text, "Green").country_code == "US"  # its state named: the town
+
+
 SEED_PLACES = {
     "Hama": "SY", "Homs": "SY", "Aleppo": "SY", "Damascus": "SY", "Idlib": "SY",
     "Latakia": "SY", "Kilis": "TR", "Salamiya": "SY", "Muhrada": "SY",

@@ -25,6 +25,8 @@ from storyweave.nlp.places.context import (
 )
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 
+#: kinds of place that a name written like a common word ("Bush", "Jewish") must earn by context
+COMMON_WORD_KINDS = frozenset({"city", "admin1", "admin2"})
 #: a division whose name is also a town of at least this size inside it, holding at least
 #: this share of the division's people, loses this much (log10 units): the bare name means
 #: the town ("Aleppo", "Gaza", "New York"); but a province whose capital of its name is a
@@ -165,16 +167,18 @@ class Resolution:
     def _credible(self, cand: _Candidate, home_mass: float) -> bool:
         """Whether the evidence for a place is enough to put it on the map."""
         entry, alt = cand.choice, cand.alt
-        if entry.kind == "city" and normalise(cand.span.text) in self.stop_words:
+        if entry.kind in COMMON_WORD_KINDS and normalise(cand.span.text) in self.stop_words:
             # a town named like a common word ("Bush", "Pacific") needs its state or country
             # named, or a bare locative ("in the Pacific" is the ocean); without them only a
-            # city big enough to be the usual reading ("Mobile", "Nice") goes on the map
+            # city big enough to be the usual reading ("Mobile", "Nice") goes on the map; so
+            # does a division ("a Jewish family" is not the Jewish Autonomous Oblast)
             if cand.admin or cand.country:
                 return not alt or entry.population >= 1000
             before = cand.span.start - 1
             if before >= 0 and cand.span.doc[before].lower_ in self.locative:
                 return not alt or entry.population >= 1000
-            return not alt and entry.population >= 100_000
+            # (a division's people are no measure of how often its name is the common word)
+            return not alt and entry.kind == "city" and entry.population >= 100_000
         if cand.admin or cand.country or self._locative_before(cand.span):
             return not alt or entry.population >= 1000
         home = home_mass >= 0.5
