@@ -213,7 +213,7 @@ def entity_rows(conn: Connection, article_ids: list[str]) -> dict[str, list[dict
 def entity_rows_of(rows: dict[str, list[dict]]) -> list[dict]:
     """What :func:`entity_rows` reads back for one article once its ``analysis_rows`` are stored,
     computed from those rows without a database (``storyweave eval stories`` links analyses it
-    never stores). ``tests/integration/test_linking.py`` checks that both give the same rows."""
+    never stores). ``tests/integration/test_entity_rows.py`` checks that both give the same rows."""
     from storyweave.store.schema import entity_mentions
 
     counts: dict[tuple[str, str], int] = {}

@@ -8,14 +8,9 @@ look-ups only (blocking by name keys, surnames, initials, GeoNames ids and acron
 grows with the number of records, never with pairs of them (each stage has its module:
 ``people``, ``places``, ``organisations``; the indexes and stage 5 are ``blocking``):
 
-1. people with a full name: an exact key match (after ``names.person_key``: case, accents,
-   particles, titles and transliteration folded), else the one compatible person in the same
-   surname-and-initial block ("Mohammed al-Julani" joins "Abu Mohammed al-Julani"; "Hafez
-   al-Assad" never joins "Bashar al-Assad"); longest names go first so short forms find them;
-2. people named by a surname alone ("Jolani", "Assad"): the only full-name person with that
-   surname; among several, the one the article's other names point to (a "Hafez" in the
-   context), else the dominant one (``dominance_ratio`` in ``storyweave/names/rules/names.toml``), else an
-   entity of its own;
+1-2. people: by full name, then by bare surname (``people``: "Mohammed al-Julani" joins "Abu
+   Mohammed al-Julani", "Hafez al-Assad" never joins "Bashar al-Assad", "Assad" joins the
+   dominant Assad);
 3. places: one entity per GeoNames id; a place without an id joins the one geocoded place that
    has its name;
 4. organisations, groups and the rest: names and the aliases articles give them linked by a

@@ -24,6 +24,8 @@ from storyweave.nlp.places.context import (
     county_links,
 )
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
+from storyweave.nlp.places.records import Place
+from storyweave.nlp.places.records import to_place as _to_place
 
 #: kinds of place that a name written like a common word ("Bush", "Jewish") must earn by context
 COMMON_WORD_KINDS = frozenset({"city", "admin1", "admin2"})
@@ -39,8 +41,6 @@ CHIEF_TOWN_PENALTY = 3.0
 #: Kansas, Illinois; "Quebec" the province). A national capital keeps its name ("Washington")
 STATE_NAMESAKE_RATIO = 10
 STATE_NAMESAKE_PENALTY = 3.0
-from storyweave.nlp.places.records import Place
-from storyweave.nlp.places.records import to_place as _to_place
 
 
 @dataclass
