@@ -494,3 +494,11 @@ def test_the_passive_subject_of_a_speech_verb_is_never_its_speaker(nlp):
     assert quotes[0].text == "Subryan was charged with DWI"
     [active] = quotes_of(nlp, "He charged that the election was rigged.")
     assert active.speaker == "He" and active.cue == "charged"
+
+
+def test_a_past_form_ending_a_headline_is_a_passive_not_a_cue(nlp):
+    text = ("Woman Killed in Queens Hit-Run, Driver Charged\nRebels Take Hama, Army Says\n"
+            "The mayor is corrupt, critics charged.")
+    cues = {q.cue for q in quotes_of(nlp, text)}
+    assert "Charged" not in cues
+    assert "charged" in cues

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span, Token
 
 from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, CLOSE_SINGLE, STRAIGHT
 from storyweave.nlp.quotes.speakers import SUBJECT_DEPS, find_subject, speaker_phrase
+from storyweave.nlp.texts import doc_text
 from storyweave.rulefiles import read_toml, rule_path
 
 #: participles modifying a noun ("a statement posted on Facebook", "groups opposing
@@ -227,6 +228,8 @@ def _may_cue(token: Token) -> bool:
     """Not a participle describing a noun ("a statement posted on Facebook", "groups opposing
     the regime"), unless it is an active participle of speech or thought whose noun is the one
     speaking ("a tweet saying that ...", "a letter warning that ...")."""
+    if _headline_passive(token):
+        return False
     if token.dep_ not in NOT_CUE_DEPS or (token.dep_ == "acl" and token.tag_ == "VBG"):
         return True
     # "“...,” Ash wrote in the email": a verb right after a closing mark, with its own subject
@@ -239,6 +242,18 @@ def _may_cue(token: Token) -> bool:
         and doc[c.left_edge.i - 1].text in CLOSING_MARKS
         for c in token.children
     )
+
+
+def _headline_passive(token: Token) -> bool:
+    """A past form that ends a headline: headlines drop the passive's "is" ("Woman Killed in
+    Hit-Run, Driver Charged" is no driver charging anything). A headline's attribution is
+    in the present ("..., Army Says"), and a line ending in a full stop is a sentence."""
+    if token.tag_ not in ("VBD", "VBN") or not token.text[:1].isupper():
+        return False
+    text = doc_text(token.doc)
+    end = text.find("\n", token.idx)
+    rest = text[token.idx + len(token.text) : end if end != -1 else len(text)]
+    return not rest.strip(" \t\u00a0")
 
 
 def _colon_headlines(doc: Doc, text: str, rules: CueRules) -> Iterable[Draft]:
