@@ -139,6 +139,11 @@ def test_a_short_sentence_is_a_claim_only_when_its_pronoun_names_someone(nlp):
     assert [c.display for c in claims_of(nlp, "The talks went on. He was 75.")] == ["The talks went on."]
 
 
+def test_a_unit_that_only_says_who_said_it_is_no_claim(nlp):
+    text = "She died at the scene. About 7 p.m., police said. Subryan denied the charges in court."
+    assert texts(claims_of(nlp, text)) == ["She died at the scene.", "Subryan denied the charges in court."]
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

@@ -208,5 +208,6 @@ def test_earnings_story_compares_the_reported_quarter_with_a_year_before():
 
 
 def test_a_model_year_is_no_date():
-    text = "She was hit by a 2013 Toyota Camry on Friday; the 2016 election was close."
+    text = ("She was hit by a 2013 Toyota Camry on Friday; the 2016 election was close. A gray 2013 "
+            "Toyota Camry and a 2013 gray Camry were seen.")
     assert [m.text for m in find_dates(text, THURSDAY)] == ["Friday", "2016"]

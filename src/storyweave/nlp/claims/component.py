@@ -265,6 +265,21 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
     )
 
 
+#: what a speech verb reports when it heads the claim itself ("denied the charges")
+REPORTED_OBJECT_DEPS = frozenset(["dobj", "ccomp", "xcomp"])
+
+
+def _only_attribution(tokens: Span, rules: ClaimRules) -> bool:
+    """Whether a unit says nothing but who said it: its only verbs are speech verbs that report
+    nothing of their own ("About 7 p.m., police said." states no act; "Subryan denied the
+    charges" does)."""
+    verbs = [t for t in tokens if t.pos_ in ("VERB", "AUX")]
+    return bool(verbs) and all(
+        v.lemma_.lower() in rules.reporting and not any(c.dep_ in REPORTED_OBJECT_DEPS for c in v.children)
+        for v in verbs
+    )
+
+
 def apply_scoped_hedges(claims: list[Claim], hedges: list[ScopedHedge]) -> list[Claim]:
     """Hedge the attributed claims that a scoped hedge refers back to.
 
@@ -305,7 +320,7 @@ def extract_claims(
             scoped.append(hedge)  # "NBC News was unable to confirm ...": hedges others, claims nothing
             continue
         for unit in sentence_units(sent, art.text, rules, merged):
-            if art.skipped_at(doc[unit.first].idx):
+            if art.skipped_at(doc[unit.first].idx) or _only_attribution(doc[unit.first : unit.last + 1], rules):
                 continue
             claim = _claim(art, sent, unit)
             if unit.short and len(claim.display.split()) < rules.min_words:

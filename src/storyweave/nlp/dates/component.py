@@ -145,14 +145,17 @@ MODEL_NAME_LABELS = frozenset(["ORG", "PRODUCT"])
 
 
 def _model_year(span: Span | None) -> bool:
-    """Whether ``span`` is a bare year naming a model, not a time: a determiner before it and
-    a maker or product after it ("a 2013 Toyota Camry", "his 2019 Ford F-150"). "The 2016
-    election" and "the 2008 Beijing Olympics" stay dates."""
+    """Whether ``span`` is a bare year naming a model, not a time: a determiner before it (an
+    adjective may stand between) and a maker or product after it (an adjective may stand
+    between): "a 2013 Toyota Camry", "a gray 2013 Toyota Camry", "a 2013 gray Camry". "The
+    2016 election" and "the 2008 Beijing Olympics" stay dates."""
     if span is None or len(span) != 1 or not span[0].like_num or len(span[0].text) != 4:
         return False
     doc, i = span.doc, span[0].i
-    return (0 < i < len(doc) - 1 and doc[i - 1].tag_ in ("DT", "PRP$")
-            and doc[i + 1].ent_type_ in MODEL_NAME_LABELS)
+    before = i - 1 - (i > 1 and doc[i - 1].tag_ == "JJ")
+    after = i + 1 + (i + 2 < len(doc) and doc[i + 1].tag_ == "JJ")
+    return (0 <= before and after < len(doc) and doc[before].tag_ in ("DT", "PRP$")
+            and doc[after].ent_type_ in MODEL_NAME_LABELS)
 
 
 def _excluded(grammar: Grammar, text: str, start: int, end: int) -> bool:
