@@ -144,6 +144,13 @@ def test_a_unit_that_only_says_who_said_it_is_no_claim(nlp):
     assert texts(claims_of(nlp, text)) == ["She died at the scene.", "Subryan denied the charges in court."]
 
 
+def test_a_name_that_only_qualifies_a_thing_is_no_antecedent(nlp):
+    # the small model tags "Sikh" in "a Sikh tradition" a person
+    text = ("Chohan had moved away, her friend said.\nAs part of a Sikh tradition, she had been visiting to "
+            "greet Singh’s daughter-in-law, he explained.")
+    assert not any("[Sikh]" in c.display for c in claims_of(nlp, text))
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

@@ -146,7 +146,7 @@ class PersonResolver:
         last_named = None
         for i in range(token.i - 1, first - 1, -1):
             entity = self.entities.by_token.get(i)
-            if entity is None or entity.type != "PERSON":
+            if entity is None or entity.type != "PERSON" or self._modifies_a_thing(i, entity):
                 continue
             if last_named is None:
                 last_named = i
@@ -195,6 +195,14 @@ class PersonResolver:
         if len(known) == 1 and self.mentions and self.mentions.most_common(1)[0][0] == known[0].key:
             return known[0]
         return None
+
+    def _modifies_a_thing(self, i: int, entity) -> bool:
+        """Whether the name at token ``i`` only qualifies a noun outside it ("a Sikh tradition",
+        which the small model tags a person): no one is named there for a pronoun to mean."""
+        token = self.doc[i]
+        head = token.head
+        return (token.dep_ in ("compound", "amod") and head.pos_ == "NOUN"
+                and self.entities.by_token.get(head.i) is not entity)
 
     def _named_in_own_clause(self, token: Token) -> set:
         """The people named after the pronoun in the clause whose subject it is: "he has not
