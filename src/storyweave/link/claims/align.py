@@ -28,6 +28,7 @@ from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMention, ClaimVersion
 from storyweave.link.claims.scoring import Scored, Unit, score_pairs, story_table, story_units
+from storyweave.link.copies import copied_pairs, merge_copied_mentions, wire_families
 from storyweave.link.origins import Origin, OriginIndex, build_origins, merge_shared_quotes
 
 logger = logging.getLogger(__name__)
@@ -93,8 +94,10 @@ def _representative(members: list[int], units: Sequence[Unit], table: UnitTable,
 
 def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representative: dict[str, str],
             prefix: str = "claim", conflicts: Sequence[str] = (), versions: Sequence[list[Unit]] = (),
-            version_texts: Sequence[str] = (), text: str | None = None) -> ClaimGroup:
+            version_texts: Sequence[str] = (), text: str | None = None,
+            copies: set[frozenset[str]] = frozenset()) -> ClaimGroup:
     everyone = members + [u for u in extra if u not in members]
+    representative = merge_copied_mentions(everyone, copies, representative)
     origins = _origins(everyone, representative)
     if versions:
         mentions = [_mention(u, representative, n) for n, vs in enumerate(versions) for u in vs]
@@ -136,6 +139,7 @@ def align_claims(
     for u in units:
         u.keys = index.keys_for(u.article.article_id, u.claim.attributed_to, u.claim.attribution_text, u.claim.text)
         u.quote = _quote_text(u.article, u.claim)
+    copies = _copied_text(units, index)
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
     groups, extra = group_units(table, scored, matcher)
@@ -177,7 +181,8 @@ def align_claims(
         versions = [[units[m] for m in side] for side in sides]
         texts = [vs[0].claim.display for vs in versions]
         everyone = [u for vs in versions for u in vs]
-        out.append(_record(everyone, [], everyone[0], representative, "contested", reasons[root], versions, texts))
+        out.append(_record(everyone, [], everyone[0], representative, "contested", reasons[root], versions, texts,
+                           copies=copies))
         for g in {group_of[m] for m in members}:
             if set(groups[g]) <= set(members) and not extra.get(g):
                 absorbed.add(g)  # the group is one side of the contest: shown there only
@@ -186,7 +191,7 @@ def align_claims(
         why = f"ranking: {units[a].outlet} “{ra.phrase}” vs {units[b].outlet} “{rb.phrase}”"
         text = f"{name}: “{ra.phrase}” or “{rb.phrase}”?"
         out.append(_record([units[a], units[b]], [], units[a], representative, "rank", [why],
-                           [[units[a]], [units[b]]], [ra.phrase, rb.phrase], text))
+                           [[units[a]], [units[b]]], [ra.phrase, rb.phrase], text, copies=copies))
 
     extra_units = {m for ms in extra.values() for m in ms}
     for n, members in enumerate(groups):
@@ -196,11 +201,25 @@ def align_claims(
             continue  # stated elsewhere as part of a group it corroborates: no row of its own
         text_unit = _representative(members, units, table, scored)
         out.append(_record([units[m] for m in members], [units[m] for m in extra.get(n, ())], text_unit,
-                           representative))
+                           representative, copies=copies))
     order = {id(g): n for n, g in enumerate(out)}
     out.sort(key=lambda g: (g.status != "contested", -g.independent_origins, -g.outlets, order[id(g)]))
     logger.debug("aligned %d claim units from %d articles into %d groups", len(units), len(articles), len(out))
     return out
+
+
+def _copied_text(units: Sequence[Unit], index: OriginIndex) -> set[frozenset[str]]:
+    """Find the sentences outlets copied (``link.copies``): an article that shares several
+    with another speaks with their common text's voice, which replaces its outlet's own
+    origin; the pairs of copied units come back (by unit key) for each group to merge."""
+    pairs = copied_pairs(units)
+    family = wire_families(units, pairs)
+    for u in units:
+        shared = family.get(u.article.article_id)
+        if shared is not None:
+            own = index.outlet_origin(u.article.article_id)
+            u.keys = tuple(dict.fromkeys(shared if k == own else k for k in u.keys))
+    return {frozenset((units[i].key, units[j].key)) for i, j in pairs}
 
 
 def _quote_text(article: ArticleClaims, claim) -> str | None:
