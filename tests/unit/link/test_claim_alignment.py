@@ -144,6 +144,28 @@ def test_an_outlet_denying_a_claim_contests_it():
     assert any(g.status == "contested" for g in groups), [(g.status, g.text) for g in groups]
 
 
+def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_nothing():
+    groups = align_claims(story(
+        ("Outlet A", "Klitschko put Thompson on the canvas with a big right hand near the end of the fifth round."),
+        ("Outlet B", "Thompson never recovered from a big right hand from Klitschko near the end of the fifth round."),
+    ))
+    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    groups = align_claims(story(
+        ("Outlet A", "Denying he was a gangster, Gigante would wander the streets of Greenwich Village in a bathrobe."),
+        ("Outlet B", "Gigante would wander around Greenwich Village in his bathrobe, mumbling to himself."),
+    ))
+    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+
+
+def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact():
+    groups = align_claims(story(
+        ("Outlet A", "Gigante's string of victories over prosecutors ended with a July 1997 racketeering conviction."),
+        ("Outlet B", "Gigante was serving a 12-year sentence for a racketeering conviction in Brooklyn in 1997 "
+                     "and was due to be released in June 2010."),
+    ))
+    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+
+
 def _table(articles: list[int]) -> UnitTable:
     n = len(articles)
     empty = [frozenset()] * n

@@ -17,7 +17,9 @@ from storyweave.link.claims.features import UnitTable, dates_agree, numbers_agre
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import Scored, Unit
 
-#: polarity contradicts only between units that say nearly the same words otherwise
+#: versions of one proposition share this much of their content words (Jaccard)
+CONTEST_OVERLAP = 0.3
+#: a plain negation contradicts only between units that say nearly the same words otherwise
 NEGATION_OVERLAP = 0.6
 #: a TimeML duration with one number and unit: "P4M" (four months), "PT30S", "P4.5M"
 _DURATION = re.compile(r"^P(T?)(\d+(?:\.\d+)?)([YMWDHS])$")
@@ -51,7 +53,18 @@ def durations_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
 def disagreement(table: UnitTable, a: int, b: int) -> str | None:
     """Why units ``a`` and ``b`` would contradict each other if they stated one proposition:
     counts of one thing beyond tolerance, specific dates, lengths of time, or polarity; None
-    if they agree."""
+    if they agree.
+
+    Two versions of one proposition say mostly the same words but for the value they
+    disagree on, so every kind asks for ``CONTEST_OVERLAP`` of their words in common (a plain
+    negation ``NEGATION_OVERLAP``): two sentences of one topic that share a name and differ
+    in a number ("scored 14 points off the bench" / "scored seven points in the first half")
+    or a date ("convicted in 1997" / "due to be released in June 2010") are mostly two facts.
+    """
+    words_a, words_b = table.word_sets[a], table.word_sets[b]
+    overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
+    if overlap < CONTEST_OVERLAP:
+        return None
     _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
     if numbers:
         return "numbers"
@@ -60,8 +73,6 @@ def disagreement(table: UnitTable, a: int, b: int) -> str | None:
         return "dates"
     if durations_conflict(table.dates[a], table.dates[b]):
         return "how long"
-    words_a, words_b = table.word_sets[a], table.word_sets[b]
-    overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
     explicit = table.denied[a] or table.denied[b]  # "X denied that ...", "... is a hoax"
     if table.negated[a] != table.negated[b] and (overlap >= NEGATION_OVERLAP or explicit):
         return "whether it happened"
@@ -89,9 +100,24 @@ def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, mat
         if units[a].outlet == units[b].outlet or not (_names_its_subject(units[a]) and _names_its_subject(units[b])):
             continue
         why = disagreement(table, a, b)
+        if why == "whether it happened" and not _negates_what_the_other_states(units, table, a, b):
+            continue
         if why is not None:
             out.append((a, b, why))
     return out
+
+
+def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: int, b: int) -> bool:
+    """Whether the negated unit's own verb is one the other unit states: "Gary Ross will not
+    direct the sequel" / "Ross is in negotiations to direct the sequel", but not "Thompson
+    never recovered from a right hand" / "Klitschko put Thompson on the canvas with a right
+    hand", which negates another predicate. An explicit denial ("X denied that ...") negates
+    its complement, whatever its verb."""
+    if table.denied[a] or table.denied[b]:
+        return True
+    negated, other = (a, b) if table.negated[a] else (b, a)
+    verbs = {atom.split(" ", 1)[0] for atom in units[negated].claim.atoms if atom}
+    return bool(verbs & table.word_sets[other])
 
 
 def ranking_conflicts(units: Sequence[Unit]) -> list[tuple[tuple[int, object], tuple[int, object]]]:

@@ -182,10 +182,24 @@ def is_negated(verb: Token, rules: ClaimRules) -> bool:
     )
 
 
+#: clauses that hang off a noun or a verb as a modifier: a denial inside one ("Denying he
+#: was a gangster, Gigante would wander ...", "an accusation long denied by him") is not what
+#: the unit asserts
+MODIFIER_DEPS = frozenset(["relcl", "acl", "advcl", "appos"])
+
+
 def denies(tokens, rules: ClaimRules) -> bool:
     """Whether a unit calls what it reports false: a denial verb ("X denied that ...") or a
-    falsity word ("... is a hoax")."""
-    return any(t.lemma_.lower() in rules.denial_verbs or low(t) in rules.denial_words for t in tokens)
+    falsity word ("... is a hoax") in its main clause."""
+    inside = {t.i for t in tokens}
+    modifiers: set[int] = set()
+    for t in tokens:
+        if t.dep_ in MODIFIER_DEPS and t.head.i in inside and t.i not in modifiers:
+            modifiers.update(x.i for x in t.subtree)
+    return any(
+        t.i not in modifiers and (t.lemma_.lower() in rules.denial_verbs or low(t) in rules.denial_words)
+        for t in tokens
+    )
 
 
 def number_value(text: str, rules: ClaimRules) -> float | None:
