@@ -7,6 +7,7 @@ pages, so they always agree.
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import Optional
@@ -16,6 +17,8 @@ from storyweave.queries.sections import by_score, claim_sections
 from storyweave.rulefiles import read_toml, rule_path
 from storyweave.store import stories as story_store
 from storyweave.store.database import Store
+
+_WORDS = re.compile(r"\w[\w'’-]*")
 
 STATUSES = ("corroborated", "contested", "single-source")
 
@@ -200,15 +203,20 @@ def _rules() -> dict:
     return read_toml(rule_path("storyweave.queries", "rules", "dossier.toml"))
 
 
-def is_statement(kind: Optional[str], cue: Optional[str], speaker: Optional[str], outlet: Optional[str]) -> bool:
+def is_statement(kind: Optional[str], cue: Optional[str], speaker: Optional[str], outlet: Optional[str],
+                 text: Optional[str] = None, direct: bool = False) -> bool:
     """Whether a quote belongs in "who said what": said, written or stated as a belief by someone.
 
     Attitudes, intentions and evidence verbs are dropped ("Russia — its war in Ukraine — focused"),
     noun cues kept only for nouns of speech or belief ("statement", not "plan"), and an outlet
     counts as a speaker in its own article only when it says something ("NBC News could not
-    confirm claims" is reporting, not a statement). The word lists are in ``rules/dossier.toml``.
+    confirm claims" is reporting, not a statement). Reported words too few to state anything
+    ("pleaded his deception", "a claim of mental illness") are no statement; a quotation in
+    the speaker's own words is, however short. The word lists are in ``rules/dossier.toml``.
     """
     rules = _rules()["who_said_what"]
+    if text is not None and not direct and len(_WORDS.findall(text)) < rules["min_reported_words"]:
+        return False
     if kind == rules["nominal_kind"]:
         noun = (cue or "").casefold().split()[-1:] or [""]
         if not _singular(noun[0]) & set(rules["speech_nouns"]):
@@ -230,7 +238,7 @@ def _who_said_what(quote_rows, outlet_of: dict[str, str]) -> list[dict]:
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quote_rows:
         outlet = outlet_of.get(q.article_id)
-        if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet):
+        if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet, q.text, bool(q.direct)):
             continue
         speaker = q.speaker_entity or q.speaker or "unattributed"
         by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,

@@ -151,6 +151,34 @@ def test_a_name_that_only_qualifies_a_thing_is_no_antecedent(nlp):
     assert not any("[Sikh]" in c.display for c in claims_of(nlp, text))
 
 
+def test_a_quote_that_opens_the_unit_keeps_its_opening_mark(nlp):
+    claims = claims_of(nlp, '"We will rebuild this city together, street by street," the mayor said on Monday.')
+    assert claims[0].text.startswith('"We will rebuild')
+    claims = claims_of(nlp, "“It is over for the regime,” the rebel commander told reporters on Friday.")
+    assert claims[0].text.startswith("“It is over")
+
+
+def test_pieces_the_parser_broke_off_a_line_are_put_back(nlp):
+    # the small parser ends "sentences" after "Mob", "boss" and "Vincent" here
+    text = (
+        "He was known for faking mental illness to beat raps updated 12/19/2005 2:48:40 PM ET\n\n"
+        'Mob boss Vincent "The Chin" Gigante, the powerful Mafioso who avoided jail for decades by '
+        "wandering the streets in a bathrobe, died Monday in prison, officials said."
+    )
+    claims = claims_of(nlp, text)
+    assert any(c.text.startswith('Mob boss Vincent "The Chin" Gigante') for c in claims), texts(claims)
+    assert not any(c.text.startswith("PM ET") for c in claims)
+    # an infinitive is never a unit of its own, even where the parser coordinates it
+    assert not any(c.text.startswith("to beat") for c in claims), texts(claims)
+
+
+def test_a_denial_counts_in_the_main_clause_only(nlp):
+    assert claims_of(nlp, "Mr. LaRue denied that he was Deep Throat, the source of the Watergate reporters.")[0].denied
+    assert claims_of(nlp, "LaRue discounted rumors that he was Deep Throat, the source of the reporters.")[0].denied
+    claims = claims_of(nlp, "Denying he was a gangster, Gigante would wander the streets of Greenwich Village in a bathrobe.")
+    assert not claims[0].denied
+
+
 def test_hedges_and_negation(nlp):
     [hedged] = claims_of(nlp, "Damascus was likely redeploying its forces to avoid urban combat.")
     assert hedged.hedged and "likely" in hedged.hedges

@@ -101,3 +101,8 @@ def test_who_said_what_keeps_statements_and_beliefs_only():
     assert is_statement("speech", "said", "NBC News", "NBC News")
     assert not is_statement("cognition", "understands", "NBC News", "nbc news")
     assert is_statement("cognition", "understands", "NBC News", "Al Jazeera")
+    # reported words too few to state anything are no statement; the speaker's own words are
+    assert not is_statement("speech", "pleaded", "Louis Gigante", "AP", "his deception")
+    assert not is_statement("nominal", "claim", None, "AP", "mental illness")
+    assert is_statement("speech", "called", "the mayor", "AP", "a disgrace", direct=True)
+    assert is_statement("speech", "said", "the mayor", "AP", "the city would rebuild")

@@ -29,8 +29,9 @@ from spacy.tokens import Span, Token
 from storyweave.nlp.claims.parts import ClaimRules
 
 SUBJECT_DEPS = ("nsubj", "nsubjpass", "expl", "csubj")
-#: a clause opened by a wh-word or a subordinator depends on another: it is never a unit
-SUBORDINATE_TAGS = frozenset(["WRB", "WP", "WDT", "WP$", "IN"])
+#: a clause opened by a wh-word, a subordinator or an infinitive marker ("to beat raps") depends
+#: on another: it is never a unit
+SUBORDINATE_TAGS = frozenset(["WRB", "WP", "WDT", "WP$", "IN", "TO"])
 #: dependencies of a top-level verb that may head an independent clause of their own
 CLAUSE_DEPS = ("conj", "parataxis")
 TRAILING = frozenset([",", ";", ":", "—", "–", "-", "and", "but", "or", "so", "yet", "while", "whereas"])
@@ -80,7 +81,10 @@ def claim_sentences(doc, text: str):
 
     A piece that starts on the line of the previous sentence, in lower case or with a
     bracket ("and that “to safeguard ...”", "[Iraq’s prime minister] again ...") continues
-    it; it is yielded as part of the previous sentence, with ``merged`` True.
+    it; it is yielded as part of the previous sentence, with ``merged`` True. So does any
+    piece after one with no verb and no closing mark on the same line: the parser ends a
+    sentence before a quote mark now and then ("Mob boss Vincent" | "\"The Chin\" Gigante
+    ... died Monday").
     """
     pending = None
     for sent in doc.sents:
@@ -88,8 +92,8 @@ def claim_sentences(doc, text: str):
         continues = (
             pending is not None
             and first is not None
-            and (first.text[:1].islower() or first.text[:1] in "[(")
-            and "\n" not in text[pending[0].end_char : sent.start_char]
+            and (first.text[:1].islower() or first.text[:1] in "[(" or _verbless(pending[0]))
+            and "\n" not in text[_text_end(pending[0]) : sent.start_char]
             and not _ends_sentence(pending[0])
         )
         if continues:
@@ -100,6 +104,16 @@ def claim_sentences(doc, text: str):
         pending = (sent, False)
     if pending is not None:
         yield pending
+
+
+def _text_end(span: Span) -> int:
+    """Where the span's last word ends (a sentence may hold the line break after it)."""
+    last = next((t for t in reversed(span) if not t.is_space), None)
+    return last.idx + len(last.text) if last is not None else span.end_char
+
+
+def _verbless(span: Span) -> bool:
+    return not any(t.pos_ in ("VERB", "AUX") for t in span)
 
 
 def _ends_sentence(span: Span) -> bool:
@@ -164,8 +178,21 @@ def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
     return sorted(heads, key=lambda t: t.left_edge.i)
 
 
+def _opens_quote_closed_in(doc, first: int, last: int) -> bool:
+    """Whether ``doc[first]`` opens a quotation that closes within the unit: cut off, the
+    unit would show a reader a closing mark with no opening one."""
+    mark = doc[first].text
+    if mark == "“":
+        return any(doc[i].text == "”" for i in range(first + 1, last + 1))
+    if mark == '"':
+        return sum(doc[i].text == '"' for i in range(first, last + 1)) % 2 == 0
+    return False
+
+
 def _trim(doc, first: int, last: int) -> tuple[int, int]:
     while first <= last and (doc[first].is_space or doc[first].is_punct or doc[first].lower_ in TRAILING):
+        if _opens_quote_closed_in(doc, first, last):
+            break  # '"We will rebuild," the mayor said.' keeps its opening mark
         first += 1
     while last >= first and (doc[last].is_space or doc[last].lower_ in TRAILING or (
         doc[last].is_punct and doc[last].text not in _END_MARKS

@@ -337,11 +337,18 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
         and not any(c.dep_ not in SUBJECT_DEPS for c in _content_children(token, group.deps, rules))
     ):
         return None  # "X seems" alone: only the subject, no complement (but "X was praised by Y")
-    if not ranges and group.name == "speech" and token.dep_ in ("parataxis", "ccomp"):
+    if (
+        not ranges
+        and group.name == "speech"
+        and token.dep_ in ("parataxis", "ccomp")
+        and not any(c.dep_ == "mark" for c in token.children)
+    ):
         # "Russia is assessing ..., Peskov said" and "Like X, Graham said, Y was ...": the
         # cue hangs off the content's verb; the content is that clause around the cue. The
         # parser may hang it on a noun of that clause instead ("X took over the airport,
-        # Serdar said, “one of the largest in Syria”"): the clause is the noun's verb's
+        # Serdar said, “one of the largest in Syria”"): the clause is the noun's verb's.
+        # A cue its own clause subordinates ("it was not until 1997 that a jury agreed")
+        # comments on nothing around it.
         head = token.head
         while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
             head = head.head
