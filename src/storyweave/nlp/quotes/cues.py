@@ -307,10 +307,26 @@ def _continues_content(child: Token) -> bool:
     )
 
 
+#: tags of a verb or auxiliary that make a clause finite
+FINITE_TAGS = frozenset(["VBD", "VBZ", "VBP", "MD"])
+
+
+def _small_clause(verb: Token) -> bool:
+    """Whether a complement clause has no finite verb: an object with an infinitive or a
+    participle ("allowed [him to escape]", "found [Gigante standing naked]"), which tells what
+    someone perceived or permitted, not a proposition someone believes ("found [that the
+    brakes had failed]")."""
+    return verb.tag_ not in FINITE_TAGS and not any(
+        c.dep_ in ("aux", "auxpass") and c.tag_ in FINITE_TAGS for c in verb.children
+    )
+
+
 def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRules) -> Draft | None:
     """The attribution ``token`` cues when read as ``group``, or None when it has no content."""
     ranges = []
     for child in _content_children(token, group.deps, rules):
+        if group.name == "cognition" and child.dep_ == "ccomp" and _small_clause(child):
+            continue  # "found Gigante standing naked", "allowed him to escape": no belief stated
         start, end = _subtree_range(child, token)
         if child.dep_ == "xcomp":  # "urged [voters] to ...": the one asked belongs to the content
             objects = [c.left_edge.i for c in token.children if c.dep_ == "dobj" and token.i < c.i < child.i]
