@@ -4,14 +4,18 @@ Ten outlets repeating one army statement are one origin, not ten. Each claim men
 one or more origin keys, in numbered stages:
 
 1. syndication: an article that is a copy of another (``duplicate_of``) speaks with the
-   original's voice, and every article of one outlet is that outlet;
+   original's voice, and every article of one outlet is that outlet; versions of one wire
+   story that outlets edited on their own, and sentences copied word for word, are one
+   origin too (``storyweave.link.copies``, applied by claim alignment);
 2. attributed claims: the speaker's *primary source* — an outlet's own reporter ("Al
    Jazeera's Resul Serdar") is the outlet; an institution family ("the Syrian army", "the
    army", "the Syrian Defense Ministry") is one source per country (``rules/claims/
    institutions.toml``); another outlet named as the source ("according to The New York
    Times") is that outlet's origin, so its scoop relayed by others counts once; else the
-   speaker's global entity; else the speaker's words. A joint attribution ("the Defense
-   Ministry and an HTS official") gives each its key, but a joint statement is one source;
+   speaker's global entity (a speaker named by role alone, "the coroner", is the one the
+   story names with that role, ``storyweave.link.speaker_roles``); else the speaker's words.
+   A joint attribution ("the Defense Ministry and an HTS official") gives each its key, but a
+   joint statement is one source;
 3. outlet-asserted claims (no attribution) are the outlet's own origin;
 4. shared quotes: mentions carrying the same quoted words are one origin whatever speaker
    each outlet names (``merge_shared_quotes``).
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyweave.ingest.metadata import known_outlet
+from storyweave.link.speaker_roles import named_roles, one_named
 from storyweave.rulefiles import read_table, read_toml, rule_path
 
 logger = logging.getLogger(__name__)
@@ -35,6 +40,8 @@ logger = logging.getLogger(__name__)
 RULES = rule_path("storyweave.link", "rules", "claims")
 PLACE_RULES = rule_path("storyweave.nlp", "rules", "places")
 _WORD = re.compile(r"[\w'’-]+")
+#: the prefix of a place's global entity id ("place:hama-170017")
+PLACE_ID = "place:"
 #: a vague speaker is a short phrase: "two major-league sources", not a described official
 VAGUE_WORDS = 4
 #: a statement several speakers made together is one source
@@ -187,6 +194,7 @@ class OriginIndex:
         self._staff: dict[str, set[str]] = {}
         self._family_country: dict[str, dict[str, str]] = {}
         self._story_family_countries: dict[str, set[str]] = {}
+        self._roles = named_roles(articles)
         for article in articles:
             self._staff[article.article_id] = self._find_staff(article)
             named = self._family_countries(article)
@@ -299,6 +307,9 @@ class OriginIndex:
             # outlets name several countries' institutions of this family: which one this
             # article means is unknown, so it is this article's source only
             return OriginKey(f"family:{family}:@{self.root(article_id)}", f"{label} (statement)", "source")
+        named = one_named(self._roles, speaker)
+        if named is not None:  # "the coroner" of a story whose other outlet names "Coroner Gary Hargrove"
+            article_id, speaker = named
         entity = self._entity(article_id, speaker)
         if entity is not None:
             return OriginKey(f"entity:{entity[0]}", entity[1], "source")
@@ -323,8 +334,9 @@ class OriginIndex:
         if low in names:
             return names[low], speaker.strip()
         # several words only: a one-word name inside a phrase is mostly a demonym or a
-        # modifier ("Iraqi and Syrian sources" are not the entity "Syrian")
-        inside = [n for n in names if " " in n and _has_phrase(low, n)]
+        # modifier ("Iraqi and Syrian sources" are not the entity "Syrian"); never a place,
+        # which says where the speaker works ("the Harrison County coroner"), not who speaks
+        inside = [n for n in names if " " in n and _has_phrase(low, n) and not names[n].startswith(PLACE_ID)]
         if inside:
             best = max(inside, key=len)
             at = low.find(best)

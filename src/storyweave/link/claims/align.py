@@ -60,7 +60,9 @@ def _origins(members: Sequence[Unit], representative: dict[str, str]) -> tuple[O
     for u in confirming:
         keys = u.keys
         if u.article.article_id in attributed:
-            keys = tuple(k for k in keys if k.kind == "source") or keys
+            keys = tuple(k for k in keys if k.kind == "source")
+            if not keys:
+                continue  # the outlet relays the fact from the source it names elsewhere
         mentions.append((u.article.article_id, keys))
     return build_origins(mentions, representative)
 
