@@ -164,7 +164,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         relabel: dict[tuple[int, int], str] = {}
         taken: set[int] = set()
         # "Huntsville Fire Chief", "Alexandria Police" tagged PERSON: institutions, no people's names
-        names = [e for e in doc.ents if _looks_like_name(e) and not self._institution_named(e)]
+        names = [
+            e for e in doc.ents
+            if _looks_like_name(e) and not self._institution_named(e) and not self._names_a_country(e)
+        ]
         person_words = {t.lower_ for e in names for t in e}
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
@@ -259,6 +262,20 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
                 unique.append(cand)
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
+
+    def _names_a_country(self, ent: Span) -> bool:
+        """Whether a two-word organisation carries a country's or a first-level division's name
+        ("Environment Canada", "Education Minnesota", "Texas A&M", "U.S. Magistrate"): no person
+        is called so, and the name inside is a place of the article. Town names are left out:
+        many are family names ("Wells Fargo")."""
+        if ent.label_ != "ORG":
+            return False
+        return any(
+            normalise(t.text) not in self.stop and any(
+                not alt and e.kind in ("country", "admin1") for e, alt in self.gaz.lookup_ranked(t.text)
+            )
+            for t in ent
+        )
 
     def _is_demonym(self, text: str) -> bool:
         return reads_as_demonym(self.gaz, text)
