@@ -35,3 +35,28 @@ def test_a_two_word_organisation_with_a_country_or_state_names_it(nlp):
     text = "Wells Fargo said so. LE Central formed Lakes Edge Apartments, LLC."
     places = _places(nlp, text)
     assert _at(places, text, "Fargo") is None and _at(places, text, "Lakes") is None
+
+
+def test_a_part_named_after_a_towns_possessive_lies_in_that_town(nlp):
+    from storyweave.nlp.places import distance_km
+
+    text = (
+        "Flights were cancelled at Toronto's Pearson International Airport, while Ottawa's "
+        "Macdonald-Cartier International Airport had 41 delays."
+    )
+    places = _places(nlp, text)
+    pearson = _at(places, text, "Pearson")  # not Pearson, Georgia
+    assert pearson.level == "facility-in-town" and distance_km(pearson.lat, pearson.lon, 43.7, -79.4) < 30
+    assert _at(places, text, "Macdonald").country_code == "CA"
+    # a namesake far from the owner is not the part, here and at the part's other mentions
+    text = "Crews work out of London's Heathrow, one of the busiest hubs. Delays hit Heathrow again."
+    for nth in (0, 1):
+        heathrow = _at(_places(nlp, text), text, "Heathrow", nth)
+        assert heathrow.country_code == "GB"  # not Heathrow, Florida
+    text = "The blast hit a church in Cairo's Abbasiya neighbourhood."
+    assert _at(_places(nlp, text), text, "Abbasiya").country_code == "EG"
+
+
+def test_a_wider_or_bigger_place_after_a_possessive_is_no_part(nlp):
+    text = "Just 21 per cent of Toronto's Ontario health-card holders are organ donors."
+    assert _at(_places(nlp, text), text, "Ontario").kind == "admin1"

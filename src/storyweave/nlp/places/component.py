@@ -30,6 +30,7 @@ from storyweave.nlp.places.inside_names import InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
+from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
 from storyweave.nlp.places.records import to_place as _to_place
 from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
@@ -52,7 +53,7 @@ DEMONYM_TOWN_POPULATION = 100_000
 
 
 
-class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
+class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -116,8 +117,12 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
         candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
-        places = [self._place(c) for c in candidates if c.choice is not None]
-        places += self._facilities_in_towns(doc, candidates)
+        parts = self._parts(doc, candidates)
+        places = [self._place(c) for c in candidates if c.choice is not None] + parts
+        places += [
+            f for f in self._facilities_in_towns(doc, candidates)
+            if not any(p.start_char < f.end_char and f.start_char < p.end_char for p in parts)
+        ]
         places += demonyms
         places.sort(key=lambda p: p.start_char)
         doc._.places = places
@@ -134,15 +139,24 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         """
         found, demonyms, _relabel = self._candidates(doc)
         given: list[_Candidate | None] = []
+        given_spans: list[Span] = []
         for start, end in spans:
             span = doc.char_span(start, end, alignment_mode="expand")
             span = _trim(span) if span is not None and len(span) else None
             cand = self._given_candidate(span) if span is not None else None
             given.append(cand)
+            given_spans += [span] if span is not None else []
         taken = [c for c in given if c is not None]
         context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
         self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
-        return [self._place(c) if c and c.choice else None for c in given]
+        parts = {p.start_char: p for p in self._parts(doc, context + taken, given_spans)}
+        out = []
+        for (start, end), cand in zip(spans, given):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            span = _trim(span) if span is not None and len(span) else None
+            part = parts.get(span.start_char) if span is not None else None
+            out.append(part or (self._place(cand) if cand and cand.choice else None))
+        return out
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
         entries = self._entries(span.text)
