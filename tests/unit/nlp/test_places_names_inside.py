@@ -60,3 +60,12 @@ def test_a_part_named_after_a_towns_possessive_lies_in_that_town(nlp):
 def test_a_wider_or_bigger_place_after_a_possessive_is_no_part(nlp):
     text = "Just 21 per cent of Toronto's Ontario health-card holders are organ donors."
     assert _at(_places(nlp, text), text, "Ontario").kind == "admin1"
+
+
+def test_the_named_state_or_country_is_the_one_that_holds_the_town(nlp):
+    # "Georgia" is a country and a US state: after "Atlanta" it is the state, after "Tbilisi" the country
+    text = "The properties are in Indianapolis, Indiana and Atlanta, Georgia."
+    atlanta = _at(_places(nlp, text), text, "Atlanta")
+    assert (atlanta.country_code, atlanta.name) == ("US", "Atlanta") and atlanta.population > 400_000
+    text = "He flew to Tbilisi, Georgia."
+    assert _at(_places(nlp, text), text, "Georgia").country_code == "GE"

@@ -277,20 +277,6 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         candidates = sorted(unique, key=lambda c: c.span.start)
         return candidates, demonyms, relabel
 
-    def _names_a_country(self, ent: Span) -> bool:
-        """Whether a two-word organisation carries a country's or a first-level division's name
-        ("Environment Canada", "Education Minnesota", "Texas A&M", "U.S. Magistrate"): no person
-        is called so, and the name inside is a place of the article. Town names are left out:
-        many are family names ("Wells Fargo")."""
-        if ent.label_ != "ORG":
-            return False
-        return any(
-            normalise(t.text) not in self.stop and any(
-                not alt and e.kind in ("country", "admin1") for e, alt in self.gaz.lookup_ranked(t.text)
-            )
-            for t in ent
-        )
-
     def _is_demonym(self, text: str) -> bool:
         return reads_as_demonym(self.gaz, text)
 
@@ -404,16 +390,14 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     cand.admin = (division.country_code, division.admin1) if division.admin1 else None
                     cand.country = division.country_code
                     return span
-            for entry, alt in self.gaz.lookup_ranked(tail):
-                if alt or not tail[:1].isupper():
-                    continue
-                if entry.kind == "admin1":
-                    cand.admin = (entry.country_code, entry.admin1) if entry.admin1 else None
-                    cand.country = entry.country_code
-                    return span
-                if entry.kind == "country":
-                    cand.country = entry.country_code
-                    return span
+            # "Atlanta, Georgia": of the tail's readings, the one that holds a reading of the name
+            wide = [e for e, alt in self.gaz.lookup_ranked(tail) if not alt and e.kind in ("admin1", "country")]
+            if not wide or not tail[:1].isupper():
+                continue
+            entry = next((w for w in wide if any(_holds(w, e) for e, _alt in cand.entries)), wide[0])
+            cand.admin = (entry.country_code, entry.admin1) if entry.kind == "admin1" and entry.admin1 else None
+            cand.country = entry.country_code
+            return span
         return None
 
     def _demonym_place(self, text: str) -> GazEntry | None:
@@ -487,6 +471,13 @@ def _looks_like_name(ent: Span) -> bool:
     if ent.label_ == "PERSON":
         return len(ent) > 1
     return ent.label_ == "ORG" and len(ent) == 2 and all(t.pos_ == "PROPN" and t.is_title for t in ent)
+
+
+def _holds(wide: GazEntry, entry: GazEntry) -> bool:
+    """Whether a country or first-level division holds a reading (of another kind)."""
+    if entry.kind == wide.kind or entry.country_code != wide.country_code:
+        return False
+    return wide.kind == "country" or entry.admin1 == wide.admin1
 
 
 def _without_countries(cand: _Candidate) -> bool:

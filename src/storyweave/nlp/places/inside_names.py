@@ -1,6 +1,7 @@
 """Places inside other names: the town an institution is named after ("Gainesville Police",
 "Tega Cay Volunteer Fire Department"), the state after a compass word ("Northeast Georgia"),
-and the region an institution studies, which is no place ("the Middle East Institute").
+the country or state of a two-word organisation ("Environment Canada"), and the region an
+institution studies, which is no place ("the Middle East Institute").
 
 ``InsideNames`` is a part of ``PlaceRecognizer`` kept in its own module, as ``Repeats`` and
 ``Resolution`` are; it uses the rules the recognizer loads (``self.institution_words``,
@@ -80,3 +81,17 @@ class InsideNames:
             return None
         rest = span.doc[span.start + 1 : span.end]
         return rest if self._has_name(rest.text) else None
+
+    def _names_a_country(self, ent: Span) -> bool:
+        """Whether a two-word organisation carries a country's or a first-level division's name
+        ("Environment Canada", "Education Minnesota", "Texas A&M", "U.S. Magistrate"): no person
+        is called so, and the name inside is a place of the article. Town names are left out:
+        many are family names ("Wells Fargo")."""
+        if ent.label_ != "ORG":
+            return False
+        return any(
+            normalise(t.text) not in self.stop and any(
+                not alt and e.kind in ("country", "admin1") for e, alt in self.gaz.lookup_ranked(t.text)
+            )
+            for t in ent
+        )
