@@ -69,3 +69,22 @@ def test_the_named_state_or_country_is_the_one_that_holds_the_town(nlp):
     assert (atlanta.country_code, atlanta.name) == ("US", "Atlanta") and atlanta.population > 400_000
     text = "He flew to Tbilisi, Georgia."
     assert _at(_places(nlp, text), text, "Georgia").country_code == "GE"
+
+
+def test_a_name_the_model_cut_short_is_read_whole(nlp):
+    text = "About 30 homes in the Peace River Valley area near Fort St. John will be affected."
+    place = _at(_places(nlp, text), text, "Fort")
+    assert (place.name, place.country_code) == ("Fort St. John", "CA")  # not "Fort", an alternate name of Augusta
+    text = "The defendant, 52, of Gun Barrel City, was found guilty."
+    assert _at(_places(nlp, text), text, "Gun").name == "Gun Barrel City"
+    # but not into an alternate name: "St. James" is one of Vung Tau's
+    text = "Cleaver is a co-pastor of St. James United Methodist Church, where the service was held."
+    place = _at(_places(nlp, text), text, "James")
+    assert place is None or place.country_code != "VN"
+
+
+def test_breakaway_territories_are_places(nlp):
+    text = "Tensions escalated in breakaway South Ossetia, and talks on Kashmir stalled."
+    places = _places(nlp, text)
+    assert _at(places, text, "South Ossetia").country_code == "GE"
+    assert _at(places, text, "Kashmir").kind == "region"  # not Cashmere, Washington

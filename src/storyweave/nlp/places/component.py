@@ -209,6 +209,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             span = _trim(ent)
             if span is None:
                 continue
+            if ent.label_ in PLACE_LABELS:
+                span = self._whole_name(span)  # "Fort St." before "John" tagged PERSON
             if ent.label_ in self.correctable and self._is_demonym(span.text):
                 # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
                 demonyms.extend(self._demonym(span))
@@ -252,7 +254,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":
-                taken.update(range(ent.start, ent.end))
+                taken.update(range(ent.start, max(ent.end, span.end)))
             # else the name matcher may still find a toponym inside it
             candidates.extend(found)
         if self.matcher is not None:

@@ -16,6 +16,8 @@ from storyweave.nlp.gazetteer import normalise
 
 #: gazetteer kinds wider than any one seat: a region, a continent, a sea
 WIDE_KINDS = frozenset(["region", "continent", "water"])
+#: the most words after a place entity that may complete its name ("Fort St." + "John")
+MAX_CUT_WORDS = 2
 #: gazetteer kinds an institution named after them may sit in
 SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
 
@@ -95,3 +97,17 @@ class InsideNames:
             )
             for t in ent
         )
+
+    def _whole_name(self, span: Span) -> Span:
+        """The place entity with the capitalised words after it, when the model cut short a name
+        that a place has as its own ("Fort St." before "John", "Gun" before "Barrel City"), else
+        as is."""
+        doc = span.doc
+        for extra in range(MAX_CUT_WORDS, 0, -1):
+            end = span.end + extra
+            if end > len(doc) or not all(t.text[:1].isupper() and t.pos_ == "PROPN" for t in doc[span.end : end]):
+                continue
+            longer = doc[span.start : end]
+            if any(not alt for _entry, alt in self._entries(longer.text)):
+                return longer  # its own name: "St. James" is an alternate name of Vung Tau
+        return span
