@@ -88,3 +88,14 @@ def test_breakaway_territories_are_places(nlp):
     places = _places(nlp, text)
     assert _at(places, text, "South Ossetia").country_code == "GE"
     assert _at(places, text, "Kashmir").kind == "region"  # not Cashmere, Washington
+
+
+def test_a_towns_short_form_is_its_name(nlp):
+    # GeoNames lists "Newcastle" as an alternate name of Newcastle upon Tyne; a village of
+    # Northern Ireland has it as its own
+    text = "Doctors in Newcastle developed the treatment, the NHS in England said."
+    place = _at(_places(nlp, text), text, "Newcastle")
+    assert (place.name, place.country_code) == ("Newcastle upon Tyne", "GB")
+    # but a state's own name is no short form of its city's (New York City)
+    text = "The former New York Gov. Mario Cuomo died on Thursday."
+    assert _at(_places(nlp, text), text, "New York").kind == "admin1"
