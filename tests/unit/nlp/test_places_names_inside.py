@@ -99,3 +99,10 @@ def test_a_towns_short_form_is_its_name(nlp):
     # but a state's own name is no short form of its city's (New York City)
     text = "The former New York Gov. Mario Cuomo died on Thursday."
     assert _at(_places(nlp, text), text, "New York").kind == "admin1"
+
+
+def test_a_states_dotted_initials_opening_an_organisation_name_the_state(nlp):
+    text = "said John Nichols, past president of the S.C. Trial Lawyers Association."
+    assert _at(_places(nlp, text), text, "S.C.").name == "South Carolina"
+    text = "Agencies such as the N.J. Division of Alcoholic Beverage Control disagreed."
+    assert _at(_places(nlp, text), text, "N.J.").name == "New Jersey"

@@ -234,7 +234,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                 elif ent.label_ in ("ORG", "PERSON"):  # "Anderson County Sheriff" tagged PERSON
                     # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
                     # institution named after its town or state names that place
-                    head = self._leading_name(span, institution=True)
+                    head = self._leading_name(span, institution=True) or self._state_initials(span)
                     found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
                     if found and span.doc[head.end].lower_ not in self.national_words:
                         # "Jamaica Hospital" is in Queens: only a national institution ("U.S.

@@ -111,3 +111,12 @@ class InsideNames:
             if any(not alt for _entry, alt in self._entries(longer.text)):
                 return longer  # its own name: "St. James" is an alternate name of Vung Tau
         return span
+
+    def _state_initials(self, span: Span) -> Span | None:
+        """A US state's dotted initials opening an organisation's name ("the S.C. Trial Lawyers
+        Association", "the N.J. Division of Alcoholic Beverage Control"): they name the state
+        whatever word follows, as no person's or town's name is written so."""
+        first = span[0].text
+        if len(span) > 1 and first.count(".") >= 2 and first.replace(".", "").isupper() and first in self.state_abbrev:
+            return span[:1]
+        return None
