@@ -6,6 +6,7 @@
 - ``discourse``: the other mentions of a name the article places (one sense per discourse);
 - ``context``: the arithmetic of disambiguation (priors, the article's support);
 - ``matcher``: the gazetteer-name n-gram matcher for toponyms the model missed;
+- ``parts``: a place named as a part of the town or county before it ("Toronto's Pearson Airport");
 - ``outlets``: the outlet's home country, a weak prior;
 - ``records``: ``Place``, its levels and roles.
 """

@@ -30,6 +30,7 @@ from storyweave.nlp.places.inside_names import InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
+from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
 from storyweave.nlp.places.records import to_place as _to_place
 from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
@@ -52,7 +53,7 @@ DEMONYM_TOWN_POPULATION = 100_000
 
 
 
-class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
+class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -116,8 +117,12 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
         candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
-        places = [self._place(c) for c in candidates if c.choice is not None]
-        places += self._facilities_in_towns(doc, candidates)
+        parts = self._parts(doc, candidates)
+        places = [self._place(c) for c in candidates if c.choice is not None] + parts
+        places += [
+            f for f in self._facilities_in_towns(doc, candidates)
+            if not any(p.start_char < f.end_char and f.start_char < p.end_char for p in parts)
+        ]
         places += demonyms
         places.sort(key=lambda p: p.start_char)
         doc._.places = places
@@ -134,15 +139,24 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         """
         found, demonyms, _relabel = self._candidates(doc)
         given: list[_Candidate | None] = []
+        given_spans: list[Span] = []
         for start, end in spans:
             span = doc.char_span(start, end, alignment_mode="expand")
             span = _trim(span) if span is not None and len(span) else None
             cand = self._given_candidate(span) if span is not None else None
             given.append(cand)
+            given_spans += [span] if span is not None else []
         taken = [c for c in given if c is not None]
         context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
         self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
-        return [self._place(c) if c and c.choice else None for c in given]
+        parts = {p.start_char: p for p in self._parts(doc, context + taken, given_spans)}
+        out = []
+        for (start, end), cand in zip(spans, given):
+            span = doc.char_span(start, end, alignment_mode="expand")
+            span = _trim(span) if span is not None and len(span) else None
+            part = parts.get(span.start_char) if span is not None else None
+            out.append(part or (self._place(cand) if cand and cand.choice else None))
+        return out
 
     def _given_candidate(self, span: Span) -> _Candidate | None:
         entries = self._entries(span.text)
@@ -164,7 +178,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
         relabel: dict[tuple[int, int], str] = {}
         taken: set[int] = set()
         # "Huntsville Fire Chief", "Alexandria Police" tagged PERSON: institutions, no people's names
-        names = [e for e in doc.ents if _looks_like_name(e) and not self._institution_named(e)]
+        names = [
+            e for e in doc.ents
+            if _looks_like_name(e) and not self._institution_named(e) and not self._names_a_country(e)
+        ]
         person_words = {t.lower_ for e in names for t in e}
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
@@ -192,6 +209,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
             span = _trim(ent)
             if span is None:
                 continue
+            if ent.label_ in PLACE_LABELS:
+                span = self._whole_name(span)  # "Fort St." before "John" tagged PERSON
             if ent.label_ in self.correctable and self._is_demonym(span.text):
                 # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
                 demonyms.extend(self._demonym(span))
@@ -215,7 +234,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
                 elif ent.label_ in ("ORG", "PERSON"):  # "Anderson County Sheriff" tagged PERSON
                     # "Gainesville Police", "the Paris Public Library", "S.C. Highway Patrol": an
                     # institution named after its town or state names that place
-                    head = self._leading_name(span, institution=True)
+                    head = self._leading_name(span, institution=True) or self._state_initials(span)
                     found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
                     if found and span.doc[head.end].lower_ not in self.national_words:
                         # "Jamaica Hospital" is in Queens: only a national institution ("U.S.
@@ -235,7 +254,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":
-                taken.update(range(ent.start, ent.end))
+                taken.update(range(ent.start, max(ent.end, span.end)))
             # else the name matcher may still find a toponym inside it
             candidates.extend(found)
         if self.matcher is not None:
@@ -373,16 +392,14 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Resolution):
                     cand.admin = (division.country_code, division.admin1) if division.admin1 else None
                     cand.country = division.country_code
                     return span
-            for entry, alt in self.gaz.lookup_ranked(tail):
-                if alt or not tail[:1].isupper():
-                    continue
-                if entry.kind == "admin1":
-                    cand.admin = (entry.country_code, entry.admin1) if entry.admin1 else None
-                    cand.country = entry.country_code
-                    return span
-                if entry.kind == "country":
-                    cand.country = entry.country_code
-                    return span
+            # "Atlanta, Georgia": of the tail's readings, the one that holds a reading of the name
+            wide = [e for e, alt in self.gaz.lookup_ranked(tail) if not alt and e.kind in ("admin1", "country")]
+            if not wide or not tail[:1].isupper():
+                continue
+            entry = next((w for w in wide if any(_holds(w, e) for e, _alt in cand.entries)), wide[0])
+            cand.admin = (entry.country_code, entry.admin1) if entry.kind == "admin1" and entry.admin1 else None
+            cand.country = entry.country_code
+            return span
         return None
 
     def _demonym_place(self, text: str) -> GazEntry | None:
@@ -456,6 +473,13 @@ def _looks_like_name(ent: Span) -> bool:
     if ent.label_ == "PERSON":
         return len(ent) > 1
     return ent.label_ == "ORG" and len(ent) == 2 and all(t.pos_ == "PROPN" and t.is_title for t in ent)
+
+
+def _holds(wide: GazEntry, entry: GazEntry) -> bool:
+    """Whether a country or first-level division holds a reading (of another kind)."""
+    if entry.kind == wide.kind or entry.country_code != wide.country_code:
+        return False
+    return wide.kind == "country" or entry.admin1 == wide.admin1
 
 
 def _without_countries(cand: _Candidate) -> bool:

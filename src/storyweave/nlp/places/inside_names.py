@@ -1,6 +1,7 @@
 """Places inside other names: the town an institution is named after ("Gainesville Police",
 "Tega Cay Volunteer Fire Department"), the state after a compass word ("Northeast Georgia"),
-and the region an institution studies, which is no place ("the Middle East Institute").
+the country or state of a two-word organisation ("Environment Canada"), and the region an
+institution studies, which is no place ("the Middle East Institute").
 
 ``InsideNames`` is a part of ``PlaceRecognizer`` kept in its own module, as ``Repeats`` and
 ``Resolution`` are; it uses the rules the recognizer loads (``self.institution_words``,
@@ -15,6 +16,8 @@ from storyweave.nlp.gazetteer import normalise
 
 #: gazetteer kinds wider than any one seat: a region, a continent, a sea
 WIDE_KINDS = frozenset(["region", "continent", "water"])
+#: the most words after a place entity that may complete its name ("Fort St." + "John")
+MAX_CUT_WORDS = 2
 #: gazetteer kinds an institution named after them may sit in
 SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
 
@@ -80,3 +83,40 @@ class InsideNames:
             return None
         rest = span.doc[span.start + 1 : span.end]
         return rest if self._has_name(rest.text) else None
+
+    def _names_a_country(self, ent: Span) -> bool:
+        """Whether a two-word organisation carries a country's or a first-level division's name
+        ("Environment Canada", "Education Minnesota", "Texas A&M", "U.S. Magistrate"): no person
+        is called so, and the name inside is a place of the article. Town names are left out:
+        many are family names ("Wells Fargo")."""
+        if ent.label_ != "ORG":
+            return False
+        return any(
+            normalise(t.text) not in self.stop and any(
+                not alt and e.kind in ("country", "admin1") for e, alt in self.gaz.lookup_ranked(t.text)
+            )
+            for t in ent
+        )
+
+    def _whole_name(self, span: Span) -> Span:
+        """The place entity with the capitalised words after it, when the model cut short a name
+        that a place has as its own ("Fort St." before "John", "Gun" before "Barrel City"), else
+        as is."""
+        doc = span.doc
+        for extra in range(MAX_CUT_WORDS, 0, -1):
+            end = span.end + extra
+            if end > len(doc) or not all(t.text[:1].isupper() and t.pos_ == "PROPN" for t in doc[span.end : end]):
+                continue
+            longer = doc[span.start : end]
+            if any(not alt for _entry, alt in self._entries(longer.text)):
+                return longer  # its own name: "St. James" is an alternate name of Vung Tau
+        return span
+
+    def _state_initials(self, span: Span) -> Span | None:
+        """A US state's dotted initials opening an organisation's name ("the S.C. Trial Lawyers
+        Association", "the N.J. Division of Alcoholic Beverage Control"): they name the state
+        whatever word follows, as no person's or town's name is written so."""
+        first = span[0].text
+        if len(span) > 1 and first.count(".") >= 2 and first.replace(".", "").isupper() and first in self.state_abbrev:
+            return span[:1]
+        return None

@@ -42,6 +42,14 @@ CHIEF_TOWN_PENALTY = 3.0
 STATE_NAMESAKE_RATIO = 10
 STATE_NAMESAKE_PENALTY = 3.0
 
+#: what a town's alternate name that is the first words of its own name gains back of the
+#: alternate's penalty: a short form writers use for it ("Newcastle" for Newcastle upon Tyne,
+#: "Frankfurt" for Frankfurt am Main), unlike a translation or an old name; but not where a
+#: country or a first-level division has the name as its own ("New York": the existing rules
+#: for a town named like a division decide between them), nor a county's ("Madison" for
+#: Madison County: the county word says its kind, not which of the name's places it is)
+SHORT_FORM_BONUS = 1.5
+
 
 @dataclass
 class _Candidate:
@@ -84,9 +92,12 @@ class Resolution:
         ]
         demonym_mass = Counter(p.country_code for p in demonyms if p.country_code)  # not a continent's
         links_of = county_links(names)
-        for name, links in zip(names, links_of):
+        for name, links, key in zip(names, links_of, groups):
+            # a division's own name is no town's short form ("New York" the state, not the city)
+            divided = any(not alt and e.kind in ("country", "admin1") for e, alt in name.entries)
             name.fixed = [
                 self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0) + link
+                + (SHORT_FORM_BONUS if alt and e.kind == "city" and not divided and _short_form(key, e.name) else 0.0)
                 for (e, alt), link in zip(name.entries, links)
             ]
             name.probs = _softmax(name.fixed)
@@ -256,6 +267,12 @@ class Resolution:
         if ent.label_ == "FAC":
             return True
         return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
+
+
+def _short_form(key: str, name: str) -> bool:
+    """Whether ``key`` (a normalised name) is the first words of a place's own name."""
+    full = normalise(name)
+    return len(full) > len(key) and full.startswith(key) and full[len(key)] in " -"
 
 
 def _division_people(name: _Name) -> dict[str, int]:
