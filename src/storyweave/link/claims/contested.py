@@ -55,24 +55,25 @@ def disagreement(table: UnitTable, a: int, b: int) -> str | None:
     counts of one thing beyond tolerance, specific dates, lengths of time, or polarity; None
     if they agree.
 
-    Two versions of one proposition say mostly the same words but for the value they
-    disagree on, so every kind asks for ``CONTEST_OVERLAP`` of their words in common (a plain
-    negation ``NEGATION_OVERLAP``): two sentences of one topic that share a name and differ
-    in a number ("scored 14 points off the bench" / "scored seven points in the first half")
-    or a date ("convicted in 1997" / "due to be released in June 2010") are mostly two facts.
+    Two versions of one value say mostly the same words but for the value they disagree on,
+    so counts, dates and lengths of time ask for ``CONTEST_OVERLAP`` of their words in common:
+    two sentences of one topic that share a name and differ in a number ("scored 14 points
+    off the bench" / "scored seven points in the first half") or a date ("convicted in 1997"
+    / "due to be released in June 2010") are mostly two facts. A plain negation asks for
+    ``NEGATION_OVERLAP``; an explicit denial ("Hoax: ...", "the army denied that ...") words
+    the proposition its own way and asks for none.
     """
     words_a, words_b = table.word_sets[a], table.word_sets[b]
     overlap = len(words_a & words_b) / max(len(words_a | words_b), 1)
-    if overlap < CONTEST_OVERLAP:
-        return None
-    _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
-    if numbers:
-        return "numbers"
-    _, dates = dates_agree(table.dates[a], table.dates[b])
-    if dates:
-        return "dates"
-    if durations_conflict(table.dates[a], table.dates[b]):
-        return "how long"
+    if overlap >= CONTEST_OVERLAP:
+        _, numbers = numbers_agree(table.numbers[a], table.numbers[b])
+        if numbers:
+            return "numbers"
+        _, dates = dates_agree(table.dates[a], table.dates[b])
+        if dates:
+            return "dates"
+        if durations_conflict(table.dates[a], table.dates[b]):
+            return "how long"
     explicit = table.denied[a] or table.denied[b]  # "X denied that ...", "... is a hoax"
     if table.negated[a] != table.negated[b] and (overlap >= NEGATION_OVERLAP or explicit):
         return "whether it happened"

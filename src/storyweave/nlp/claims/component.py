@@ -245,7 +245,7 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
         kind=kind,
         headline=unit.headline,
         negated=is_negated(predicate, rules),
-        denied=denies(tokens, rules),
+        denied=denies(tokens, rules, unit.headline),
         entities=keys,
         places=places,
         numbers=numbers,
