@@ -177,6 +177,8 @@ def test_a_denial_counts_in_the_main_clause_only(nlp):
     assert claims_of(nlp, "LaRue discounted rumors that he was Deep Throat, the source of the reporters.")[0].denied
     claims = claims_of(nlp, "Denying he was a gangster, Gigante would wander the streets of Greenwich Village in a bathrobe.")
     assert not claims[0].denied
+    # a denial verb in the passive tells what befell someone
+    assert not claims_of(nlp, "Mr. LaCalamita, 38, had been dismissed last week, the police said.")[0].denied
     # a falsity word used as a verb judges nothing
     claims = claims_of(nlp, "In 2003, he pleaded guilty to obstructing justice by misleading doctors about his mental state.")
     assert not claims[0].denied

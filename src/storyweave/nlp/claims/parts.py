@@ -200,9 +200,18 @@ def denies(tokens, rules: ClaimRules, headline: bool = False) -> bool:
             modifiers.update(x.i for x in t.subtree)
     return any(
         t.i not in modifiers
-        and (t.lemma_.lower() in rules.denial_verbs or (low(t) in rules.denial_words and t.pos_ != "VERB"))
+        and (
+            (t.lemma_.lower() in rules.denial_verbs and not _passive(t))
+            or (low(t) in rules.denial_words and t.pos_ != "VERB")
+        )
         for t in tokens
     )  # a falsity word used as a verb judges nothing: "by misleading doctors about his state"
+
+
+def _passive(verb: Token) -> bool:
+    # "had been dismissed last week", "his application was rejected": what befell someone,
+    # not a claim called false
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
 
 
 def number_value(text: str, rules: ClaimRules) -> float | None:
