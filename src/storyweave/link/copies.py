@@ -116,7 +116,7 @@ def _family_key(root: str, outlets: set[str]) -> OriginKey:
 
 def merge_copied_mentions(
     members: Sequence[Any], copied_keys: set[frozenset[str]], representative: Mapping[str, str]
-) -> dict[str, str]:
+) -> Mapping[str, str]:
     """``representative`` with the outlet origins of a group's copied mentions made one.
 
     ``members`` are the group's units (``key``, ``keys``, ``article``); ``copied_keys`` holds
@@ -130,7 +130,7 @@ def merge_copied_mentions(
         if u.article.article_id != v.article.article_id and frozenset((u.key, v.key)) in copied_keys
     ]
     if not copied:
-        return representative  # type: ignore[return-value]  (read only by the caller)
+        return representative
     merged = dict(representative)
 
     def find(key: str) -> str:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from storyweave.config import MAX_TEXT_CHARS
 from storyweave.errors import ConfigError
+from storyweave.nlp.texts import keep_text
 from storyweave.records import DateMention
 
 if TYPE_CHECKING:  # spaCy loads with the first pipeline, not when this module is imported
@@ -142,6 +143,7 @@ def make_doc(nlp: Language, text: str, published: str | None) -> Doc:
 
     register_extensions()
     doc = nlp.make_doc(text)
+    keep_text(doc, text)
     doc._.published = published
     return doc
 

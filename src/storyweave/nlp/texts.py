@@ -20,3 +20,10 @@ def doc_text(doc) -> str:
     if text is None:
         text = doc.user_data[_TEXT_KEY] = doc.text
     return text
+
+
+def keep_text(doc, text: str) -> None:
+    """Record ``text`` as the ``Doc``'s text: a ``Doc`` the tokenizer made from ``text`` has
+    exactly that text (spaCy keeps every character in tokens and their trailing spaces), so
+    ``doc_text`` need not join the tokens at all."""
+    doc.user_data[_TEXT_KEY] = text

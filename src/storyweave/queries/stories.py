@@ -19,6 +19,7 @@ from storyweave.store import stories as story_store
 from storyweave.store.database import Store
 
 _WORDS = re.compile(r"\w[\w'’-]*")
+_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "him", "her", "them"])
 
 STATUSES = ("corroborated", "contested", "single-source")
 
@@ -241,6 +242,8 @@ def _who_said_what(quote_rows, outlet_of: dict[str, str]) -> list[dict]:
         if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet, q.text, bool(q.direct)):
             continue
         speaker = q.speaker_entity or q.speaker or "unattributed"
+        if speaker.casefold() in _PRONOUNS:
+            speaker = "unattributed"  # a "he said" the article does not resolve names no one
         by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,
                                     "text": q.text, "cue": q.cue, "direct": bool(q.direct), "kind": q.kind,
                                     "start": q.start, "end": q.end})

@@ -504,15 +504,6 @@ def test_a_past_form_ending_a_headline_is_a_passive_not_a_cue(nlp):
     assert "charged" in cues
 
 
-def test_a_pronoun_speaker_before_any_speaker_is_the_person_named_just_before(nlp):
-    quotes = quotes_of(nlp, "President Barack Obama visited the Interior Department on Tuesday. "
-                            "He said the rules would be reviewed within a month.")
-    assert only(quotes, "rules would be reviewed").speaker_entity == "Barack Obama"
-    # nobody named before: nobody
-    quotes = quotes_of(nlp, "He said the rules would be reviewed within a month.")
-    assert only(quotes, "rules would be reviewed").speaker_entity is None
-
-
 def test_a_belief_cue_with_an_object_and_a_participle_states_no_belief(nlp):
     quotes = quotes_of(nlp, "Once, agents serving a subpoena found Gigante standing naked in the shower. "
                             "His act allowed him to escape trial for years. Investigators found that the brakes had failed.")

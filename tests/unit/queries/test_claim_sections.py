@@ -106,3 +106,17 @@ def test_who_said_what_keeps_statements_and_beliefs_only():
     assert not is_statement("nominal", "claim", None, "AP", "mental illness")
     assert is_statement("speech", "called", "the mayor", "AP", "a disgrace", direct=True)
     assert is_statement("speech", "said", "the mayor", "AP", "the city would rebuild")
+
+
+def test_a_pronoun_speaker_the_article_leaves_unresolved_is_unattributed():
+    from types import SimpleNamespace
+
+    from storyweave.queries.stories import _who_said_what
+
+    def row(speaker, entity, text):
+        return SimpleNamespace(article_id="a1", kind="speech", cue="said", speaker=speaker, speaker_entity=entity,
+                               text=text, direct=False, start=0, end=10)
+
+    groups = _who_said_what([row("he", None, "the plan would be reviewed next month"),
+                             row("Obama", "Barack Obama", "the rules would be restored")], {"a1": "CNN"})
+    assert [g["speaker"] for g in groups] == ["Barack Obama", "unattributed"]

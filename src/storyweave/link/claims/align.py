@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from storyweave.link.claims.contested import contested_pairs, ranking_conflicts
 from storyweave.link.claims.features import UnitTable
@@ -46,7 +46,7 @@ def _confirms(unit: Unit) -> bool:
     return not unit.claim.hedges and unit.claim.kind not in UNCONFIRMING_KINDS
 
 
-def _origins(members: Sequence[Unit], representative: dict[str, str]) -> tuple[Origin, ...]:
+def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tuple[Origin, ...]:
     """Independent origins of a group's mentions.
 
     An article that names a source for the fact relays it: its unattributed mentions add no
@@ -67,7 +67,7 @@ def _origins(members: Sequence[Unit], representative: dict[str, str]) -> tuple[O
     return build_origins(mentions, representative)
 
 
-def _mention(u: Unit, representative: dict[str, str], version: int = 0) -> ClaimMention:
+def _mention(u: Unit, representative: Mapping[str, str], version: int = 0) -> ClaimMention:
     keys = tuple(dict.fromkeys(representative.get(k.key, k.key) for k in u.keys))
     c = u.claim
     return ClaimMention(
@@ -94,7 +94,7 @@ def _representative(members: list[int], units: Sequence[Unit], table: UnitTable,
     return units[min(members, key=key)]
 
 
-def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representative: dict[str, str],
+def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representative: Mapping[str, str],
             prefix: str = "claim", conflicts: Sequence[str] = (), versions: Sequence[list[Unit]] = (),
             version_texts: Sequence[str] = (), text: str | None = None,
             copies: set[frozenset[str]] = frozenset()) -> ClaimGroup:

@@ -75,8 +75,8 @@ def attribute(doc: Doc, text: str, quotes, entities, tokens: Span, rules: ClaimR
     start, end = tokens.start_char, tokens.end_char
     best, best_share = None, 0.0
     for quote in quotes:
-        if quote.kind not in REPORTING_KINDS:
-            continue
+        if quote.kind not in REPORTING_KINDS or quote.end_char <= start or quote.start_char >= end:
+            continue  # (the envelope first: most quotes of an article lie elsewhere)
         share = _held(quote, start, end) / max(1, end - start)
         if share > best_share:
             best, best_share = quote, share

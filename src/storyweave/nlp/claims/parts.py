@@ -193,19 +193,26 @@ def denies(tokens, rules: ClaimRules, headline: bool = False) -> bool:
     falsity word ("... is a hoax") in its main clause. In a headline anywhere: the small
     parser reads headlines' clauses poorly ("Egypt, PA deny report that ..." comes out as
     an apposition)."""
-    inside = {t.i for t in tokens}
-    modifiers: set[int] = set()
-    for t in tokens:
-        if not headline and t.dep_ in MODIFIER_DEPS and t.head.i in inside and t.i not in modifiers:
-            modifiers.update(x.i for x in t.subtree)
-    return any(
-        t.i not in modifiers
-        and (
-            (t.lemma_.lower() in rules.denial_verbs and not _passive(t))
-            or (low(t) in rules.denial_words and t.pos_ != "VERB")
-        )
-        for t in tokens
-    )  # a falsity word used as a verb judges nothing: "by misleading doctors about his state"
+    found = [
+        t for t in tokens
+        if (t.lemma_.lower() in rules.denial_verbs and not _passive(t))
+        or (low(t) in rules.denial_words and t.pos_ != "VERB")  # "by misleading doctors" judges nothing
+    ]
+    if not found or headline:
+        return bool(found)
+    first, last = tokens[0].i, tokens[-1].i
+    return any(not _in_modifier(t, first, last) for t in found)
+
+
+def _in_modifier(token: Token, first: int, last: int) -> bool:
+    """Whether ``token`` lies in a clause that modifies something of the unit (``first`` to
+    ``last``): its own or an ancestor's dependency, below the unit's top, is a modifier's."""
+    while True:
+        if token.dep_ in MODIFIER_DEPS and first <= token.head.i <= last:
+            return True
+        if token.head.i == token.i or not first <= token.head.i <= last:
+            return False
+        token = token.head
 
 
 def _passive(verb: Token) -> bool:

@@ -23,6 +23,7 @@ coreference models that exist (coreferee, fastcoref) need other pipelines or dow
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections import Counter
 
@@ -52,10 +53,6 @@ def gender_of_pronoun(word: str) -> str | None:
     return "m" if word in MASCULINE else "f" if word in FEMININE else None
 
 
-def _sentence_starts(doc: Doc) -> list[int]:
-    return [s.start for s in doc.sents]
-
-
 class PersonResolver:
     """Resolves person pronouns of one article (``doc``) against its entities."""
 
@@ -63,11 +60,8 @@ class PersonResolver:
         self.doc = doc
         self.entities = entities
         self.words = _words()
-        self.sent_starts = _sentence_starts(doc)
-        self.sent_of = {}
-        for n, s in enumerate(doc.sents):
-            for t in s:
-                self.sent_of[t.i] = n
+        self.sents = list(doc.sents)
+        self.sent_starts = [s.start for s in self.sents]
         self.persons = [e for e in entities.by_key.values() if e.type == "PERSON"]
         self.gender = self._genders()
         mentions = Counter()
@@ -75,6 +69,10 @@ class PersonResolver:
             if entity.type == "PERSON" and (i == 0 or entities.by_token.get(i - 1) is not entity):
                 mentions[entity.key] += 1
         self.mentions = mentions
+
+    def sent_of(self, i: int) -> int:
+        """The index of the sentence that holds token ``i``."""
+        return max(0, bisect.bisect_right(self.sent_starts, i) - 1)
 
     # -- what the article shows of each person's gender -------------------------------------
     def _genders(self) -> dict[str, str]:
@@ -84,12 +82,16 @@ class PersonResolver:
                 continue  # one vote per mention, cast at its first token
             for g in self._mention_evidence(i, entity):
                 votes.setdefault(entity.key, Counter())[g] += 1
-        # pronouns after a sentence that names one person only, as its subject
-        for sent in self.doc.sents:
-            named = {self.entities.by_token[t.i].key for t in sent if t.i in self.entities.by_token
-                     and self.entities.by_token[t.i].type == "PERSON"}
+        # pronouns after a sentence that names one person only, as its subject (only the
+        # sentences that name someone are walked: walking every token is most of the cost)
+        named_in: dict[int, set[str]] = {}
+        for i, entity in self.entities.by_token.items():
+            if entity.type == "PERSON":
+                named_in.setdefault(self.sent_of(i), set()).add(entity.key)
+        for n, named in sorted(named_in.items()):
             if len(named) != 1:
                 continue
+            sent = self.sents[n]
             key = next(iter(named))
             subject = any(t.dep_ in ("nsubj", "nsubjpass") and self.entities.by_token.get(t.i) is not None
                           and self.entities.by_token[t.i].key == key for t in sent)
@@ -139,7 +141,7 @@ class PersonResolver:
         gender = gender_of_pronoun(low(token))
         if gender is None:
             return None
-        sent = self.sent_of.get(token.i, 0)
+        sent = self.sent_of(token.i)
         first = self.sent_starts[max(0, sent - WINDOW_SENTENCES)]
         candidates: list = []  # nearest first
         same_sentence: list = []
@@ -152,7 +154,7 @@ class PersonResolver:
                 last_named = i
             if entity not in candidates:
                 candidates.append(entity)
-            if self.sent_of.get(i) == sent and entity not in same_sentence:
+            if self.sent_of(i) == sent and entity not in same_sentence:
                 same_sentence.append(entity)
         if last_named is not None and self._unnamed_person_between(last_named, token.i):
             return None

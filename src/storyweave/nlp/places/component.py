@@ -177,20 +177,21 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         candidates: list[_Candidate] = []
         relabel: dict[tuple[int, int], str] = {}
         taken: set[int] = set()
+        ents = list(doc.ents)  # Doc.ents builds its spans anew on every access
         # "Huntsville Fire Chief", "Alexandria Police" tagged PERSON: institutions, no people's names
         names = [
-            e for e in doc.ents
+            e for e in ents
             if _looks_like_name(e) and not self._institution_named(e) and not self._names_a_country(e)
         ]
         person_words = {t.lower_ for e in names for t in e}
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
-        placed_words = {e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1}
+        placed_words = {e.text.lower() for e in ents if e.label_ in PLACE_LABELS and len(e) == 1}
         # the family names of the article's people: "Raj Chohan ... Chohan, 59, of Queens"; but
         # not a word the model tags a place more often than it ends a person's name (a headline
         # "Rethinking Egypt" tagged PERSON leaves the article's many GPE "Egypt" places)
-        place_counts = Counter(e.text.lower() for e in doc.ents if e.label_ in PLACE_LABELS and len(e) == 1)
-        last_words = Counter(e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) >= 2)
+        place_counts = Counter(e.text.lower() for e in ents if e.label_ in PLACE_LABELS and len(e) == 1)
+        last_words = Counter(e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) >= 2)
         surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
         cues = (person_words, placed_words, surnames)
         demonyms: list[Place] = []
@@ -203,7 +204,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         for cand in self._affiliations(doc) + self._division_lists(doc):
             taken.update(range(cand.span.start, cand.span.end))
             candidates.append(cand)
-        for ent in doc.ents:
+        for ent in ents:
             if any(i in taken for i in range(ent.start, ent.end)):
                 continue  # a dateline or an affiliation read above
             span = _trim(ent)

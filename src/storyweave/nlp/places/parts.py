@@ -53,7 +53,11 @@ class Parts:
             return []
         by_start = {c.span.start: c for c in candidates}
         if spans is None:  # the entities, and the candidates no entity holds (matcher hits)
-            spans = list(doc.ents) + [c.span for c in candidates if not c.span.ents]
+            ents = list(doc.ents)  # Span.ents walks every entity of the doc on each access
+            spans = ents + [
+                c.span for c in candidates
+                if not any(c.span.start <= e.start and e.end <= c.span.end for e in ents)
+            ]
             given = False
         else:
             given = True

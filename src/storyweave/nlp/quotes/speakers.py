@@ -202,7 +202,7 @@ class SpeakerResolver:
                     return self.resolve(self.doc[antecedent.left_edge.i : antecedent.i + 1], antecedent)
                 return None
             if kind == "person":
-                return self.last_person or self._person_named_before(head)
+                return self.last_person
             return self.last_group or self.last_person
         if head.pos_ == "PRON":  # "I", "we", "you", "someone": nobody resolvable
             return None
@@ -258,19 +258,6 @@ class SpeakerResolver:
         if known is not None and len(name.split()) <= 1:  # "the army" after "the Syrian army"
             return known, False
         return self._remember_head(name, head), False
-
-    def _person_named_before(self, pronoun: Token) -> str | None:
-        """For a "he said" before any person has spoken: the person the article named last,
-        within the pronoun's paragraph or the sentence before it ("Obama visited the
-        department on Tuesday. He said ...")."""
-        sent = pronoun.sent
-        first = sent.start
-        if first > 0:
-            first = self.doc[first - 1].sent.start
-        before = [e for e in self._ents if e.label_ in PERSON_LABELS and first <= e.start and e.end <= pronoun.i]
-        if not before:
-            return None
-        return self.full_name(self.strip_title(before[-1]))
 
     def _remember_head(self, name: str, head: Token) -> str:
         self._heads.setdefault(head.lemma_.lower(), name)
