@@ -48,8 +48,9 @@ def normalise(text: str) -> str:
     """Fold a place name for lookup: case-folded, accents stripped, quotes and spaces unified."""
     if not text.isascii():  # the fast path matters: the gazetteer folds 1.4 million names
         text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u2010", "-").replace("\u2013", "-")
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if not text.isascii():  # (news text: mostly a curly apostrophe, "Trump’s", and no accent)
+            decomposed = unicodedata.normalize("NFKD", text)
+            text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     folded = text.casefold()
     if "  " in folded or "\t" in folded or "\n" in folded:
         folded = _SPACE.sub(" ", folded)
