@@ -26,6 +26,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from storyweave.ingest.metadata import known_outlet
 from storyweave.link.origins import OriginKey
 
@@ -85,26 +87,22 @@ def wire_families(units: Sequence[Any], pairs: Iterable[tuple[int, int]]) -> dic
         a, b = sorted((units[i].article.article_id, units[j].article.article_id))
         if a != b:
             shared[(a, b)] = shared.get((a, b), 0) + 1
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    families = DisjointSet()
     for (a, b), n in shared.items():
         if n >= FAMILY_SENTENCES:
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+            families.add(a)
+            families.add(b)
+            families.merge(a, b)
     outlets: dict[str, set[str]] = {}
     for u in units:
-        aid = u.article.article_id
-        if aid in parent:
-            outlets.setdefault(find(aid), set()).add(u.outlet)
-    keys = {root: _family_key(root, names) for root, names in outlets.items() if len(names) > 1}
-    return {aid: keys[find(aid)] for aid in parent if find(aid) in keys}
+        outlets.setdefault(u.article.article_id, set()).add(u.outlet)
+    out: dict[str, OriginKey] = {}
+    for family in families.subsets():
+        names = set().union(*(outlets[aid] for aid in family))
+        if len(names) > 1:
+            key = _family_key(min(family), names)
+            out.update((aid, key) for aid in family)
+    return out
 
 
 def _family_key(root: str, outlets: set[str]) -> OriginKey:
@@ -131,22 +129,18 @@ def merge_copied_mentions(
     ]
     if not copied:
         return representative
-    merged = dict(representative)
-
-    def find(key: str) -> str:
-        while merged.get(key, key) != key:
-            key = merged[key]
-        return key
-
+    merged = DisjointSet()
     for u, v in copied:
         ku = [k.key for k in u.keys if k.kind == "outlet"]
         kv = [k.key for k in v.keys if k.kind == "outlet"]
         if ku and kv:
-            ra, rb = find(ku[0]), find(kv[0])
-            if ra != rb:
-                first, second = sorted((ra, rb))
-                merged[second] = first
+            a, b = representative.get(ku[0], ku[0]), representative.get(kv[0], kv[0])
+            merged.add(a)
+            merged.add(b)
+            merged.merge(a, b)
+    out = dict(representative)
     for u in members:
         for k in u.keys:
-            merged[k.key] = find(k.key)
-    return merged
+            rep = representative.get(k.key, k.key)
+            out[k.key] = min(merged.subset(rep)) if rep in merged else rep
+    return out

@@ -31,6 +31,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from storyweave.ingest.metadata import known_outlet
 from storyweave.link.speaker_roles import named_roles, one_named
 from storyweave.rulefiles import read_table, read_toml, rule_path
@@ -378,23 +380,15 @@ def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | 
     A source key is preferred as the representative over an outlet key: the quote's
     speaker is the origin, the outlet only its carrier.
     """
-    parent: dict[str, str] = {}
+    origins = DisjointSet()
     kinds: dict[str, str] = {}
-
-    def find(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
-
     for _, keys, _ in items:
         for k in keys:
-            find(k.key)
+            origins.add(k.key)
             kinds[k.key] = k.kind
     quoted = [(article, keys, q) for article, keys, q in items if q]
     # Two quotes can be shared only if they have a word trigram in common: candidates come
-    # from an index of trigrams rather than from every pair. Each root is its component's
-    # least key in the order below, so the result does not depend on the order of unions.
+    # from an index of trigrams rather than from every pair.
     by_shingle: dict[tuple[str, ...], list[int]] = {}
     for i, (_, _, quote) in enumerate(quoted):
         if len(_shingles(quote)) >= QUOTE_MIN_SHINGLES:
@@ -405,12 +399,14 @@ def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | 
         for j in sorted(candidates):
             article_b, keys_b, qb = quoted[j]
             if article_a != article_b and quotes_shared(qa, qb):
-                ra, rb = find(keys_a[0].key), find(keys_b[0].key)
-                if ra != rb:
-                    # the source, not the outlet, and then a stable order
-                    first, second = sorted((ra, rb), key=lambda k: (kinds.get(k) != "source", k))
-                    parent[second] = first
-    return {k: find(k) for k in parent}
+                origins.merge(keys_a[0].key, keys_b[0].key)
+    # each component's representative: a source before an outlet, then the least key, so the
+    # result does not depend on the order of the merges
+    representative: dict[str, str] = {}
+    for component in origins.subsets():
+        first = min(component, key=lambda k: (kinds.get(k) != "source", k))
+        representative.update((k, first) for k in component)
+    return representative
 
 
 def build_origins(

@@ -22,6 +22,8 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 
+from scipy.cluster.hierarchy import DisjointSet
+
 from storyweave.link.claims.contested import contested_pairs, ranking_conflicts
 from storyweave.link.claims.features import UnitTable
 from storyweave.link.claims.grouping import group_units
@@ -152,17 +154,13 @@ def align_claims(
 
     # stage 4: contested propositions, as groups of their own (versions side by side)
     contested = contested_pairs(units, table, scored, matcher)
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while parent.setdefault(x, x) != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    propositions = DisjointSet()
+    for a, b, _ in contested:
+        propositions.add(a)
+        propositions.add(b)
+        propositions.merge(a, b)
+    find = propositions.__getitem__  # a unit's proposition, by its representative unit
     reasons: dict[int, list[str]] = defaultdict(list)
-    for a, b, why in contested:
-        parent[find(a)] = find(b)
     for a, b, why in contested:
         reasons[find(a)].append(f"{why}: {units[a].outlet} “{units[a].claim.text}” vs "
                                 f"{units[b].outlet} “{units[b].claim.text}”")
