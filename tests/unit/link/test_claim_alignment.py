@@ -16,22 +16,8 @@ from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.claims.matcher import load_matcher
 
 
-def story(*articles):
-    """``(outlet, text)`` pairs as one story's articles, analysed and entity-resolved."""
-    return articles_from_texts([(f"a{n}", text, outlet, "2024-12-05") for n, (outlet, text) in enumerate(articles)])
 
-
-def group_with(groups, words):
-    found = [g for g in groups if any(words in m.text for m in g.mentions)]
-    assert found, f"no group mentions {words!r}: {[g.text for g in groups]}"
-    return found[0]
-
-
-def outlets_of(group):
-    return {m.outlet for m in group.mentions}
-
-
-def test_two_outlets_stating_one_fact_in_other_words_corroborate_it():
+def test_two_outlets_stating_one_fact_in_other_words_corroborate_it(story, group_with, outlets_of):
     groups = align_claims(story(
         ("Outlet A", "A convicted sex offender pulled a gun on two prison guards on Monday and fled on foot."),
         ("Outlet B", "The convicted child molester overpowered two prison guards on Monday and escaped on foot."),
@@ -41,7 +27,7 @@ def test_two_outlets_stating_one_fact_in_other_words_corroborate_it():
     assert group.status == "corroborated" and group.independent_origins == 2
 
 
-def test_unrelated_statements_of_one_story_stay_apart():
+def test_unrelated_statements_of_one_story_stay_apart(story, outlets_of):
     groups = align_claims(story(
         ("Outlet A", "Fire crews from three towns fought the blaze at the supermarket for six hours."),
         ("Outlet B", "The supermarket had opened in the town in 1995 and employed eighty people."),
@@ -50,7 +36,7 @@ def test_unrelated_statements_of_one_story_stay_apart():
     assert all(g.status == "single-source" for g in groups)
 
 
-def test_one_statement_relayed_by_two_outlets_is_one_origin():
+def test_one_statement_relayed_by_two_outlets_is_one_origin(story, group_with, outlets_of):
     groups = align_claims(story(
         ("Al Jazeera", "The Syrian army said in a statement that its units had redeployed outside the city of Hama."),
         ("NBC News", "The Syrian Defense Ministry said its military units had redeployed and repositioned outside Hama."),
@@ -61,7 +47,7 @@ def test_one_statement_relayed_by_two_outlets_is_one_origin():
     assert "military" in group.origins[0].label.lower()
 
 
-def test_another_outlets_scoop_relayed_counts_once():
+def test_another_outlets_scoop_relayed_counts_once(story, group_with, outlets_of):
     groups = align_claims(story(
         ("The New York Times", "The president met the Russian envoy in secret on Tuesday in Geneva."),
         ("CNN", "The president met the Russian envoy in secret on Tuesday in Geneva, according to The New York Times."),
@@ -71,14 +57,14 @@ def test_another_outlets_scoop_relayed_counts_once():
     assert group.independent_origins == 1
 
 
-def test_a_joint_statement_is_one_source():
+def test_a_joint_statement_is_one_source(story, group_with):
     text = "Britain and France said in a joint statement that the talks in Geneva would resume on Monday."
     groups = align_claims(story(("Outlet A", text), ("Outlet B", text.replace("would resume", "will resume"))))
     group = group_with(groups, "joint statement")
     assert group.independent_origins == 1
 
 
-def test_two_sources_in_one_outlet_do_not_corroborate():
+def test_two_sources_in_one_outlet_do_not_corroborate(story):
     groups = align_claims(story((
         "Outlet A",
         "Police said the gunman fired at least ten shots outside the school on Friday.\n"
@@ -87,7 +73,7 @@ def test_two_sources_in_one_outlet_do_not_corroborate():
     assert all(g.status == "single-source" for g in groups)
 
 
-def test_a_hedged_guess_adds_no_origin():
+def test_a_hedged_guess_adds_no_origin(story, group_with, outlets_of):
     groups = align_claims(story(
         ("Outlet A", "The army said its units had redeployed outside the city of Hama on Thursday."),
         ("Outlet B", "An analyst said the army had likely redeployed its units outside the city of Hama on Thursday."),
@@ -97,7 +83,7 @@ def test_a_hedged_guess_adds_no_origin():
         assert group.independent_origins == 1 and group.status == "single-source"
 
 
-def test_counts_of_one_thing_beyond_tolerance_are_contested_with_both_versions():
+def test_counts_of_one_thing_beyond_tolerance_are_contested_with_both_versions(story):
     groups = align_claims(story(
         ("Outlet A", "The earthquake in southern Iran on Sunday killed at least 10 people in the village of Tiz."),
         ("Outlet B", "The earthquake in southern Iran on Sunday killed 612 people in the village of Tiz."),
@@ -110,7 +96,7 @@ def test_counts_of_one_thing_beyond_tolerance_are_contested_with_both_versions()
     assert "numbers" in group.conflicts[0]
 
 
-def test_different_lengths_of_one_stay_are_contested():
+def test_different_lengths_of_one_stay_are_contested(story):
     groups = align_claims(story(
         ("Outlet A", "Fred LaRue served four and a half months in prison for his role in the Watergate conspiracy."),
         ("Outlet B", "Fred LaRue served four months in federal prison for his role in the Watergate conspiracy."),
@@ -125,7 +111,7 @@ def test_different_lengths_of_one_stay_are_contested():
     assert not any(g.status == "contested" for g in groups)
 
 
-def test_different_rankings_of_one_place_are_contested():
+def test_different_rankings_of_one_place_are_contested(story):
     groups = align_claims(story(
         ("Al Jazeera", "Rebels took full control of Syria\u2019s second-largest city, Aleppo, last week."),
         ("NBC News", "Last week HTS seized the country\u2019s most-populous city of Aleppo in a surprise offensive."),
@@ -136,7 +122,7 @@ def test_different_rankings_of_one_place_are_contested():
                                                        "the country\u2019s most-populous city"}
 
 
-def test_an_outlet_denying_a_claim_contests_it():
+def test_an_outlet_denying_a_claim_contests_it(story):
     groups = align_claims(story(
         ("Outlet A", "Rebel fighters entered the central city of Hama on Thursday."),
         ("Outlet B", "The army denied that rebel fighters had entered the central city of Hama on Thursday."),
@@ -144,7 +130,7 @@ def test_an_outlet_denying_a_claim_contests_it():
     assert any(g.status == "contested" for g in groups), [(g.status, g.text) for g in groups]
 
 
-def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_nothing():
+def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_nothing(story):
     groups = align_claims(story(
         ("Outlet A", "Klitschko put Thompson on the canvas with a big right hand near the end of the fifth round."),
         ("Outlet B", "Thompson never recovered from a big right hand from Klitschko near the end of the fifth round."),
@@ -157,7 +143,7 @@ def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_noth
     assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
 
 
-def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact():
+def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(story):
     groups = align_claims(story(
         ("Outlet A", "Gigante's string of victories over prosecutors ended with a July 1997 racketeering conviction."),
         ("Outlet B", "Gigante was serving a 12-year sentence for a racketeering conviction in Brooklyn in 1997 "
@@ -226,7 +212,7 @@ def test_one_pair_of_units_makes_one_group_not_two():
 
 
 @pytest.mark.evaldata
-def test_seed_articles(seeds_dir):
+def test_seed_articles(seeds_dir, group_with, outlets_of):
     meta = json.loads((seeds_dir / "metadata.json").read_text(encoding="utf-8"))
     articles = articles_from_texts(
         [(name, (seeds_dir / name).read_text(encoding="utf-8"), info["outlet"], info.get("published"))

@@ -5,8 +5,8 @@ on short written articles run through the real analysis and alignment."""
 from __future__ import annotations
 
 from storyweave.link.claims import align_claims
-from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.copies import copied_pairs
+
 
 WIRE = [
     "The mayor of Springfield resigned on Tuesday, a week after the release of an audit of the city's travel budget.",
@@ -15,17 +15,7 @@ WIRE = [
 ]
 
 
-def story(*articles):
-    return articles_from_texts([(f"a{n}", text, outlet, "2024-12-05") for n, (outlet, text) in enumerate(articles)])
-
-
-def group_with(groups, words):
-    found = [g for g in groups if any(words in m.text for m in g.mentions)]
-    assert found, f"no group mentions {words!r}: {[g.text for g in groups]}"
-    return found[0]
-
-
-def test_two_versions_of_one_wire_story_are_one_origin_even_where_one_was_rewritten():
+def test_two_versions_of_one_wire_story_are_one_origin_even_where_one_was_rewritten(story, group_with):
     edited = WIRE[:2] + ["Springfield's council is to pick a stand-in mayor at a special session next week."]
     independent = (
         "Springfield's mayor stepped down on Tuesday. Millions of dollars of city money went on his travel. "
@@ -47,7 +37,7 @@ def test_two_versions_of_one_wire_story_are_one_origin_even_where_one_was_rewrit
     assert "Evening Post" not in {o.label for o in interim.origins}
 
 
-def test_one_copied_sentence_is_one_origin_for_its_fact_only():
+def test_one_copied_sentence_is_one_origin_for_its_fact_only(story, group_with):
     a = WIRE[1] + " Residents told reporters they were angry."
     b = WIRE[1] + " The mayor has not commented on the findings."
     groups = align_claims(story(("Daily Courier", a), ("Evening Post", b)))
@@ -56,7 +46,7 @@ def test_one_copied_sentence_is_one_origin_for_its_fact_only():
     assert spent.independent_origins == 1 and spent.status == "single-source"
 
 
-def test_the_same_fact_in_each_outlets_own_words_stays_two_origins():
+def test_the_same_fact_in_each_outlets_own_words_stays_two_origins(story, group_with):
     groups = align_claims(story(
         ("Daily Courier", "The mayor of Springfield resigned on Tuesday, a week after the release of a damning audit."),
         ("Evening Post", "Springfield's mayor quit his post on Tuesday, days after investigators said he had spent public money on himself."),
@@ -66,7 +56,7 @@ def test_the_same_fact_in_each_outlets_own_words_stays_two_origins():
     assert group.independent_origins == 2 and group.status == "corroborated"
 
 
-def test_quotes_and_short_sentences_are_never_copies_of_each_other():
+def test_quotes_and_short_sentences_are_never_copies_of_each_other(story):
     articles = story(
         ("Daily Courier", '"We will rebuild this city together, street by street and house by house," the mayor said. He was 61.'),
         ("Evening Post", '"We will rebuild this city together, street by street and house by house," the mayor said. He was 61.'),

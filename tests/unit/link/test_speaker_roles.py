@@ -4,35 +4,27 @@
 from __future__ import annotations
 
 from storyweave.link.claims import align_claims
-from storyweave.link.claims.inputs import articles_from_texts
 from storyweave.link.speaker_roles import role_of
 
 
-def story(*articles):
-    return articles_from_texts([(f"a{n}", text, outlet, "2004-07-28") for n, (outlet, text) in enumerate(articles)])
 
-
-def group_with(groups, words):
-    found = [g for g in groups if any(words in m.text for m in g.mentions)]
-    assert found, f"no group mentions {words!r}: {[g.text for g in groups]}"
-    return found[0]
-
-
-def test_a_role_one_named_speaker_carries_is_that_speaker_in_other_outlets():
+def test_a_role_one_named_speaker_carries_is_that_speaker_in_other_outlets(story, group_with):
     groups = align_claims(story(
         ("Daily Courier", "The coroner said he believes LaRue died on Saturday of natural causes at the hotel in Biloxi."),
         ("Evening Post", "Coroner Gary Hargrove said he believes that Mr. LaRue died on Saturday at a Biloxi hotel."),
+        published="2004-07-28",
     ))
     group = group_with(groups, "died on Saturday")
     assert {m.outlet for m in group.mentions} == {"Daily Courier", "Evening Post"}
     assert [o.label for o in group.origins] == ["Gary Hargrove"] and group.status == "single-source"
 
 
-def test_a_role_two_named_speakers_carry_names_neither():
+def test_a_role_two_named_speakers_carry_names_neither(story, group_with):
     groups = align_claims(story(
         ("Daily Courier", "The spokesman said visitors would not be let into the prison before Monday."),
         ("Evening Post", "Spokesman Al Quintero said the prison would stay closed to visitors until Monday. "
                          "Spokesman Mike Truman said the inmates were calm."),
+        published="2004-07-28",
     ))
     group = group_with(groups, "closed to visitors")
     assert {m.outlet for m in group.mentions} == {"Daily Courier", "Evening Post"}, [g.text for g in groups]
