@@ -19,7 +19,6 @@ from storyweave.store import stories as story_store
 from storyweave.store.database import Store
 
 _WORDS = re.compile(r"\w[\w'’-]*")
-_PRONOUNS = frozenset(["he", "she", "they", "i", "we", "you", "it", "him", "her", "them"])
 
 STATUSES = ("corroborated", "contested", "single-source")
 
@@ -242,7 +241,7 @@ def _who_said_what(quote_rows, outlet_of: dict[str, str]) -> list[dict]:
         if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet, q.text, bool(q.direct)):
             continue
         speaker = q.speaker_entity or q.speaker or "unattributed"
-        if speaker.casefold() in _PRONOUNS:
+        if speaker.casefold() in _rules()["who_said_what"]["pronouns"]:
             speaker = "unattributed"  # a "he said" the article does not resolve names no one
         by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,
                                     "text": q.text, "cue": q.cue, "direct": bool(q.direct), "kind": q.kind,
