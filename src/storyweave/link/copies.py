@@ -29,9 +29,8 @@ from typing import Any
 from scipy.cluster.hierarchy import DisjointSet
 
 from storyweave.ingest.metadata import known_outlet
-from storyweave.link.origins import OriginKey
+from storyweave.link.origins import OriginKey, word_trigrams
 
-_WORD = re.compile(r"[\w'’-]+")
 #: share of the shorter sentence's word trigrams the other must carry to be its copy
 COPY_OVERLAP = 0.8
 #: trigrams a sentence needs (about eight words) before sameness says more than chance
@@ -44,8 +43,7 @@ _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
 def _shingles(text: str) -> frozenset[tuple[str, ...]]:
-    words = [w.lower().strip("'’") for w in _WORD.findall(_QUOTED.sub(" | ", text))]
-    return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
+    return word_trigrams(_QUOTED.sub(" | ", text))  # the quoted words left out
 
 
 def copied_pairs(units: Sequence[Any]) -> set[tuple[int, int]]:

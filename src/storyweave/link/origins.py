@@ -357,7 +357,9 @@ def _speakers(attributed_to: str) -> list[str]:
 
 # -- stage 4: shared quotes -----------------------------------------------------------------
 @functools.lru_cache(maxsize=4096)
-def _shingles(text: str | None) -> frozenset[tuple[str, ...]]:
+def word_trigrams(text: str | None) -> frozenset[tuple[str, ...]]:
+    """The word trigrams of ``text``, lower-cased (shared quotes here, copied text in
+    ``link.copies``)."""
     # cached: every pair of quotes in a story is compared, so each text is asked for many times
     words = [w.lower().strip("'’") for w in _WORD.findall(text or "")]
     return frozenset(tuple(words[i : i + 3]) for i in range(len(words) - 2))
@@ -366,7 +368,7 @@ def _shingles(text: str | None) -> frozenset[tuple[str, ...]]:
 def quotes_shared(a: str | None, b: str | None) -> bool:
     """Whether two quoted passages are the same words: word trigrams, so shared
     vocabulary ("full control of ... city") is not mistaken for a shared quote."""
-    sa, sb = _shingles(a), _shingles(b)
+    sa, sb = word_trigrams(a), word_trigrams(b)
     if min(len(sa), len(sb)) < QUOTE_MIN_SHINGLES:
         return False
     return len(sa & sb) / min(len(sa), len(sb)) >= QUOTE_OVERLAP
@@ -391,11 +393,11 @@ def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | 
     # from an index of trigrams rather than from every pair.
     by_shingle: dict[tuple[str, ...], list[int]] = {}
     for i, (_, _, quote) in enumerate(quoted):
-        if len(_shingles(quote)) >= QUOTE_MIN_SHINGLES:
-            for shingle in _shingles(quote):
+        if len(word_trigrams(quote)) >= QUOTE_MIN_SHINGLES:
+            for shingle in word_trigrams(quote):
                 by_shingle.setdefault(shingle, []).append(i)
     for i, (article_a, keys_a, qa) in enumerate(quoted):
-        candidates = {j for shingle in _shingles(qa) for j in by_shingle.get(shingle, ()) if j > i}
+        candidates = {j for shingle in word_trigrams(qa) for j in by_shingle.get(shingle, ()) if j > i}
         for j in sorted(candidates):
             article_b, keys_b, qb = quoted[j]
             if article_a != article_b and quotes_shared(qa, qb):
