@@ -132,15 +132,18 @@ class EcbDocument:
         return f"{self.topic}-{self.subtopic}"
 
 
-def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
+def detokenize(tokens: Sequence[str], quote_open: bool = False) -> tuple[str, list[tuple[int, int]]]:
     """Join one sentence's tokens into text; return it and each token's ``(start, end)``.
 
     Handles the spacing of punctuation, brackets, straight/PTB/curly quotes,
     split clitics ("do n't" -> "don't", "Lohan 's" -> "Lohan's") and hyphens.
     PTB quotes (`` '') become ``"``; every other token is kept as written.
+    ``quote_open``: a double quote opened in an earlier sentence is still open (a
+    quotation of several sentences), so the first straight quote of this one that does
+    not open it closes it.
     """
     surfaces = [_SURFACE.get(tok, tok) for tok in tokens]
-    gaps = _gaps(tokens)
+    gaps, _ = _gaps(tokens, quote_open)
     parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -155,11 +158,17 @@ def detokenize(tokens: Sequence[str]) -> tuple[str, list[tuple[int, int]]]:
     return "".join(parts), offsets
 
 
-def _gaps(tokens: Sequence[str]) -> list[bool]:
-    """``gaps[i]`` says whether a space goes between token i-1 and token i."""
+def quote_left_open(tokens: Sequence[str], quote_open: bool = False) -> bool:
+    """Whether a double quote is still open after this sentence (see ``detokenize``)."""
+    return _gaps(tokens, quote_open)[1]
+
+
+def _gaps(tokens: Sequence[str], quote_open: bool = False) -> tuple[list[bool], bool]:
+    """``gaps[i]`` says whether a space goes between token i-1 and token i; and whether a
+    double quote is open after the last token."""
     n = len(tokens)
     gaps = [True] * (n + 1)  # gaps[n] is a sentinel for "after the last token"
-    double_quote_open = single_quote_open = False
+    double_quote_open, single_quote_open = quote_open, False
     for i, tok in enumerate(tokens):
         prev = tokens[i - 1] if i else ""
         nxt = tokens[i + 1] if i + 1 < n else ""
@@ -170,8 +179,9 @@ def _gaps(tokens: Sequence[str]) -> list[bool]:
             gaps[i + 1] = False
         if tok == '"' or tok in _OPENING_QUOTES or tok in _CLOSING_QUOTES:
             # Straight quotes alternate; at the end of a sentence any quote closes
-            # (the tokeniser now and then wrote a closing quote as ``).
-            closing = tok in _CLOSING_QUOTES or (tok == '"' and double_quote_open)
+            # (the tokeniser now and then wrote a closing quote as ``), and at its start
+            # any quote opens (a new paragraph of a long quotation opens it again).
+            closing = tok in _CLOSING_QUOTES or (tok == '"' and double_quote_open and i > 0)
             if closing or (i == n - 1 and i > 0):
                 gaps[i] = False
                 double_quote_open = single_quote_open = False
@@ -180,13 +190,17 @@ def _gaps(tokens: Sequence[str]) -> list[bool]:
                 double_quote_open = True
         elif tok in ("'", "’"):
             single_quote_open = _single_quote(tokens, i, gaps, single_quote_open)
+        elif len(tok) > 1 and tok.count('"') == 1 and tok[0] in '"“' and not double_quote_open:
+            double_quote_open = True  # a quote the tokeniser left on its word ('"As')
+        elif len(tok) > 1 and tok.count('"') == 1 and tok[-1] in '"”' and double_quote_open:
+            double_quote_open = False
         elif tok in ("/", "_") or (tok in (":", "–", ".") and _digit_pair(prev, nxt)):
             gaps[i] = gaps[i + 1] = False  # 02/07, 4:59, 10–5, $2.6
         elif tok == "." and _letter_pair(prev, nxt):
             gaps[i] = gaps[i + 1] = False  # "U . S ." -> U.S., "p . m ." -> p.m.
         elif tok == "-":
             _hyphen(tokens, i, gaps)
-    return gaps[:n]
+    return gaps[:n], double_quote_open
 
 
 def _single_quote(tokens: Sequence[str], i: int, gaps: list[bool], is_open: bool) -> bool:
@@ -294,9 +308,12 @@ def _assemble(
     spans: list[EcbSentence] = []
     pos = 0
     previous = ""
+    quote_open = False
     for number in sorted(sentences):
         tokens = sorted(sentences[number])
-        sentence_text, token_spans = detokenize([text for _, text in tokens])
+        words = [text for _, text in tokens]
+        sentence_text, token_spans = detokenize(words, quote_open)
+        quote_open = quote_left_open(words, quote_open)
         if not sentence_text.strip():
             continue
         if parts:

@@ -13,6 +13,7 @@ from storyweave.evaluation.ecb_corpus import (
     iter_documents,
     load_annotated_sentences,
     looks_like_dateline,
+    quote_left_open,
     read_document,
 )
 
@@ -107,6 +108,21 @@ def test_detokenize_examples(tokens, expected):
     assert text == expected
     assert len(offsets) == len(tokens.split())
     assert [text[a:b] for a, b in offsets] == [t if t not in ("``", "''") else '"' for t in tokens.split()]
+
+
+def test_a_quotation_of_several_sentences_closes_in_a_later_one():
+    # a quote opened in one sentence (here left on its word by the tokeniser) and closed in
+    # the next: the closing mark goes with the words it closes, not before "said"
+    first = '"As the threats evolve , scientists must act .'.split()
+    second = 'Limits undermine science , " said Alan Thornhill .'.split()
+    assert quote_left_open(first)
+    text, _ = detokenize(second, quote_open=quote_left_open(first))
+    assert text == 'Limits undermine science," said Alan Thornhill.'
+    assert not quote_left_open(second, quote_open=True)
+    # without the earlier sentence, the same quote opens
+    assert detokenize(second)[0] == 'Limits undermine science, "said Alan Thornhill.'
+    # a quote that starts a sentence opens a new paragraph of the quotation
+    assert detokenize('" And we will win . "'.split(), quote_open=True)[0] == '"And we will win."'
 
 
 def _raw_tokens(path: Path) -> dict[int, str]:
