@@ -59,6 +59,7 @@ def story_dossier(store: Store, story_id: str) -> Optional[dict]:
         claims = _claims(conn, [story_id])
         event_rows = story_store.foreground_events(conn, story_id)
         quote_rows = story_store.quote_rows(conn, story_id)
+        speakers = story_store.speaker_names(conn, story_id)
         place_rows = story_store.map_place_rows(conn, story_id)
     articles_per_outlet = Counter(m["outlet"] or "unknown" for m in members)
     story["seen"] = readable_period(story["first_seen"], story["last_seen"])
@@ -68,7 +69,7 @@ def story_dossier(store: Store, story_id: str) -> Optional[dict]:
         "claims": claims,
         "sections": claim_sections(claims, articles_per_outlet),
         "timeline": _timeline(event_rows, outlet_of),
-        "quotes": _who_said_what(quote_rows, outlet_of),
+        "quotes": _who_said_what(quote_rows, outlet_of, speakers),
         "places": _places(place_rows),
         "outlets": _outlet_comparison(claims, articles_per_outlet),
     }
@@ -84,7 +85,8 @@ def story_quotes(store: Store, story_id: str) -> list[dict]:
     """The dossier's "who said what": the story's quotes grouped by speaker, most quoted first."""
     with store.read() as conn:
         outlet_of = story_store.outlet_by_article(conn, story_id)
-        return _who_said_what(story_store.quote_rows(conn, story_id), outlet_of)
+        return _who_said_what(story_store.quote_rows(conn, story_id), outlet_of,
+                              story_store.speaker_names(conn, story_id))
 
 
 def story_outlets(store: Store, story_id: str) -> list[str]:
@@ -233,21 +235,41 @@ def _singular(noun: str) -> set[str]:
     return {noun, noun[:-1] if noun.endswith("s") else noun}
 
 
-def _who_said_what(quote_rows, outlet_of: dict[str, str]) -> list[dict]:
-    """Statements grouped by speaker, most quoted first, quotes without a speaker last."""
+def _who_said_what(quote_rows, outlet_of: dict[str, str], speakers: dict[tuple[str, str], str]) -> list[dict]:
+    """Statements grouped by speaker, most quoted first, quotes without a speaker last.
+
+    A speaker is named as the story knows them (``speakers``: an article's "Obama" is the
+    story's "Barack Obama"), so one person's statements from every outlet are listed together.
+    """
     by_speaker: dict[str, list] = defaultdict(list)
     for q in quote_rows:
         outlet = outlet_of.get(q.article_id)
         if not is_statement(q.kind, q.cue, q.speaker_entity or q.speaker, outlet, q.text, bool(q.direct)):
             continue
         speaker = q.speaker_entity or q.speaker or "unattributed"
+        speaker = speakers.get((q.article_id, speaker), speaker)
         if speaker.casefold() in _rules()["who_said_what"]["pronouns"]:
             speaker = "unattributed"  # a "he said" the article does not resolve names no one
         by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,
                                     "text": q.text, "cue": q.cue, "direct": bool(q.direct), "kind": q.kind,
                                     "start": q.start, "end": q.end})
+    for surname, full in _full_names(by_speaker).items():
+        by_speaker[full].extend(by_speaker.pop(surname))
     return sorted(({"speaker": s, "quotes": qs} for s, qs in by_speaker.items()),
                   key=lambda x: (x["speaker"] == "unattributed", -len(x["quotes"])))
+
+
+def _full_names(by_speaker: dict[str, list]) -> dict[str, str]:
+    """One-word speakers that are the surname of exactly one speaker named in full ("Salazar"
+    of "Ken Salazar"), where an article's "Salazar" is not linked to a story entity: news
+    names a person in full once, then by surname."""
+    full_names: dict[str, list[str]] = defaultdict(list)
+    for name in by_speaker:
+        words = name.split()
+        if len(words) >= 2 and words[-1][:1].isupper():
+            full_names[words[-1].casefold()].append(name)
+    return {name: full_names[name.casefold()][0] for name in by_speaker
+            if " " not in name and name[:1].isupper() and len(full_names.get(name.casefold(), ())) == 1}
 
 
 def _places(rows) -> list[dict]:

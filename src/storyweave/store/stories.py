@@ -132,6 +132,21 @@ def quote_rows(conn: Connection, story_id: str) -> list[Any]:
         .order_by(quotes.c.article_id, quotes.c.start)).all()
 
 
+def speaker_names(conn: Connection, story_id: str) -> dict[tuple[str, str], str]:
+    """(article id, entity name) → the name of its global entity, for a story's articles, where
+    every entity of that name in the article is one global entity (an article's "Obama" is the
+    story's "Barack Obama")."""
+    found: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for article_id, name, global_name in conn.execute(
+        select(entities.c.article_id, entities.c.name, global_entities.c.name)
+        .join(entity_links, (entity_links.c.article_id == entities.c.article_id) & (entity_links.c.key == entities.c.key))
+        .join(global_entities, global_entities.c.id == entity_links.c.global_id)
+        .where(entities.c.article_id.in_(_members(story_id)))
+    ):
+        found[(article_id, name)].add(global_name)
+    return {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
+
+
 def map_place_rows(conn: Connection, story_id: str) -> list[Any]:
     """A story's geocoded places that are the ground of what happened, with their global entity."""
     return conn.execute(

@@ -118,5 +118,28 @@ def test_a_pronoun_speaker_the_article_leaves_unresolved_is_unattributed():
                                text=text, direct=False, start=0, end=10)
 
     groups = _who_said_what([row("he", None, "the plan would be reviewed next month"),
-                             row("Obama", "Barack Obama", "the rules would be restored")], {"a1": "CNN"})
+                             row("Obama", "Barack Obama", "the rules would be restored")], {"a1": "CNN"}, {})
     assert [g["speaker"] for g in groups] == ["Barack Obama", "unattributed"]
+
+
+def test_one_person_quoted_by_several_outlets_is_one_speaker():
+    from types import SimpleNamespace
+
+    from storyweave.queries.stories import _who_said_what
+
+    def row(article, entity, text):
+        return SimpleNamespace(article_id=article, kind="speech", cue="said", speaker=entity, speaker_entity=entity,
+                               text=text, direct=False, start=0, end=10)
+
+    rows = [row("a1", "Barack Obama", "the rules would be restored"),
+            row("a2", "Obama", "science would be respected again"),  # linked to the story's Barack Obama
+            row("a3", "Salazar", "the regulation would be rolled back"),  # a surname, not linked
+            row("a4", "Ken Salazar", "the species would be protected"),
+            row("a4", "Smith", "the plan was sound"),  # two Smiths in full: left as it is
+            row("a5", "Anna Smith", "the plan was late"), row("a5", "John Smith", "the plan was fine")]
+    groups = _who_said_what(rows, {a: "X" for a in ("a1", "a2", "a3", "a4", "a5")},
+                            {("a2", "Obama"): "Barack Obama"})
+    by_speaker = {g["speaker"]: [q["article"] for q in g["quotes"]] for g in groups}
+    assert by_speaker["Barack Obama"] == ["a1", "a2"]
+    assert sorted(by_speaker["Ken Salazar"]) == ["a3", "a4"] and "Salazar" not in by_speaker
+    assert {"Smith", "Anna Smith", "John Smith"} <= set(by_speaker)
