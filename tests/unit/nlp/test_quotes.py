@@ -138,6 +138,30 @@ def test_headline_source_read_as_a_noun_and_page_labels(nlp):
     )
     assert quote.speaker == "Poll" and quote.cue == ":"
     assert quotes_of(nlp, "Update: The bridge reopened to traffic on Monday morning.\n\nCars moved.") == []
+    assert quotes_of(nlp, "Summary: MWEB has restored 83% of its capacity on SEACOM.\n\nIt took weeks.") == []
+
+
+def test_a_place_before_a_headline_colon_is_where_not_who():
+    # the whole analysis, whose gazetteer knows Athens is a place (the bare model does not)
+    from storyweave.nlp.analysis import AnalysisInput, analyze_texts
+
+    text = "War-Zone Athens: Riots continue as police fire tear gas at protesters\n\nThe city burned."
+    (analysis,) = analyze_texts([AnalysisInput("athens", text, None)])
+    assert [q.text for q in analysis.quotes if q.cue == ":"] == []
+
+
+def test_the_empty_it_of_a_passive_cue_names_no_source(nlp):
+    text = ("Scientists urged the administration to act. On Friday, it was reported that the Interior "
+            "Department sent a rule to the White House.")
+    quote = only(quotes_of(nlp, text), "Interior Department")
+    assert quote.speaker_entity is None
+
+
+def test_they_never_stands_for_a_document(nlp):
+    text = ("Activists sent more than 70,000 petitions to officials urging them to cancel the rule. "
+            "After a review, they said they had reached the conclusion that protections were necessary.")
+    quote = only(quotes_of(nlp, text), "reached the conclusion")
+    assert "petitions" not in (quote.speaker_entity or "")
 
 
 # -- reported speech -----------------------------------------------------------------

@@ -277,12 +277,20 @@ def _colon_headlines(doc: Doc, text: str, rules: CueRules) -> Iterable[Draft]:
             continue
         if first.text.lower() in rules.colon_labels:
             continue  # "Update: ...", "Editor's note: ...": page labels, not speakers
+        if _only_places(first):
+            continue  # "War-Zone Athens: ...", "GAZA CITY: ...": where, not who
         line_end = text.find("\n", token.idx)
         piece = (token.idx + 1, len(text) if line_end < 0 else line_end)
         if len(text[piece[0] : piece[1]].split()) < 3:
             continue
         speaker = doc[first.start : token.i]
         yield Draft(doc[token.i : token.i + 1], speaker, speaker.root, [piece], "speech")
+
+
+def _only_places(span) -> bool:
+    """Whether the named words of ``span`` are all places (a dateline before a colon)."""
+    named = [t for t in span if t.ent_type_]
+    return bool(named) and all(t.ent_type_ in ("GPE", "LOC", "FAC") for t in named)
 
 
 def in_paragraph(text: str, ranges: list[tuple[int, int]], anchor: int) -> list[tuple[int, int]]:
@@ -385,6 +393,8 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
             # "Subryan was charged with DWI, the DA said", "he was told that ...": the passive
             # subject of a speech verb is who it is about or to, never who speaks
             return None
+        if subject is not None and _expletive(subject, token):
+            subject = None  # "it was reported that ...": no one is named as the source
         if subject is None and token.i + 1 < len(doc) and doc[token.i + 1].pos_ in ("PRON", "PROPN"):
             subject = doc[token.i + 1]  # inverted "..., said he" that the parser misreads
     elif group.speaker == "agent":
@@ -394,6 +404,17 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
     if speaker is None and group.name in SOURCED_GROUPS:
         return None  # "endorsing the plan" with nobody endorsing: a description, not an attribution
     return Draft(doc[token.i : token.i + 1], speaker, subject, merge_ranges(ranges), group.kind or group.name)
+
+
+def _expletive(subject: Token, cue: Token) -> bool:
+    """Whether ``subject`` is the empty "it" of a passive cue with a clause ("it was reported
+    that ...", "it is believed that ..."), which the pronoun resolver would otherwise name."""
+    return (
+        subject.lower_ == "it"
+        and subject.dep_ in ("nsubjpass", "expl")
+        and subject.head.i == cue.i
+        and any(c.dep_ == "ccomp" for c in cue.children)
+    )
 
 
 def _according(doc: Doc, rules: CueRules) -> Iterable[Draft]:

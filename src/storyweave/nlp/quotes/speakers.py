@@ -217,8 +217,8 @@ class SpeakerResolver:
         name, is_person = self._named(phrase, head)
         if is_person:
             self.last_person = name
-        else:
-            self.last_group = name
+        elif head.lemma_.lower() not in self.rules.vehicles:
+            self.last_group = name  # "they said" may be a group, never a document ("the petitions")
         return name
 
     def _named(self, phrase: Span, head: Token) -> tuple[str, bool]:
