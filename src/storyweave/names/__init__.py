@@ -20,6 +20,7 @@ from storyweave.names.keys import (
     name_key,
     person_key,
     slug,
+    spelling_variant,
     transliterate,
     words,
 )
@@ -29,5 +30,5 @@ from storyweave.names.name_rules import RULES, NameRules, load_name_rules
 __all__ = [
     "ACRONYM_LABELS", "COLLECTIVE_LABELS", "NUMERIC_LABELS", "PLACE_LABELS", "RULES", "NameRules",
     "acronym_key", "compatible", "fold", "initials", "is_acronym", "kind_of", "load_name_rules",
-    "name_key", "person_key", "slug", "transliterate", "words",
+    "name_key", "person_key", "slug", "spelling_variant", "transliterate", "words",
 ]

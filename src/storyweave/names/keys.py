@@ -20,6 +20,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from rapidfuzz.distance import Hamming
+
 from storyweave.names.labels import COLLECTIVE_LABELS, PLACE_LABELS
 
 if TYPE_CHECKING:
@@ -147,3 +149,21 @@ def compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
             return False
         position += 1
     return True
+
+
+#: given names at least this long may differ in one letter and still be one person's
+#: ("Carolos" / "Karolos Papoulias"): outlets transliterate them apart
+MIN_VARIANT_LENGTH = 5
+
+
+def spelling_variant(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Two full-name person keys that are one name spelled two ways: same surname, as many
+    words, each other word the same or, when long, the same but for one letter in its place
+    (keys are already transliteration-folded; a letter added, as in "Daniel" / "Danielle",
+    is another name)."""
+    if len(a) < 2 or len(a) != len(b) or a[-1] != b[-1] or a == b:
+        return False
+    return all(
+        x == y or (len(x) == len(y) >= MIN_VARIANT_LENGTH and Hamming.distance(x, y) <= 1)
+        for x, y in zip(a[:-1], b[:-1])
+    )

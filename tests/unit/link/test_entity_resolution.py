@@ -103,6 +103,18 @@ def test_mohammed_and_muhammad_spellings_are_one_person():
     assert set(resolution.assignments.values()) == {"person:mohammed-bin-salman"}
 
 
+def test_a_given_name_spelled_two_ways_is_one_person_but_two_given_names_are_two():
+    resolution = resolve_entities(
+        [rec("a", "Carolos Papoulias", mentions=2), rec("b", "Karolos Papoulias"),
+         rec("c", "Daniel Smith"), rec("d", "Danielle Smith"),  # two edits apart: two people
+         rec("e", "Jane Smith"), rec("f", "June Smith")]  # short given names: two people
+    )
+    of = resolution.assignments
+    assert of[("a", "person:carolos papoulias")] == of[("b", "person:karolos papoulias")]
+    assert of[("c", "person:daniel smith")] != of[("d", "person:danielle smith")]
+    assert of[("e", "person:jane smith")] != of[("f", "person:june smith")]
+
+
 def test_bare_surname_follows_context_then_dominance():
     people = [rec("a", "Bashar al-Assad", mentions=10), rec("b", "Hafez al-Assad", mentions=2)]
     resolution = resolve_entities(

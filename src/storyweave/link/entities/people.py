@@ -3,7 +3,8 @@
 1. people with a full name: an exact key match (after ``names.person_key``: case, accents,
    particles, titles and transliteration folded), else the one compatible person in the same
    surname-and-initial block ("Mohammed al-Julani" joins "Abu Mohammed al-Julani"; "Hafez
-   al-Assad" never joins "Bashar al-Assad"); longest names go first so short forms find them;
+   al-Assad" never joins "Bashar al-Assad"), else a person whose name is the same spelled
+   differently ("Karolos" / "Carolos Papoulias"); longest names go first so short forms find them;
 2. people named by a surname alone ("Jolani", "Assad"): the only full-name person with that
    surname; among several, the one the article's other names point to (a "Hafez" in the
    context), else the dominant one (``dominance_ratio`` in ``names.toml``), else an
@@ -18,7 +19,7 @@ from collections import Counter
 
 from storyweave.link.entities.blocking import BlockingIndex
 from storyweave.link.entities.records import EntityRecord, EntityState, record_ref, weight
-from storyweave.names import compatible, words
+from storyweave.names import compatible, spelling_variant, words
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +73,9 @@ class PersonResolution(BlockingIndex):
         for word in key[:-1]:
             pool |= self._by_initial.get((key[-1], word[0]), set())
         fits = [s for s in pool if all(compatible(tuple(k.split()), key) for k in s.keys if " " in k)]
+        if not fits:  # "Karolos Papoulias" for "Carolos Papoulias": one name spelled two ways
+            fits = [s for s in self._by_surname.get(key[-1], ()) if any(
+                spelling_variant(tuple(k.split()), key) for k in s.keys if " " in k)]
         return max(fits, key=weight) if fits else None
 
     def _surname_owner(self, record: EntityRecord, surname: str) -> EntityState | None:
