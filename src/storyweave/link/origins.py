@@ -18,7 +18,9 @@ one or more origin keys, in numbered stages:
    joint statement is one source;
 3. outlet-asserted claims (no attribution) are the outlet's own origin;
 4. shared quotes: mentions carrying the same quoted words are one origin whatever speaker
-   each outlet names (``merge_shared_quotes``).
+   each outlet names, and an outlet's unattributed quote of words a source said elsewhere is
+   that source's (that mention only, not the rest of the outlet's reporting); two different
+   named people said to say the same words stay two (``merge_shared_quotes``).
 """
 
 from __future__ import annotations
@@ -51,6 +53,8 @@ JOINT = re.compile(r"\bjoint(ly)?\b|\btogether\b.*\bstatement\b", re.IGNORECASE)
 #: two quotes are one when this share of the shorter one's word trigrams recurs in the other
 QUOTE_OVERLAP = 0.5
 QUOTE_MIN_SHINGLES = 3
+#: origin keys of a named person (``OriginIndex``: "entity:person:barack-obama")
+PERSON_PREFIX = "entity:person:"
 _STOP = frozenset(
     [
         "the",
@@ -371,44 +375,70 @@ def quotes_shared(a: str | None, b: str | None) -> bool:
     sa, sb = word_trigrams(a), word_trigrams(b)
     if min(len(sa), len(sb)) < QUOTE_MIN_SHINGLES:
         return False
-    return len(sa & sb) / min(len(sa), len(sb)) >= QUOTE_OVERLAP
+    shared = len(sa & sb)  # "there's a lot of anger" and "there's a lot of crime" share two
+    return shared >= QUOTE_MIN_SHINGLES and shared / min(len(sa), len(sb)) >= QUOTE_OVERLAP
 
 
-def merge_shared_quotes(items: Sequence[tuple[str, tuple[OriginKey, ...], str | None]]) -> dict[str, str]:
-    """Union origin keys of mentions (article id, keys, quote) that carry the same quote in
-    different articles; key → representative key. Within one article two quotes are two
-    statements by construction, so they are never compared.
+def merge_shared_quotes(
+    items: Sequence[tuple[str, tuple[OriginKey, ...], str | None]],
+) -> tuple[dict[str, str], dict[int, OriginKey]]:
+    """Mentions (article id, keys, quote) that carry the same quote in different articles
+    are one origin: returns (representative, adopted).
 
-    A source key is preferred as the representative over an outlet key: the quote's
-    speaker is the origin, the outlet only its carrier.
+    ``representative`` maps source keys to one key per quote ("the coroner" and "Gary
+    Hargrove" who said the same words); two different named people are never made one (one
+    of the two attributions is wrong, and merging would make every statement of one the
+    other's). ``adopted`` maps the index of a mention its outlet asserts (the quote without a
+    speaker) to the source of the same words elsewhere: that mention, not everything its
+    outlet reports, is the speaker's. Within one article two quotes are two statements by
+    construction, so they are never compared.
     """
-    origins = DisjointSet()
-    kinds: dict[str, str] = {}
-    for _, keys, _ in items:
-        for k in keys:
-            origins.add(k.key)
-            kinds[k.key] = k.kind
-    quoted = [(article, keys, q) for article, keys, q in items if q]
+    quoted = [n for n, (_, _, q) in enumerate(items) if q]
     # Two quotes can be shared only if they have a word trigram in common: candidates come
     # from an index of trigrams rather than from every pair.
     by_shingle: dict[tuple[str, ...], list[int]] = {}
-    for i, (_, _, quote) in enumerate(quoted):
-        if len(word_trigrams(quote)) >= QUOTE_MIN_SHINGLES:
-            for shingle in word_trigrams(quote):
-                by_shingle.setdefault(shingle, []).append(i)
-    for i, (article_a, keys_a, qa) in enumerate(quoted):
-        candidates = {j for shingle in word_trigrams(qa) for j in by_shingle.get(shingle, ()) if j > i}
-        for j in sorted(candidates):
-            article_b, keys_b, qb = quoted[j]
-            if article_a != article_b and quotes_shared(qa, qb):
-                origins.merge(keys_a[0].key, keys_b[0].key)
-    # each component's representative: a source before an outlet, then the least key, so the
-    # result does not depend on the order of the merges
+    for n in quoted:
+        if len(word_trigrams(items[n][2])) >= QUOTE_MIN_SHINGLES:
+            for shingle in word_trigrams(items[n][2]):
+                by_shingle.setdefault(shingle, []).append(n)
+    same_words = DisjointSet(quoted)
+    for n in quoted:
+        article_a, _, qa = items[n]
+        for m in sorted({m for shingle in word_trigrams(qa) for m in by_shingle.get(shingle, ()) if m > n}):
+            if article_a != items[m][0] and quotes_shared(qa, items[m][2]):
+                same_words.merge(n, m)
+    # the sources of each set of mentions with the same words are one; named people are
+    # never joined to each other, directly or through a description both were joined to
+    origin_keys = {k.key: k for _, keys, _ in items for k in keys}
+    sources = DisjointSet()
+    people: dict[str, frozenset[str]] = {}
+    shared = [c for c in same_words.subsets() if len(c) > 1]
+    for component in shared:
+        said = sorted({items[n][1][0].key for n in component if items[n][1][0].kind != "outlet"})
+        if sum(key.startswith(PERSON_PREFIX) for key in said) > 1:
+            continue  # two people said to say the same words: which one did is unknown
+        for key in said:
+            if key not in sources:
+                sources.add(key)
+                people[key] = frozenset([key]) if key.startswith(PERSON_PREFIX) else frozenset()
+        for a, b in zip(said, said[1:]):
+            ra, rb = sources[a], sources[b]
+            if ra != rb and len(people[ra] | people[rb]) <= 1:
+                named = people[ra] | people[rb]
+                sources.merge(ra, rb)
+                people[sources[ra]] = named
     representative: dict[str, str] = {}
-    for component in origins.subsets():
-        first = min(component, key=lambda k: (kinds.get(k) != "source", k))
-        representative.update((k, first) for k in component)
-    return representative
+    for subset in sources.subsets():
+        named = people[sources[next(iter(subset))]]
+        first = next(iter(named)) if named else min(subset)  # the named person, else the least key
+        representative.update((k, first) for k in subset)
+    adopted: dict[int, OriginKey] = {}
+    for component in shared:
+        said = {representative.get(items[n][1][0].key) for n in component if items[n][1][0].kind != "outlet"}
+        if len(said) == 1 and None not in said:  # one source for these words: the outlets that quote them carry it
+            source = origin_keys[said.pop()]
+            adopted.update((n, source) for n in component if items[n][1][0].kind == "outlet")
+    return representative, adopted
 
 
 def build_origins(

@@ -150,19 +150,34 @@ def test_shared_quotes_are_one_origin_across_articles_only():
     said = "to preserve civilian lives and prevent urban combat inside the city"
     assert quotes_shared(said, "the army said it acted to preserve civilian lives and prevent urban combat")
     assert not quotes_shared(said, "rebels have full control of the city and its airport")
+    # two common trigrams are not a shared quote ("there's a lot of …")
+    assert not quotes_shared("There's a lot of anger here,", "there's a lot of crime in the neighborhood")
     x, y = OriginKey("source:army", "army", "source"), OriginKey("outlet:nbc", "NBC", "outlet")
-    rep = merge_shared_quotes([("a", (x,), said), ("b", (y,), said)])
-    assert rep["outlet:nbc"] == "source:army"
-    assert merge_shared_quotes([("a", (x,), said), ("a", (y,), said)])["outlet:nbc"] == "outlet:nbc"
+    rep, adopted = merge_shared_quotes([("a", (x,), said), ("b", (y,), said)])
+    # the outlet's quote of the army's words is the army's; the rest of what NBC reports is not
+    assert adopted == {1: x} and "outlet:nbc" not in rep
+    assert merge_shared_quotes([("a", (x,), said), ("a", (y,), said)]) == ({}, {})
     # found through shared word trigrams: a chain across three articles is one origin, and
     # a passage too short to compare joins nothing
     z, w = OriginKey("outlet:aj", "AJ", "outlet"), OriginKey("outlet:bbc", "BBC", "outlet")
-    chained = merge_shared_quotes([("b", (y,), said), ("c", (z,), "acted to preserve civilian lives and prevent "
-                                   "urban combat inside the city"), ("a", (x,), said), ("d", (w,), "the city")])
-    assert chained == {"outlet:nbc": "source:army", "outlet:aj": "source:army", "source:army": "source:army",
-                       "outlet:bbc": "outlet:bbc"}
-    origins = build_origins([("a", (x,)), ("b", (y,))], rep)
+    rep, adopted = merge_shared_quotes([("b", (y,), said), ("c", (z,), "acted to preserve civilian lives and "
+                                        "prevent urban combat inside the city"), ("a", (x,), said), ("d", (w,), "the city")])
+    assert adopted == {0: x, 1: x} and rep == {"source:army": "source:army"}
+    origins = build_origins([("a", (x,)), ("b", (x,))], rep)
     assert [(o.key, o.label, o.articles) for o in origins] == [("source:army", "army", ("a", "b"))]
+
+
+def test_two_people_said_to_say_the_same_words_stay_two():
+    # one outlet gives the words to the councilman, another to a barber (one is wrong): neither
+    # becomes the other, and a description joins the one person it shares words with
+    said = "they have a hard time because there is a lot of crime in the neighborhood"
+    williams = OriginKey("entity:person:williams", "Jumaane Williams", "source")
+    thomas = OriginKey("entity:person:thomas", "Elverton Thomas", "source")
+    barber = OriginKey("source:local-barber", "a local barber", "source")
+    rep, _ = merge_shared_quotes([("a", (williams,), said), ("b", (thomas,), said)])
+    assert rep == {}
+    rep, _ = merge_shared_quotes([("b", (thomas,), said), ("c", (barber,), said)])
+    assert rep == {"entity:person:thomas": "entity:person:thomas", "source:local-barber": "entity:person:thomas"}
 
 
 def test_another_outlet_named_as_source_is_that_outlets_origin():

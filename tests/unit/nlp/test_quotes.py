@@ -157,6 +157,14 @@ def test_the_empty_it_of_a_passive_cue_names_no_source(nlp):
     assert quote.speaker_entity is None
 
 
+def test_a_description_with_a_name_is_the_name_and_a_lone_article_is_no_one(nlp):
+    text = ("However, his sister Mahnefah Gray said he had common sense. "
+            "The also said that Gray had been arrested four times.")
+    quotes = quotes_of(nlp, text)
+    assert only(quotes, "common sense").speaker_entity == "Mahnefah Gray"
+    assert only(quotes, "arrested four times").speaker_entity is None
+
+
 def test_they_never_stands_for_a_document(nlp):
     text = ("Activists sent more than 70,000 petitions to officials urging them to cancel the rule. "
             "After a review, they said they had reached the conclusion that protections were necessary.")

@@ -147,7 +147,9 @@ def align_claims(
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
     groups, extra = group_units(table, scored, matcher)
-    representative = merge_shared_quotes([(u.article.article_id, u.keys, u.quote) for u in units])
+    representative, adopted = merge_shared_quotes([(u.article.article_id, u.keys, u.quote) for u in units])
+    for n, source in adopted.items():
+        units[n].keys = (source,)  # an outlet's quote of words a named source said elsewhere
     group_of = {m: n for n, g in enumerate(groups) for m in g}
     out: list[ClaimGroup] = []
     absorbed: set[int] = set()

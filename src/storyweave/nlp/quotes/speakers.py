@@ -206,6 +206,8 @@ class SpeakerResolver:
             return self.last_group or self.last_person
         if head.pos_ == "PRON":  # "I", "we", "you", "someone": nobody resolvable
             return None
+        if head.pos_ in ("DET", "ADP", "CCONJ", "PART", "PUNCT"):
+            return None  # "The also said …" (a name lost from the text): no one to name
         owners = (
             [c for c in head.children if c.dep_ == "poss"]
             if head.lemma_.lower() in self.rules.vehicles
@@ -231,6 +233,10 @@ class SpeakerResolver:
         holding = [e for e in ents if e.start <= head.i < e.end]
         persons = [e for e in ents if e.label_ in PERSON_LABELS]
         ent = holding[0] if holding else (persons[0] if persons and head.pos_ == "PROPN" else None)
+        if ent is None and head.pos_ == "NOUN":
+            # "his sister Mahnefah Gray", "Gray's sister Mahnefah Gray": the name the
+            # description introduces (the parser makes the name depend on the noun)
+            ent = next((e for e in persons if e.start == head.i + 1 or e.root.head.i == head.i), None)
         if ent is not None and ent.label_ in PERSON_LABELS:
             if ent.end <= head.i and all(
                 t.pos_ == "PROPN" or t.text == "-" for t in self.doc[ent.end : head.i + 1]
