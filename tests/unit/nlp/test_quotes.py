@@ -165,6 +165,15 @@ def test_a_description_with_a_name_is_the_name_and_a_lone_article_is_no_one(nlp)
     assert only(quotes, "arrested four times").speaker_entity is None
 
 
+def test_a_surname_is_the_latest_person_named_in_full_with_it(nlp):
+    text = ("The parents of Ramarley Graham, an unarmed teenager shot by police last year, were waiting. "
+            "“It never seems to end,” said Frank Graham, Ramarley’s father. "
+            "“The community has a right to be angry,” Graham said.")
+    quotes = quotes_of(nlp, text)
+    assert only(quotes, "never seems").speaker_entity == "Frank Graham"
+    assert only(quotes, "right to be angry").speaker_entity == "Frank Graham"
+
+
 def test_they_never_stands_for_a_document(nlp):
     text = ("Activists sent more than 70,000 petitions to officials urging them to cancel the rule. "
             "After a review, they said they had reached the conclusion that protections were necessary.")

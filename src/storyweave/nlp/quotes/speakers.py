@@ -150,6 +150,8 @@ class SpeakerResolver:
         self.last_person: str | None = None
         self.last_group: str | None = None
         self._surnames: dict[str, str] = {}
+        # every full name of a surname, in order ("Ramarley Graham", later "Frank Graham")
+        self._named_at: dict[str, list[tuple[int, str]]] = {}
         self._heads: dict[str, str] = {}
         # Span.ents re-reads every entity of the doc on each call: keep the list once
         self._ents = [e for e in doc.ents if e.label_ in PERSON_LABELS + GROUP_LABELS]
@@ -159,6 +161,7 @@ class SpeakerResolver:
                 words = name.split()
                 if len(words) >= 2:
                     self._surnames.setdefault(self._key(words[-1]), name)
+                    self._named_at.setdefault(self._key(words[-1]), []).append((ent.start, name))
 
     # -- names -------------------------------------------------------------
     def _key(self, word: str) -> str:
@@ -181,12 +184,21 @@ class SpeakerResolver:
             return span.text
         return self.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)]
 
-    def full_name(self, name: str) -> str:
-        """A one-word name expanded to the full name introduced earlier in the article."""
+    def full_name(self, name: str, at: int | None = None) -> str:
+        """A one-word name expanded to the full name introduced earlier in the article: the
+        latest before token ``at`` ("Graham said" after "Frank Graham" is Frank Graham, though
+        the article named Ramarley Graham first), else the first."""
         words = name.split()
         if len(words) == 1:
-            return self._surnames.get(self._key(words[0]), name)
+            return self._surname_at(self._key(words[0]), at) or name
         return name
+
+    def _surname_at(self, key: str, at: int | None) -> str | None:
+        named = self._named_at.get(key)
+        if not named:
+            return None
+        before = [name for start, name in named if at is not None and start < at]
+        return before[-1] if before else named[0][1]
 
     # -- speakers ------------------------------------------------------------
     def resolve(self, phrase: Span | None, head: Token | None = None) -> str | None:
@@ -224,10 +236,13 @@ class SpeakerResolver:
         return name
 
     def _named(self, phrase: Span, head: Token) -> tuple[str, bool]:
-        if head.pos_ == "PROPN" and self._key(head.text) in self._surnames:
-            # a surname seen before in a full name, whatever label the NER gave it here
-            return self._surnames[self._key(head.text)], True
         ents = [e for e in self._ents if e.start >= phrase.start and e.end <= phrase.end]
+        if head.pos_ == "PROPN" and self._key(head.text) in self._surnames:
+            # a surname seen before in a full name, whatever label the NER gave it here;
+            # unless the phrase names someone in full ("Frank Graham" after "Ramarley Graham")
+            full = [e for e in ents if e.label_ in PERSON_LABELS and e.start < head.i < e.end]
+            if not full:
+                return self._surname_at(self._key(head.text), head.i), True
         # the entity holding the head word wins ("Dmitry Peskov" in "Kremlin spokesperson
         # Dmitry Peskov"); then the first person ("Ramani" in "Ramani from RUSI").
         holding = [e for e in ents if e.start <= head.i < e.end]
@@ -242,13 +257,13 @@ class SpeakerResolver:
                 t.pos_ == "PROPN" or t.text == "-" for t in self.doc[ent.end : head.i + 1]
             ):
                 ent = self.doc[ent.start : head.i + 1]  # the NER stopped short: "Bashar al" + "-Assad"
-            return self.full_name(self.strip_title(ent)), True
+            return self.full_name(self.strip_title(ent), head.i), True
         if head.pos_ == "PROPN" and not holding and not ents:
             # a name the NER missed: the proper-noun run around the head
             start = head.i
             while start > phrase.start and self.doc[start - 1].pos_ == "PROPN":
                 start -= 1
-            name = self.full_name(self.strip_title(self.doc[start : head.i + 1]))
+            name = self.full_name(self.strip_title(self.doc[start : head.i + 1]), head.i)
             return name, name in self._surnames.values() or len(name.split()) == 1
         coordinated = head.dep_ == "conj" or any(c.dep_ == "cc" for c in head.children)
         if ent is not None and not coordinated and (ent.end >= head.i + 1 or ent.end == phrase.end):
