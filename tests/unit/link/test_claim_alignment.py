@@ -152,6 +152,23 @@ def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(
     assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
 
 
+def test_values_of_different_actors_and_one_polarity_contest_nothing(story):
+    # two teams' offers: each unit names a team the other does not
+    groups = align_claims(story(
+        ("Outlet A", "The Baltimore Orioles have offered Mark Teixeira a seven-year deal worth $140 million."),
+        ("Outlet B", "Mark Teixeira has an eight-year offer worth $160 million from the Boston Red Sox."),
+    ))
+    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    # the same statement, negated in both, whatever verb the parser takes for the main one
+    groups = align_claims(story(
+        ("Outlet A", "Police Inspector Dave Gaskin said the two incidents in the Aoraki-Mt. Cook National Park "
+                     "were not related and were not due to bad weather."),
+        ("Outlet B", "Police Inspector Dave Gaskin said Monday the two incidents in the Aoraki-Mt. Cook National "
+                     "Park were not related and were not due to bad weather."),
+    ))
+    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+
+
 def _table(articles: list[int]) -> UnitTable:
     n = len(articles)
     empty = [frozenset()] * n

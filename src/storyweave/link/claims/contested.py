@@ -3,7 +3,8 @@
 Two units of different outlets contest a claim when the matcher finds them one
 proposition had they agreed (``agreeing_probability``), each is the other's best match,
 both name what they speak of, and they give incompatible counts of one thing, specific
-dates, lengths of time, or polarity (a denial included). Separately, outlets that rank one place
+dates or lengths of time (about the same people and organisations), or polarity (a denial
+included). Separately, outlets that rank one place
 differently on one dimension ("second-largest" vs "most-populous" city) contest its rank.
 """
 
@@ -25,6 +26,12 @@ NEGATION_OVERLAP = 0.6
 _DURATION = re.compile(r"^P(T?)(\d+(?:\.\d+)?)([YMWDHS])$")
 #: two durations of one unit agree within this ratio ("about 30 seconds" and "32 seconds")
 DURATION_RATIO = 1.1
+#: the words that negate a clause (counted, not parsed: see ``_negates_what_the_other_states``)
+_NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
+
+
+def _negations(text: str) -> int:
+    return len(_NEGATION.findall(text))
 
 
 def _durations(dates: frozenset[str]) -> dict[tuple[str, str], list[float]]:
@@ -103,9 +110,31 @@ def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, mat
         why = disagreement(table, a, b)
         if why == "whether it happened" and not _negates_what_the_other_states(units, table, a, b):
             continue
+        if why in VALUE_CONFLICTS and _different_actors(units, table, a, b):
+            continue
         if why is not None:
             out.append((a, b, why))
     return out
+
+
+#: disagreements over a value, which only hold between statements about the same actors
+VALUE_CONFLICTS = frozenset(["numbers", "dates", "how long"])
+#: entity types that act in a claim (a place is where, not who)
+ACTOR_TYPES = ("person:", "org:", "norp:")
+
+
+def _different_actors(units: Sequence[Unit], table: UnitTable, a: int, b: int) -> bool:
+    """Whether each unit names a person or organisation the other does not, its speaker left
+    out: "The Orioles have offered Teixeira a seven-year deal" / "Teixeira has an eight-year
+    offer from the Red Sox", "Katie had been going out with her boyfriend for two years" /
+    "Jenkin had been living in Wales for three years" give values of different things."""
+
+    def actors(n: int) -> set[str]:
+        speakers = {k.key.removeprefix("entity:") for k in units[n].keys}
+        return {e for e in table.entities[n] if e.startswith(ACTOR_TYPES) and e not in speakers}
+
+    first, second = actors(a), actors(b)
+    return bool(first - second) and bool(second - first)
 
 
 def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: int, b: int) -> bool:
@@ -116,6 +145,10 @@ def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: i
     its complement, whatever its verb."""
     if table.denied[a] or table.denied[b]:
         return True
+    if _negations(units[a].claim.text) == _negations(units[b].claim.text):
+        # both say "were not related": the parser found the main verb of one in another
+        # clause, and its polarity with it; as many negations is no opposite polarity
+        return False
     negated, other = (a, b) if table.negated[a] else (b, a)
     verbs = {atom.split(" ", 1)[0] for atom in units[negated].claim.atoms if atom}
     return bool(verbs & table.word_sets[other])
