@@ -161,10 +161,10 @@ def test_values_of_different_actors_and_one_polarity_contest_nothing(story):
     assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
     # the same statement, negated in both, whatever verb the parser takes for the main one
     groups = align_claims(story(
-        ("Outlet A", "Police Inspector Dave Gaskin said the two incidents in the Aoraki-Mt. Cook National Park "
-                     "were not related and were not due to bad weather."),
-        ("Outlet B", "Police Inspector Dave Gaskin said Monday the two incidents in the Aoraki-Mt. Cook National "
-                     "Park were not related and were not due to bad weather."),
+        ("Outlet A", "Police Inspector Dave Gaskin said the two incidents on consecutive days in the Aoraki-Mt. "
+                     "Cook National Park were not related and were not due to bad weather."),
+        ("Outlet B", "Police Inspector Dave Gaskin said Monday the two incidents on consecutive days in the "
+                     "Aoraki-Mt. Cook National Park were not related and were not due to bad weather."),
     ))
     assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
 
