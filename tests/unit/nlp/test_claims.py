@@ -133,6 +133,15 @@ def test_a_subject_pronoun_never_means_a_name_its_own_clause_holds(nlp):
     assert not any("[Kim] has not spoken" in c.display for c in claims_of(nlp, text))
 
 
+def test_a_pronoun_repeated_in_a_sentence_keeps_the_main_subject(nlp):
+    # the small model tags "Magnum" and "Betty Ford" as people, named between the two pronouns
+    text = ("Yvonne Hiller, 43, was escorted out of the plant. "
+            "She returned with a. 357 Magnum that she legally owned and kept under the seat of her car.")
+    displays = [c.display for c in claims_of(nlp, text)]
+    assert not any("[Magnum]" in d for d in displays), displays
+    assert any("that [Yvonne Hiller] legally owned" in d for d in displays), displays
+
+
 def test_a_short_sentence_is_a_claim_only_when_its_pronoun_names_someone(nlp):
     displays = [c.display for c in claims_of(nlp, "Mrs. Jane Carter met Mr. Tom Price. He was 75.")]
     assert "[Tom Price] was 75." in displays

@@ -139,6 +139,9 @@ def test_headline_source_read_as_a_noun_and_page_labels(nlp):
     assert quote.speaker == "Poll" and quote.cue == ":"
     assert quotes_of(nlp, "Update: The bridge reopened to traffic on Monday morning.\n\nCars moved.") == []
     assert quotes_of(nlp, "Summary: MWEB has restored 83% of its capacity on SEACOM.\n\nIt took weeks.") == []
+    # a topic before the colon is what the line is about
+    text = "Kraft Shooting: Yvonne Hiller Charged With Two Counts Of Murder\n\nShe was held."
+    assert [q for q in quotes_of(nlp, text) if q.cue == ":"] == []
 
 
 def test_a_place_before_a_headline_colon_is_where_not_who():

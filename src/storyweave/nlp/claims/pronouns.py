@@ -142,6 +142,9 @@ class PersonResolver:
         if gender is None:
             return None
         sent = self.sent_of(token.i)
+        topic = self._sentence_topic(token, sent, gender)
+        if topic is not None:
+            return self.resolve(topic)
         first = self.sent_starts[max(0, sent - WINDOW_SENTENCES)]
         candidates: list = []  # nearest first
         same_sentence: list = []
@@ -158,7 +161,7 @@ class PersonResolver:
                 same_sentence.append(entity)
         if last_named is not None and self._unnamed_person_between(last_named, token.i):
             return None
-        bound = self._named_in_own_clause(token)
+        bound = self._named_in_own_clause(token) | self._modified_by_its_clause(token)
         named_before = bool(candidates)
         candidates = [e for e in candidates if e not in bound]
         same_sentence = [e for e in same_sentence if e not in bound]
@@ -205,6 +208,27 @@ class PersonResolver:
         head = token.head
         return (token.dep_ in ("compound", "amod") and head.pos_ == "NOUN"
                 and self.entities.by_token.get(head.i) is not entity)
+
+    def _sentence_topic(self, token: Token, sent: int, gender: str):
+        """An earlier pronoun of the same gender that is the subject of the sentence's main
+        verb: "She returned with a .357 Magnum that she legally owned" is one woman twice, even
+        where the parser reads the Magnum as a person and hangs "owned" elsewhere."""
+        for t in self.doc[self.sent_starts[sent] : token.i]:
+            if (t.dep_ in ("nsubj", "nsubjpass") and t.head.dep_ == "ROOT"
+                    and gender_of_pronoun(low(t)) == gender and t.pos_ == "PRON"):
+                return t
+        return None
+
+    def _modified_by_its_clause(self, token: Token) -> set:
+        """The person a relative clause whose subject is the pronoun describes: in "a .357
+        Magnum that she owned" she is not the Magnum (the small model tags it a person); the
+        noun fills another role of that clause. ("Smith, who said he was tired" is another
+        case: the pronoun is no subject of the relative clause, and may well be Smith.)"""
+        verb = token.head
+        if token.dep_ not in ("nsubj", "nsubjpass") or verb.dep_ not in ("relcl", "acl"):
+            return set()
+        entity = self.entities.by_token.get(verb.head.i)
+        return {entity} if entity is not None else set()
 
     def _named_in_own_clause(self, token: Token) -> set:
         """The people named after the pronoun in the clause whose subject it is: "he has not

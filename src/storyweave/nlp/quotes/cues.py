@@ -61,6 +61,7 @@ class CueRules:
     phrasal: dict[str, frozenset[str]]
     according: tuple[tuple[str, ...], ...]
     colon_labels: frozenset[str] = frozenset()  # "Update:", "Note:": not speakers before a colon
+    colon_topics: frozenset[str] = frozenset()  # "Kraft Shooting:": what the line is about, not who
     any_phrasal: frozenset[str] = frozenset()  # prepositions that follow any cue verb ("warned about")
     source_preps: tuple[str, ...] = ()
     source_nouns: frozenset[str] = frozenset()
@@ -103,6 +104,7 @@ def load_cue_rules() -> CueRules:
         phrasal={verb: frozenset(preps) for verb, preps in raw["phrasal"].items() if verb != "any"},
         any_phrasal=frozenset(raw["phrasal"].get("any", ())),
         colon_labels=frozenset(raw.get("colon", {}).get("labels", ())),
+        colon_topics=frozenset(raw.get("colon", {}).get("topics", ())),
         according=tuple(tuple(p.split()) for p in raw["according"]["phrases"]),
         source_preps=tuple(raw["according"].get("source_preps", ())),
         source_nouns=frozenset(raw["according"].get("source_nouns", ())),
@@ -277,6 +279,8 @@ def _colon_headlines(doc: Doc, text: str, rules: CueRules) -> Iterable[Draft]:
             continue
         if first.text.lower() in rules.colon_labels:
             continue  # "Update: ...", "Editor's note: ...": page labels, not speakers
+        if first[-1].lower_ in rules.colon_topics:
+            continue  # "Kraft Shooting: ...", "Hama Offensive: ...": the topic, not a speaker
         if _only_places(first):
             continue  # "War-Zone Athens: ...", "GAZA CITY: ...": where, not who
         line_end = text.find("\n", token.idx)
