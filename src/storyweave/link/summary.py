@@ -41,9 +41,12 @@ def summarise(groups: Sequence, sentence_of: SentenceOf | None = None, sentences
 
 
 def _readable(group, sentence_of: SentenceOf | None) -> str:
-    """The first mention's sentence if it reads as one, else the claim text as a sentence."""
+    """The sentence of the mention the claim's text comes from (the group's representative:
+    its other mentions may state more, or less, than the claim) if it reads as one, else the
+    claim text as a sentence."""
     if sentence_of is not None and group.mentions:
-        sentence = " ".join((sentence_of(group.mentions[0]) or "").split())
+        shown = next((m for m in group.mentions if group.text in (m.display, m.text)), group.mentions[0])
+        sentence = " ".join((sentence_of(shown) or "").split())
         if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
             return sentence if sentence[-1] in ".!?\"'”’" else sentence + "."
     text = " ".join(group.text.split())

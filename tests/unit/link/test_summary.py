@@ -50,3 +50,14 @@ def test_among_equally_attested_claims_the_lead_comes_first():
     ]
     assert summarise(groups, _sentence_of, sentences=1) == (
         "Rebels said on Thursday that they had taken the city after a day of fighting.")
+
+
+def test_the_sentence_quoted_is_the_one_the_claim_text_comes_from():
+    # the group's first mention (by article) states another fact than the claim it shows
+    other = ClaimMention("a", "Outlet", 0, 10, "Rebels said on Thursday", None, "a", False)
+    shown = ClaimMention("b", "Outlet B", TEXT.index("troops"), TEXT.index("troops") + 39,
+                         "troops were redeployed outside the city", None, "b", False)
+    group = ClaimGroup("g", "troops were redeployed outside the city", "event", "corroborated", 2, (),
+                       (other, shown))
+    assert summarise([group], _sentence_of) == (
+        "The ministry said troops were redeployed outside the city to spare civilians.")
