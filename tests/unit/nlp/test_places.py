@@ -312,6 +312,14 @@ def test_a_street_is_placed_at_its_town(places_nlp, places_in, place_at):
     assert distance_km(street.lat, street.lon, 29.95, -90.07) < 30
 
 
+def test_a_facility_named_like_a_person_of_the_article_is_that_person(places_nlp, places_in, place_at):
+    # the small model tags the second "Zurana Horton" a facility
+    text = "Zurana Horton, 34, was killed in Brooklyn. Mourners gathered at Zurana Horton on Friday."
+    places = places_in(places_nlp, text)
+    assert place_at(places, text, "Zurana", nth=1) is None
+    assert place_at(places, text, "Brooklyn") is not None
+
+
 def test_geocode_spans_resolves_given_toponyms_with_the_article_as_context(places_nlp):
     text = "Officials in Paris, Texas, said the storm hit Lamar County. Paris schools closed."
     doc = places_nlp(text)

@@ -269,6 +269,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     demonyms.extend(self._demonym(span))
                 elif any(t.ent_type_ == "PRODUCT" for t in span):
                     continue  # "Toyota Camry", "Nissan Leaf": a make, not the town it shares a name with
+                elif self._names_a_facility_after_someone(span):
+                    continue  # "Van Wyck Expressway" is no road in Van, Texas
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     found = self._lookup(span, "gazetteer", "", cues)
                     if not self._institution_subject(span, found):

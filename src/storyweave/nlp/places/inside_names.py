@@ -77,6 +77,23 @@ class InsideNames:
                 return head
         return None
 
+    def _names_a_facility_after_someone(self, span: Span) -> bool:
+        """Whether ``span`` opens a facility's name and another name follows it ("Van" of "Van
+        Wyck Expressway", "Lincoln" of "Lincoln Memorial Bridge" passes: a facility's word
+        follows), which names a person, not the town."""
+        doc = span.doc
+        if span.end >= len(doc) or doc[span.start].ent_type_ != "FAC":
+            return False
+        start = span.start
+        while start > 0 and doc[start].ent_iob_ == "I" and doc[start - 1].pos_ == "DET":
+            start -= 1  # "the Van Wyck Expressway"
+        if doc[start].ent_iob_ != "B":
+            return False  # inside the name, not its opening words
+        after = doc[span.end]
+        return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not (
+            after.lower_ in self.institution_words or after.lower_ in self.facility_words
+            or after.lower_ in self.division_words)
+
     def _after_direction(self, span: Span) -> Span | None:
         """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""
         if len(span) < 2 or span[0].lower_ not in self.directions:

@@ -244,9 +244,15 @@ class Resolution:
         main_id, main_n = counts.most_common(1)[0]
         main = next(c for c in towns if c.choice.geonameid == main_id)
         placed = [c.span for c in candidates if c.choice is not None]
+        # the words of the people the article names: a "facility" called like one of them is
+        # that person, which the small model tags FAC now and then ("Chohan", "Zurana Horton")
+        people = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
         out = []
         for ent in doc.ents:
             if not self._is_facility(ent) or any(_overlaps(ent, span) for span in placed):
+                continue
+            words = [t.lower_ for t in ent if t.is_alpha]
+            if words and all(w in people for w in words):
                 continue
             sent = ent.sent
             near = [c for c in towns if sent.start <= c.span.start < sent.end]
