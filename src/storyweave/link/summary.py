@@ -15,6 +15,8 @@ _FACTUAL = {"event", "number", "ranking", "control", "statement"}
 #: sentences outside these lengths (in words) are headlines, datelines or run-ons: the
 #: claim's own text stands in for them
 MIN_WORDS, MAX_WORDS = 6, 60
+#: the marks a written sentence ends on (a headline has none)
+STOPS = ".!?\"'”’"
 
 #: the sentence an outlet wrote around a claim mention, or None when it cannot be read
 SentenceOf = Callable[[object], Optional[str]]
@@ -30,26 +32,31 @@ def summarise(groups: Sequence, sentence_of: SentenceOf | None = None, sentences
         key=lambda g: (_STATUS_RANK.get(g.status, 3), -g.independent_origins, -(g.outlets or 0),
                        min((m.start for m in g.mentions), default=0), -len(g.mentions), g.text),
     )
+    readable = [(g, _readable(g, sentence_of)) for g in ranked]
     chosen: list[str] = []
-    for group in ranked:
-        text = _readable(group, sentence_of)
-        if text and not any(text in other or other in text for other in chosen):
-            chosen.append(text)
-        if len(chosen) == sentences:
-            break
+    # sentences as written first; headlines (no closing stop: "Riots Erupt Following Death of
+    # Brooklyn Teen") only where too few sentences are left
+    for prose in (True, False):
+        for group, (text, written) in readable:
+            if len(chosen) == sentences:
+                break
+            if text and written == prose and not any(text in other or other in text for other in chosen):
+                chosen.append(text)
     return " ".join(chosen)
 
 
-def _readable(group, sentence_of: SentenceOf | None) -> str:
+def _readable(group, sentence_of: SentenceOf | None) -> tuple[str, bool]:
     """The sentence of the mention the claim's text comes from (the group's representative:
     its other mentions may state more, or less, than the claim) if it reads as one, else the
-    claim text as a sentence."""
+    claim text as a sentence; and whether it was written as a sentence (closing stop)."""
     if sentence_of is not None and group.mentions:
         shown = next((m for m in group.mentions if group.text in (m.display, m.text)), group.mentions[0])
         sentence = " ".join((sentence_of(shown) or "").split())
         if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
-            return sentence if sentence[-1] in ".!?\"'”’" else sentence + "."
+            written = sentence[-1] in STOPS
+            return (sentence if written else sentence + "."), written
     text = " ".join(group.text.split())
     if not text:
-        return ""
-    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else ".")
+        return "", False
+    written = text[-1] in STOPS
+    return text[0].upper() + text[1:] + ("" if text[-1] in ".!?" else "."), written

@@ -61,3 +61,18 @@ def test_the_sentence_quoted_is_the_one_the_claim_text_comes_from():
                        (other, shown))
     assert summarise([group], _sentence_of) == (
         "The ministry said troops were redeployed outside the city to spare civilians.")
+
+
+def test_sentences_come_before_headlines():
+    text = "Riots Erupt Following Death of Brooklyn Teen Killed By Police"
+    headline = ClaimGroup("h", text, "event", "corroborated", 5, (),
+                          (ClaimMention("h", "H", 0, len(text), text, None, "h", False),))
+    body = _group("g", "they had taken the city", "corroborated", 2, TEXT.index("they had"))
+
+    def sentence_of(mention):  # the headline's line, or the sentence of TEXT
+        return text if mention.article_id == "h" else _sentence_of(mention)
+
+    assert summarise([headline, body], sentence_of, sentences=1) == (
+        "Rebels said on Thursday that they had taken the city after a day of fighting.")
+    # with too few sentences, the headline still says what happened
+    assert summarise([headline], sentence_of, sentences=1) == f"{text}."
