@@ -320,6 +320,13 @@ def test_a_facility_named_like_a_person_of_the_article_is_that_person(places_nlp
     assert place_at(places, text, "Brooklyn") is not None
 
 
+def test_a_road_named_after_someone_is_no_road_of_a_town_so_named(places_nlp, places_in, place_at):
+    text = "The driver fled down 117th Street in Queens toward the Van Wyck Expressway."
+    road = place_at(places_in(places_nlp, text), text, "Van")
+    # no town called Van: at most the road, placed in the article's town
+    assert road is None or (road.kind == "facility" and distance_km(road.lat, road.lon, 40.7, -73.8) < 30)
+
+
 def test_geocode_spans_resolves_given_toponyms_with_the_article_as_context(places_nlp):
     text = "Officials in Paris, Texas, said the storm hit Lamar County. Paris schools closed."
     doc = places_nlp(text)

@@ -252,6 +252,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                 # "Northeast Georgia" is a part of Georgia
                 head = self._after_direction(span) or self._leading_name(span)
                 found = self._lookup(head, source, ent.label_, cues) if head is not None else []
+                if found and self._road_named_after_someone(head, span):
+                    found = []  # "Van Wyck Expressway" is no road in Van, Texas
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":

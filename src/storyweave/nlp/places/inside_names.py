@@ -20,6 +20,9 @@ WIDE_KINDS = frozenset(["region", "continent", "water"])
 MAX_CUT_WORDS = 2
 #: gazetteer kinds an institution named after them may sit in
 SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
+#: the last word of a road's name
+ROAD_WORDS = frozenset(["expressway", "highway", "parkway", "freeway", "turnpike", "tunnel", "bridge",
+                        "boulevard", "avenue", "street", "road", "drive", "lane"])
 
 
 def trim_entity(ent: Span) -> Span | None:
@@ -93,6 +96,15 @@ class InsideNames:
         return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not (
             after.lower_ in self.institution_words or after.lower_ in self.facility_words
             or after.lower_ in self.division_words)
+
+    def _road_named_after_someone(self, head: Span, span: Span) -> bool:
+        """Whether a road's leading name is followed by another name ("Van" of "Van Wyck
+        Expressway"): the road is named after a person, and is no road of a town "Van"."""
+        if head.end >= span.end or span[-1].lower_ not in ROAD_WORDS:
+            return False
+        after = span.doc[head.end]
+        return after.pos_ == "PROPN" and not (after.lower_ in self.institution_words or after.lower_ in
+                                              self.facility_words or after.lower_ in self.division_words)
 
     def _after_direction(self, span: Span) -> Span | None:
         """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""
