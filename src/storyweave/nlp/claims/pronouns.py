@@ -69,6 +69,7 @@ class PersonResolver:
             if entity.type == "PERSON" and (i == 0 or entities.by_token.get(i - 1) is not entity):
                 mentions[entity.key] += 1
         self.mentions = mentions
+        self._resolved: dict[int, object] = {}  # token index -> person (a pronoun is asked about by each unit holding it)
 
     def sent_of(self, i: int) -> int:
         """The index of the sentence that holds token ``i``."""
@@ -138,6 +139,11 @@ class PersonResolver:
     # -- resolution --------------------------------------------------------------------------
     def resolve(self, token: Token):
         """The person entity ``token`` ("he", "her", ...) stands for, or None when unclear."""
+        if token.i not in self._resolved:
+            self._resolved[token.i] = self._resolve(token)
+        return self._resolved[token.i]
+
+    def _resolve(self, token: Token):
         gender = gender_of_pronoun(low(token))
         if gender is None:
             return None
