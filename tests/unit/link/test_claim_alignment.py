@@ -246,3 +246,26 @@ def test_seed_articles(seeds_dir, group_with, outlets_of):
     assert airport.status == "single-source" and outlets_of(airport) == {"Al Jazeera"}
     prison = group_with(groups, "Hama Central Prison")
     assert prison.status == "single-source" and outlets_of(prison) == {"NBC News"}
+
+
+
+def test_a_group_of_many_outlets_holds_one_fact():
+    # the demo's Kimani Gray story (11 articles, 9 outlets): long summary sentences share one
+    # fact each with the next, and chained the shooting's details into the riot's group
+    import gzip
+    from importlib.resources import files
+
+    demo = files("storyweave.data.demo").joinpath("news-events-demo.jsonl.gz")
+    with gzip.open(demo.open("rb"), "rt", encoding="utf-8") as handle:
+        rows = [r for r in map(json.loads, handle) if r["story"] == "19-ecbplus"]
+    groups = align_claims(articles_from_texts([(r["id"], r["text"], r["url"].split("/")[2], None) for r in rows]))
+
+    def together(first: str, second: str) -> bool:
+        return any(any(first in m.text for m in g.mentions) and any(second in m.text for m in g.mentions)
+                   for g in groups)
+
+    assert together("Chaos in Brooklyn as 100 teenagers", "Riot breaks out in Brooklyn")  # one riot
+    # the vigil, the crowd, the shooting's details and an eyewitness are four facts
+    assert not together("Dozens gathered to remember", "was shot eleven times")
+    assert not together("Police struggled to control a hostile crowd", "was shot eleven times")
+    assert not together("Police struggled to control a hostile crowd", "bird’s-eye view")

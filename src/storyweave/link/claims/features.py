@@ -70,6 +70,8 @@ CONFLICT_FEATURES = ("number_conflict", "date_conflict", "number_differ", "date_
 #: absolute dates down to the month or day ("1998-06", "2024-12-05"); years, weeks and
 #: durations are too coarse to contradict each other
 _SPECIFIC_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+#: claim kinds that state no fact of their own ("could prove pivotal", "a disgrace")
+SPECULATIVE_KINDS = frozenset(["prediction", "opinion"])
 #: the smallest story size rarity weights are computed for
 MIN_STORY_UNITS = 20
 #: two counts of one unit agree within this ratio ("40" and "50" people do not contradict)
@@ -93,7 +95,7 @@ class UnitTable:
     their rarity weights in the story and ``rare`` which of them are rare; ``atoms`` one row
     per predication of a unit averaging its words (a matrix over the unit's ``words``) and
     ``verbs`` their verbs, as positions in its ``words``; ``numerals`` the numerals it
-    writes, small counts left out.
+    writes, small counts left out; ``speculative`` whether it is a prediction or an opinion.
     """
 
     article: np.ndarray
@@ -112,6 +114,7 @@ class UnitTable:
     atoms: list[np.ndarray]
     verbs: list[np.ndarray]
     numerals: list[frozenset[str]]
+    speculative: np.ndarray | None = None  # a prediction or an opinion: it states no fact of its own
 
     def __len__(self) -> int:
         return len(self.article)
@@ -188,6 +191,7 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
         negated=np.asarray([bool(c.negated) != bool(c.denied) for c in claims]),
         denied=np.asarray([bool(c.denied) for c in claims]),
         headline=np.asarray([bool(c.headline) for c in claims]),
+        speculative=np.asarray([c.kind in SPECULATIVE_KINDS for c in claims], dtype=bool),
         word_idf=word_idf,
         rare=[w >= RARE_SHARE * math.log(size) for w in word_idf],
         atoms=atoms,

@@ -4,10 +4,13 @@ Pairs are taken most probable first. Two units of different articles start a gro
 joins a group, and two groups merge, when their members state one fact on average
 (average linkage across articles, none below a floor: no chaining through one strong
 pair), and a second sentence of an article already in the group plainly restates the first.
-A unit that states several facts ("overpowered two guards, handcuffed them and took their
-weapons") also joins, as an extra mention, other groups whose members from other articles it
-all matches; its article may already be in the group (an outlet states a fact in its
-headline and again in a long body sentence), and a pair of units already together in one
+A group of many outlets holds one fact: an article it takes in from its third on states the
+group's core, the rarer words its first two members share (long summary sentences that each
+share some fact with the next would chain "a riot broke out after the vigil" to "Gray, 16,
+was shot"). A unit that states several facts ("overpowered two guards, handcuffed them and
+took their weapons") also joins, as an extra mention, other groups whose members from other
+articles it all matches; its article may already be in the group (an outlet states a fact in
+its headline and again in a long body sentence), and a pair of units already together in one
 group never makes a second group of the same fact.
 """
 
@@ -17,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from storyweave.link.claims.features import UnitTable
+from storyweave.link.claims.features import WORD_MATCH, UnitTable
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import Scored
 
@@ -25,6 +28,60 @@ from storyweave.link.claims.scoring import Scored
 MAX_EXTRA_GROUPS = 3
 #: no member of a group is less likely than this to state the fact of any other member
 LINK_FLOOR = 0.25
+#: an article joining a group of ``WIDE_GROUP`` or more articles states at least this share of
+#: the group's core: the words its first two members share, weighted by rarity (two long
+#: sentences that share one fact each with a third share different facts with it: "a riot
+#: broke out after the vigil" / "Gray, 16, was shot")
+CORE_SHARE = 0.5
+#: a prediction or an opinion and a statement of fact are one fact only this likely ("The
+#: taking of Hama could prove pivotal" is no report that rebels took the airport)
+SPECULATIVE_MATCH = 0.6
+
+
+def _kinds_differ(table: UnitTable, a: int, b: int) -> bool:
+    """Whether one unit of the pair is a prediction or an opinion and the other is not."""
+    return table.speculative is not None and bool(table.speculative[a]) != bool(table.speculative[b])
+
+
+def _likely(table: UnitTable, scored: Scored, a: int, b: int, threshold: float) -> bool:
+    """Whether the pair is one fact at ``threshold`` (at ``SPECULATIVE_MATCH`` across kinds)."""
+    return scored.get(a, b) >= (max(threshold, SPECULATIVE_MATCH) if _kinds_differ(table, a, b) else threshold)
+
+
+class Cores:
+    """Each group's core, and how much of it a unit states."""
+
+    def __init__(self, table: UnitTable, scored: Scored):
+        self.table = table
+        self.sims = scored.sims
+        self.idf = np.zeros(len(table.word_vectors), dtype=np.float32)
+        for ids, weights in zip(table.words, table.word_idf):
+            self.idf[ids] = weights
+        self.core: dict[int, np.ndarray] = {}
+
+    def found(self, group: int, a: int, b: int) -> None:
+        """The core of a group two units found: the words of ``a`` that ``b`` states."""
+        wa, wb = self.table.words[a], self.table.words[b]
+        if self.sims is None or not len(wa) or not len(wb):
+            self.core[group] = np.zeros(0, dtype=np.int64)
+            return
+        self.core[group] = wa[self.sims[wa[:, None], wb].max(axis=1) >= WORD_MATCH]
+
+    def share(self, group: int, unit: int) -> float:
+        """The rarity-weighted share of the group's core that ``unit`` states (1 with no core)."""
+        core, words = self.core.get(group), self.table.words[unit]
+        if core is None or not len(core) or self.sims is None:
+            return 1.0
+        total = float(self.idf[core].sum())
+        if total <= 0:
+            return 1.0
+        if not len(words):
+            return 0.0
+        stated = self.sims[core[:, None], words].max(axis=1) >= WORD_MATCH
+        return float(self.idf[core][stated].sum()) / total
+
+    def states(self, group: int, unit: int) -> bool:
+        return self.share(group, unit) >= CORE_SHARE
 
 
 def _links(pairs: list[tuple[int, int]], table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> bool:
@@ -36,9 +93,11 @@ def _links(pairs: list[tuple[int, int]], table: UnitTable, scored: Scored, match
     for a, b in pairs:
         p = scored.get(a, b)
         if table.article[a] == table.article[b]:
-            if p < matcher.threshold:
+            if not _likely(table, scored, a, b, matcher.threshold):
                 return False
         else:
+            if _kinds_differ(table, a, b) and p < SPECULATIVE_MATCH:
+                return False
             across.append(p)
     return bool(across) and min(across) >= LINK_FLOOR and sum(across) / len(across) >= matcher.join_threshold
 
@@ -53,6 +112,20 @@ def _merges(first: list[int], second: list[int], table: UnitTable, scored: Score
     return _links([(a, b) for a in first for b in second], table, scored, matcher)
 
 
+#: a group of this many articles holds one core fact: each article it takes in states its core
+WIDE_GROUP = 3
+
+
+def _outlets(members: list[int], table: UnitTable) -> int:
+    return len({int(table.article[m]) for m in members})
+
+
+def _widens(unit: int, members: list[int], table: UnitTable) -> bool:
+    """Whether ``unit`` would bring a group to ``WIDE_GROUP`` articles or more."""
+    articles = {int(table.article[m]) for m in members}
+    return int(table.article[unit]) not in articles and len(articles) + 1 >= WIDE_GROUP
+
+
 def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tuple[list[list[int]], dict]:
     """Primary groups (each unit in exactly one) and the extra groups multi-fact units join.
 
@@ -61,6 +134,7 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
     """
     group_of: dict[int, int] = {}
     groups: list[list[int]] = []
+    cores = Cores(table, scored)
     order = np.argsort(-scored.p, kind="stable")
     for k in order:
         if scored.p[k] < matcher.threshold:
@@ -70,19 +144,28 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
         if ga is None and gb is None:
             if table.article[a] == table.article[b]:
                 continue  # a group starts across outlets; its own article's restatements join it
+            if not _likely(table, scored, a, b, matcher.threshold):
+                continue
             group_of[a] = group_of[b] = len(groups)
+            cores.found(len(groups), a, b)
             groups.append([a, b])
         elif ga is None or gb is None:
             unit, target = (a, gb) if ga is None else (b, ga)
-            if _joins(unit, groups[target], table, scored, matcher):
+            if (not _widens(unit, groups[target], table) or cores.states(target, unit)) and \
+                    _joins(unit, groups[target], table, scored, matcher):
                 group_of[unit] = target
                 groups[target].append(unit)
-        elif ga != gb and _merges(groups[ga], groups[gb], table, scored, matcher):
+        elif (ga != gb and (_outlets(groups[ga] + groups[gb], table) < WIDE_GROUP
+                            or (all(cores.states(ga, m) for m in groups[gb])
+                                and all(cores.states(gb, m) for m in groups[ga])))
+              and _merges(groups[ga], groups[gb], table, scored, matcher)):
             for m in groups[gb]:
                 group_of[m] = ga
             groups[ga].extend(groups[gb])
             groups[gb] = []
-    groups = [g for g in groups if g]
+    kept = [n for n, g in enumerate(groups) if g]
+    cores.core = {new: cores.core[old] for new, old in enumerate(kept) if old in cores.core}
+    groups = [groups[n] for n in kept]
     group_of = {m: n for n, g in enumerate(groups) for m in g}
     for unit in range(len(table)):
         if unit not in group_of:
@@ -102,10 +185,12 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
             if len(mention_of[unit]) > MAX_EXTRA_GROUPS:
                 continue
             target = group_of[other]
+            if _widens(unit, groups[target] + extra[target], table) and not cores.states(target, unit):
+                continue
             # every member from another article states the fact with it; a sentence of an
             # article already in the group joins too (a headline and the body sentence it sums up)
             members = [m for m in groups[target] + extra[target] if table.article[m] != table.article[unit]]
-            if all(scored.get(unit, m) >= matcher.threshold for m in members):  # complete link
+            if all(_likely(table, scored, unit, m, matcher.threshold) for m in members):  # complete link
                 extra[target].append(unit)
                 mention_of[unit].add(target)
     return groups, extra

@@ -63,6 +63,7 @@ class Scored:
     best_both: np.ndarray
     prob: dict[tuple[int, int], float] = field(default_factory=dict)
     score_missing: Callable[[int, int], float] | None = None
+    sims: np.ndarray | None = None  # cosines between the story's content words (``UnitTable.word_vectors``)
 
     def get(self, a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
@@ -119,6 +120,7 @@ def score_pairs(table: UnitTable, matcher: ClaimMatcher) -> Scored:
         cos_ab, bi, bj = pair_context(table, pair_i, pair_j)
         return float(matcher.probability(pair_features(table, pair_i, pair_j, cos_ab, bi, bj, sims))[0])
 
-    scored = Scored(i, j, p, matcher.agreeing_probability(rows), rows, best_i & best_j, score_missing=score_missing)
+    scored = Scored(i, j, p, matcher.agreeing_probability(rows), rows, best_i & best_j, score_missing=score_missing,
+                    sims=sims)
     scored.prob = {(int(a), int(b)): float(x) for a, b, x in zip(i, j, p)}
     return scored
