@@ -23,7 +23,7 @@ from storyweave.link.claims.features import (
 def claim(lemmas: str, atoms: tuple[str, ...] = (), numbers=(), headline: bool = False):
     """A claim unit as alignment reads it; ``lemmas`` are its content words."""
     return SimpleNamespace(text=lemmas, content=lemmas, lemmas=lemmas, atoms=atoms, numbers=tuple(numbers), dates=(),
-                           negated=False, denied=False, headline=headline)
+                           negated=False, denied=False, headline=headline, kind="event")
 
 
 def number(value: float, unit: str | None = None, governor: str | None = None):
