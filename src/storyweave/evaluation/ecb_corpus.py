@@ -142,8 +142,14 @@ def detokenize(tokens: Sequence[str], quote_open: bool = False) -> tuple[str, li
     quotation of several sentences), so the first straight quote of this one that does
     not open it closes it.
     """
+    text, offsets, _ = _detokenize(tokens, quote_open)
+    return text, offsets
+
+
+def _detokenize(tokens: Sequence[str], quote_open: bool) -> tuple[str, list[tuple[int, int]], bool]:
+    """``detokenize``, and whether a double quote is still open after the sentence."""
     surfaces = [_SURFACE.get(tok, tok) for tok in tokens]
-    gaps, _ = _gaps(tokens, quote_open)
+    gaps, open_after = _gaps(tokens, quote_open)
     parts: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -155,7 +161,7 @@ def detokenize(tokens: Sequence[str], quote_open: bool = False) -> tuple[str, li
             parts.append(surface)
         offsets.append((pos, pos + len(surface)))
         pos += len(surface)
-    return "".join(parts), offsets
+    return "".join(parts), offsets, open_after
 
 
 def quote_left_open(tokens: Sequence[str], quote_open: bool = False) -> bool:
@@ -312,8 +318,7 @@ def _assemble(
     for number in sorted(sentences):
         tokens = sorted(sentences[number])
         words = [text for _, text in tokens]
-        sentence_text, token_spans = detokenize(words, quote_open)
-        quote_open = quote_left_open(words, quote_open)
+        sentence_text, token_spans, quote_open = _detokenize(words, quote_open)
         if not sentence_text.strip():
             continue
         if parts:

@@ -130,43 +130,44 @@ def test_an_outlet_denying_a_claim_contests_it(story):
     assert any(g.status == "contested" for g in groups), [(g.status, g.text) for g in groups]
 
 
+def contests(story, first: str, second: str) -> list:
+    """What two outlets' articles make contested (status and reasons of each such group)."""
+    groups = align_claims(story(("Outlet A", first), ("Outlet B", second)))
+    return [(g.status, g.conflicts) for g in groups if g.status == "contested"]
+
+
 def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_nothing(story):
-    groups = align_claims(story(
-        ("Outlet A", "Klitschko put Thompson on the canvas with a big right hand near the end of the fifth round."),
-        ("Outlet B", "Thompson never recovered from a big right hand from Klitschko near the end of the fifth round."),
-    ))
-    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
-    groups = align_claims(story(
-        ("Outlet A", "Denying he was a gangster, Gigante would wander the streets of Greenwich Village in a bathrobe."),
-        ("Outlet B", "Gigante would wander around Greenwich Village in his bathrobe, mumbling to himself."),
-    ))
-    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    assert not contests(
+        story,
+        "Klitschko put Thompson on the canvas with a big right hand near the end of the fifth round.",
+        "Thompson never recovered from a big right hand from Klitschko near the end of the fifth round.")
+    assert not contests(
+        story,
+        "Denying he was a gangster, Gigante would wander the streets of Greenwich Village in a bathrobe.",
+        "Gigante would wander around Greenwich Village in his bathrobe, mumbling to himself.")
 
 
 def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(story):
-    groups = align_claims(story(
-        ("Outlet A", "Gigante's string of victories over prosecutors ended with a July 1997 racketeering conviction."),
-        ("Outlet B", "Gigante was serving a 12-year sentence for a racketeering conviction in Brooklyn in 1997 "
-                     "and was due to be released in June 2010."),
-    ))
-    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    assert not contests(
+        story,
+        "Gigante's string of victories over prosecutors ended with a July 1997 racketeering conviction.",
+        "Gigante was serving a 12-year sentence for a racketeering conviction in Brooklyn in 1997 "
+        "and was due to be released in June 2010.")
 
 
 def test_values_of_different_actors_and_one_polarity_contest_nothing(story):
     # two teams' offers: each unit names a team the other does not
-    groups = align_claims(story(
-        ("Outlet A", "The Baltimore Orioles have offered Mark Teixeira a seven-year deal worth $140 million."),
-        ("Outlet B", "Mark Teixeira has an eight-year offer worth $160 million from the Boston Red Sox."),
-    ))
-    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    assert not contests(
+        story,
+        "The Baltimore Orioles have offered Mark Teixeira a seven-year deal worth $140 million.",
+        "Mark Teixeira has an eight-year offer worth $160 million from the Boston Red Sox.")
     # the same statement, negated in both, whatever verb the parser takes for the main one
-    groups = align_claims(story(
-        ("Outlet A", "Police Inspector Dave Gaskin said the two incidents on consecutive days in the Aoraki-Mt. "
-                     "Cook National Park were not related and were not due to bad weather."),
-        ("Outlet B", "Police Inspector Dave Gaskin said Monday the two incidents on consecutive days in the "
-                     "Aoraki-Mt. Cook National Park were not related and were not due to bad weather."),
-    ))
-    assert not any(g.status == "contested" for g in groups), [(g.status, g.conflicts) for g in groups]
+    assert not contests(
+        story,
+        "Police Inspector Dave Gaskin said the two incidents on consecutive days in the Aoraki-Mt. "
+        "Cook National Park were not related and were not due to bad weather.",
+        "Police Inspector Dave Gaskin said Monday the two incidents on consecutive days in the "
+        "Aoraki-Mt. Cook National Park were not related and were not due to bad weather.")
 
 
 def _table(articles: list[int]) -> UnitTable:

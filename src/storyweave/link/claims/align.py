@@ -25,7 +25,7 @@ from collections.abc import Mapping, Sequence
 from scipy.cluster.hierarchy import DisjointSet
 
 from storyweave.link.claims.contested import contested_pairs, ranking_conflicts
-from storyweave.link.claims.features import UnitTable
+from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable
 from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMention, ClaimVersion
@@ -37,15 +37,13 @@ logger = logging.getLogger(__name__)
 
 
 # -- stage 5: origins, status, records -----------------------------------------------------------
-#: claim kinds that state no fact of their own: they never confirm one
-UNCONFIRMING_KINDS = frozenset(["prediction", "opinion"])
 
 
 def _confirms(unit: Unit) -> bool:
     """Whether a mention confirms its fact: it states it without hedging it in its own words
     ("likely", "reportedly"; an outlet's disclaimer over its sources' claims leaves their
     statements the sources' own) and is not a prediction or an opinion."""
-    return not unit.claim.hedges and unit.claim.kind not in UNCONFIRMING_KINDS
+    return not unit.claim.hedges and unit.claim.kind not in SPECULATIVE_KINDS
 
 
 def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tuple[Origin, ...]:

@@ -10,6 +10,7 @@ differently on one dimension ("second-largest" vs "most-populous" city) contest 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from collections.abc import Sequence
 from storyweave.link.claims.features import UnitTable, dates_agree, numbers_agree
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import Scored, Unit
+from storyweave.rulefiles import read_lines, rule_path
 
 #: versions of one proposition share this much of their content words (Jaccard)
 CONTEST_OVERLAP = 0.3
@@ -26,12 +28,21 @@ NEGATION_OVERLAP = 0.6
 _DURATION = re.compile(r"^P(T?)(\d+(?:\.\d+)?)([YMWDHS])$")
 #: two durations of one unit agree within this ratio ("about 30 seconds" and "32 seconds")
 DURATION_RATIO = 1.1
-#: the words that negate a clause (counted, not parsed: see ``_negates_what_the_other_states``)
-_NEGATION = re.compile(r"\b(?:not|never|no|none|nobody|nothing|neither|nor|without)\b|n['’]t\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w'’]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _negation_words() -> frozenset[str]:
+    # the claims analysis's own list (read as data: the link stage need not load spaCy for it)
+    words = read_lines(rule_path("storyweave.nlp", "rules", "claims", "negation.txt"))
+    return frozenset(w.replace("’", "'") for w in words)
 
 
 def _negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
+    """How many words of ``text`` negate (counted, not parsed: see ``_negates_what_the_other_states``)."""
+    negation = _negation_words()
+    return sum(1 for w in _WORD.findall(text.lower().replace("’", "'"))
+               if w in negation or w.endswith("n't"))
 
 
 def _durations(dates: frozenset[str]) -> dict[tuple[str, str], list[float]]:

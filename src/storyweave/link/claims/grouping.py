@@ -116,7 +116,7 @@ def _merges(first: list[int], second: list[int], table: UnitTable, scored: Score
 WIDE_GROUP = 3
 
 
-def _outlets(members: list[int], table: UnitTable) -> int:
+def _articles(members: list[int], table: UnitTable) -> int:
     return len({int(table.article[m]) for m in members})
 
 
@@ -155,7 +155,7 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
                     _joins(unit, groups[target], table, scored, matcher):
                 group_of[unit] = target
                 groups[target].append(unit)
-        elif (ga != gb and (_outlets(groups[ga] + groups[gb], table) < WIDE_GROUP
+        elif (ga != gb and (_articles(groups[ga] + groups[gb], table) < WIDE_GROUP
                             or (all(cores.states(ga, m) for m in groups[gb])
                                 and all(cores.states(gb, m) for m in groups[ga])))
               and _merges(groups[ga], groups[gb], table, scored, matcher)):

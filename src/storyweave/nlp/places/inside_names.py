@@ -93,9 +93,7 @@ class InsideNames:
         if doc[start].ent_iob_ != "B":
             return False  # inside the name, not its opening words
         after = doc[span.end]
-        return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not (
-            after.lower_ in self.institution_words or after.lower_ in self.facility_words
-            or after.lower_ in self.division_words)
+        return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not self._kind_word(after)
 
     def _road_named_after_someone(self, head: Span, span: Span) -> bool:
         """Whether a road's leading name is followed by another name ("Van" of "Van Wyck
@@ -103,8 +101,13 @@ class InsideNames:
         if head.end >= span.end or span[-1].lower_ not in ROAD_WORDS:
             return False
         after = span.doc[head.end]
-        return after.pos_ == "PROPN" and not (after.lower_ in self.institution_words or after.lower_ in
-                                              self.facility_words or after.lower_ in self.division_words)
+        return after.pos_ == "PROPN" and not self._kind_word(after)
+
+    def _kind_word(self, token) -> bool:
+        """Whether ``token`` says what kind of place a name is: an institution's, a facility's or
+        a division's word ("Police", "Airport", "County"), not another name."""
+        return token.lower_ in self.institution_words or token.lower_ in self.facility_words \
+            or token.lower_ in self.division_words
 
     def _after_direction(self, span: Span) -> Span | None:
         """"Georgia" in "Northeast Georgia", when the rest is a name the gazetteer knows."""

@@ -149,7 +149,6 @@ class SpeakerResolver:
         self.text = doc.text if text is None else text  # Doc.text joins every token on each access
         self.last_person: str | None = None
         self.last_group: str | None = None
-        self._surnames: dict[str, str] = {}
         # every full name of a surname, in order ("Ramarley Graham", later "Frank Graham")
         self._named_at: dict[str, list[tuple[int, str]]] = {}
         self._heads: dict[str, str] = {}
@@ -160,7 +159,6 @@ class SpeakerResolver:
                 name = self.strip_title(ent)
                 words = name.split()
                 if len(words) >= 2:
-                    self._surnames.setdefault(self._key(words[-1]), name)
                     self._named_at.setdefault(self._key(words[-1]), []).append((ent.start, name))
 
     # -- names -------------------------------------------------------------
@@ -237,7 +235,7 @@ class SpeakerResolver:
 
     def _named(self, phrase: Span, head: Token) -> tuple[str, bool]:
         ents = [e for e in self._ents if e.start >= phrase.start and e.end <= phrase.end]
-        if head.pos_ == "PROPN" and self._key(head.text) in self._surnames:
+        if head.pos_ == "PROPN" and self._key(head.text) in self._named_at:
             # a surname seen before in a full name, whatever label the NER gave it here;
             # unless the phrase names someone in full ("Frank Graham" after "Ramarley Graham")
             full = [e for e in ents if e.label_ in PERSON_LABELS and e.start < head.i < e.end]
@@ -264,7 +262,8 @@ class SpeakerResolver:
             while start > phrase.start and self.doc[start - 1].pos_ == "PROPN":
                 start -= 1
             name = self.full_name(self.strip_title(self.doc[start : head.i + 1]), head.i)
-            return name, name in self._surnames.values() or len(name.split()) == 1
+            full_names = {n for named in self._named_at.values() for _, n in named}
+            return name, name in full_names or len(name.split()) == 1
         coordinated = head.dep_ == "conj" or any(c.dep_ == "cc" for c in head.children)
         if ent is not None and not coordinated and (ent.end >= head.i + 1 or ent.end == phrase.end):
             name = self.strip_title(self.doc[ent.start : max(ent.end, head.i + 1)])
