@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -26,7 +27,7 @@ from spacy.util import filter_spans
 from storyweave.nlp.extensions import register_extensions
 from storyweave.nlp.gazetteer import GazEntry, Gazetteer, load_gazetteer, normalise
 from storyweave.nlp.places.discourse import Repeats
-from storyweave.nlp.places.inside_names import InsideNames
+from storyweave.nlp.places.inside_names import ROAD_WORDS, InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
@@ -49,8 +50,25 @@ MATCHER_MIN_POPULATION = 15000
 BROAD_KINDS = frozenset({"continent", "country", "region"})
 #: a town named like a demonym is its reading only from this size ("Canadian", Texas, is not)
 DEMONYM_TOWN_POPULATION = 100_000
+#: the labels of named things that are no places and are often named after one
+NAMED_THINGS = frozenset(["EVENT", "WORK_OF_ART", "LAW", "PRODUCT"])
+#: a name the model did not tag whose every reading is a town under this size is the town only
+#: where it stands alone: "Paul Riva", "Mount Sefton" and "the Angels" are other names
+SMALL_TOWN = 100_000
 
 
+
+
+class _NameCues(NamedTuple):
+    """What the article's entities say about its names, for telling people from places."""
+
+    person_words: frozenset[str] | set[str]  # the words of its people's names (and name-like organisations)
+    placed_words: frozenset[str] | set[str]  # the single words the model tags places
+    surnames: frozenset[str] | set[str]  # the family names of its people, where no place outnumbers them
+    full_name_words: frozenset[str] | set[str]  # the words of the full names the model tags people
+
+
+NO_CUES = _NameCues(frozenset(), frozenset(), frozenset(), frozenset())
 
 
 class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
@@ -184,6 +202,9 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             if _looks_like_name(e) and not self._institution_named(e) and not self._names_a_country(e)
         ]
         person_words = {t.lower_ for e in names for t in e}
+        # the words of the full names the model itself tags people ("Zurana Horton"), not of the
+        # two-word organisations above that read like names ("Columbia State")
+        full_name_words = {t.lower_ for e in names if e.label_ == "PERSON" for t in e}
         # one sense per discourse: a word the model tags a place elsewhere in the article is not
         # a person's name just because "Wells Fargo" is an organisation ("Fargo" stays Fargo)
         placed_words = {e.text.lower() for e in ents if e.label_ in PLACE_LABELS and len(e) == 1}
@@ -193,7 +214,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         place_counts = Counter(e.text.lower() for e in ents if e.label_ in PLACE_LABELS and len(e) == 1)
         last_words = Counter(e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) >= 2)
         surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
-        cues = (person_words, placed_words, surnames)
+        cues = _NameCues(person_words, placed_words, surnames, full_name_words)
         demonyms: list[Place] = []
         # datelines first: the model tags a town in capitals anything ("XENIA" ORG) or nothing
         for span in self._dateline_spans(doc):
@@ -252,8 +273,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                 # "Northeast Georgia" is a part of Georgia
                 head = self._after_direction(span) or self._leading_name(span)
                 found = self._lookup(head, source, ent.label_, cues) if head is not None else []
-                if found and self._road_named_after_someone(head, span):
-                    found = []  # "Van Wyck Expressway" is no road in Van, Texas
+                if found and span[-1].lower_ in ROAD_WORDS:
+                    # "Pitkin Avenue", "Van Wyck Expressway": a road is named after a person or a
+                    # place elsewhere, and lies in the town that holds it (placed as a facility)
+                    found = []
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":
@@ -275,6 +298,13 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     continue  # "Van Wyck Expressway" is no road in Van, Texas
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     found = self._lookup(span, "gazetteer", "", cues)
+                    if found and not self._dateline(span) and _only_towns(found, SMALL_TOWN) and (
+                        self._continues_a_name(span) or self._after_the(span)
+                        or any(t.ent_type_ in NAMED_THINGS for t in span)
+                    ):
+                        # "Paul Riva", "Mount Sefton", "the Angels", "the Gambino family", and
+                        # "Hurricane Katrina" or "the Alamo Bowl": an event's or a work's name
+                        continue
                     if not self._institution_subject(span, found):
                         candidates.extend(found)
         unique: list[_Candidate] = []
@@ -305,7 +335,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             found = self.gaz.lookup_ranked(text + ".")  # "U.S" for "U.S.", its last dot lost
         return found
 
-    def _lookup(self, span: Span, source: str, label: str, cues: tuple[set[str], set[str]]) -> list[_Candidate]:
+    def _lookup(self, span: Span, source: str, label: str, cues: _NameCues) -> list[_Candidate]:
         entries = self._entries(span.text)
         comma = next((t.i for t in span if t.text == ","), None) if not entries and "," in span.text else None
         if comma is not None:
@@ -313,12 +343,14 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             # inside a token, ",…", splits nothing)
             parts = [span.doc[span.start : comma], span.doc[comma + 1 : span.end]]
             return [c for p in parts if len(p) for c in self._lookup(p, source, label, cues)]
-        if not entries:
-            return []
+        if not entries or span.text[:1].islower() or (len(span) == 1 and span.text.lower() in self.titles):
+            return []  # "the red zone", "Officer Ortiz": a common word and a title are no towns
         cand = _Candidate(span, source, entries, label=label)
+        # a word of a person's full name in the article ("Horton" after "Zurana Horton")
+        cand.namesake = len(span) == 1 and span.text.lower() in cues.full_name_words
         tail = self._admin_context(cand)
         # "Greer, South Carolina": a state or country named right after it makes it a place
-        if self._is_person(span, label, (set(), set(), set()) if tail is not None else cues):
+        if self._is_person(span, label, NO_CUES if tail is not None else cues):
             return []
         if self._names_a_product(span):
             return []
@@ -335,13 +367,13 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
         return [cand]
 
-    def _is_person(self, span: Span, label: str, cues: tuple[set[str], set[str]]) -> bool:
+    def _is_person(self, span: Span, label: str, cues: _NameCues) -> bool:
         """Whether a name that is also a place names a person (or an acronym) here.
 
         ``cues``: the words of the article's person names, the single words it tags places,
         and its people's family names.
         """
-        person_words, placed_words, surnames = cues
+        person_words, placed_words, surnames = cues.person_words, cues.placed_words, cues.surnames
         before = span.doc[span.start - 1] if span.start > 0 else None
         if before is not None and before.lower_ in self.titles:
             return True
@@ -478,6 +510,11 @@ def _looks_like_name(ent: Span) -> bool:
     if ent.label_ == "PERSON":
         return len(ent) > 1
     return ent.label_ == "ORG" and len(ent) == 2 and all(t.pos_ == "PROPN" and t.is_title for t in ent)
+
+
+def _only_towns(found: list[_Candidate], population: int) -> bool:
+    """Whether every reading of the candidates is a town smaller than ``population``."""
+    return all(e.kind == "city" and e.population < population for c in found for e, _alt in c.entries)
 
 
 def _holds(wide: GazEntry, entry: GazEntry) -> bool:

@@ -84,6 +84,30 @@ class Repeats:
         return True
 
 
+    def _continues_a_name(self, span: Span) -> bool:
+        """Whether a name comes after a title or after a capitalised word that is no compass or
+        locative word: it ends another name ("Paul Riva", "Mount Sefton", "Matthew Arnold
+        School"). (A capitalised word after it says less: towns name institutions followed by
+        any word, "the Zionsville Education Foundation".)"""
+        if span.start == 0:
+            return False
+        before = span.doc[span.start - 1]
+        if before.lower_ in self.titles:
+            return True
+        return _name_word(before) and before.lower_ not in self.locative and before.lower_ not in self.directions
+
+    def _after_the(self, span: Span) -> bool:
+        """Whether a name follows a lower-case "the" and no capitalised word follows it ("the
+        Angels", "the Academy's", "the Gambino crime family"): a town takes no article, but a
+        team, an institution or a family does. "In the Bronx" keeps its locative, and "the
+        Zionsville Education Foundation" is named after the town."""
+        doc = span.doc
+        i = span.start - 1
+        if i < 0 or doc[i].text != "the" or (i > 0 and doc[i - 1].lower_ in self.locative):
+            return False
+        return not (span.end < len(doc) and _name_word(doc[span.end]))
+
+
 def _name_word(token) -> bool:
     """A word that may continue a proper name: a capitalised proper noun ("New", "Hilton")."""
     return token.pos_ == "PROPN" and token.text[:1].isupper()

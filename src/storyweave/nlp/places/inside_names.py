@@ -20,6 +20,9 @@ WIDE_KINDS = frozenset(["region", "continent", "water"])
 MAX_CUT_WORDS = 2
 #: gazetteer kinds an institution named after them may sit in
 SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
+#: a first-level division with fewer people is no organisation's namesake: "Paul Riva" is a
+#: person, not an organisation of Paul, a district of Cape Verde
+NAMED_DIVISION_PEOPLE = 100_000
 #: the last word of a road's name
 ROAD_WORDS = frozenset(["expressway", "highway", "parkway", "freeway", "turnpike", "tunnel", "bridge",
                         "boulevard", "avenue", "street", "road", "drive", "lane"])
@@ -125,7 +128,8 @@ class InsideNames:
             return False
         return any(
             normalise(t.text) not in self.stop and any(
-                not alt and e.kind in ("country", "admin1") for e, alt in self.gaz.lookup_ranked(t.text)
+                not alt and (e.kind == "country" or (e.kind == "admin1" and e.population >= NAMED_DIVISION_PEOPLE))
+                for e, alt in self.gaz.lookup_ranked(t.text)
             )
             for t in ent
         )

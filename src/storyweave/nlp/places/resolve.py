@@ -29,6 +29,10 @@ from storyweave.nlp.places.records import to_place as _to_place
 
 #: kinds of place that a name written like a common word ("Bush", "Jewish") must earn by context
 COMMON_WORD_KINDS = frozenset({"city", "admin1", "admin2"})
+#: a town smaller than this named like a word of one of the article's people's full names
+#: ("Horton" after "Zurana Horton", "Newton" after "Cam Newton") is that person unless a
+#: locative or its state says otherwise
+NAMESAKE_TOWN = 100_000
 #: a division whose name is also a town of at least this size inside it, holding at least
 #: this share of the division's people, loses this much (log10 units): the bare name means
 #: the town ("Aleppo", "Gaza", "New York"); but a province whose capital of its name is a
@@ -65,6 +69,9 @@ class _Candidate:
     #: the text fixes what kind of place the name is ("Walton and Oconee counties"):
     #: its readings are the name's readings at every mention
     fixed_kind: bool = False
+    #: a single word that is also part of a person's full name in the article ("Horton" after
+    #: "Zurana Horton"): as a small town it needs evidence of its own
+    namesake: bool = False
 
 
 class Resolution:
@@ -190,8 +197,10 @@ class Resolution:
                 return not alt or entry.population >= 1000
             # (a division's people are no measure of how often its name is the common word)
             return not alt and entry.kind == "city" and entry.population >= 100_000
-        if cand.admin or cand.country or self._locative_before(cand.span):
+        if cand.admin or cand.country or self._locative_evidence(cand):
             return not alt or entry.population >= 1000
+        if cand.namesake and entry.kind == "city" and entry.population < NAMESAKE_TOWN:
+            return False  # "Horton, 34, was walking" after "Zurana Horton": the person
         home = home_mass >= 0.5
         if entry.kind != "city":
             # a region across borders is one place under all its names ("EU", "Mideast")
@@ -201,8 +210,31 @@ class Resolution:
         if cand.label == "PERSON":  # a person's name is the likelier reading
             return (not alt and entry.population >= 50_000) or (home and entry.population >= 10_000)
         if alt:
-            return home and entry.population >= 1000
+            # "the Angels" (ORG) is no short form of Angels Camp: a name the model tags an
+            # organisation answers to a town's alternate name only with a locative or a state
+            return home and entry.population >= 1000 and (cand.label not in self.correctable or entry.population >= 100_000)
         return entry.population >= 100_000 or (home and entry.population >= 1000)
+
+    def _locative_evidence(self, cand: _Candidate) -> bool:
+        """Whether a locative before the name says it is this reading's place. A town takes no
+        article, so "of the Saints" says nothing of Saints, France ("in the Netherlands" still
+        speaks for a country); and a name the model tags a person or an organisation is its
+        owner after a possessive ("at Nixon's holiday home", "at Riva's door") and a modifier
+        before a common noun ("of Mafia gangsters")."""
+        if not self._locative_before(cand.span):
+            return False
+        doc, span = cand.span.doc, cand.span
+        if cand.choice.kind == "city" and span.start > 0 and doc[span.start - 1].lower_ == "the" \
+                and not self._dateline(span):
+            return False
+        after = doc[span.end] if span.end < len(doc) else None
+        if not (cand.label in self.correctable or cand.namesake):
+            return True
+        if after is not None and after.tag_ == "POS":
+            return False
+        # "a group of Mafia gangsters": the locative governs the noun the name modifies
+        root = span.root
+        return not (root.dep_ == "compound" and root.head.is_lower and not self._kind_word(root.head))
 
     def _place(self, cand: _Candidate) -> Place:
         role = "demonym" if cand.source == "demonym" else self._role(cand.span, cand.choice)
@@ -254,6 +286,8 @@ class Resolution:
             words = [t.lower_ for t in ent if t.is_alpha]
             if words and all(w in people for w in words):
                 continue
+            if ent.start > 0 and doc[ent.start - 1].lower_ in self.titles:
+                continue  # "island governor Heydar Alishbandi" tagged FAC: a person
             sent = ent.sent
             near = [c for c in towns if sent.start <= c.span.start < sent.end]
             if near:
