@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/19"
+ANALYZER = "storyweave-analysis/20"
 
 
 def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:
@@ -115,6 +115,8 @@ def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, 
         roles: dict[tuple[int, int], str] = {}
         for m in entity.mentions:
             for place in _overlapping(pool, m.start_char, m.end_char):
+                if _named_after(m, place):
+                    continue  # "Genesee County Undersheriff": the county is a place of its own
                 votes.setdefault(_place_identity(place.geonameid, place.lat, place.lon), []).append(place)
                 roles.setdefault((m.start_char, m.end_char), place.role)
                 covered.add((place.start_char, place.end_char))
@@ -145,6 +147,17 @@ def merge_places(entities: Iterable, places: Iterable) -> tuple[AnalyzedEntity, 
         if key not in {e.key for e in out}:
             out.append(_entity(key, first.name, "GPE", aliases, mentions, first))
     return tuple(out)
+
+
+def _named_after(mention: Mention, place) -> bool:
+    """Whether a mention names something after the place at its start, with more name words
+    after the place ("Genesee County Undersheriff", "Gainesville Police", "Etisalat Egypt"
+    aside): the mention is an institution or an office, the place an entity of its own. A
+    trailing possessive or punctuation is no more name."""
+    if place.start_char != mention.start_char or place.end_char >= mention.end_char:
+        return False
+    rest = mention.text[place.end_char - mention.start_char :]
+    return any(word[:1].isalpha() for word in rest.replace("\u2019s", " ").replace("'s", " ").split())
 
 
 def _entity(key, name, type_, aliases, mentions, geo) -> AnalyzedEntity:

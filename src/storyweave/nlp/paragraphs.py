@@ -8,6 +8,11 @@ spaCy's parser keeps sentence starts that are set before it runs, so each line's
 first token is marked here. A line that starts in lower case continues the line
 before it (hard-wrapped plain text) and is left to the parser.
 
+A title written short before a name ("police Lt. Robert Pickell said", "said Sgt. Mourad
+Mourad") does not end a sentence, though the small parser often ends one there: the name
+after it is marked as no sentence start. The titles are the places rules' list of words that
+make the next name a person's (``person_titles.txt``), those written with a dot.
+
 A run of ``MAX_SENTENCE_TOKENS`` tokens with no line break also gets a sentence start
 (at a punctuation mark when there is one near): no news sentence is that long, and the
 components that walk a sentence's parse tree would take time growing with its square on a
@@ -16,18 +21,30 @@ document of one endless line.
 
 from __future__ import annotations
 
+import functools
+
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from storyweave.rulefiles import read_lines, rule_path
 
 COMPONENT = "storyweave_paragraphs"
 #: the longest run of tokens left to the parser as one sentence
 MAX_SENTENCE_TOKENS = 250
 
 
+@functools.lru_cache(maxsize=1)
+def _short_titles() -> frozenset[str]:
+    """Titles written with a dot ("lt.", "sgt.", "gov."), lower case."""
+    words = read_lines(rule_path("storyweave.nlp", "rules", "places", "person_titles.txt"))
+    return frozenset(w.lower() for w in words if w.endswith(".") and len(w) > 2)
+
+
 @Language.component(COMPONENT)
 def mark_paragraph_starts(doc: Doc) -> Doc:
     """Set ``is_sent_start`` on the first token of every line that opens in upper case,
-    a digit or punctuation (a quote mark, a dash)."""
+    a digit or punctuation (a quote mark, a dash); unset it on a name after a short title."""
+    titles = _short_titles()
     # a newline is always a token of its own (``whitespace_`` holds one space at most)
     after_break = False
     run = 0  # tokens since the last start set here
@@ -39,8 +56,18 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
         if after_break and not token.text[0].islower():
             token.is_sent_start = True
             run = 0
+        elif token.text[0].isupper() and _after_short_title(doc, token.i, titles):
+            token.is_sent_start = False  # "Lt." + "Robert": one sentence
         elif run >= MAX_SENTENCE_TOKENS and (token.i > 0 and doc[token.i - 1].is_punct or run >= MAX_SENTENCE_TOKENS + 50):
             token.is_sent_start = True
             run = 0
         after_break = False
     return doc
+
+
+def _after_short_title(doc: Doc, i: int, titles: frozenset[str]) -> bool:
+    """Whether token ``i`` follows a title written short: "Lt." as one token, or "Lt" and a
+    dot split off with no space between them (the tokenizer does both)."""
+    if i >= 1 and doc[i - 1].lower_ in titles:
+        return True
+    return i >= 2 and doc[i - 1].text == "." and not doc[i - 2].whitespace_ and doc[i - 2].lower_ + "." in titles

@@ -147,6 +147,19 @@ def test_a_negation_of_another_predicate_or_a_denial_in_a_modifier_contests_noth
         "Gigante would wander around Greenwich Village in his bathrobe, mumbling to himself.")
 
 
+def test_a_denial_contests_only_what_the_other_outlet_states_as_fact(story):
+    # a suspicion the outlet itself hedges is no version a denial contradicts
+    assert not contests(
+        story,
+        "The fire at the Waitrose supermarket in Wellington on Sunday may have been arson.",
+        "A man has denied arson after the fire at the Waitrose supermarket in Wellington on Sunday.")
+    # nor is the fire itself: the man denies arson, not that there was a fire
+    assert not contests(
+        story,
+        "The Waitrose supermarket in Wellington caught fire early on Sunday.",
+        "Waitrose Wellington fire: man denies arson")
+
+
 def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(story):
     assert not contests(
         story,

@@ -29,6 +29,13 @@ def test_a_compound_sentence_is_one_unit_per_main_clause(nlp):
     assert claims[1].display.startswith("The army withdrew")  # readable alone: capitalised
 
 
+def test_an_adverb_opening_a_sentence_stays_with_the_word_it_modifies(nlp):
+    # "So far" is no conjunction "so" to strip: the unit would read "far, the Indian Navy ..."
+    claims = claims_of(nlp, "So far, the Indian Navy has confiscated 14 rifles from pirates.")
+    assert texts(claims) == ["So far, the Indian Navy has confiscated 14 rifles from pirates."]
+    assert texts(claims_of(nlp, "So the police arrested him on Monday.")) == ["the police arrested him on Monday."]
+
+
 def test_relative_clauses_infinitives_and_participles_stay_inside_their_sentence(nlp):
     text = "The army, which had held the city for years, was forced to withdraw, leaving its heavy weapons behind."
     claims = claims_of(nlp, text)

@@ -55,3 +55,13 @@ def test_the_analysis_takes_the_texts_ingest_takes():
     from storyweave.nlp.pipeline import load_analyzer
 
     assert load_analyzer().max_length == MAX_TEXT_CHARS
+
+
+def test_a_short_title_before_a_name_ends_no_sentence():
+    # the small parser ends a sentence at "Lt." and at "Sgt." ("Lt" and "." are two tokens)
+    text = ("Officers found a gun in the vehicle, Troy police Lt. Robert J. Pickell said. "
+            "The suspect fled, said Sgt. Mourad Mourad of the 67th Precinct.")
+    assert _sentences(text) == [
+        "Officers found a gun in the vehicle, Troy police Lt. Robert J. Pickell said.",
+        "The suspect fled, said Sgt. Mourad Mourad of the 67th Precinct.",
+    ]

@@ -77,3 +77,15 @@ def test_a_facility_after_a_persons_title_is_that_person(places_nlp, places_in, 
     text = "Qeshm island governor Heydar Alishbandi told AFP that ten people died in Qeshm."
     places = places_in(places_nlp, text)
     assert place_at(places, text, "Heydar") is None
+
+
+def test_an_office_named_after_a_county_is_no_place_but_the_county_is():
+    # the whole analysis: the entity "Genesee County Undersheriff" is an office; the map shows
+    # Genesee County under its own name, not the office at the county's point
+    from storyweave.nlp.analysis import AnalysisInput, analyze_texts
+
+    text = "Deputies chased him for 15 minutes, Genesee County Undersheriff James Gage said."
+    (analysis,) = analyze_texts([AnalysisInput("gage", text, None)])
+    placed = {e.name: e for e in analysis.entities if e.lat is not None}
+    assert "Genesee County Undersheriff" not in placed
+    assert placed["Genesee County"].level == "admin2"

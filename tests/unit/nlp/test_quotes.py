@@ -553,3 +553,8 @@ def test_a_belief_cue_with_an_object_and_a_participle_states_no_belief(nlp):
                             "His act allowed him to escape trial for years. Investigators found that the brakes had failed.")
     assert not [q for q in quotes if q.kind == "cognition" and "escape trial" in q.text]
     assert [q for q in quotes if q.kind == "cognition" and "brakes had failed" in q.text]
+
+
+def test_a_title_the_parser_made_the_subject_gives_way_to_the_name_after_it(nlp):
+    quote = only(quotes_of(nlp, "The suspect fled the scene, said Sgt. Mourad Mourad of the 67th Precinct."), "fled")
+    assert quote.speaker_entity == "Mourad Mourad"

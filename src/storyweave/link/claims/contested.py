@@ -15,10 +15,10 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from storyweave.link.claims.features import UnitTable, dates_agree, numbers_agree
+from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable, dates_agree, numbers_agree
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import Scored, Unit
-from storyweave.rulefiles import read_lines, rule_path
+from storyweave.rulefiles import read_lines, read_toml, rule_path
 
 #: versions of one proposition share this much of their content words (Jaccard)
 CONTEST_OVERLAP = 0.3
@@ -36,6 +36,29 @@ def _negation_words() -> frozenset[str]:
     # the claims analysis's own list (read as data: the link stage need not load spaCy for it)
     words = read_lines(rule_path("storyweave.nlp", "rules", "claims", "negation.txt"))
     return frozenset(w.replace("’", "'") for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _denial_verbs() -> frozenset[str]:
+    # the claims analysis's own list of denial verbs, read as data
+    return frozenset(read_toml(rule_path("storyweave.nlp", "rules", "claims", "units.toml"))["denial"]["verbs"])
+
+
+#: how many content words after a denial verb stand for what it denies ("denies arson",
+#: "denied shooting at the officers", "denied that he was Deep Throat")
+DENIED_WORDS = 2
+
+
+def _denied_words(lemmas: str) -> frozenset[str] | None:
+    """The first content words after a unit's denial verb, or None when a falsity word ("a
+    hoax") and no verb denies: what the denial is about, read off the words in order (the
+    link stage keeps no parse)."""
+    words = lemmas.split()
+    verbs = _denial_verbs()
+    at = next((i for i, w in enumerate(words) if w in verbs), None)
+    if at is None:
+        return None
+    return frozenset(words[at + 1 : at + 1 + DENIED_WORDS])
 
 
 def _negations(text: str) -> int:
@@ -155,7 +178,16 @@ def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: i
     hand", which negates another predicate. An explicit denial ("X denied that ...") negates
     its complement, whatever its verb."""
     if table.denied[a] or table.denied[b]:
-        return True
+        # a denial answers a claim only where the other outlet states it: "the fire may have
+        # been arson" or "rumored to be Deep Throat" is no version the denial contradicts, nor
+        # is "Waitrose catches fire" of "Man denies arson"
+        denial, other = (a, b) if table.denied[a] else (b, a)
+        if table.denied[other]:
+            return True
+        if units[other].claim.hedged or units[other].claim.kind in SPECULATIVE_KINDS:
+            return False
+        denied = _denied_words(units[denial].claim.lemmas)
+        return denied is None or bool(denied & table.word_sets[other])
     if _negations(units[a].claim.text) == _negations(units[b].claim.text):
         # both say "were not related": the parser found the main verb of one in another
         # clause, and its polarity with it; as many negations is no opposite polarity

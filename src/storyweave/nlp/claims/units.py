@@ -193,6 +193,8 @@ def _trim(doc, first: int, last: int) -> tuple[int, int]:
     while first <= last and (doc[first].is_space or doc[first].is_punct or doc[first].lower_ in TRAILING):
         if _opens_quote_closed_in(doc, first, last):
             break  # '"We will rebuild," the mayor said.' keeps its opening mark
+        if doc[first].is_alpha and first < last and doc[first].head.i == first + 1 and doc[first + 1].is_alpha:
+            break  # "So far, ...", "Yet another ...": the word modifies the next, it joins nothing
         first += 1
     while last >= first and (doc[last].is_space or doc[last].lower_ in TRAILING or (
         doc[last].is_punct and doc[last].text not in _END_MARKS

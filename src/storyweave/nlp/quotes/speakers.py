@@ -234,6 +234,9 @@ class SpeakerResolver:
         return name
 
     def _named(self, phrase: Span, head: Token) -> tuple[str, bool]:
+        titled = self._name_after_title(head)
+        if titled is not None:  # "said Sgt. Mourad Mourad": the parser made the title the subject
+            return self.full_name(self.strip_title(titled), titled.end - 1), True
         ents = [e for e in self._ents if e.start >= phrase.start and e.end <= phrase.end]
         if head.pos_ == "PROPN" and self._key(head.text) in self._named_at:
             # a surname seen before in a full name, whatever label the NER gave it here;
@@ -278,6 +281,16 @@ class SpeakerResolver:
         if known is not None and len(name.split()) <= 1:  # "the army" after "the Syrian army"
             return known, False
         return self._remember_head(name, head), False
+
+    def _name_after_title(self, head: Token) -> Span | None:
+        """The person entity right after ``head`` when ``head`` is a title ("Sgt", "Lt."), with
+        the title's dot split off or not."""
+        if head.lower_ not in self.rules.titles and head.lower_ + "." not in self.rules.titles:
+            return None
+        after = head.i + 1
+        if after < len(self.doc) and self.doc[after].text == "." and not head.whitespace_:
+            after += 1
+        return next((e for e in self._ents if e.start == after and e.label_ in PERSON_LABELS), None)
 
     def _remember_head(self, name: str, head: Token) -> str:
         self._heads.setdefault(head.lemma_.lower(), name)
