@@ -253,10 +253,26 @@ def _who_said_what(quote_rows, outlet_of: dict[str, str], speakers: dict[tuple[s
         by_speaker[speaker].append({"article": q.article_id, "outlet": outlet,
                                     "text": q.text, "cue": q.cue, "direct": bool(q.direct), "kind": q.kind,
                                     "start": q.start, "end": q.end})
+    for variant, name in _case_variants(by_speaker).items():
+        by_speaker[name].extend(by_speaker.pop(variant))
     for surname, full in _full_names(by_speaker).items():
         by_speaker[full].extend(by_speaker.pop(surname))
     return sorted(({"speaker": s, "quotes": qs} for s, qs in by_speaker.items()),
                   key=lambda x: (x["speaker"] == "unattributed", -len(x["quotes"])))
+
+
+def _case_variants(by_speaker: dict[str, list]) -> dict[str, str]:
+    """Speakers written alike but for case ("police" in one sentence, "Police" opening
+    another), each mapped to the form with most statements (then the first in order)."""
+    forms: dict[str, list[str]] = defaultdict(list)
+    for name in by_speaker:
+        forms[name.casefold()].append(name)
+    out = {}
+    for names in forms.values():
+        if len(names) > 1:
+            keep = max(names, key=lambda n: len(by_speaker[n]))
+            out.update({n: keep for n in names if n != keep})
+    return out
 
 
 def _full_names(by_speaker: dict[str, list]) -> dict[str, str]:

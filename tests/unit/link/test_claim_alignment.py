@@ -283,3 +283,27 @@ def test_a_group_of_many_outlets_holds_one_fact():
     assert not together("Dozens gathered to remember", "was shot eleven times")
     assert not together("Police struggled to control a hostile crowd", "was shot eleven times")
     assert not together("Police struggled to control a hostile crowd", "bird’s-eye view")
+
+
+def test_a_group_is_told_by_its_most_typical_member_and_no_text_tells_two_groups():
+    from types import SimpleNamespace
+
+    from storyweave.link.claims.align import _representative
+
+    def unit(text: str):
+        claim = SimpleNamespace(display=text, headline=False, hedged=False, negated=False)
+        return SimpleNamespace(claim=claim)
+
+    # the shortest member, less like the others (0.76 on average against 0.84), does not tell
+    # the group: the shortest of the most typical does
+    units = [unit("Neighbours complained of speeding cars."),
+             unit("Raj Chohan was hit by a car on 117th Street near 97th Avenue."),
+             unit("Chohan was walking on 117th Street when a car hit her and drove off."),
+             unit("A car hit a woman walking on 117th Street.")]
+    table = _table([0, 1, 2, 3])
+    scored = _scored({(0, 1): 0.76, (0, 2): 0.76, (0, 3): 0.76, (1, 2): 0.88, (1, 3): 0.88, (2, 3): 0.88})
+    members = [0, 1, 2, 3]
+    assert _representative(members, units, table, scored) is units[3]
+    # once its text tells one group, another group it joined is told by another member
+    told = {units[3].claim.display}
+    assert _representative(members, units, table, scored, told) is units[1]

@@ -29,6 +29,15 @@ def test_a_compound_sentence_is_one_unit_per_main_clause(nlp):
     assert claims[1].display.startswith("The army withdrew")  # readable alone: capitalised
 
 
+def test_a_sentence_cut_from_a_longer_quotation_shows_as_a_quotation(nlp):
+    text = ("Raj Chohan died at the hospital.\n\n“We are shocked,” said her nephew, Ravi Singh.\n\n"
+            "“She was so nice.\n\nShe always takes care of everybody.”")
+    displays = [c.display for c in claims_of(nlp, text)]
+    assert "“She always takes care of everybody.”" in displays
+    # "her" of "said her nephew, Ravi Singh" opens the speaker's phrase: it is not the speaker
+    assert not any("[Ravi Singh's]" in d for d in displays), displays
+
+
 def test_an_adverb_opening_a_sentence_stays_with_the_word_it_modifies(nlp):
     # "So far" is no conjunction "so" to strip: the unit would read "far, the Indian Navy ..."
     claims = claims_of(nlp, "So far, the Indian Navy has confiscated 14 rifles from pirates.")

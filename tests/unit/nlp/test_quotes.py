@@ -45,6 +45,23 @@ def test_marks_run_over_paragraphs_when_next_paragraph_opens_with_a_mark():
     assert spans == ["First part of it.\n\n“Second part here,"]
 
 
+def test_a_curly_quote_runs_on_to_its_closing_mark_a_paragraph_or_two_later():
+    # text laid out one sentence per line: the quote opens in one line and closes two later
+    text = ("“There was nothing we could do.\n\nEverybody was just standing there.\n\nShe was out cold.”\n\n"
+            "He said “no way.\n\nThe next day it rained.\n\nThen “yes” came.")
+    spans = [text[s.start : s.end] for s in find_quote_marks(text)]
+    assert spans == [
+        "There was nothing we could do.\n\nEverybody was just standing there.\n\nShe was out cold.", "yes",
+    ]  # but a mark that another opening mark follows first is a stray
+
+
+def test_a_quote_of_several_lines_after_an_attributed_one_is_the_same_speakers(nlp):
+    text = ("“We are really just shocked,” said her nephew, Ravi Singh, 32, of Coney Island.\n\n"
+            "“She was so nice.\n\nShe always takes care of everybody.”\n\nA police officer saw the car.")
+    quote = only(quotes_of(nlp, text), "takes care of everybody")
+    assert quote.speaker_entity == "Ravi Singh"
+
+
 # -- direct quotes ---------------------------------------------------------------------
 def test_quote_split_around_its_cue_is_one_quote(nlp):
     text = (
@@ -558,3 +575,14 @@ def test_a_belief_cue_with_an_object_and_a_participle_states_no_belief(nlp):
 def test_a_title_the_parser_made_the_subject_gives_way_to_the_name_after_it(nlp):
     quote = only(quotes_of(nlp, "The suspect fled the scene, said Sgt. Mourad Mourad of the 67th Precinct."), "fled")
     assert quote.speaker_entity == "Mourad Mourad"
+
+
+def test_a_title_the_parser_hung_on_the_content_belongs_to_the_speaker(nlp):
+    text = ("Officers found a gun in the vehicle matching the description of the one used in the "
+            "shootings, Troy police Lt. Gerry Scherlinck said.")
+    quote = only(quotes_of(nlp, text), "Officers found a gun")
+    assert text[quote.start_char : quote.end_char].endswith("used in the shootings")
+    assert quote.speaker == "Troy police Lt. Gerry Scherlinck" and quote.speaker_entity == "Gerry Scherlinck"
+    inverted = only(quotes_of(nlp, "The victims' conditions were not known, said Troy police Lt. Gerry Scherlinck."),
+                    "conditions")
+    assert inverted.speaker == "Troy police Lt. Gerry Scherlinck"

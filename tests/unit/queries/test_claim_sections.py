@@ -143,3 +143,19 @@ def test_one_person_quoted_by_several_outlets_is_one_speaker():
     assert by_speaker["Barack Obama"] == ["a1", "a2"]
     assert sorted(by_speaker["Ken Salazar"]) == ["a3", "a4"] and "Salazar" not in by_speaker
     assert {"Smith", "Anna Smith", "John Smith"} <= set(by_speaker)
+
+
+def test_a_speaker_written_in_two_cases_is_one_speaker():
+    from types import SimpleNamespace
+
+    from storyweave.queries.stories import _who_said_what
+
+    def row(article, speaker, text):
+        return SimpleNamespace(article_id=article, kind="speech", cue="said", speaker=speaker, speaker_entity=speaker,
+                               text=text, direct=False, start=0, end=10)
+
+    groups = _who_said_what([row("a1", "police", "they had located the suspect on Interstate 75"),
+                             row("a2", "police", "the shotgun held buckshot"),
+                             row("a3", "Police", "the suspect had been fired last Thursday")],
+                            {"a1": "USA Today", "a2": "The Age", "a3": "Fox News"}, {})
+    assert [(g["speaker"], len(g["quotes"])) for g in groups] == [("police", 3)]

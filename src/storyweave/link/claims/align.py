@@ -81,17 +81,33 @@ def _group_id(prefix: str, members: Sequence[Unit]) -> str:
     return f"{prefix}:{digest}"
 
 
-def _representative(members: list[int], units: Sequence[Unit], table: UnitTable, scored: Scored) -> Unit:
-    """The member that states the group's fact best: most like the others, then a body
-    sentence before a headline, affirmative and unhedged, then the shorter."""
+#: members this close to the group's most typical one may represent it, the plainest first
+TYPICAL_MARGIN = 0.05
 
-    def key(m: int):
+
+def _representative(members: list[int], units: Sequence[Unit], table: UnitTable, scored: Scored,
+                    told: set[str] = frozenset()) -> Unit:
+    """The member that states the group's fact best: among those nearly as like the other
+    articles' members as the most typical one, a body sentence before a headline, affirmative
+    and unhedged, then the shorter; none whose text already stands for another group
+    (``told``). (Rounding the likeness instead let a short member that
+    barely joined, "Both Charanjit and Singh complained cars speeding along 117th Street",
+    stand for a group about a woman hit on 117th Street.)"""
+
+    def typical(m: int) -> float:
         others = [o for o in members if table.article[o] != table.article[m]]
-        typical = sum(scored.get(m, o) for o in others) / len(others) if others else 0.0
-        c = units[m].claim
-        return (-round(typical, 1), bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
+        return sum(scored.get(m, o) for o in others) / len(others) if others else 0.0
 
-    return units[min(members, key=key)]
+    candidates = [m for m in members if units[m].claim.display not in told] or members
+    likeness = {m: typical(m) for m in candidates}
+    best = max(likeness.values())
+    near = [m for m in candidates if likeness[m] >= best - TYPICAL_MARGIN]
+
+    def plainest(m: int):
+        c = units[m].claim
+        return (bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
+
+    return units[min(near, key=plainest)]
 
 
 def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representative: Mapping[str, str],
@@ -194,12 +210,18 @@ def align_claims(
                            [[units[a]], [units[b]]], [ra.phrase, rb.phrase], text, copies=copies))
 
     extra_units = {m for ms in extra.values() for m in ms}
+    told: set[str] = set()  # the texts that already stand for a group
     for n, members in enumerate(groups):
         if n in absorbed:
             continue
         if len(members) == 1 and not extra.get(n) and members[0] in extra_units:
             continue  # stated elsewhere as part of a group it corroborates: no row of its own
-        text_unit = _representative(members, units, table, scored)
+        # the extra mentions count: a pair that many multi-fact units joined is told in the
+        # words most of them share, not in those of its two first members; but a unit that
+        # already tells another group's fact does not tell this one's too
+        everyone = members + [m for m in extra.get(n, ()) if m not in members]
+        text_unit = _representative(everyone, units, table, scored, told)
+        told.add(text_unit.claim.display)
         out.append(_record([units[m] for m in members], [units[m] for m in extra.get(n, ())], text_unit,
                            representative, copies=copies))
     order = {id(g): n for n, g in enumerate(out)}

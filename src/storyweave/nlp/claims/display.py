@@ -31,8 +31,10 @@ def _person(token: Token, entities: EntityIndex, speakers: dict[int, str], peopl
         return None
     if word in ("his", "her") and not (token.dep_ == "poss" and token.head.dep_ in SUBJECT_DEPS):
         return None
-    name = speakers.get(token.idx)
-    if name is not None:  # "..., he said": the quotes component knows who
+    # "..., he said": the quotes component knows who; but "her" of "said her nephew, Ravi
+    # Singh" opens the speaker's phrase without being the speaker
+    name = speakers.get(token.idx) if token.dep_ != "poss" else None
+    if name is not None:
         spoken = next((e for e in entities.by_key.values() if e.name == name and e.type == "PERSON"), None)
         if spoken is not None:
             return spoken
@@ -97,7 +99,19 @@ def display_text(
         out.append(replacement)
         at = end
     out.append(text[at : tokens.end_char])
-    shown = "".join(out).strip()
+    shown = _balanced_quotes("".join(out).strip())
     if shown and shown[0].islower():
         shown = shown[0].upper() + shown[1:]
     return shown, tuple(dict.fromkeys(keys))
+
+
+def _balanced_quotes(shown: str) -> str:
+    """A unit cut from inside a quotation of several sentences shows as a quotation: "She
+    always takes care of everybody.”" gets its opening mark, and a first sentence its closing
+    one (curly marks only: a straight mark may be an inch sign)."""
+    opened, closed = shown.count("“"), shown.count("”")
+    if closed > opened and not shown.startswith("“"):
+        return "“" + shown
+    if opened > closed and not shown.endswith("”"):
+        return shown + "”"
+    return shown

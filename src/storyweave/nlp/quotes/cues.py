@@ -407,7 +407,22 @@ def _draft_for(doc: Doc, text: str, token: Token, group: CueGroup, rules: CueRul
     speaker = speaker_phrase(subject, token) if subject is not None else None
     if speaker is None and group.name in SOURCED_GROUPS:
         return None  # "endorsing the plan" with nobody endorsing: a description, not an attribution
-    return Draft(doc[token.i : token.i + 1], speaker, subject, merge_ranges(ranges), group.kind or group.name)
+    ranges = merge_ranges(ranges)
+    if speaker is not None:
+        ranges = _cut_at(ranges, speaker, text)
+    return Draft(doc[token.i : token.i + 1], speaker, subject, ranges, group.kind or group.name)
+
+
+def _cut_at(ranges: list[tuple[int, int]], speaker, text: str) -> list[tuple[int, int]]:
+    """Content ranges cut where the speaker's phrase begins: the parser may hang a title of
+    the speaker on the content ("..., Troy police Lt. Gerry Scherlinck said")."""
+    out = []
+    for start, end in ranges:
+        if start < speaker.start_char < end:
+            end = start + len(text[start : speaker.start_char].rstrip(" ,;:\n\t—–-"))
+        if end > start:
+            out.append((start, end))
+    return out
 
 
 def _expletive(subject: Token, cue: Token) -> bool:

@@ -4,7 +4,10 @@ Written by hand because no library pairs news-style marks: curly “…”, stra
 "…" (which toggle), single ‘…’ only where they open at a word start and close
 before a non-letter (so apostrophes in "it’s" and "’90s" are not quotes), and a
 quote left open at a paragraph's end that continues in the next paragraph when
-that one opens with a mark (the news convention for multi-paragraph quotes).
+that one opens with a mark (the news convention for multi-paragraph quotes), and a curly
+quote left open that closes a paragraph or two later with no mark opening in between
+(“She was so nice. / She always takes care of everybody.”: text laid out one sentence per
+line, or a writer who closed only the last paragraph).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ STRAIGHT = '"'
 OPEN_SINGLE = "‘"
 CLOSE_SINGLE = "’"
 MIN_SINGLE_WORDS = 3  # shorter ‘…’ spans are scare quotes or titles, not quotations
+MAX_RUN_ON = 2  # paragraphs after its own that a curly quote with no marks between may close in
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,10 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
     open_at: int | None = None  # index of the first character inside the open quote
     open_kind = ""
     paragraphs = _paragraphs(text)
+    run_on = False  # the open quote runs on into this paragraph without a mark opening it
     for number, (p_start, p_end) in enumerate(paragraphs):
-        continuing = open_at is not None
+        continuing = open_at is not None and not run_on
+        run_on = False
         index = p_start
         if continuing:
             # the quote runs on only if this paragraph opens with the same kind of mark
@@ -95,7 +101,23 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
             index += 1
         if open_at is not None:
             following = paragraphs[number + 1] if number + 1 < len(paragraphs) else None
-            if following is None or text[following[0]] not in (OPEN_DOUBLE, STRAIGHT, OPEN_SINGLE):
+            if following is not None and text[following[0]] in (OPEN_DOUBLE, STRAIGHT, OPEN_SINGLE):
+                continue
+            if open_kind == "double" and text[open_at - 1] == OPEN_DOUBLE \
+                    and _closes_later(text, paragraphs[number + 1 : number + 1 + MAX_RUN_ON]):
+                run_on = True
+            else:
                 open_at = None  # a stray mark, not a quote
     spans = [MarkSpan(s.start + 1, s.end, s.single) if text[s.start] == "\x00" else s for s in spans]
     return [s for s in spans if s.end > s.start and original[s.start : s.end].strip()]
+
+
+def _closes_later(text: str, paragraphs: list[tuple[int, int]]) -> bool:
+    """Whether a closing curly mark comes in ``paragraphs`` before any opening mark."""
+    for start, end in paragraphs:
+        for char in text[start:end]:
+            if char in (OPEN_DOUBLE, STRAIGHT):
+                return False
+            if char == CLOSE_DOUBLE:
+                return True
+    return False

@@ -72,7 +72,43 @@ def speaker_phrase(subject: Token, cue: Token) -> Span:
         end -= 1
     while start < end - 1 and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    return doc[start:end]
+    return doc[_title_start(doc, start, cue) : _name_end(doc, end, cue)]
+
+
+def _name_end(doc, end: int, cue: Token) -> int:
+    """Where a speaker's phrase that ends on a title ends once the name after it is taken in:
+    "said Troy police Lt. [Gerry Scherlinck]", the parser's subject being the title."""
+    last = end - 1
+    if last < 0 or not _short_title(doc[last].lower_):
+        return end
+    after = end + 1 if end < len(doc) and doc[end].text == "." and not doc[last].whitespace_ else end
+    if after >= len(doc) or after == cue.i or doc[after].ent_iob_ != "B" or doc[after].ent_type_ != "PERSON":
+        return end
+    while after + 1 < len(doc) and doc[after + 1].ent_iob_ == "I":
+        after += 1
+    return after + 1
+
+
+def _title_start(doc, start: int, cue: Token) -> int:
+    """Where a speaker's phrase starts once the title the parser left outside it is taken in:
+    "[Troy police Lt.] Gerry Scherlinck said", the title hung on the content's verb. The title
+    is one written short ("Lt.", "Sgt.", "Gov."), and the words before it back to a comma are
+    its description."""
+    i = start - 1
+    if i >= 1 and doc[i].text == "." and not doc[i - 1].whitespace_:
+        i -= 1  # "Lt" and its dot split off
+    if i < 0 or i == cue.i or not doc[i].text[:1].isupper() or not _short_title(doc[i].lower_):
+        return start
+    while i - 1 >= 0 and i - 1 != cue.i and not doc[i - 1].is_punct and not doc[i - 1].is_space \
+            and doc[i - 1].pos_ in ("PROPN", "NOUN", "ADJ"):
+        i -= 1
+    return i
+
+
+def _short_title(word: str) -> bool:
+    titles = load_speaker_rules().titles
+    word = word.removesuffix(".")
+    return word.isalpha() and word + "." in titles and word != "st"
 
 
 def find_subject(cue: Token) -> Token | None:
