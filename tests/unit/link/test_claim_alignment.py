@@ -307,3 +307,7 @@ def test_a_group_is_told_by_its_most_typical_member_and_no_text_tells_two_groups
     # once its text tells one group, another group it joined is told by another member
     told = {units[3].claim.display}
     assert _representative(members, units, table, scored, told) is units[1]
+    # a member in fewer groups states fewer other facts: it tells the group before a shorter
+    # one that is also in two other groups
+    facts = {0: 1, 1: 2, 2: 1, 3: 3}
+    assert _representative(members, units, table, scored, set(), facts) is units[2]

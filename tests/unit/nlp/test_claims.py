@@ -38,6 +38,11 @@ def test_a_sentence_cut_from_a_longer_quotation_shows_as_a_quotation(nlp):
     assert not any("[Ravi Singh's]" in d for d in displays), displays
 
 
+def test_a_unit_opening_with_a_quotation_mark_opens_in_capitals(nlp):
+    claims = claims_of(nlp, "“it also does not mean Assad will restore stability soon,” Ramani said on Thursday.")
+    assert claims[0].display.startswith("“It also does not mean")
+
+
 def test_an_adverb_opening_a_sentence_stays_with_the_word_it_modifies(nlp):
     # "So far" is no conjunction "so" to strip: the unit would read "far, the Indian Navy ..."
     claims = claims_of(nlp, "So far, the Indian Navy has confiscated 14 rifles from pirates.")

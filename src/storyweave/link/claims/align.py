@@ -86,11 +86,11 @@ TYPICAL_MARGIN = 0.05
 
 
 def _representative(members: list[int], units: Sequence[Unit], table: UnitTable, scored: Scored,
-                    told: set[str] = frozenset()) -> Unit:
+                    told: set[str] = frozenset(), facts: Mapping[int, int] | None = None) -> Unit:
     """The member that states the group's fact best: among those nearly as like the other
-    articles' members as the most typical one, a body sentence before a headline, affirmative
-    and unhedged, then the shorter; none whose text already stands for another group
-    (``told``). (Rounding the likeness instead let a short member that
+    articles' members as the most typical one, the one in fewest groups (``facts``: a unit
+    stating several facts is in several), a body sentence before a headline, affirmative and
+    unhedged, then the shorter; none whose text already stands for another group (``told``). (Rounding the likeness instead let a short member that
     barely joined, "Both Charanjit and Singh complained cars speeding along 117th Street",
     stand for a group about a woman hit on 117th Street.)"""
 
@@ -105,7 +105,10 @@ def _representative(members: list[int], units: Sequence[Unit], table: UnitTable,
 
     def plainest(m: int):
         c = units[m].claim
-        return (bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
+        # a unit in fewer groups states fewer other facts: "Suspect had been fired last week"
+        # tells that fact better than a lede that also tells the shooting and the chase
+        stated = facts.get(m, 1) if facts else 1
+        return (stated, bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
 
     return units[min(near, key=plainest)]
 
@@ -211,6 +214,7 @@ def align_claims(
 
     extra_units = {m for ms in extra.values() for m in ms}
     told: set[str] = set()  # the texts that already stand for a group
+    facts = Counter(m for n, members in enumerate(groups) for m in set(members) | set(extra.get(n, ())))
     for n, members in enumerate(groups):
         if n in absorbed:
             continue
@@ -220,7 +224,7 @@ def align_claims(
         # words most of them share, not in those of its two first members; but a unit that
         # already tells another group's fact does not tell this one's too
         everyone = members + [m for m in extra.get(n, ()) if m not in members]
-        text_unit = _representative(everyone, units, table, scored, told)
+        text_unit = _representative(everyone, units, table, scored, told, facts)
         told.add(text_unit.claim.display)
         out.append(_record([units[m] for m in members], [units[m] for m in extra.get(n, ())], text_unit,
                            representative, copies=copies))

@@ -100,8 +100,9 @@ def display_text(
         at = end
     out.append(text[at : tokens.end_char])
     shown = _balanced_quotes("".join(out).strip())
-    if shown and shown[0].islower():
-        shown = shown[0].upper() + shown[1:]
+    first = 1 if shown[:1] in ("“", '"') else 0  # "“it also doesn’t mean ...”" opens in capitals too
+    if shown[first : first + 1].islower():
+        shown = shown[:first] + shown[first].upper() + shown[first + 1 :]
     return shown, tuple(dict.fromkeys(keys))
 
 
