@@ -160,6 +160,18 @@ def test_a_denial_contests_only_what_the_other_outlet_states_as_fact(story):
         "Waitrose Wellington fire: man denies arson")
 
 
+def test_values_of_a_part_and_of_the_whole_contest_nothing(story):
+    # points in one half against the game's; arrests since October against all of them
+    assert not contests(
+        story,
+        "Will Artino scored 14 points off the bench for Creighton against Drake on Sunday.",
+        "Will Artino scored seven points for Creighton in the first half against Drake on Sunday.")
+    assert not contests(
+        story,
+        "Kimani Gray had been arrested four times on charges of grand larceny and riot.",
+        "Kimani Gray had been arrested three times since October on charges of grand larceny and riot.")
+
+
 def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(story):
     assert not contests(
         story,

@@ -144,7 +144,7 @@ def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, mat
         why = disagreement(table, a, b)
         if why == "whether it happened" and not _negates_what_the_other_states(units, table, a, b):
             continue
-        if why in VALUE_CONFLICTS and _different_actors(units, table, a, b):
+        if why in VALUE_CONFLICTS and (_different_actors(units, table, a, b) or _different_scopes(units, table, a, b)):
             continue
         if why is not None:
             out.append((a, b, why))
@@ -169,6 +169,27 @@ def _different_actors(units: Sequence[Unit], table: UnitTable, a: int, b: int) -
 
     first, second = actors(a), actors(b)
     return bool(first - second) and bool(second - first)
+
+
+@functools.lru_cache(maxsize=1)
+def _scope_rules() -> tuple[frozenset[str], re.Pattern]:
+    rules = read_toml(rule_path("storyweave.link", "rules", "claims", "scopes.toml"))
+    phrases = "|".join(re.escape(p) for p in sorted(rules["phrases"], key=len, reverse=True))
+    return frozenset(rules["words"]), re.compile(rf"\b(?:{phrases})\b")
+
+
+def _scopes(unit: Unit, words: frozenset[str]) -> frozenset[str]:
+    narrowing, phrases = _scope_rules()
+    found = set(words & narrowing)
+    found.update(m.group(0) for m in phrases.finditer(unit.claim.text.lower()))
+    return frozenset(found)
+
+
+def _different_scopes(units: Sequence[Unit], table: UnitTable, a: int, b: int) -> bool:
+    """Whether one unit narrows its value to a part the other does not name ("seven points in
+    the first half" / "14 points off the bench"; "three times since October" / "four times"):
+    the two values are of different things (``rules/claims/scopes.toml``)."""
+    return _scopes(units[a], table.word_sets[a]) != _scopes(units[b], table.word_sets[b])
 
 
 def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: int, b: int) -> bool:
