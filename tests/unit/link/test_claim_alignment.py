@@ -158,6 +158,12 @@ def test_a_denial_contests_only_what_the_other_outlet_states_as_fact(story):
         story,
         "The Waitrose supermarket in Wellington caught fire early on Sunday.",
         "Waitrose Wellington fire: man denies arson")
+    # nor what a clause about a noun says: the first outlet states that LaRue died
+    assert not contests(
+        story,
+        "Fred LaRue, a Watergate figure who once was rumored to be Deep Throat, has died of natural causes.",
+        "Mr. LaRue denied that he was Deep Throat, and Woodward said he would not reveal the source's "
+        "name until after Deep Throat dies.")
 
 
 def test_values_of_a_part_and_of_the_whole_contest_nothing(story):

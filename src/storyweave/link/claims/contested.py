@@ -45,12 +45,13 @@ def _denial_verbs() -> frozenset[str]:
 
 
 #: how many content words after a denial verb stand for what it denies ("denies arson",
-#: "denied shooting at the officers", "denied that he was Deep Throat")
-DENIED_WORDS = 2
+#: "denied shooting at the officers", "denied that rebel fighters had entered"): the first,
+#: as the next is often another clause's ("denied arson following a fire")
+DENIED_WORDS = 1
 
 
 def _denied_words(lemmas: str) -> frozenset[str] | None:
-    """The first content words after a unit's denial verb, or None when a falsity word ("a
+    """The first content word(s) after a unit's denial verb, or None when a falsity word ("a
     hoax") and no verb denies: what the denial is about, read off the words in order (the
     link stage keeps no parse)."""
     words = lemmas.split()
@@ -208,7 +209,10 @@ def _negates_what_the_other_states(units: Sequence[Unit], table: UnitTable, a: i
         if units[other].claim.hedged or units[other].claim.kind in SPECULATIVE_KINDS:
             return False
         denied = _denied_words(units[denial].claim.lemmas)
-        return denied is None or bool(denied & table.word_sets[other])
+        # what the other states in its own predications, not in a clause about a noun ("Fred
+        # LaRue, who once was rumored to be Deep Throat, has died" states that he died)
+        stated = {w for atom in units[other].claim.atoms for w in atom.split()}
+        return denied is None or bool(denied & stated)
     if _negations(units[a].claim.text) == _negations(units[b].claim.text):
         # both say "were not related": the parser found the main verb of one in another
         # clause, and its polarity with it; as many negations is no opposite polarity
