@@ -98,14 +98,6 @@ class InsideNames:
         after = doc[span.end]
         return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not self._kind_word(after)
 
-    def _road_named_after_someone(self, head: Span, span: Span) -> bool:
-        """Whether a road's leading name is followed by another name ("Van" of "Van Wyck
-        Expressway"): the road is named after a person, and is no road of a town "Van"."""
-        if head.end >= span.end or span[-1].lower_ not in ROAD_WORDS:
-            return False
-        after = span.doc[head.end]
-        return after.pos_ == "PROPN" and not self._kind_word(after)
-
     def _kind_word(self, token) -> bool:
         """Whether ``token`` says what kind of place a name is: an institution's, a facility's or
         a division's word ("Police", "Airport", "County"), not another name."""
