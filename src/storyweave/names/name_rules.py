@@ -4,7 +4,7 @@ The per-article canonicaliser (``storyweave.nlp.entities``) and cross-document r
 (``storyweave.link.entities``) used to keep a word list each; they drifted apart (one knew "obe",
 the other "ash-"). Both now read the files of ``rules/`` through :func:`load_name_rules`:
 
-- ``names.toml``: titles, roles, particles, suffixes, organisation heads, acronym skip words,
+- ``names.toml``: titles (and those written short with a full stop), roles, particles, suffixes, organisation heads, acronym skip words,
   dominance ratios;
 - ``aliases.tsv``: other names of one entity (``alias<TAB>canonical<TAB>label``);
 - ``transliteration.tsv`` and ``given_names.tsv``: the spelling equivalences of comparison keys.
@@ -27,6 +27,7 @@ RULES = rule_path("storyweave.names", "rules")
 #: the word lists of ``names.toml``; each entry lowercased, a trailing full stop dropped
 WORD_LISTS = (
     "titles",
+    "abbreviated_titles",
     "roles",
     "attached_particles",
     "standalone_particles",
@@ -42,6 +43,7 @@ class NameRules:
     """The word lists and tables of ``rules/`` (see the comments in each file)."""
 
     titles: frozenset[str]
+    abbreviated_titles: frozenset[str]  # titles written short with a full stop ("lt", "sgt"), stop dropped
     roles: frozenset[str]
     attached_particles: frozenset[str]
     standalone_particles: frozenset[str]

@@ -10,8 +10,8 @@ before it (hard-wrapped plain text) and is left to the parser.
 
 A title written short before a name ("police Lt. Robert Pickell said", "said Sgt. Mourad
 Mourad") does not end a sentence, though the small parser often ends one there: the name
-after it is marked as no sentence start. The titles are the places rules' list of words that
-make the next name a person's (``person_titles.txt``), those written with a dot.
+after it is marked as no sentence start. The titles are the names rules' abbreviated titles
+(``names/rules/names.toml``), which the quotes' speakers read too.
 
 A run of ``MAX_SENTENCE_TOKENS`` tokens with no line break also gets a sentence start
 (at a punctuation mark when there is one near): no news sentence is that long, and the
@@ -21,30 +21,21 @@ document of one endless line.
 
 from __future__ import annotations
 
-import functools
-
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from storyweave.rulefiles import read_lines, rule_path
+from storyweave.names import load_name_rules
 
 COMPONENT = "storyweave_paragraphs"
 #: the longest run of tokens left to the parser as one sentence
 MAX_SENTENCE_TOKENS = 250
 
 
-@functools.lru_cache(maxsize=1)
-def _short_titles() -> frozenset[str]:
-    """Titles written with a dot ("lt.", "sgt.", "gov."), lower case."""
-    words = read_lines(rule_path("storyweave.nlp", "rules", "places", "person_titles.txt"))
-    return frozenset(w.lower() for w in words if w.endswith(".") and len(w) > 2)
-
-
 @Language.component(COMPONENT)
 def mark_paragraph_starts(doc: Doc) -> Doc:
     """Set ``is_sent_start`` on the first token of every line that opens in upper case,
     a digit or punctuation (a quote mark, a dash); unset it on a name after a short title."""
-    titles = _short_titles()
+    titles = load_name_rules().abbreviated_titles
     # a newline is always a token of its own (``whitespace_`` holds one space at most)
     after_break = False
     run = 0  # tokens since the last start set here
@@ -66,8 +57,9 @@ def mark_paragraph_starts(doc: Doc) -> Doc:
 
 
 def _after_short_title(doc: Doc, i: int, titles: frozenset[str]) -> bool:
-    """Whether token ``i`` follows a title written short: "Lt." as one token, or "Lt" and a
-    dot split off with no space between them (the tokenizer does both)."""
-    if i >= 1 and doc[i - 1].lower_ in titles:
+    """Whether token ``i`` follows a title written short (``titles``, without their stop): "Lt."
+    as one token, or "Lt" and a stop split off with no space between them (the tokenizer does
+    both)."""
+    if i >= 1 and doc[i - 1].text.endswith(".") and doc[i - 1].lower_[:-1] in titles:
         return True
-    return i >= 2 and doc[i - 1].text == "." and not doc[i - 2].whitespace_ and doc[i - 2].lower_ + "." in titles
+    return i >= 2 and doc[i - 1].text == "." and not doc[i - 2].whitespace_ and doc[i - 2].lower_ in titles

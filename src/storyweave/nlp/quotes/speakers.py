@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from storyweave.names import load_name_rules
 from storyweave.rulefiles import read_toml, rule_path
 
 LOGGER = logging.getLogger(__name__)
@@ -106,9 +107,8 @@ def _title_start(doc, start: int, cue: Token) -> int:
 
 
 def _short_title(word: str) -> bool:
-    titles = load_speaker_rules().titles
-    word = word.removesuffix(".")
-    return word.isalpha() and word + "." in titles and word != "st"
+    # the names rules' titles written short ("lt", "sgt"), as the paragraphs component reads them
+    return word.removesuffix(".") in load_name_rules().abbreviated_titles
 
 
 def find_subject(cue: Token) -> Token | None:
