@@ -70,13 +70,9 @@ class Repeats:
     def _stands_alone(self, span: Span) -> bool:
         """Whether a repeated name is a mention of its own, not a piece of a longer name."""
         doc = span.doc
-        before = doc[span.start - 1] if span.start > 0 else None
+        if self._continues_a_name(span):
+            return False
         after = doc[span.end] if span.end < len(doc) else None
-        if before is not None:
-            if before.lower_ in self.titles:
-                return False
-            if _name_word(before) and before.lower_ not in self.locative and before.lower_ not in self.directions:
-                return False
         if after is not None and _name_word(after):
             word = after.lower_
             if word not in self.institution_words and word not in self.facility_words:
