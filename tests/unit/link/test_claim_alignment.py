@@ -178,6 +178,58 @@ def test_values_of_a_part_and_of_the_whole_contest_nothing(story):
         "Kimani Gray had been arrested three times since October on charges of grand larceny and riot.")
 
 
+def test_values_of_two_parts_of_a_population_contest_nothing(story):
+    # a margin of error among likely voters against one of the whole sample: two figures
+    assert not contests(
+        story,
+        "The margin of sampling error among likely voters was plus or minus four percentage points, "
+        "the Public Policy Institute of California said.",
+        "The margin of sampling error was plus or minus 5.7 percentage points, "
+        "the Public Policy Institute of California said.")
+
+
+def test_two_people_quoted_in_their_own_words_state_two_things(story, outlets_of):
+    # alike in words, but one man's quote is no report of what another said
+    groups = align_claims(story(
+        ("Outlet A", '"We are going to protect and defend every American family," Donald Trump said on Sunday.'),
+        ("Outlet B", '"We are going to defend and protect all American families," Hillary Clinton said on Sunday.'),
+    ))
+    assert all(len(outlets_of(g)) == 1 for g in groups)
+    # the same words under two outlets are one quote, one statement
+    groups = align_claims(story(
+        ("Outlet A", '"We are going to protect and defend every American family," Donald Trump said on Sunday.'),
+        ("Outlet B", 'Donald Trump said: "We are going to protect and defend every American family."'),
+    ))
+    assert any(len(outlets_of(g)) == 2 for g in groups)
+
+
+def test_a_poll_each_outlet_describes_its_own_way_is_one_origin(story, group_with, outlets_of):
+    groups = align_claims(story(
+        ("Outlet A", "The Democratic race in California is a dead heat between Hillary Clinton and Bernie "
+                     "Sanders, according to a new poll released on Wednesday."),
+        ("Outlet B", "Hillary Clinton and Bernie Sanders are virtually deadlocked in the California primary, "
+                     "a new statewide survey found."),
+    ))
+    group = group_with(groups, "California")
+    assert outlets_of(group) == {"Outlet A", "Outlet B"}
+    assert group.independent_origins == 1 and group.origins[0].label == "the poll"
+
+
+def test_a_person_an_article_names_and_then_describes_is_one_origin(story, group_with, outlets_of):
+    groups = align_claims(story(
+        ("Outlet A", "Hillary Clinton said on Tuesday that a police officer shot Terence Crutcher in Tulsa as he "
+                     "stood by his car. The Democratic presidential nominee said a police officer shot Terence "
+                     "Crutcher in Tulsa while his hands were raised."),
+        ("Outlet B", "Clinton said on Tuesday that a police officer in Tulsa shot Terence Crutcher as he stood by "
+                     "his car."),
+    ))
+    group = group_with(groups, "Crutcher")
+    assert outlets_of(group) == {"Outlet A", "Outlet B"}
+    assert any(m.attributed_to == "nominee" for m in group.mentions)
+    assert len(group.origins) == 1 and "Clinton" in group.origins[0].label
+    assert group.status == "single-source"
+
+
 def test_two_facts_of_one_topic_with_different_dates_are_not_one_contested_fact(story):
     assert not contests(
         story,

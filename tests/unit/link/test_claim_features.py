@@ -110,6 +110,23 @@ def test_the_counts_of_the_unit_stating_fewer_found_in_the_other():
     assert features(table, 0, 2)["number_conflict"] == 1.0  # 10 and 40 people killed
 
 
+def test_shares_and_margins_agree_only_when_equal_and_only_with_each_other():
+    # two poll results are two facts: 49 and 46 percent are no rounding of one estimate, as
+    # "about 400" and "nearly 500" people are; nor is "49 percent" a count of 49 delegates
+    lead = claim("clinton lead percent", numbers=[number(49, "percent", "lead")])
+    other = claim("clinton lead percent", numbers=[number(46, "percent", "lead")])
+    delegates = claim("clinton win delegate", numbers=[number(49, "delegate", "win")])
+    bare = claim("clinton 49", numbers=[number(49)])
+    table = table_of((0, lead), (1, other), (1, delegates), (1, bare),
+                     (0, claim("kill people", numbers=[number(400, "people", "kill")])),
+                     (1, claim("kill people", numbers=[number(480, "people", "kill")])))
+    assert features(table, 0, 1)["number_shared"] == 0.0
+    assert features(table, 0, 1)["number_conflict"] == 1.0
+    assert features(table, 0, 2)["number_shared"] == 0.0
+    assert features(table, 0, 3)["number_shared"] == 1.0  # a value of nothing named may be the share
+    assert features(table, 4, 5)["number_shared"] == 1.0  # estimates of a large count agree within a ratio
+
+
 def test_the_only_unit_of_an_article_is_no_evidence_as_a_best_match():
     # a lone headline against a two-sentence article: they are each other's best match, as
     # contested claims need to know, but being the best of one says nothing about the pair

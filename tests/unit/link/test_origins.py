@@ -199,6 +199,12 @@ def test_a_joint_statement_is_one_source_and_a_joint_attribution_two():
     assert len(two) == 2
 
 
+def test_one_persons_two_roles_are_one_speaker():
+    a = article("a", "X")
+    keys = OriginIndex([a]).keys_for("a", "of state and current Democratic presidential nominee")
+    assert len(keys) == 1
+
+
 def test_sources_that_name_no_one_are_the_outlets_own():
     a = article("a", "Outlet A", [claim("x")])
     index = OriginIndex([a])

@@ -103,6 +103,20 @@ def test_the_outlet_asserts_what_no_source_holds(nlp):
     assert claim.dates == ("2024-12-05",)
 
 
+def test_speech_in_a_relative_clause_attributes_only_itself(nlp):
+    # the voters said how they would vote; that the poll counts them is the outlet's statement
+    [claim] = claims_of(nlp, "The new poll takes into account both Democrats and independent voters who said "
+                             "they would vote in the Democratic primary.")
+    assert claim.attributed_to is None
+    [claim] = claims_of(nlp, "The deal was negotiated over 13 days with help from Labor Secretary Thomas Perez, "
+                             "who said he expects it to be finalized soon.")
+    assert claim.attributed_to is None
+    # a speaker described by a relative clause is still the speaker
+    [claim] = claims_of(nlp, "Mr. Guerrero, a Republican who described himself as a religious Catholic, said he "
+                             "recoiled when Mr. Trump began attacking Heidi Cruz.")
+    assert claim.attributed_to and "Guerrero" in claim.attributed_to
+
+
 @pytest.mark.parametrize(
     ("text", "kind"),
     [

@@ -29,9 +29,16 @@ from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable
 from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMention, ClaimVersion
-from storyweave.link.claims.scoring import Scored, Unit, score_pairs, story_table, story_units
+from storyweave.link.claims.scoring import Scored, Unit, different_speakers, score_pairs, story_table, story_units
 from storyweave.link.copies import copied_pairs, merge_copied_mentions, wire_families
-from storyweave.link.origins import Origin, OriginIndex, build_origins, merge_shared_quotes
+from storyweave.link.origins import (
+    DESCRIBED_PREFIX,
+    PERSON_PREFIX,
+    Origin,
+    OriginIndex,
+    build_origins,
+    merge_shared_quotes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,12 +57,14 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
     """Independent origins of a group's mentions.
 
     An article that names a source for the fact relays it: its unattributed mentions add no
-    origin of the outlet's own. A hedged or speculative mention ("Damascus was likely
+    origin of the outlet's own, and where it names a person as the source, the speakers it
+    only describes for the same fact add none either. A hedged or speculative mention ("Damascus was likely
     redeploying forces") confirms nothing when others state the fact outright: it adds no
     origin then.
     """
     confirming = [u for u in members if _confirms(u)] or list(members)
     attributed = {u.article.article_id for u in confirming if any(k.kind == "source" for k in u.keys)}
+    named = {u.article.article_id for u in confirming if any(k.key.startswith(PERSON_PREFIX) for k in u.keys)}
     mentions = []
     for u in confirming:
         keys = u.keys
@@ -63,6 +72,13 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
             keys = tuple(k for k in keys if k.kind == "source")
             if not keys:
                 continue  # the outlet relays the fact from the source it names elsewhere
+        if u.article.article_id in named:
+            # an article that names the person saying it and elsewhere describes a speaker of
+            # the same fact ("Clinton said …" / "the former secretary of state said …") means
+            # that person, as news style varies a name: no second origin of its own
+            keys = tuple(k for k in keys if not k.key.startswith(DESCRIBED_PREFIX))
+            if not keys:
+                continue
         mentions.append((u.article.article_id, keys))
     return build_origins(mentions, representative)
 
@@ -159,10 +175,17 @@ def align_claims(
     index = OriginIndex(articles)
     for u in units:
         u.keys = index.keys_for(u.article.article_id, u.claim.attributed_to, u.claim.attribution_text, u.claim.text)
-        u.quote = _quote_text(u.article, u.claim)
+        quote = _quote_of(u.article, u.claim)
+        if quote is not None:
+            u.quote = quote.text
+            if quote.speaker and not u.claim.attributed_to:
+                # an outlet's sentence around someone's quoted words ("she issued a statement
+                # calling on the United States "to redouble our efforts ..."") carries that voice
+                u.voices = index.keys_for(u.article.article_id, quote.speaker_entity or quote.speaker)
     copies = _copied_text(units, index)
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
+    scored.rule_out(different_speakers(units))
     groups, extra = group_units(table, scored, matcher)
     representative, adopted = merge_shared_quotes([(u.article.article_id, u.keys, u.quote) for u in units])
     for n, source in adopted.items():
@@ -248,10 +271,11 @@ def _copied_text(units: Sequence[Unit], index: OriginIndex) -> set[frozenset[str
     return {frozenset((units[i].key, units[j].key)) for i, j in pairs}
 
 
-def _quote_text(article: ArticleClaims, claim) -> str | None:
+def _quote_of(article: ArticleClaims, claim):
+    """The quotation a claim unit lies in (``storyweave.nlp.quotes.Quote``), or None."""
     if claim.quote_start is None:
         return None
     for quote in article.quotes:
         if quote.start_char == claim.quote_start:
-            return quote.text
+            return quote
     return None

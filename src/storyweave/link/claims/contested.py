@@ -173,16 +173,21 @@ def _different_actors(units: Sequence[Unit], table: UnitTable, a: int, b: int) -
 
 
 @functools.lru_cache(maxsize=1)
-def _scope_rules() -> tuple[frozenset[str], re.Pattern]:
+def _scope_rules() -> tuple[frozenset[str], re.Pattern, re.Pattern]:
     rules = read_toml(rule_path("storyweave.link", "rules", "claims", "scopes.toml"))
     phrases = "|".join(re.escape(p) for p in sorted(rules["phrases"], key=len, reverse=True))
-    return frozenset(rules["words"]), re.compile(rf"\b(?:{phrases})\b")
+    parts = "|".join(re.escape(p) for p in sorted(rules["parts"], key=len, reverse=True))
+    # a part of a population is named by the phrase and the two words after it
+    return (frozenset(rules["words"]), re.compile(rf"\b(?:{phrases})\b"),
+            re.compile(rf"\b(?:{parts})\b(?:\W+[\w'’-]+){{0,2}}"))
 
 
 def _scopes(unit: Unit, words: frozenset[str]) -> frozenset[str]:
-    narrowing, phrases = _scope_rules()
+    narrowing, phrases, parts = _scope_rules()
+    text = unit.claim.text.lower()
     found = set(words & narrowing)
-    found.update(m.group(0) for m in phrases.finditer(unit.claim.text.lower()))
+    found.update(m.group(0) for m in phrases.finditer(text))
+    found.update(" ".join(re.findall(r"[\w'’-]+", m.group(0))) for m in parts.finditer(text))
     return frozenset(found)
 
 

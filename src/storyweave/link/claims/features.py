@@ -78,6 +78,10 @@ MIN_STORY_UNITS = 20
 NUMBER_RATIO = 1.6
 #: numerals up to this are small counts ("two guards"), too common to tie two units
 SMALL_NUMERAL = 12
+#: units of values reported exactly: two shares or margins agree only when equal ("49 percent"
+#: and "46 percent" are two poll results, where "about 400" and "nearly 500" people are one
+#: estimate), and never with a count of something else ("49 percent" / "49 delegates")
+EXACT_UNITS = frozenset(["percent", "%", "percentage", "point", "pct"])
 #: two words match when their vectors are at least this similar
 WORD_MATCH = 0.8
 #: a word is rare in a story when its rarity weight is at least this share of the highest
@@ -252,13 +256,13 @@ def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: i
 # -- features ------------------------------------------------------------------------------------
 def numbers_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
     """(shared, conflicting): a count both state, and counts of one unit none of which agree."""
-    shared = any(_close(x, y) for _, x in a for _, y in b)
+    shared = any(_same_count(x, y) for x in a for y in b)
     units = {u for u, _ in a if u} & {u for u, _ in b if u}
     conflict = False
     for unit in units:
-        xs = [v for u, v in a if u == unit]
-        ys = [v for u, v in b if u == unit]
-        if not any(_close(x, y) for x in xs for y in ys):
+        xs = [(u, v) for u, v in a if u == unit]
+        ys = [(u, v) for u, v in b if u == unit]
+        if not any(_same_count(x, y) for x in xs for y in ys):
             conflict = True
     return shared, conflict and not shared
 
@@ -272,12 +276,27 @@ def _close(x: float, y: float) -> bool:
     return low >= 20 and high / low <= NUMBER_RATIO
 
 
+def _exact(key: str) -> bool:
+    """Whether a count's key (``unit_numbers``: "lead percent") is of a unit reported exactly."""
+    return key.rsplit(" ", 1)[-1] in EXACT_UNITS if key else False
+
+
+def _same_count(x: tuple[str, float], y: tuple[str, float]) -> bool:
+    """Whether two (what, value) counts may be one value: a share or margin (``EXACT_UNITS``)
+    only an equal value of a share or margin, or of nothing named ("2,302 for his career"),
+    other counts any close one (``_close``)."""
+    exact_x, exact_y = _exact(x[0]), _exact(y[0])
+    if exact_x or exact_y:
+        return (exact_x or not x[0]) and (exact_y or not y[0]) and x[1] == y[1]
+    return _close(x[1], y[1])
+
+
 def _number_contain(a: frozenset, b: frozenset) -> float:
     """The share of the counts of the unit stating fewer that the other states too."""
     if not a or not b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(any(_close(x, y) for _, y in large) for _, x in small) / len(small)
+    return sum(any(_same_count(x, y) for y in large) for x in small) / len(small)
 
 
 def dates_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:

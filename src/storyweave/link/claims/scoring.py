@@ -23,7 +23,7 @@ from storyweave.link.claims.features import (
 )
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.records import ArticleClaims
-from storyweave.link.origins import OriginKey
+from storyweave.link.origins import PERSON_PREFIX, OriginKey, quotes_shared
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Unit:
     entities: frozenset[str]
     keys: tuple[OriginKey, ...] = ()
     quote: str | None = None
+    voices: tuple[OriginKey, ...] = ()  # whose quoted words an unattributed unit carries
 
     @property
     def key(self) -> str:
@@ -71,6 +72,16 @@ class Scored:
         if found is None:
             found = self.prob[key] = self.score_missing(*key) if self.score_missing else 0.0
         return found
+
+    def rule_out(self, apart: Callable[[int, int], bool]) -> None:
+        """Make every pair ``apart`` names no fact (P 0), candidates now and pairs asked later."""
+        for k in range(len(self.i)):
+            if apart(int(self.i[k]), int(self.j[k])):
+                self.p[k] = self.p_agree[k] = 0.0
+                self.prob[(int(self.i[k]), int(self.j[k]))] = 0.0
+        missing = self.score_missing
+        if missing is not None:
+            self.score_missing = lambda a, b: 0.0 if apart(a, b) else missing(a, b)
 
 
 # -- stage 1: the table --------------------------------------------------------------------------
@@ -124,3 +135,30 @@ def score_pairs(table: UnitTable, matcher: ClaimMatcher) -> Scored:
                     sims=sims)
     scored.prob = {(int(a), int(b)): float(x) for a, b, x in zip(i, j, p)}
     return scored
+
+
+def _people(unit: Unit) -> frozenset[str]:
+    """The named people a unit is the statement of: its speakers, or whose quoted words it carries."""
+    return frozenset(k.key for k in unit.keys + unit.voices if k.key.startswith(PERSON_PREFIX))
+
+
+def different_speakers(units: Sequence[Unit]) -> Callable[[int, int], bool]:
+    """Whether two units are statements of two different people, one of them in that person's
+    own quoted words: "I am going to protect and defend all Americans," Trump said / Clinton
+    called "to redouble our efforts to defend our country". Each is what its speaker said,
+    and one person's words are no report of what another said, however alike the wording;
+    the same quoted words under two names are one quote (``origins.merge_shared_quotes``).
+    Statements two people make in the reporter's words ("Alishbandi said he was not
+    expecting the toll to rise" / "Karami said high casualties were not expected") stay for
+    the matcher to judge: that is how two officials corroborate a fact."""
+
+    def apart(a: int, b: int) -> bool:
+        ua, ub = units[a], units[b]
+        if ua.article is ub.article or (ua.quote is None and ub.quote is None):
+            return False
+        pa, pb = _people(ua), _people(ub)
+        if not pa or not pb or pa & pb:
+            return False
+        return not quotes_shared(ua.quote or ua.claim.text, ub.quote or ub.claim.text)
+
+    return apart

@@ -77,6 +77,8 @@ def attribute(doc: Doc, text: str, quotes, entities, tokens: Span, rules: ClaimR
     for quote in quotes:
         if quote.kind not in REPORTING_KINDS or quote.end_char <= start or quote.start_char >= end:
             continue  # (the envelope first: most quotes of an article lie elsewhere)
+        if _reports_a_relative_clause(doc, quote, tokens):
+            continue
         share = _held(quote, start, end) / max(1, end - start)
         if share > best_share:
             best, best_share = quote, share
@@ -101,6 +103,26 @@ def attribute(doc: Doc, text: str, quotes, entities, tokens: Span, rules: ClaimR
         t.text for t in subject.subtree if t.dep_ not in ("det", "punct")
     )
     return Attribution(name, f"{subject.text} {cue.text}", None, "speech")
+
+
+def _reports_a_relative_clause(doc: Doc, quote, tokens: Span) -> bool:
+    """Whether the quote's cue heads a relative clause inside the unit, about one of its nouns,
+    while the unit's own verb lies outside what it reports: "The new poll takes into account
+    Democrats and independent voters who said they would vote in the primary" is the outlet's
+    statement about the poll, not the voters'; "It was negotiated with help from Thomas Perez,
+    who said he expects ..." is not Perez's."""
+    if quote.cue_start is None or not (tokens.start_char <= quote.cue_start < tokens.end_char):
+        return False
+    cue = doc.char_span(quote.cue_start, quote.cue_start + 1, alignment_mode="expand")
+    if cue is None or not len(cue):
+        return False
+    token, steps = cue[0], 0
+    while token.dep_ != "relcl" and token.head is not token and token.i != tokens.root.i and steps < 3:
+        token, steps = token.head, steps + 1  # the cue may be under an auxiliary or a conjunct
+    if token.dep_ != "relcl":
+        return False
+    root = tokens.root.idx
+    return not any(s <= root < e for s, e in _parts(quote))
 
 
 def _reporting_verb(tokens: Span, rules: ClaimRules) -> Token | None:
