@@ -195,6 +195,12 @@ def test_two_people_quoted_in_their_own_words_state_two_things(story, outlets_of
         ("Outlet B", '"We are going to defend and protect all American families," Hillary Clinton said on Sunday.'),
     ))
     assert all(len(outlets_of(g)) == 1 for g in groups)
+    # two people's words about the world may tell one fact
+    groups = align_claims(story(
+        ("Outlet A", '"The tremor lasted around 30 seconds and the whole building shook," resident Bina Mathews said.'),
+        ("Outlet B", '"The tremor lasted about 30 seconds and the building shook," shopkeeper Ali Karimi said.'),
+    ))
+    assert any(len(outlets_of(g)) == 2 for g in groups)
     # the same words under two outlets are one quote, one statement
     groups = align_claims(story(
         ("Outlet A", '"We are going to protect and defend every American family," Donald Trump said on Sunday.'),

@@ -8,6 +8,8 @@ on demand.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -142,23 +144,38 @@ def _people(unit: Unit) -> frozenset[str]:
     return frozenset(k.key for k in unit.keys + unit.voices if k.key.startswith(PERSON_PREFIX))
 
 
+#: words of a quote in which its speaker speaks of themselves ("I am going to ...", "We can't ...")
+FIRST_PERSON = frozenset(["i", "i'm", "i've", "i'll", "i'd", "me", "my", "mine", "myself", "we", "we're", "we've",
+                          "we'll", "we'd", "us", "our", "ours", "ourselves"])
+_WORDS = re.compile(r"[\w'’]+")
+
+
+def _first_person(quote: str | None) -> bool:
+    return bool(quote) and any(w.lower().replace("’", "'") in FIRST_PERSON for w in _WORDS.findall(quote))
+
+
 def different_speakers(units: Sequence[Unit]) -> Callable[[int, int], bool]:
-    """Whether two units are statements of two different people, one of them in that person's
-    own quoted words: "I am going to protect and defend all Americans," Trump said / Clinton
-    called "to redouble our efforts to defend our country". Each is what its speaker said,
-    and one person's words are no report of what another said, however alike the wording;
-    the same quoted words under two names are one quote (``origins.merge_shared_quotes``).
+    """Whether two units are statements of two different people, one of them quoted speaking
+    of themselves: "I am going to protect and defend all Americans," Trump said / Clinton
+    called "to redouble our efforts to defend our country"; "It's time to stand behind our
+    presumptive candidate," Brown declared / "We'll stand up and make it clear ...," Sanders
+    said. A quote in the first person is its speaker's statement about themselves or their
+    side, which no one else's words report, however alike the wording; the same quoted words
+    under two names are one quote (``origins.merge_shared_quotes``). Two witnesses' quotes
+    about the world ("It lasted around 30 seconds") may state, or contest, one fact.
     Statements two people make in the reporter's words ("Alishbandi said he was not
     expecting the toll to rise" / "Karami said high casualties were not expected") stay for
     the matcher to judge: that is how two officials corroborate a fact."""
 
     def apart(a: int, b: int) -> bool:
         ua, ub = units[a], units[b]
-        if ua.article is ub.article or (ua.quote is None and ub.quote is None):
+        if ua.article is ub.article:
             return False
         pa, pb = _people(ua), _people(ub)
         if not pa or not pb or pa & pb:
             return False
+        if not (_first_person(ua.quote) or _first_person(ub.quote)):
+            return False  # two people's words about the world ("it lasted 30 seconds") may tell one fact
         return not quotes_shared(ua.quote or ua.claim.text, ub.quote or ub.claim.text)
 
     return apart
