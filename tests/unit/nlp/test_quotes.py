@@ -101,6 +101,27 @@ def test_pronoun_after_quote_is_previous_speaker(nlp):
     assert quote.speaker == "he" and quote.speaker_entity == "Robert Pinfold"
 
 
+def test_he_or_she_is_not_a_previous_speaker_the_article_says_is_of_the_other_sex(nlp):
+    text = (
+        "Bernie Sanders said he would fight on. \"We will win,\" Sanders said. Hillary Clinton said she was "
+        "confident. \"We will unite the party,\" Clinton said. \"He is wrong,\" Sanders said. Clinton was booed "
+        "at Thursday night's debate when she said Sanders' attack was an attack on Obama."
+    )
+    quote = only(quotes_of(nlp, text), "attack on Obama")
+    assert quote.speaker == "she" and quote.speaker_entity == "Hillary Clinton"
+    # no evidence of either's sex: the previous speaker, as before
+    text = (
+        "\"We will win,\" Jordan Smith said. Alex Brown was booed when she said the attack was unfair."
+    )
+    assert only(quotes_of(nlp, text), "unfair").speaker_entity == "Jordan Smith"
+    # a pronoun in the speaker's own quoted words or about another says nothing of the speaker
+    text = (
+        "Melania Trump tells supporters that \"he loves you.\" Dan Patrick said he was pleased. "
+        "\"We are going to Nevada,\" Melania Trump said. She says her husband will win."
+    )
+    assert only(quotes_of(nlp, text), "her husband will win").speaker_entity == "Melania Trump"
+
+
 def test_quote_continuing_after_cue_sentence_joins_the_quote(nlp):
     text = "“They clearly think we are weak,” Clinton said at the rally. “So they will keep advertising against me.”"
     quotes = quotes_of(nlp, text)

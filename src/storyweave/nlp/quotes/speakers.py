@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -38,6 +39,8 @@ class SpeakerRules:
     pronouns: dict[str, str]
     leading: frozenset[str]
     vehicles: frozenset[str]
+    honorifics: dict[str, str]  # "mr" → "m", "mrs" → "f"
+    gendered: dict[str, str]  # "he" → "m", "her" → "f"
 
 
 @functools.lru_cache(maxsize=1)
@@ -50,6 +53,8 @@ def load_speaker_rules() -> SpeakerRules:
         pronouns=dict(raw["pronouns"]),
         leading=frozenset(raw["strip"]["leading"]),
         vehicles=frozenset(raw["vehicles"]),
+        honorifics={w: sex for sex, words in raw["sex"]["honorifics"].items() for w in words},
+        gendered={w: sex for sex, words in raw["sex"]["pronouns"].items() for w in words},
     )
 
 
@@ -179,8 +184,11 @@ class SpeakerResolver:
     remembers the most recent person and group speakers for pronouns.
     """
 
-    def __init__(self, doc: Doc, rules: SpeakerRules | None = None, text: str | None = None):
+    def __init__(self, doc: Doc, rules: SpeakerRules | None = None, text: str | None = None,
+                 speech_verbs: frozenset[str] = frozenset()):
         self.rules = rules or load_speaker_rules()
+        # the cue lexicon's verbs (``quotes.cues``): whose subject a reported "he" or "she" is
+        self.speech_verbs = speech_verbs
         self.doc = doc
         self.text = doc.text if text is None else text  # Doc.text joins every token on each access
         self.last_person: str | None = None
@@ -196,6 +204,66 @@ class SpeakerResolver:
                 words = name.split()
                 if len(words) >= 2:
                     self._named_at.setdefault(self._key(words[-1]), []).append((ent.start, name))
+        self._gender = self._genders()
+
+    # -- he or she ----------------------------------------------------------
+    def _genders(self) -> dict[str, str]:
+        """Each person the article names → "m" or "f", where the article itself says: an
+        honorific ("Mr. Sanders", "Mrs. Clinton"), or a pronoun later in a sentence the person
+        is the subject of, with no other person named between ("Sanders said he would ...").
+        Names the article gives no evidence for have none: a pronoun may then be anyone's."""
+        votes: dict[str, list[str]] = {}
+        persons = [e for e in self._ents if e.label_ in PERSON_LABELS]
+        for n, ent in enumerate(persons):
+            name = self.full_name(self.strip_title(ent), ent.end - 1)
+            found = None
+            before = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
+            first = ent[0].lower_.rstrip(".")
+            for word in (before, first):
+                found = found or self.rules.honorifics.get(word)
+            if found is None and ent.root.dep_ in ("nsubj", "nsubjpass"):
+                found = self._pronoun_of(ent, persons[n + 1].start if n + 1 < len(persons) else len(self.doc))
+            if found:
+                votes.setdefault(name, []).append(found)
+        genders = {}
+        for name, said in votes.items():
+            sex, count = Counter(said).most_common(1)[0]
+            if count > len(said) / 2:  # a clear majority: a stray pronoun of someone else is outvoted
+                genders[name] = sex
+        return genders
+
+    def _pronoun_of(self, ent: Span, stop: int) -> str | None:
+        """The sex a subject pronoun gives the subject ``ent`` of a speech or thought verb in the
+        clause that verb reports, before the next person named and outside quotation marks
+        ("Sanders said he would fight on";
+        not "Melania Trump tells supporters that "he loves you"", nor "Mukasey said the scandal
+        is the latest issue in her career"), or None."""
+        verb = ent.root.head
+        if verb.lemma_.lower() not in self.speech_verbs:
+            return None  # "Sanders prevailed in Vermont, allowing her to build a lead": another's
+        for token in self.doc[ent.end : min(stop, ent.sent.end)]:
+            if token.text in ("“", "”", '"', "``", "''"):
+                return None
+            if (token.pos_ == "PRON" and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in self.rules.gendered
+                    and verb in token.ancestors):
+                return self.rules.gendered[token.lower_]
+        return None
+
+
+    def _person_for(self, pronoun: Token) -> str | None:
+        """The person a "he" or "she" speaker is: the last person speaker, unless the article
+        says that person is of the other sex; then the person named last before the pronoun
+        whom the article says is of the pronoun's ("Clinton was booed when she said Sanders' attack ..." after a quote of
+        Sanders is Clinton's, not his). None when no one fits."""
+        wanted = self.rules.gendered.get(pronoun.lower_)
+        if wanted is None or self.last_person is None or self._gender.get(self.last_person, wanted) == wanted:
+            return self.last_person
+        for ent in reversed([e for e in self._ents if e.label_ in PERSON_LABELS and e.end <= pronoun.i]):
+            name = self.full_name(self.strip_title(ent), ent.end - 1)
+            if self._gender.get(name) == wanted:  # known: a guess would stick to later pronouns
+                self.last_person = name
+                return name
+        return None
 
     # -- names -------------------------------------------------------------
     def _key(self, word: str) -> str:
@@ -248,7 +316,7 @@ class SpeakerResolver:
                     return self.resolve(self.doc[antecedent.left_edge.i : antecedent.i + 1], antecedent)
                 return None
             if kind == "person":
-                return self.last_person
+                return self._person_for(head)
             return self.last_group or self.last_person
         if head.pos_ == "PRON":  # "I", "we", "you", "someone": nobody resolvable
             return None
