@@ -201,21 +201,3 @@ def test_entity_at_is_the_most_overlapping_mention_first_in_text_order():
     for start in range(0, 55):
         for end in range(start, 56):
             assert article.entity_at(start, end) == every_mention(start, end)
-
-
-@pytest.mark.parametrize("text", [
-    "Fighters freed hundreds of unjustly imprisoned individuals from the central prison.",
-    "Two journalists were released by the militants on Monday.",
-    "The army announced the release of the hostages on Monday.",
-])
-def test_releasing_people_is_an_event(nlp, text):
-    assert [e.type for e in events(nlp, text) if e.lemma in ("free", "release")] == ["RETREAT"]
-
-
-@pytest.mark.parametrize("text", [
-    "The Tax Policy Center plans to release its analysis of the revised plan next week.",
-    "The campaign released a statement on Sunday.",
-    "The release of the report was delayed until Friday.",
-])
-def test_releasing_a_document_is_no_event(nlp, text):
-    assert not [e for e in events(nlp, text) if e.lemma in ("free", "release")]

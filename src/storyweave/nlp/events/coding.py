@@ -62,8 +62,6 @@ class EventRules:
     capture: frozenset[str]
     phrasal: dict[str, tuple[str, str | None] | None]
     not_alone: frozenset[str]
-    people_object: frozenset[str]
-    people_nouns: frozenset[str]
     light_verbs: frozenset[str]
     occurrence_verbs: frozenset[str]
     object_control: frozenset[str]
@@ -108,8 +106,6 @@ def load_event_rules() -> EventRules:
         capture=frozenset(triggers["capture"]["lemmas"]),
         phrasal={k: (_split_code(v) if v else None) for k, v in triggers["phrasal"].items()},
         not_alone=frozenset(triggers["not_alone"]["lemmas"]),
-        people_object=frozenset(triggers["people_object"]["lemmas"]),
-        people_nouns=frozenset(triggers["people_object"]["nouns"]),
         light_verbs=frozenset(context["light_verbs"]["lemmas"]),
         occurrence_verbs=frozenset(context["occurrence_verbs"]["lemmas"]),
         object_control=frozenset(context["object_control"]["lemmas"]),
@@ -147,8 +143,6 @@ def match_trigger(token: Token, rules: EventRules, is_place) -> Trigger | None:
                 return Trigger(lemma, code[0], code[1], False, particle) if code else None
         if lemma in rules.not_alone:
             return None
-        if lemma in rules.people_object and not _acts_on_people(token, rules):
-            return None
         if lemma in rules.verbs:
             type_, mode = rules.verbs[lemma]
             return Trigger(lemma, type_, mode, False)
@@ -164,8 +158,6 @@ def match_trigger(token: Token, rules: EventRules, is_place) -> Trigger | None:
             if key in rules.nouns:
                 type_, mode = rules.nouns[key]
                 return Trigger(lemma, type_, mode, True)
-        if lemma in rules.people_object and not _acts_on_people(token, rules):
-            return None
         if lemma in rules.nouns:
             type_, mode = rules.nouns[lemma]
             return Trigger(lemma, type_, mode, True)
@@ -175,28 +167,6 @@ def match_trigger(token: Token, rules: EventRules, is_place) -> Trigger | None:
             if type_ and obj is not None and _names_place(obj, is_place):
                 return Trigger(lemma, type_, mode, True)
     return None
-
-
-#: entity labels that name people
-PEOPLE_LABELS = frozenset(["PERSON", "NORP"])
-
-
-def _acts_on_people(token: Token, rules: EventRules) -> bool:
-    """Whether a ``people_object`` word acts on people: its object ("freed two journalists"),
-    passive subject ("prisoners were released") or "of" object ("the release of the hostages")
-    is a person, a group of people or a noun naming people."""
-    if token.pos_ == "VERB":
-        target = direct_object(token) or next((c for c in token.children if c.dep_ == "nsubjpass"), None)
-    else:
-        target = _of_object(token)
-    if target is None:
-        return False
-    if target.ent_type_ in PEOPLE_LABELS:
-        return True
-    # "hundreds of unjustly imprisoned individuals": the people come after "of"
-    heads = [target] + [g for c in target.children if c.dep_ == "prep" and c.lower_ == "of"
-                        for g in c.children if g.dep_ == "pobj"]
-    return any(h.lemma_.lower() in rules.people_nouns or h.ent_type_ in PEOPLE_LABELS for h in heads)
 
 
 def _names_place(token: Token, is_place) -> bool:
