@@ -229,6 +229,23 @@ def test_show_leads_with_key_claims_and_reads_like_the_page(seeds_dir, db_url):
     assert dossier["sections"]["total"] == len(dossier["claims"]) > dossier["sections"]["shown"]
 
 
+def test_who_said_what_shows_a_headline_colon_once(tmp_path, db_url):
+    # "Poll: ..." attributes the headline to the poll by its colon: the line reads
+    # "Politico: Clinton and Sanders ...", not "Politico, :: ..."
+    article = {"id": "poll-1", "url": "https://politico.example/poll-1", "outlet": "Politico",
+               "title": "Poll: Clinton and Sanders in dead heat in California",
+               "text": "Poll: Clinton and Sanders in dead heat in California\n\nHillary Clinton and Bernie Sanders "
+                       "are virtually deadlocked in California, according to a new poll released on Wednesday.",
+               "published": "2016-05-26"}
+    path = tmp_path / "poll.jsonl"
+    path.write_text(json.dumps(article) + "\n", encoding="utf-8")
+    assert "1 analysed" in run("ingest", str(path), "--db", db_url, "--quiet").output
+    story = json.loads(run("stories", "--db", db_url, "--json").output.splitlines()[0])["id"]
+    out = runner.invoke(app, ["show", story, "--db", db_url], catch_exceptions=False, terminal_width=200).output
+    said = out[out.index("Who said what"):]
+    assert "Politico: Clinton and Sanders in dead heat" in said and "::" not in said
+
+
 def test_unknown_article_gives_a_clear_error(db_url):
     result = runner.invoke(app, ["article", "nope", "--db", db_url])
     assert result.exit_code == 1

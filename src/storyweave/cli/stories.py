@@ -125,7 +125,7 @@ def _print_dossier(d: dict) -> None:
                 # a headline's colon ("Poll: Clinton and Sanders in dead heat") is its own cue
                 cue = (q["cue"] or "").strip(" :")
                 said = f"{shown(q['outlet'] or '?')}, {shown(cue)}" if cue else shown(q["outlet"] or "?")
-                console.print(f"   [dim]{said}:[/dim] {shown(q['text'])}", soft_wrap=True)
+                console.print(f"   [dim]{said}:[/dim] {shown(q['text'].strip())}", soft_wrap=True)
     if d["places"]:
         console.print("\n[bold]Places[/bold]")
         console.print(
