@@ -387,8 +387,8 @@ def _speakers(attributed_to: str) -> list[str]:
 
 
 def _names_someone(part: str) -> bool:
-    """Whether a part of an attribution holds a name: a capitalised word after its first."""
-    return any(w[:1].isupper() for w in _WORD.findall(part)[1:]) or part[:1].isupper()
+    """Whether a part of an attribution holds a name: a capitalised word."""
+    return any(w[:1].isupper() for w in _WORD.findall(part))
 
 
 # -- stage 4: shared quotes -----------------------------------------------------------------

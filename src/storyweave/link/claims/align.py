@@ -58,9 +58,9 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
 
     An article that names a source for the fact relays it: its unattributed mentions add no
     origin of the outlet's own, and where it names a person as the source, the speakers it
-    only describes for the same fact add none either. A hedged or speculative mention ("Damascus was likely
-    redeploying forces") confirms nothing when others state the fact outright: it adds no
-    origin then.
+    only describes for the same fact add none either. A hedged or speculative mention
+    ("Damascus was likely redeploying forces") confirms nothing when others state the fact
+    outright: it adds no origin then.
     """
     confirming = [u for u in members if _confirms(u)] or list(members)
     attributed = {u.article.article_id for u in confirming if any(k.kind == "source" for k in u.keys)}
@@ -175,13 +175,7 @@ def align_claims(
     index = OriginIndex(articles)
     for u in units:
         u.keys = index.keys_for(u.article.article_id, u.claim.attributed_to, u.claim.attribution_text, u.claim.text)
-        quote = _quote_of(u.article, u.claim)
-        if quote is not None:
-            u.quote = quote.text
-            if quote.speaker and not u.claim.attributed_to:
-                # an outlet's sentence around someone's quoted words ("she issued a statement
-                # calling on the United States "to redouble our efforts ..."") carries that voice
-                u.voices = index.keys_for(u.article.article_id, quote.speaker_entity or quote.speaker)
+        u.quote = _quote_text(u.article, u.claim)
     copies = _copied_text(units, index)
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
@@ -271,11 +265,10 @@ def _copied_text(units: Sequence[Unit], index: OriginIndex) -> set[frozenset[str
     return {frozenset((units[i].key, units[j].key)) for i, j in pairs}
 
 
-def _quote_of(article: ArticleClaims, claim):
-    """The quotation a claim unit lies in (``storyweave.nlp.quotes.Quote``), or None."""
+def _quote_text(article: ArticleClaims, claim) -> str | None:
     if claim.quote_start is None:
         return None
     for quote in article.quotes:
         if quote.start_char == claim.quote_start:
-            return quote
+            return quote.text
     return None

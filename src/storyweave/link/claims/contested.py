@@ -187,7 +187,7 @@ def _scopes(unit: Unit, words: frozenset[str]) -> frozenset[str]:
     text = unit.claim.text.lower()
     found = set(words & narrowing)
     found.update(m.group(0) for m in phrases.finditer(text))
-    found.update(" ".join(re.findall(r"[\w'’-]+", m.group(0))) for m in parts.finditer(text))
+    found.update(" ".join(_WORD.findall(m.group(0))) for m in parts.finditer(text))
     return frozenset(found)
 
 

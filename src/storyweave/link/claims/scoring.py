@@ -37,7 +37,6 @@ class Unit:
     entities: frozenset[str]
     keys: tuple[OriginKey, ...] = ()
     quote: str | None = None
-    voices: tuple[OriginKey, ...] = ()  # whose quoted words an unattributed unit carries
 
     @property
     def key(self) -> str:
@@ -139,8 +138,8 @@ def score_pairs(table: UnitTable, matcher: ClaimMatcher) -> Scored:
 
 
 def _people(unit: Unit) -> frozenset[str]:
-    """The named people a unit is the statement of: its speakers, or whose quoted words it carries."""
-    return frozenset(k.key for k in unit.keys + unit.voices if k.key.startswith(PERSON_PREFIX))
+    """The named people a unit is the statement of."""
+    return frozenset(k.key for k in unit.keys if k.key.startswith(PERSON_PREFIX))
 
 
 #: words of a quote in which its speaker speaks of themselves ("I am going to ...", "We can't ...")

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyweave.names import load_name_rules
+from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT
 from storyweave.rulefiles import read_toml, rule_path
 
 LOGGER = logging.getLogger(__name__)
@@ -177,6 +178,10 @@ def _left_noun_phrase(cue: Token) -> Token | None:
     return token
 
 
+#: tokens that open or close a double quotation (PTB-style ``/'' as some texts write them)
+DOUBLE_MARKS = frozenset([OPEN_DOUBLE, CLOSE_DOUBLE, STRAIGHT, "``", "''"])
+
+
 class SpeakerResolver:
     """Resolves speaker phrases to canonical names, in article order.
 
@@ -209,19 +214,16 @@ class SpeakerResolver:
     # -- he or she ----------------------------------------------------------
     def _genders(self) -> dict[str, str]:
         """Each person the article names → "m" or "f", where the article itself says: an
-        honorific ("Mr. Sanders", "Mrs. Clinton"), or a pronoun later in a sentence the person
-        is the subject of, with no other person named between ("Sanders said he would ...").
-        Names the article gives no evidence for have none: a pronoun may then be anyone's."""
+        honorific ("Mr. Sanders", "Mrs. Clinton"), or the pronoun that reports them
+        (``_pronoun_of``: "Sanders said he would ..."), by majority over their mentions. Names
+        the article gives no evidence for have none: a pronoun may then be anyone's."""
         votes: dict[str, list[str]] = {}
         persons = [e for e in self._ents if e.label_ in PERSON_LABELS]
         for n, ent in enumerate(persons):
             name = self.full_name(self.strip_title(ent), ent.end - 1)
-            found = None
             before = self.doc[ent.start - 1].lower_.rstrip(".") if ent.start > 0 else ""
-            first = ent[0].lower_.rstrip(".")
-            for word in (before, first):
-                found = found or self.rules.honorifics.get(word)
-            if found is None and ent.root.dep_ in ("nsubj", "nsubjpass"):
+            found = self.rules.honorifics.get(before) or self.rules.honorifics.get(ent[0].lower_.rstrip("."))
+            if found is None and ent.root.dep_ in SUBJECT_DEPS:
                 found = self._pronoun_of(ent, persons[n + 1].start if n + 1 < len(persons) else len(self.doc))
             if found:
                 votes.setdefault(name, []).append(found)
@@ -235,26 +237,24 @@ class SpeakerResolver:
     def _pronoun_of(self, ent: Span, stop: int) -> str | None:
         """The sex a subject pronoun gives the subject ``ent`` of a speech or thought verb in the
         clause that verb reports, before the next person named and outside quotation marks
-        ("Sanders said he would fight on";
-        not "Melania Trump tells supporters that "he loves you"", nor "Mukasey said the scandal
-        is the latest issue in her career"), or None."""
+        ("Sanders said he would fight on"; not "Melania Trump tells supporters that "he loves
+        you"", nor "Mukasey said the scandal is the latest issue in her career"), or None."""
         verb = ent.root.head
         if verb.lemma_.lower() not in self.speech_verbs:
             return None  # "Sanders prevailed in Vermont, allowing her to build a lead": another's
         for token in self.doc[ent.end : min(stop, ent.sent.end)]:
-            if token.text in ("“", "”", '"', "``", "''"):
+            if token.text in DOUBLE_MARKS:
                 return None
-            if (token.pos_ == "PRON" and token.dep_ in ("nsubj", "nsubjpass") and token.lower_ in self.rules.gendered
+            if (token.pos_ == "PRON" and token.dep_ in SUBJECT_DEPS and token.lower_ in self.rules.gendered
                     and verb in token.ancestors):
                 return self.rules.gendered[token.lower_]
         return None
 
-
     def _person_for(self, pronoun: Token) -> str | None:
         """The person a "he" or "she" speaker is: the last person speaker, unless the article
         says that person is of the other sex; then the person named last before the pronoun
-        whom the article says is of the pronoun's ("Clinton was booed when she said Sanders' attack ..." after a quote of
-        Sanders is Clinton's, not his). None when no one fits."""
+        whom the article says is of the pronoun's ("Clinton was booed when she said Sanders'
+        attack ..." after a quote of Sanders is Clinton's, not his). None when no one fits."""
         wanted = self.rules.gendered.get(pronoun.lower_)
         if wanted is None or self.last_person is None or self._gender.get(self.last_person, wanted) == wanted:
             return self.last_person
