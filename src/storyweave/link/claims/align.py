@@ -39,6 +39,7 @@ from storyweave.link.origins import (
     build_origins,
     merge_shared_quotes,
 )
+from storyweave.link.source_names import name_variants
 
 logger = logging.getLogger(__name__)
 
@@ -148,7 +149,9 @@ def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representat
         status = "corroborated"  # two sources one outlet quotes are that outlet's reporting
     else:
         status = "single-source"
-    kind = Counter(u.claim.kind for u in members).most_common(1)[0][0]
+    # the kind of the sentence the row shows: the members' most common kind could call "In Dubai
+    # several buildings were evacuated" a prediction, after a member's "you could feel ..."
+    kind = text_unit.claim.kind
     shown = tuple(
         ClaimVersion(t, tuple(sorted({u.outlet for u in vs}))) for t, vs in zip(version_texts, versions)
     )
@@ -176,6 +179,10 @@ def align_claims(
     for u in units:
         u.keys = index.keys_for(u.article.article_id, u.claim.attributed_to, u.claim.attribution_text, u.claim.text)
         u.quote = _quote_text(u.article, u.claim)
+    variants = name_variants(k for u in units for k in u.keys)  # "Heydar Alishbandi" / "Mr Alishbandi"
+    if variants:
+        for u in units:
+            u.keys = tuple(dict.fromkeys(variants.get(k.key, k) for k in u.keys))
     copies = _copied_text(units, index)
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
