@@ -235,6 +235,14 @@ def test_speaker_of_participle_cue_is_the_main_subject(nlp):
     assert quote.speaker == "Obama" and quote.cue == "saying"
 
 
+def test_a_subject_the_parser_took_for_another_clauses_object_speaks(nlp):
+    # the parser makes "officials" one more thing the town has, and "say" the town's verb
+    text = ("The main town on Qeshm still has power, water and electricity connections and officials say "
+            "they are sending relief goods such as tents to those who have lost their homes.")
+    quote = only(quotes_of(nlp, text), "sending relief goods")
+    assert quote.speaker == "officials" and quote.cue == "say"
+
+
 def test_reported_speech_with_that(nlp):
     text = (
         "Kremlin spokesperson Dmitry Peskov said on Thursday that Russia is assessing the situation in Syria."

@@ -119,6 +119,9 @@ def _short_title(word: str) -> bool:
 
 def find_subject(cue: Token) -> Token | None:
     """The subject of a cue verb, inherited through "saying"/"adding"/conjoined verbs."""
+    misparsed = _subject_taken_for_an_object(cue)
+    if misparsed is not None:
+        return misparsed
     verb = cue
     for _ in range(4):  # a short climb: "X said ..., adding that ..." / "X went on to say"
         # the cue's own subject of any kind; a verb climbed to lends only an active subject
@@ -151,6 +154,20 @@ def find_subject(cue: Token) -> Token | None:
             return verb.head
         break
     return _left_noun_phrase(cue)
+
+
+def _subject_taken_for_an_object(cue: Token) -> Token | None:
+    """The noun right before a subject-less conjoined cue, which the parser made one more
+    conjunct of the previous clause's object: in "The main town still has power, water and
+    electricity connections and officials say they are sending tents", "officials" is one more
+    thing the town has and "say" the town's verb. A noun followed at once by a verb is that
+    verb's subject, not an object of another clause's."""
+    if cue.dep_ != "conj" or cue.i == 0 or any(c.dep_ in SUBJECT_DEPS for c in cue.children):
+        return None
+    before = cue.doc[cue.i - 1]
+    if before.pos_ in ("NOUN", "PROPN") and before.dep_ == "conj" and before.head.i < before.i:
+        return before
+    return None
 
 
 def _left_noun_phrase(cue: Token) -> Token | None:
