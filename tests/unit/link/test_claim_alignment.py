@@ -96,6 +96,17 @@ def test_counts_of_one_thing_beyond_tolerance_are_contested_with_both_versions(s
     assert "numbers" in group.conflicts[0]
 
 
+def test_offers_of_different_lengths_are_two_facts(story, outlets_of):
+    # The matcher finds the two offers one fact (same player, same kind of deal); a seven-year
+    # and an eight-year offer are two, and two clubs make them, so neither is contested
+    groups = align_claims(story(
+        ("Outlet A", "The Orioles, according to reports, have offered Teixeira a seven-year deal worth between "
+                     "$140 million and $150 million."),
+        ("Outlet B", "The Red Sox have made an eight-year offer to Teixeira in excess of $160 million, sources said."),
+    ))
+    assert all(len(outlets_of(g)) == 1 for g in groups), [(g.status, g.text) for g in groups]
+
+
 def test_different_lengths_of_one_stay_are_contested(story):
     groups = align_claims(story(
         ("Outlet A", "Fred LaRue served four and a half months in prison for his role in the Watergate conspiracy."),

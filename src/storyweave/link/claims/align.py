@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from storyweave.link.claims.contested import contested_pairs, ranking_conflicts
+from storyweave.link.claims.contested import contested_pairs, lengths_of_time_differ, ranking_conflicts
 from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable
 from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
@@ -187,6 +187,7 @@ def align_claims(
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
     scored.rule_out(different_speakers(units))
+    scored.rule_out(lengths_of_time_differ(table), contestable=True)
     groups, extra = group_units(table, scored, matcher)
     representative, adopted = merge_shared_quotes([(u.article.article_id, u.keys, u.quote) for u in units])
     for n, source in adopted.items():

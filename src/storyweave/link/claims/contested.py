@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable, dates_agree, numbers_agree
 from storyweave.link.claims.matcher import ClaimMatcher
@@ -90,6 +90,28 @@ def durations_conflict(a: frozenset[str], b: frozenset[str]) -> bool:
     return not any(
         max(x, y) <= DURATION_RATIO * min(x, y) for unit in shared for x in da[unit] for y in db[unit]
     )
+
+
+def _lengths(dates: frozenset[str]) -> frozenset[str]:
+    # a length of one ("a year", "per year", "one day after ...") is mostly a rate or an
+    # offset, not how long something lasted: "$21 million per year" gives no length of a deal
+    return frozenset(d for d in dates if (m := _DURATION.match(d)) and float(m.group(2)) != 1)
+
+
+def lengths_of_time_differ(table: UnitTable) -> Callable[[int, int], bool]:
+    """Whether two units of different articles give lengths of time that conflict: "the
+    Orioles have offered Teixeira a seven-year deal" / "the Red Sox have made an eight-year
+    offer", "was sentenced to seven years" / "was sentenced to 12 years". Durations are no
+    feature of the matcher, which finds such sentences one fact; they are two facts, or two
+    versions of one, which ``contested_pairs`` judges (``Scored.rule_out(contestable=True)``).
+    """
+    lengths = [_lengths(d) for d in table.dates]
+
+    def apart(a: int, b: int) -> bool:
+        return (table.article[a] != table.article[b] and bool(lengths[a]) and bool(lengths[b])
+                and durations_conflict(lengths[a], lengths[b]))
+
+    return apart
 
 
 def disagreement(table: UnitTable, a: int, b: int) -> str | None:

@@ -73,11 +73,17 @@ class Scored:
             found = self.prob[key] = self.score_missing(*key) if self.score_missing else 0.0
         return found
 
-    def rule_out(self, apart: Callable[[int, int], bool]) -> None:
-        """Make every pair ``apart`` names no fact (P 0), candidates now and pairs asked later."""
+    def rule_out(self, apart: Callable[[int, int], bool], *, contestable: bool = False) -> None:
+        """Make every pair ``apart`` names no fact (P 0), candidates now and pairs asked later.
+
+        ``contestable`` keeps what the pairs would be had they agreed (``p_agree``): two units
+        that disagree over a value are never one fact, yet may be two versions of one.
+        """
         for k in range(len(self.i)):
             if apart(int(self.i[k]), int(self.j[k])):
-                self.p[k] = self.p_agree[k] = 0.0
+                self.p[k] = 0.0
+                if not contestable:
+                    self.p_agree[k] = 0.0
                 self.prob[(int(self.i[k]), int(self.j[k]))] = 0.0
         missing = self.score_missing
         if missing is not None:
