@@ -184,6 +184,7 @@ class Claim:
     event_code: Optional[str] = None
     scope_hedges: tuple[str, ...] = ()
     denied: bool = False
+    actors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,7 @@ def claim_row(article_id: str, position: int, c) -> dict:
         "dates": json.dumps(list(c.dates)), "hedges": json.dumps(list(c.hedges)),
         "atoms": json.dumps(list(c.atoms), ensure_ascii=False),
         "scope_hedges": json.dumps(list(c.scope_hedges)),
+        "actors": json.dumps(list(c.actors), ensure_ascii=False),
         "ranks": json.dumps([dataclasses.asdict(r) for r in c.ranks], ensure_ascii=False),
         **{name: getattr(c, name) for name in _CLAIM_FIELDS},
     }

@@ -29,6 +29,7 @@ def claim_from_row(row: dict) -> Claim:
         hedges=tuple(json.loads(row["hedges"])),
         atoms=tuple(json.loads(row["atoms"])),
         scope_hedges=tuple(json.loads(row["scope_hedges"])),
+        actors=tuple(json.loads(row.get("actors") or "[]")),
     )
 
 

@@ -261,6 +261,7 @@ claims = Table(
     Column("scope_hedges", Text, nullable=False),
     Column("check_worthy", Float, nullable=False),
     Column("event_code", String(64)),
+    Column("actors", Text),  # JSON list of entity keys; NULL in rows from before revision 0013
 )
 
 # -- cross-document linking ---------------------------------------------------

@@ -107,6 +107,21 @@ def test_offers_of_different_lengths_are_two_facts(story, outlets_of):
     assert all(len(outlets_of(g)) == 1 for g in groups), [(g.status, g.text) for g in groups]
 
 
+def test_two_clubs_doing_one_kind_of_thing_to_one_player_are_two_facts(story, outlets_of):
+    # one player, one kind of act, two actors: the matcher finds the sentences one fact
+    groups = align_claims(story(
+        ("Outlet A", "The Angels have withdrawn their offer to free-agent first baseman Mark Teixeira, reports FoxSports."),
+        ("Outlet B", "According to Michael Silverman of the Boston Herald, the Red Sox made an offer to Mark Teixeira."),
+    ))
+    assert all(len(outlets_of(g)) == 1 for g in groups), [(g.status, g.text) for g in groups]
+    # one actor named two ways is still one: "Jenkin" / "Mr Jenkin"
+    groups = align_claims(story(
+        ("Outlet A", "Michael Jenkin, who was arrested at Millom Pier, has been charged with the murder of his wife."),
+        ("Outlet B", "Mr Jenkin, of Newton Street, Millom, has been charged with the murder of his wife Alice."),
+    ))
+    assert any(len(outlets_of(g)) == 2 for g in groups), [(g.status, g.text) for g in groups]
+
+
 def test_different_lengths_of_one_stay_are_contested(story):
     groups = align_claims(story(
         ("Outlet A", "Fred LaRue served four and a half months in prison for his role in the Watergate conspiracy."),

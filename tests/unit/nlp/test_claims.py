@@ -50,6 +50,17 @@ def test_an_adverb_opening_a_sentence_stays_with_the_word_it_modifies(nlp):
     assert texts(claims_of(nlp, "So the police arrested him on Monday.")) == ["the police arrested him on Monday."]
 
 
+def test_a_claim_knows_the_named_actor_its_main_verb_is_about(nlp):
+    (offer,) = claims_of(nlp, "The Orioles have offered Mark Teixeira a seven-year deal worth $140 million.")
+    assert len(offer.actors) == 1 and "orioles" in offer.actors[0]
+    (untagged,) = claims_of(nlp, "The Nationals have offered Mark Teixeira an eight-year contract.")
+    assert untagged.actors == ("name:nationals",)  # a proper noun the recogniser did not tag
+    (reported,) = claims_of(nlp, "Officials said Derek Lowe is seeking a five-year deal.")
+    assert any("lowe" in k for k in reported.actors)  # the reported clause's subject, not the speaker's
+    (unnamed,) = claims_of(nlp, "It was destroyed by the fire on Sunday.")
+    assert unnamed.actors == ()
+
+
 def test_relative_clauses_infinitives_and_participles_stay_inside_their_sentence(nlp):
     text = "The army, which had held the city for years, was forced to withdraw, leaving its heavy weapons behind."
     claims = claims_of(nlp, text)

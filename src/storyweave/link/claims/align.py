@@ -29,7 +29,15 @@ from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable
 from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
 from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMention, ClaimVersion
-from storyweave.link.claims.scoring import Scored, Unit, different_speakers, score_pairs, story_table, story_units
+from storyweave.link.claims.scoring import (
+    Scored,
+    Unit,
+    different_speakers,
+    different_subjects,
+    score_pairs,
+    story_table,
+    story_units,
+)
 from storyweave.link.copies import copied_pairs, merge_copied_mentions, wire_families
 from storyweave.link.origins import (
     DESCRIBED_PREFIX,
@@ -187,6 +195,7 @@ def align_claims(
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
     scored.rule_out(different_speakers(units))
+    scored.rule_out(different_subjects(units), contestable=True)
     scored.rule_out(lengths_of_time_differ(table), contestable=True)
     groups, extra = group_units(table, scored, matcher)
     representative, adopted = merge_shared_quotes([(u.article.article_id, u.keys, u.quote) for u in units])

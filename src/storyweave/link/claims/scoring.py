@@ -183,3 +183,44 @@ def different_speakers(units: Sequence[Unit]) -> Callable[[int, int], bool]:
         return not quotes_shared(ua.quote or ua.claim.text, ub.quote or ub.claim.text)
 
     return apart
+
+
+def _capitalised(text: str) -> frozenset[str]:
+    """The words a text writes with a capital, its first word aside, lower-cased: its names."""
+    words = _WORDS.findall(text)[1:]
+    return frozenset(w.lower() for w in words if w[:1].isupper() and len(w) > 2)
+
+
+def different_subjects(units: Sequence[Unit]) -> Callable[[int, int], bool]:
+    """Whether two units of different articles tell what two different named actors did to
+    one named thing: each unit's subject is a person or organisation the other never names,
+    the two names share no word, and the units name something else in common ("The Orioles
+    have offered Teixeira a seven-year deal" / "The Red Sox have made an eight-year offer to
+    Teixeira"). On a beat, sentences of one topic share the object and the kind of act; who
+    acts tells the facts apart, and the matcher, which weighs shared words, does not see it.
+    A shared surname ("Jenkin" / "Mr Jenkin") may be one person the resolver left apart."""
+
+    def actors(unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
+        ids = unit.article.entity_ids
+        keys = getattr(unit.claim, "actors", ())
+        words = frozenset(w for k in keys for w in k.split(":", 1)[-1].split("-") if len(w) > 2)
+        return frozenset(ids.get(k, f"{unit.article.article_id}:{k}") for k in keys), words
+
+    found = [actors(u) for u in units]
+    names = [_capitalised(u.claim.text) for u in units]
+
+    def apart(a: int, b: int) -> bool:
+        if units[a].article is units[b].article:
+            return False
+        (first, first_words), (second, second_words) = found[a], found[b]
+        if not first or not second or first & units[b].entities or second & units[a].entities:
+            return False
+        if first_words & second_words or first_words & names[b] or second_words & names[a]:
+            return False  # "Jenkin" / "Mr Jenkin"; or the other unit writes the actor's name, typed otherwise
+        # one named thing in common besides the actors: an entity, or a name both write (the
+        # recogniser may type one name two ways in two articles)
+        if (units[a].entities - first) & (units[b].entities - second):
+            return True
+        return bool((names[a] & names[b]) - first_words - second_words)
+
+    return apart

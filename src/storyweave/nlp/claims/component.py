@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
 from storyweave.nlp.claims.display import display_text
-from storyweave.nlp.claims.kinds import claim_kind, main_predicate
+from storyweave.nlp.claims.kinds import _subject, claim_kind, main_predicate
 from storyweave.nlp.claims.parts import (
     ClaimRules,
     EntityIndex,
@@ -275,7 +275,33 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
         hedged=bool(hedges),
         check_worthy=_score(kind, keys, numbers, dates, bool(hedges), event is not None),
         event_code=event.code if event is not None else None,
+        actors=_actors(predicate, art.entities),
     )
+
+
+#: entity types that act as a claim's subject: who did it, not where
+ACTOR_TYPES = frozenset(["PERSON", "ORG"])
+
+
+def _actors(predicate, entities) -> tuple[str, ...]:
+    """The named person or organisation the unit's main predicate is about: its subject, as
+    entity keys ("The Orioles have offered Teixeira a seven-year deal" → the Orioles). A
+    subject that is a proper noun the recogniser did not tag ("The Nationals have offered")
+    is a ``name:`` key of its words; a place, a date or a pronoun is no actor."""
+    subject = _subject(predicate)
+    if subject is None:
+        return ()
+    heads = [t for t in subject.subtree if t.dep_ == "conj" or t is subject]
+    keys = []
+    for head in heads:
+        entity = entities.at(head)
+        if entity is not None:
+            if entity.type in ACTOR_TYPES:
+                keys.append(entity.key)
+        elif head.pos_ == "PROPN":
+            words = [t for t in head.children if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
+            keys.append("name:" + "-".join(t.lower_ for t in words))
+    return tuple(dict.fromkeys(keys))
 
 
 #: what a speech verb reports when it heads the claim itself ("denied the charges")
