@@ -59,6 +59,8 @@ def test_a_claim_knows_the_named_actor_its_main_verb_is_about(nlp):
     assert any("lowe" in k for k in reported.actors)  # the reported clause's subject, not the speaker's
     (unnamed,) = claims_of(nlp, "It was destroyed by the fire on Sunday.")
     assert unnamed.actors == ()
+    (briton,) = claims_of(nlp, "A Briton has fallen 2,000ft to his death on a mountain in New Zealand.")
+    assert briton.actors == ()  # a nationality describes someone another outlet names
 
 
 def test_relative_clauses_infinitives_and_participles_stay_inside_their_sentence(nlp):

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from storyweave.names.labels import PLACE_LABELS as GEO_TYPES
 from storyweave.nlp.claims.attribution import attribute, may_hedge, scoped_hedge
 from storyweave.nlp.claims.display import display_text
-from storyweave.nlp.claims.kinds import _subject, claim_kind, main_predicate
+from storyweave.nlp.claims.kinds import claim_kind, main_predicate, subject_of
 from storyweave.nlp.claims.parts import (
     ClaimRules,
     EntityIndex,
@@ -41,6 +41,7 @@ from storyweave.nlp.claims.parts import (
 from storyweave.nlp.claims.pronouns import PersonResolver
 from storyweave.nlp.claims.ranks import ranks_in
 from storyweave.nlp.claims.units import Unit, claim_sentences, is_title_line, sentence_units, skipped_line
+from storyweave.nlp.gazetteer.cache import load_gazetteer
 from storyweave.nlp.texts import doc_text
 from storyweave.records import Claim, ScopedHedge
 
@@ -283,17 +284,28 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
 ACTOR_TYPES = frozenset(["PERSON", "ORG"])
 
 
+def _describes(head) -> bool:
+    """Whether a one-word subject is a nationality that describes someone the other outlet
+    names ("Briton dies in New Zealand fall" / "Robert Buckley fell 2,000 feet"), which the
+    recogniser may tag a person."""
+    if any(c.dep_ == "compound" for c in head.children):
+        return False
+    return load_gazetteer().demonym(head.text) is not None
+
+
 def _actors(predicate, entities) -> tuple[str, ...]:
     """The named person or organisation the unit's main predicate is about: its subject, as
     entity keys ("The Orioles have offered Teixeira a seven-year deal" → the Orioles). A
     subject that is a proper noun the recogniser did not tag ("The Nationals have offered")
     is a ``name:`` key of its words; a place, a date or a pronoun is no actor."""
-    subject = _subject(predicate)
+    subject = subject_of(predicate)
     if subject is None:
         return ()
     heads = [t for t in subject.subtree if t.dep_ == "conj" or t is subject]
     keys = []
     for head in heads:
+        if _describes(head):
+            continue
         entity = entities.at(head)
         if entity is not None:
             if entity.type in ACTOR_TYPES:

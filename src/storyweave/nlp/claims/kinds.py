@@ -37,7 +37,7 @@ def main_predicate(tokens: Span, verb: Token, rules: ClaimRules) -> Token:
     return verb
 
 
-def _subject(verb: Token) -> Token | None:
+def subject_of(verb: Token) -> Token | None:
     for _ in range(3):
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "expl")), None)
         if subject is not None or verb.dep_ not in ("xcomp", "conj") or verb.head is verb:
@@ -76,7 +76,7 @@ def _conditional(verb: Token, rules: ClaimRules) -> bool:
 def _opinion(tokens: Span, verb: Token, rules: ClaimRules) -> bool:
     for token in tokens:
         if token.lemma_.lower() in rules.cognition and token.pos_ == "VERB":
-            subject = _subject(token)
+            subject = subject_of(token)
             if subject is not None and low(subject) in rules.first_person:
                 return True
     if lemma_of(verb) in ("be", "seem", "look", "feel", "sound", "become", "remain"):
@@ -111,7 +111,7 @@ def claim_kind(tokens: Span, verb: Token, rules: ClaimRules, entities, has_numbe
         return "prediction"
     if future:
         agentive = lemma_of(predicate) not in rules.prediction_verbs
-        return "announcement" if agentive and _is_agent(_subject(predicate), entities, quoted) else "prediction"
+        return "announcement" if agentive and _is_agent(subject_of(predicate), entities, quoted) else "prediction"
     perfect = any(a.lemma_ == "have" for a in auxes)
     if (aux_words & rules.modal and not perfect) or find_phrases(words, rules.prediction_phrases):
         return "prediction"
