@@ -243,6 +243,14 @@ def test_a_subject_the_parser_took_for_another_clauses_object_speaks(nlp):
     assert quote.speaker == "officials" and quote.cue == "say"
 
 
+def test_an_it_the_parser_lends_a_cue_is_no_speaker_when_a_person_says_it(nlp):
+    # the parser hangs "added" on "takes", whose subject "it" says nothing
+    text = ("Pence said in politics it takes time to develop those relationships but added, “I strongly support "
+            "Paul Ryan, strongly endorse his re-election…we need Paul Ryan…to make America great again,” Pence said.")
+    quote = only(quotes_of(nlp, text), "I strongly support Paul Ryan")
+    assert quote.speaker == "Pence" and quote.cue == "added"
+
+
 def test_reported_speech_with_that(nlp):
     text = (
         "Kremlin spokesperson Dmitry Peskov said on Thursday that Russia is assessing the situation in Syria."

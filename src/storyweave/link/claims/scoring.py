@@ -202,7 +202,7 @@ def different_subjects(units: Sequence[Unit]) -> Callable[[int, int], bool]:
 
     def actors(unit: Unit) -> tuple[frozenset[str], frozenset[str]]:
         ids = unit.article.entity_ids
-        keys = getattr(unit.claim, "actors", ())
+        keys = unit.claim.actors
         words = frozenset(w for k in keys for w in k.split(":", 1)[-1].split("-") if len(w) > 2)
         return frozenset(ids.get(k, f"{unit.article.article_id}:{k}") for k in keys), words
 

@@ -117,24 +117,35 @@ def _short_title(word: str) -> bool:
     return word.removesuffix(".") in load_name_rules().abbreviated_titles
 
 
+#: subjects a climbed-to verb lends no cue: they name no one who could speak
+NO_ONE = frozenset(["it", "there", "this", "that", "which", "what"])
+
+
 def find_subject(cue: Token) -> Token | None:
     """The subject of a cue verb, inherited through "saying"/"adding"/conjoined verbs."""
     misparsed = _subject_taken_for_an_object(cue)
     if misparsed is not None:
         return misparsed
     verb = cue
+    no_one = None  # "it" of a verb climbed to: the speaker only when no verb above has one
     for _ in range(4):  # a short climb: "X said ..., adding that ..." / "X went on to say"
         # the cue's own subject of any kind; a verb climbed to lends only an active subject
         # ("the wall would be built and told reporters": the wall tells nothing)
         subjects = [c for c in verb.children if c.dep_ in (SUBJECT_DEPS if verb is cue else ("nsubj",))]
+        if verb is not cue and subjects and all(c.lower_ in NO_ONE for c in subjects):
+            # "Pence said in politics it takes time ... but added, '...'": the parser hangs
+            # "added" on "takes", whose "it" is no one; the climb goes on to "said"
+            no_one = no_one or subjects[0]
+            subjects = []
         if subjects:
             before = [c for c in subjects if c.i < cue.i]
             return before[-1] if before else subjects[0]  # the subject nearest the cue
-        for child in verb.children:
-            if child.dep_ == "agent":  # "was praised by X"
-                for grand in child.children:
-                    if grand.dep_ == "pobj":
-                        return grand
+        if no_one is None:
+            for child in verb.children:
+                if child.dep_ == "agent":  # "was praised by X"
+                    for grand in child.children:
+                        if grand.dep_ == "pobj":
+                            return grand
         head = verb.head
         if verb.dep_ == "pcomp" and head.pos_ == "ADP":  # "began by saying", "before adding"
             head = head.head
@@ -143,6 +154,8 @@ def find_subject(cue: Token) -> Token | None:
         if verb.dep_ in climbs and head is not verb and head.pos_ in ("VERB", "AUX"):
             verb = head
             continue
+        if no_one is not None:
+            break
         if verb.dep_ == "xcomp" and head.dep_ == "acomp" and head.head.pos_ in ("VERB", "AUX"):
             # "voters are more likely to say ...", "he is right to note ...": the adjective's
             # copula holds the subject
@@ -153,7 +166,7 @@ def find_subject(cue: Token) -> Token | None:
             # ("a tweet saying ...", "lawmakers condemning ...")
             return verb.head
         break
-    return _left_noun_phrase(cue)
+    return no_one if no_one is not None else _left_noun_phrase(cue)
 
 
 def _subject_taken_for_an_object(cue: Token) -> Token | None:
