@@ -185,6 +185,7 @@ def test_seed_articles(seeds_dir):
         ("Prices have doubled in recent years.", "recent years", "PAST_REF"),
         ("Losses widened for two consecutive quarters.", "two consecutive quarters", "P2Q"),
         ("The trip took 5 1/2 hours.", "5 1/2 hours", "PT5H30M"),
+        ("He served 4½ months in prison.", "4½ months", "P4.5M"),  # the fraction character
         ("The church dates from the 11th century.", "11th century", "10"),
         ("The dispute is decades-long.", "decades-long", "PXY"),
         ("The plant will close by the end of the year.", "the end of the year", "2024"),
