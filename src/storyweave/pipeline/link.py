@@ -402,7 +402,7 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
     The stories' inputs are read, aligned together by ``align_many`` (pure per
     story, so the batch engine runs it in parallel), then written.
     """
-    from storyweave.link.summary import summarise
+    from storyweave.link.summary import background_claims, summarise
 
     members = link_store.story_members(conn, story_ids)
     order = sorted(members)
@@ -411,7 +411,9 @@ def _refresh_stories(conn, story_ids: set[str], report: LinkReport, align_many: 
         _save_groups(conn, story_id, groups)
         report.claim_groups += len(groups)
         report.stories_touched += 1
-        summary = summarise(groups, _sentence_reader(conn, story_inputs))
+        past = background_claims(story_inputs)
+        summary = summarise(groups, _sentence_reader(conn, story_inputs),
+                            background=lambda m, past=past: (m.article_id, m.start) in past)
         link_store.save_story_summary(conn, story_id, summary, size=len(members[story_id]))
 
 
@@ -419,12 +421,16 @@ def _sentence_reader(conn, story_inputs: list):
     """For the summary: the sentence around a claim mention, read from the store on demand
     (a summary needs three of a story's thousands of claims)."""
     sentences = {(a.article_id, c.start): (c.sentence_start, c.sentence_end) for a in story_inputs for c in a.claims}
+    read: dict[tuple, Optional[str]] = {}  # the summary asks again for a sentence it has chosen
 
     def sentence_of(mention) -> Optional[str]:
         span = sentences.get((mention.article_id, mention.start))
         if span is None:
             return None
-        return link_store.text_slice(conn, mention.article_id, *span)
+        key = (mention.article_id, *span)
+        if key not in read:
+            read[key] = link_store.text_slice(conn, mention.article_id, *span)
+        return read[key]
 
     return sentence_of
 

@@ -393,7 +393,7 @@ def test_a_group_is_told_by_its_most_typical_member_and_no_text_tells_two_groups
     from storyweave.link.claims.align import _representative
 
     def unit(text: str):
-        claim = SimpleNamespace(display=text, headline=False, hedged=False, negated=False)
+        claim = SimpleNamespace(text=text, display=text, headline=False, hedged=False, negated=False)
         return SimpleNamespace(claim=claim)
 
     # the shortest member, less like the others (0.76 on average against 0.84), does not tell
@@ -413,3 +413,6 @@ def test_a_group_is_told_by_its_most_typical_member_and_no_text_tells_two_groups
     # one that is also in two other groups
     facts = {0: 1, 1: 2, 2: 1, 3: 3}
     assert _representative(members, units, table, scored, set(), facts) is units[2]
+    # a member that opens on a pronoun it does not resolve reads alone only after one that names
+    units[3] = unit("She was hit by a car on 117th Street.")
+    assert _representative(members, units, table, scored) is units[1]

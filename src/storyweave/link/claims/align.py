@@ -24,7 +24,12 @@ from collections.abc import Mapping, Sequence
 
 from scipy.cluster.hierarchy import DisjointSet
 
-from storyweave.link.claims.contested import contested_pairs, lengths_of_time_differ, ranking_conflicts
+from storyweave.link.claims.contested import (
+    contested_pairs,
+    lengths_of_time_differ,
+    names_its_subject,
+    ranking_conflicts,
+)
 from storyweave.link.claims.features import SPECULATIVE_KINDS, UnitTable
 from storyweave.link.claims.grouping import group_units
 from storyweave.link.claims.matcher import ClaimMatcher, load_matcher
@@ -133,7 +138,9 @@ def _representative(members: list[int], units: Sequence[Unit], table: UnitTable,
         # a unit in fewer groups states fewer other facts: "Suspect had been fired last week"
         # tells that fact better than a lede that also tells the shooting and the chase
         stated = facts.get(m, 1) if facts else 1
-        return (stated, bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
+        # "He was sentenced to 12 years" reads alone only once someone says who "he" is
+        unnamed = not names_its_subject(units[m])
+        return (unnamed, stated, bool(c.headline), bool(c.hedged), bool(c.negated), len(c.display), m)
 
     return units[min(near, key=plainest)]
 

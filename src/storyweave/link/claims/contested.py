@@ -149,7 +149,9 @@ def disagreement(table: UnitTable, a: int, b: int) -> str | None:
 VAGUE_SUBJECTS = frozenset(["it", "they", "this", "that", "these", "those", "he", "she", "its", "their"])
 
 
-def _names_its_subject(unit: Unit) -> bool:
+def names_its_subject(unit: Unit) -> bool:
+    """Whether a unit says whom it is about: it opens on no pronoun, or its display says
+    whom the pronoun means."""
     claim = unit.claim
     first = claim.text.split(" ", 1)[0].lower().strip("“\"'‘")
     return first not in VAGUE_SUBJECTS or claim.display != claim.text
@@ -162,7 +164,7 @@ def contested_pairs(units: Sequence[Unit], table: UnitTable, scored: Scored, mat
         if scored.p_agree[k] < matcher.contest_threshold or not scored.best_both[k]:
             continue
         a, b = int(scored.i[k]), int(scored.j[k])
-        if units[a].outlet == units[b].outlet or not (_names_its_subject(units[a]) and _names_its_subject(units[b])):
+        if units[a].outlet == units[b].outlet or not (names_its_subject(units[a]) and names_its_subject(units[b])):
             continue
         why = disagreement(table, a, b)
         if why == "whether it happened" and not _negates_what_the_other_states(units, table, a, b):
