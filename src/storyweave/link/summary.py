@@ -18,6 +18,8 @@ _FACTUAL = {"event", "number", "ranking", "control", "statement"}
 #: sentences outside these lengths (in words) are headlines, datelines or run-ons: the
 #: claim's own text stands in for them
 MIN_WORDS, MAX_WORDS = 6, 60
+#: a summary sentence that opens on one of these says whom it means only in its display
+OPENING_PRONOUNS = frozenset(["he", "she", "they", "it", "his", "her", "their", "its"])
 #: the marks a written sentence ends on (a headline has none)
 STOPS = ".!?\"'”’"
 
@@ -126,8 +128,10 @@ def _readable(group, sentence_of: SentenceOf | None) -> tuple[str, bool]:
     if sentence_of is not None and group.mentions:
         shown = next((m for m in group.mentions if group.text in (m.display, m.text)), group.mentions[0])
         sentence = " ".join((sentence_of(shown) or "").split())
-        if shown.display and shown.display != shown.text and sentence == " ".join(shown.text.split()):
-            # the sentence is the mention: its display names who "he" is ("[Gigante] was sentenced ...")
+        if (shown.display and shown.display != shown.text and sentence == " ".join(shown.text.split())
+                and sentence.split(" ", 1)[0].lower() in OPENING_PRONOUNS):
+            # a sentence that opens on "he" is the mention itself: its display says who he is
+            # ("[Gigante] was sentenced ..."); pronouns further in are left as written
             sentence = " ".join(shown.display.split())
         if MIN_WORDS <= len(sentence.split()) <= MAX_WORDS:
             written = sentence[-1] in STOPS
