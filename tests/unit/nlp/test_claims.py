@@ -61,6 +61,12 @@ def test_a_claim_knows_the_named_actor_its_main_verb_is_about(nlp):
     assert unnamed.actors == ()
     (briton,) = claims_of(nlp, "A Briton has fallen 2,000ft to his death on a mountain in New Zealand.")
     assert briton.actors == ()  # a nationality describes someone another outlet names
+    (placed,) = claims_of(nlp, "Chris Ivory was placed on injured reserve on Tuesday.")
+    assert placed.actors == ()  # what was done to him: no agent named
+    (nickname,) = claims_of(nlp, "Mafia 'Oddfather,' Vincent 'Chin' Gigante, dies in U.S. prison at 77.")
+    assert any("gigante" in k for k in nickname.actors)  # the apposition names him
+    (quoted,) = claims_of(nlp, "“Defendant has been consistently feigning insanity for many years,” the judge wrote.")
+    assert not any(k.startswith("name:") for k in quoted.actors)  # a quotation's first word, capitalised
 
 
 def test_relative_clauses_infinitives_and_participles_stay_inside_their_sentence(nlp):

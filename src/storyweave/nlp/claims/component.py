@@ -294,14 +294,23 @@ def _describes(head) -> bool:
 
 
 def _actors(predicate, entities) -> tuple[str, ...]:
-    """The named person or organisation the unit's main predicate is about: its subject, as
-    entity keys ("The Orioles have offered Teixeira a seven-year deal" → the Orioles). A
+    """The named person or organisation that acts in the unit's main predicate: its active
+    subject or its passive's agent, as entity keys ("The Orioles have offered Teixeira a
+    seven-year deal" → the Orioles). A
     subject that is a proper noun the recogniser did not tag ("The Nationals have offered")
     is a ``name:`` key of its words; a place, a date or a pronoun is no actor."""
     subject = subject_of(predicate)
+    if subject is not None and subject.dep_ == "nsubjpass":
+        # "Chris Ivory was placed on the list" says what was done to him; the actor is the
+        # agent, when there is one ("was placed on the list by the Saints")
+        verb = subject.head
+        agents = [g for c in verb.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        subject = agents[0] if agents else None
     if subject is None:
         return ()
-    heads = [t for t in subject.subtree if t.dep_ == "conj" or t is subject]
+    # the subject, the subjects coordinated with it, and what apposition names it ("Mafia
+    # 'Oddfather,' Vincent 'Chin' Gigante, dies")
+    heads = [t for t in subject.subtree if t.dep_ in ("conj", "appos") or t is subject]
     keys = []
     for head in heads:
         if _describes(head):
@@ -310,10 +319,21 @@ def _actors(predicate, entities) -> tuple[str, ...]:
         if entity is not None:
             if entity.type in ACTOR_TYPES:
                 keys.append(entity.key)
-        elif head.pos_ == "PROPN":
+        elif _untagged_name(head):
             words = [t for t in head.children if t.dep_ == "compound" and t.pos_ == "PROPN"] + [head]
             keys.append("name:" + "-".join(t.lower_ for t in words))
     return tuple(dict.fromkeys(keys))
+
+
+def _untagged_name(head) -> bool:
+    """A proper noun the recogniser left untagged ("The Nationals have offered"); not one it
+    tagged as something else ("March"), nor a sentence's or a quotation's capitalised first
+    word ("Defendant has been feigning insanity", "God bless you")."""
+    if head.pos_ != "PROPN" or head.ent_type_:
+        return False
+    first = next((t for t in head.sent if not t.is_punct and not t.is_space), head)
+    before = head.doc[head.i - 1] if head.i > 0 else None
+    return head.i != first.i and not (before is not None and before.is_quote)
 
 
 #: what a speech verb reports when it heads the claim itself ("denied the charges")
