@@ -81,13 +81,20 @@ def display_text(
     base = tokens.start_char
     pieces: list[tuple[int, int, str]] = []
     keys: list[str] = []
+    named: set[str] = set()  # the people the unit has already named, in its words or in brackets
     for token in tokens:
         person = _person(token, entities, speakers or {}, people)
         if person is not None and entities.at(token) is None:
-            suffix = PERSON_PRONOUNS[low(token)]
-            pieces.append((token.idx, token.idx + len(token), f"[{person.name}{suffix}]"))
             keys.append(person.key)
+            if person.key not in named:
+                # "Clinton has taken a stance, but she has said that she supports ..." names her once
+                suffix = PERSON_PRONOUNS[low(token)]
+                pieces.append((token.idx, token.idx + len(token), f"[{person.name}{suffix}]"))
+                named.add(person.key)
             continue
+        entity = entities.at(token)
+        if entity is not None:
+            named.add(entity.key)
         found = _city(token, entities, is_country)
         if found is not None and found[0] >= tokens.start:
             first, city = found
