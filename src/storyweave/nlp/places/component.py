@@ -86,6 +86,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         self.agent_town_population = int(roles["agent_town_population"])
         self.town_suffixes = frozenset(roles["town_suffixes"])
         self.facility_words = frozenset(words["facility_words"])
+        self.feature_words = frozenset(words["feature_words"])
+        self.feature_prefixes = frozenset(words["feature_prefixes"])
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
         self.party_prefixes = frozenset(words["party_prefixes"])
@@ -277,6 +279,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     # "Pitkin Avenue", "Van Wyck Expressway": a road is named after a person or a
                     # place elsewhere, and lies in the town that holds it (placed as a facility)
                     found = []
+                elif found and self._feature_word(span[-1]):
+                    # so is a river, a lake or a park ("James River", "Roanoke Park"), and no
+                    # name inside it is a place either
+                    found, source = [], "feature"
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":
@@ -296,6 +302,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     continue  # "Toyota Camry", "Nissan Leaf": a make, not the town it shares a name with
                 elif self._names_a_facility_after_someone(span):
                     continue  # "Van Wyck Expressway" is no road in Van, Texas
+                elif self._after_feature_prefix(span):
+                    continue  # "Lake Vermont" is a lake in Minnesota, "Mount Washington" a hill
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     found = self._lookup(span, "gazetteer", "", cues)
                     if found and not self._dateline(span) and _only_towns(found, SMALL_TOWN) and (

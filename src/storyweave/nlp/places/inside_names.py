@@ -98,6 +98,19 @@ class InsideNames:
         after = doc[span.end]
         return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not self._kind_word(after)
 
+    def _feature_word(self, token) -> bool:
+        """Whether ``token`` ends a natural feature's or a district's name ("River", "Lake",
+        "Township", "Twp.")."""
+        return token.lower_.rstrip(".") in self.feature_words
+
+    def _after_feature_prefix(self, span: Span) -> bool:
+        """Whether a name follows a capitalised word that opens a natural feature's name ("Lake"
+        in "Lake Vermont", "Mount" in "Mount Washington"): the name is the feature's."""
+        if span.start == 0:
+            return False
+        before = span.doc[span.start - 1]
+        return before.is_title and before.lower_.rstrip(".") in self.feature_prefixes
+
     def _kind_word(self, token) -> bool:
         """Whether ``token`` says what kind of place a name is: an institution's, a facility's or
         a division's word ("Police", "Airport", "County"), not another name."""

@@ -306,7 +306,10 @@ class Resolution:
     def _is_facility(self, ent: Span) -> bool:
         if ent.label_ == "FAC":
             return True
-        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
+        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and (
+            ent[-1].lower_ in self.facility_words or self._feature_word(ent[-1])
+            or (ent[0].is_title and ent[0].lower_.rstrip(".") in self.feature_prefixes)
+        )
 
 
 def _short_form(key: str, name: str) -> bool:
