@@ -10,7 +10,10 @@ The ``storyweave_places`` spaCy component runs after the NER and works in number
 3. disambiguation, one sense per name and article: population, prominence (how many alternate
    names GeoNames lists) and feature rank; explicit "Paris, Texas" context; and, iterated, the
    probability mass the article's other names and demonyms put on each country, state and area;
-4. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
+4. spatial context for recognition: small towns the article names beside a town it has placed
+   ("the Byesville Volunteer Fire Department" near Cambridge, Ohio), which the matcher does
+   not look for and the model often tags nothing or a person (``nearby``);
+5. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from storyweave.nlp.places.discourse import Repeats
 from storyweave.nlp.places.inside_names import ROAD_WORDS, InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
+from storyweave.nlp.places.nearby import Nearby
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
 from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
@@ -71,7 +75,7 @@ class _NameCues(NamedTuple):
 NO_CUES = _NameCues(frozenset(), frozenset(), frozenset(), frozenset())
 
 
-class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
+class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -136,6 +140,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
     def __call__(self, doc: Doc) -> Doc:
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        candidates += self._nearby(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         parts = self._parts(doc, candidates)
         places = [self._place(c) for c in candidates if c.choice is not None] + parts
