@@ -18,3 +18,29 @@ def test_a_small_town_beside_a_placed_town_is_that_town(places_nlp, places_in, p
     places = places_in(places_nlp, text)
     assert place_at(places, text, "Brentford").country_code == "GB"
     assert place_at(places, text, "Cadbury") is None  # a word of a person's full name
+
+
+def test_a_name_in_two_forms_is_no_context_for_itself(places_nlp, places_in, place_at):
+    # "Dublin City" (Council) and "Dublin" both read Dublin, Ireland, first: each must not
+    # lift the other's Irish reading over what the rest of the article says (Ohio)
+    text = (
+        "The Dublin City Council voted on Monday to repave Darby Street. Dublin officials said "
+        "Hilliard and Worthington would share the cost."
+    )
+    dublin = place_at(places_in(places_nlp, text), text, "Dublin", 1)
+    assert (dublin.country_code, dublin.name) == ("US", "Dublin")
+
+
+def test_a_state_named_after_a_town_and_its_state_has_its_own_country(places_nlp, places_in, place_at):
+    text = "Officials in Dublin, Hilliard and Cuyahoga Falls hired a design firm of Toronto, Ontario, Canada."
+    ontario = place_at(places_in(places_nlp, text), text, "Ontario")
+    assert (ontario.country_code, ontario.kind) == ("CA", "admin1")  # not Ontario, Ohio
+
+
+def test_city_before_an_institutions_word_is_the_institutions(places_nlp, places_in, place_at):
+    text = "San Fernando City Councilwoman Nury Martinez defeated Louis Pugliese in the Los Angeles race."
+    places = places_in(places_nlp, text)
+    assert place_at(places, text, "San Fernando").country_code == "US"  # not San Fernando City, Philippines
+    assert place_at(places, text, "Los Angeles").country_code == "US"
+    text = "Hotels in Quebec City and Montreal were full."
+    assert place_at(places_in(places_nlp, text), text, "Quebec").name == "Québec"  # the city's own short name

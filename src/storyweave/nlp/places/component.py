@@ -240,6 +240,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
                 continue
             if ent.label_ in PLACE_LABELS:
                 span = self._whole_name(span)  # "Fort St." before "John" tagged PERSON
+                span = self._without_city_word(span)  # "Dublin City" (Council) is Dublin
             if ent.label_ in self.correctable and self._is_demonym(span.text):
                 # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
                 demonyms.extend(self._demonym(span))
@@ -377,7 +378,10 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
             ):
                 return []
         if tail is not None:  # "Tenn." in "Paris, Tenn." is a toponym of its own
-            return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
+            whole = _Candidate(tail, source, self._entries(tail.text), label=label)
+            # and "Ontario, Canada" after "Toronto" has its own context
+            self._admin_context(whole)
+            return [cand, whole]
         return [cand]
 
     def _is_person(self, span: Span, label: str, cues: _NameCues) -> bool:

@@ -96,6 +96,10 @@ class _Context:
             self.country_total.update(countries)
             self.state_total.update(states)
         self.points = np.array(points, dtype=np.float64).reshape(-1, 4)
+        # two forms of one name whose likeliest reading is one place ("Dublin" and "Dublin City",
+        # both Dublin, Ireland, by population) are that place named twice: no evidence for
+        # each other's reading, which only the rest of the article can give (Ohio towns)
+        self._siblings = _siblings(names)
         # support() is asked for every reading of every name: what does not depend on the
         # reading is computed once per pass
         self._all_mass = sum(self.country_total.values())
@@ -106,9 +110,13 @@ class _Context:
         self._lons = np.radians(self.points[:, 1])
         self._km = (distances or _Distances()).for_points(self.points)
 
-    def country_mass(self, name: _Name, code: str) -> float:
-        """The mass the other names (and the demonyms) put on a country."""
-        return self.country_total[code] - self.countries[id(name)][code]
+    def country_mass(self, name: _Name, code: str, siblings: bool = True) -> float:
+        """The mass the other names (and the demonyms) put on a country; without ``siblings``,
+        less what the name's other forms put on it (they say it is a place, not which)."""
+        own = self.countries[id(name)][code]
+        if not siblings:
+            own += sum(self.countries[id(s)][code] for s in self._siblings[id(name)])
+        return self.country_total[code] - own
 
     def support(self, name: _Name, entry: GazEntry) -> float:
         """The score a reading of ``name`` draws from the rest of the article."""
@@ -117,13 +125,15 @@ class _Context:
             return score  # "a Washington-based think tank" is where it is based, whatever the story
         own_mass = self._own_mass.get(id(name))
         if own_mass is None:
-            own_mass = self._own_mass[id(name)] = sum(self.countries[id(name)].values())
+            own_mass = self._own_mass[id(name)] = sum(
+                sum(self.countries[id(n)].values()) for n in (name, *self._siblings[id(name)])
+            )
         total = self._all_mass - own_mass
         if total > 0:
-            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code) / total
+            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code, siblings=False) / total
         if entry.admin1:
             key = (entry.country_code, entry.admin1)
-            state = self.state_total[key] - self.states[id(name)][key]
+            state = self.state_total[key] - sum(self.states[id(n)][key] for n in (name, *self._siblings[id(name)]))
             score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
         # only towns are points here: a division's point says little of where its towns are
         if entry.kind == "city" and len(self.points):
@@ -132,7 +142,8 @@ class _Context:
                 km = self._km[(entry.lat, entry.lon)] = self._km_to_points(entry.lat, entry.lon)
             mass = self._other_points.get(id(name))
             if mass is None:
-                mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+                mine = [self.index[id(n)] for n in (name, *self._siblings[id(name)])]
+                mass = np.where(np.isin(self.points[:, 3], mine), 0.0, self.points[:, 2])
                 self._other_points[id(name)] = mass
             near = mass[km < 100].sum()
             mid = mass[(km >= 100) & (km < 300)].sum()
@@ -146,6 +157,20 @@ class _Context:
             (self._lons - math.radians(lon)) / 2
         ) ** 2
         return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+def _siblings(names: list[_Name]) -> dict[int, list[_Name]]:
+    """For each name, the other names whose likeliest reading by the gazetteer and the explicit
+    context alone is the same place as its own ("Dublin" and "Dublin City")."""
+    tops = [
+        name.entries[max(range(len(name.entries)), key=name.fixed.__getitem__)][0].geonameid
+        if name.entries and name.fixed else None
+        for name in names
+    ]
+    return {
+        id(name): [other for j, other in enumerate(names) if j != i and tops[i] and tops[i] == tops[j]]
+        for i, name in enumerate(names)
+    }
 
 
 def county_links(names: list[_Name]) -> list[list[float]]:

@@ -153,6 +153,22 @@ class InsideNames:
                 return longer  # its own name: "St. James" is an alternate name of Vung Tau
         return span
 
+    def _without_city_word(self, span: Span) -> Span:
+        """The town's name without "City" when the model took the word of an institution's name
+        ("Dublin City Council", "Springfield City Schools", "Las Vegas City Marshal") into the
+        place: a capitalised word follows, and no place has the longer name as its own, only as
+        an alternate name of another (Dublin, Ireland, is "Dublin City"). "Kansas City" and
+        "Mexico City" are their own; "Quebec City" before no such word is the city's."""
+        if len(span) < 2 or span[-1].lower_ != "city":
+            return span
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is None or not after.text[:1].isupper() or not after.is_alpha:
+            return span  # "Quebec City and Nanjing": the city's own short name
+        head = span.doc[span.start : span.end - 1]
+        if any(not alt for _entry, alt in self._entries(span.text)) or not self._has_name(head.text):
+            return span
+        return head
+
     def _state_initials(self, span: Span) -> Span | None:
         """A US state's dotted initials opening an organisation's name ("the S.C. Trial Lawyers
         Association", "the N.J. Division of Alcoholic Beverage Control"): they name the state
