@@ -266,6 +266,12 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
                     # institution named after its town or state names that place
                     head = self._leading_name(span, institution=True) or self._state_initials(span)
                     found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
+                    if not found:
+                        # "Northern Illinois University", "the Western Pennsylvania Kennel
+                        # Association": a compass word and a state, country or city names a part
+                        # of that place, whatever word follows
+                        head = self._wide_after_direction(span)
+                        found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
                     if found and span.doc[head.end].lower_ not in self.national_words:
                         # "Jamaica Hospital" is in Queens: only a national institution ("U.S.
                         # Census", "Syrian Army") is named after a country

@@ -23,6 +23,9 @@ SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
 #: a first-level division with fewer people is no organisation's namesake: "Paul Riva" is a
 #: person, not an organisation of Paul, a district of Cape Verde
 NAMED_DIVISION_PEOPLE = 100_000
+#: a city after a compass word that opens an organisation's name names the organisation's
+#: part of it from this size ("South Florida" aside, "Greater Boston Food Bank")
+DIRECTION_CITY_PEOPLE = 100_000
 #: the last word of a road's name
 ROAD_WORDS = frozenset(["expressway", "highway", "parkway", "freeway", "turnpike", "tunnel", "bridge",
                         "boulevard", "avenue", "street", "road", "drive", "lane"])
@@ -123,6 +126,26 @@ class InsideNames:
             return None
         rest = span.doc[span.start + 1 : span.end]
         return rest if self._has_name(rest.text) else None
+
+    def _wide_after_direction(self, span: Span) -> Span | None:
+        """The first words after a compass word that open an organisation's name, when they name
+        a country, a division, a region or a city of ``DIRECTION_CITY_PEOPLE`` ("Illinois" in
+        "Northern Illinois University"); not a town, which a firm is named after as often as
+        after a place ("Western Union")."""
+        if len(span) < 2 or span[0].lower_ not in self.directions:
+            return None
+        head = self._leading_name(span)  # "West Virginia" (Division of Highways) is its own name
+        if head is None or len(head) < 2:
+            rest = span.doc[span.start + 1 : span.end]
+            whole = self._has_name(rest.text) and normalise(rest.text) not in self.stop
+            head = rest if whole else self._leading_name(rest)  # "Metro Vancouver"
+        if head is None:
+            return None
+        wide = any(
+            not alt and (e.kind in SEAT_KINDS or e.kind in WIDE_KINDS or e.population >= DIRECTION_CITY_PEOPLE)
+            for e, alt in self.gaz.lookup_ranked(head.text)
+        )
+        return head if wide else None
 
     def _names_a_country(self, ent: Span) -> bool:
         """Whether a two-word organisation carries a country's or a first-level division's name
