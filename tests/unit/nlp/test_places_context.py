@@ -44,3 +44,28 @@ def test_city_before_an_institutions_word_is_the_institutions(places_nlp, places
     assert place_at(places, text, "Los Angeles").country_code == "US"
     text = "Hotels in Quebec City and Montreal were full."
     assert place_at(places_in(places_nlp, text), text, "Quebec").name == "Québec"  # the city's own short name
+
+
+def _two_names(mute: bool):
+    from collections import Counter
+
+    from storyweave.nlp.gazetteer import GazEntry
+    from storyweave.nlp.places.context import _Context, _Name
+
+    torrington = [(GazEntry(1, "Torrington", 41.8, -73.1, "US", "city", 35000, "CT"), False),
+                  (GazEntry(2, "Great Torrington", 50.95, -4.14, "GB", "city", 5000, "ENG"), True)]
+    bingham = [(GazEntry(3, "Bingham", 52.95, -0.95, "GB", "city", 9000, "ENG"), False)]
+    names = [_Name(torrington, None, None, probs=[0.5, 0.5], fixed=[5.0, 1.6]),
+             _Name(bingham, None, None, probs=[1.0], fixed=[4.0], mute=mute)]
+    return names, _Context(names, Counter())
+
+
+def test_a_word_of_a_persons_name_takes_context_but_gives_none():
+    # "Bingham" after "Mayor Ryan Bingham" may be the mayor: it must not carry the article to
+    # England, where its only reading lies, and Torrington with it (Great Torrington, Devon)
+    names, context = _two_names(mute=True)
+    assert context.country_mass(names[0], "GB") == 0.0
+    assert context.support(names[0], names[0].entries[1][0]) == 0.0
+    assert context.support(names[1], names[1].entries[0][0]) > 0.0  # it still takes context
+    names, context = _two_names(mute=False)
+    assert context.country_mass(names[0], "GB") == 1.0

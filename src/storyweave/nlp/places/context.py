@@ -51,6 +51,9 @@ class _Name:
     country: str | None
     #: written "X-based": the home of an organisation, a town, and no evidence of the story's ground
     based: bool = False
+    #: a word of one of the article's people's full names at every mention ("Bingham" after
+    #: "Ryan Bingham"): it may be the person, so it takes context but gives none
+    mute: bool = False
     fixed: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     probs: list[float] = field(default_factory=list)
@@ -85,7 +88,7 @@ class _Context:
         self.index = {id(name): i for i, name in enumerate(names)}
         for i, name in enumerate(names):
             countries, states = Counter(), Counter()
-            for (entry, _alt), p in zip(name.entries if not name.based else (), name.probs):
+            for (entry, _alt), p in zip(name.entries if not (name.based or name.mute) else (), name.probs):
                 if entry.kind != "continent":
                     countries[entry.country_code] += p
                 if entry.admin1:

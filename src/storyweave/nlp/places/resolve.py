@@ -94,7 +94,8 @@ class Resolution:
             groups.setdefault(normalise(cand.span.text), []).append(cand)
         names = [
             _Name(next((c.entries for c in g if c.fixed_kind), g[0].entries), next((c.admin for c in g if c.admin), None),
-                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
+                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g),
+                  mute=all(c.namesake for c in g))
             for g in groups.values()
         ]
         demonym_mass = Counter(p.country_code for p in demonyms if p.country_code)  # not a continent's
