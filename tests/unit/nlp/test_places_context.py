@@ -69,3 +69,28 @@ def test_a_word_of_a_persons_name_takes_context_but_gives_none():
     assert context.support(names[1], names[1].entries[0][0]) > 0.0  # it still takes context
     names, context = _two_names(mute=False)
     assert context.country_mass(names[0], "GB") == 1.0
+
+
+def test_a_nation_of_the_uk_lends_no_state_support_on_top_of_its_country():
+    # England is GB's first-level division: the mass on it is the mass on the country, which
+    # the country term already counts (a WASHINGTON dateline on a story about Britain)
+    from collections import Counter
+
+    from storyweave.nlp.gazetteer import GazEntry
+    from storyweave.nlp.places.context import COUNTRY_WEIGHT, STATE_WEIGHT, _Context, _Name
+
+    washington = [(GazEntry(1, "Washington", 38.9, -77.0, "US", "city", 600000, "DC"), False),
+                  (GazEntry(2, "Washington", 54.9, -1.5, "GB", "city", 53000, "ENG"), False)]
+    england = [(GazEntry(3, "England", 52.2, -0.7, "GB", "admin1", 0, "ENG"), False)]
+    texas = [(GazEntry(4, "Texas", 31.3, -99.3, "US", "admin1", 0, "TX"), False)]
+    austin = [(GazEntry(5, "Austin", 30.3, -97.7, "US", "city", 900000, "TX"), False),
+              (GazEntry(6, "Austin", 43.7, -93.0, "US", "city", 25000, "MN"), False)]
+    names = [_Name(washington, None, None, probs=[0.5, 0.5], fixed=[9.0, 5.0]),
+             _Name(england, None, None, probs=[1.0], fixed=[8.0])]
+    context = _Context(names, Counter())
+    assert context.support(names[0], washington[1][0]) == COUNTRY_WEIGHT  # no state term
+    # a state of a federation still lends it
+    names = [_Name(austin, None, None, probs=[0.5, 0.5], fixed=[6.0, 4.4]),
+             _Name(texas, None, None, probs=[1.0], fixed=[8.0])]
+    context = _Context(names, Counter())
+    assert context.support(names[0], austin[0][0]) == COUNTRY_WEIGHT + STATE_WEIGHT

@@ -3,6 +3,7 @@ draws from the article's other names (their mass on countries, states and nearby
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyweave.nlp.gazetteer import GazEntry
+from storyweave.nlp.places.rules import read_lines
 
 #: passes of the article-wide disambiguation, and the weights of its evidence: the share of
 #: the other names' mass on a reading's country; the first unit of mass on its state, and
@@ -134,7 +136,7 @@ class _Context:
         total = self._all_mass - own_mass
         if total > 0:
             score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code, siblings=False) / total
-        if entry.admin1:
+        if entry.admin1 and (entry.country_code, entry.admin1) not in nation_divisions():
             key = (entry.country_code, entry.admin1)
             state = self.state_total[key] - sum(self.states[id(n)][key] for n in (name, *self._siblings[id(name)]))
             score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
@@ -160,6 +162,13 @@ class _Context:
             (self._lons - math.radians(lon)) / 2
         ) ** 2
         return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+@functools.cache
+def nation_divisions() -> frozenset[tuple[str, str]]:
+    """(country, admin1) of the first-level divisions that are nations, not states
+    (``nation_divisions.txt``): no state support, which would count their country twice."""
+    return frozenset(tuple(line.split(":", 1)) for line in read_lines("nation_divisions.txt"))
 
 
 def _siblings(names: list[_Name]) -> dict[int, list[_Name]]:
