@@ -99,3 +99,11 @@ def test_a_compass_word_and_a_state_open_an_organisations_name(places_nlp, place
     places = places_in(places_nlp, text)
     assert place_at(places, text, "West Virginia").name == "West Virginia"
     assert place_at(places, text, "Union") is None
+
+
+def test_an_emergency_service_or_a_committee_is_named_after_its_town(places_nlp, places_in, place_at):
+    from storyweave.nlp.places import distance_km
+
+    text = "Casey Godlewski, chief of Grand Ledge Emergency Services, said the woman had fallen 20 feet."
+    town = place_at(places_in(places_nlp, text), text, "Grand Ledge")
+    assert distance_km(town.lat, town.lon, 42.75, -84.75) < 10  # Grand Ledge, Michigan
