@@ -94,3 +94,10 @@ def test_a_nation_of_the_uk_lends_no_state_support_on_top_of_its_country():
              _Name(texas, None, None, probs=[1.0], fixed=[8.0])]
     context = _Context(names, Counter())
     assert context.support(names[0], austin[0][0]) == COUNTRY_WEIGHT + STATE_WEIGHT
+
+
+def test_a_town_before_a_word_for_its_residents_is_where_they_live(places_nlp, places_in, place_at):
+    # the model tags "Hamilton" an organisation here; "the two Hamilton women" are from a town
+    text = "Police said the two Hamilton women found dead on Sunday had died hours apart."
+    town = place_at(places_in(places_nlp, text), text, "Hamilton")
+    assert town is not None and town.kind == "city"

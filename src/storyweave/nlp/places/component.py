@@ -100,6 +100,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         self.division_plurals = {plural: word.title() for word, plural in self.division_words.items()}
         self.national_words = frozenset(words["national_institution_words"])
         self.locative = set(words["locative_prepositions"])
+        self.resident_words = frozenset(words["resident_words"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
         self.stop_words = {normalise(w) for w in _read_lines("stop_toponyms.txt")}
@@ -427,10 +428,21 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
     def _locative_before(self, span: Span) -> bool:
         if self._dateline(span):
             return True
+        if self._residents_after(span):
+            return True  # "an Independence teenager", "the two Hamilton women": where they are from
         i = span.start - 1
         if i >= 0 and span.doc[i].lower_ == "the":
             i -= 1
         return i >= 0 and span.doc[i].lower_ in self.locative
+
+    def _residents_after(self, span: Span) -> bool:
+        """Whether the name modifies a word for its residents after a determiner, a number or an
+        adjective ("the 60-year-old Alton man", "two Hamilton women"): it says where they live,
+        as "of Alton" would (``resident_words`` in ``context_words.toml``)."""
+        doc = span.doc
+        if span.end >= len(doc) or span.start == 0 or doc[span.end].lower_ not in self.resident_words:
+            return False
+        return doc[span.start - 1].pos_ in ("DET", "NUM", "ADJ")
 
     def _admin_context(self, cand: _Candidate) -> Span | None:
         """Read "X, Texas" / "X, Tenn." / "X, Syria" after a candidate; return the tail's span."""
