@@ -87,3 +87,23 @@ def test_a_states_dotted_initials_opening_an_organisation_name_the_state(places_
     assert place_at(places_in(places_nlp, text), text, "S.C.").name == "South Carolina"
     text = "Agencies such as the N.J. Division of Alcoholic Beverage Control disagreed."
     assert place_at(places_in(places_nlp, text), text, "N.J.").name == "New Jersey"
+
+
+def test_a_compass_word_and_a_state_open_an_organisations_name(places_nlp, places_in, place_at):
+    text = "Northern Illinois University students will clean up the park on Saturday."
+    assert place_at(places_in(places_nlp, text), text, "Illinois").kind == "admin1"
+    text = "Metro Vancouver already banned the disposal of pharmaceuticals in landfills."
+    assert place_at(places_in(places_nlp, text), text, "Vancouver").country_code == "CA"
+    # a state named with its compass word is that state; a firm named after a town is no place
+    text = "The grant came from the West Virginia Division of Highways. Shares of Western Union fell."
+    places = places_in(places_nlp, text)
+    assert place_at(places, text, "West Virginia").name == "West Virginia"
+    assert place_at(places, text, "Union") is None
+
+
+def test_an_emergency_service_or_a_committee_is_named_after_its_town(places_nlp, places_in, place_at):
+    from storyweave.nlp.places import distance_km
+
+    text = "Casey Godlewski, chief of Grand Ledge Emergency Services, said the woman had fallen 20 feet."
+    town = place_at(places_in(places_nlp, text), text, "Grand Ledge")
+    assert distance_km(town.lat, town.lon, 42.75, -84.75) < 10  # Grand Ledge, Michigan

@@ -61,6 +61,26 @@ def test_a_road_is_placed_in_its_town_not_at_the_town_it_is_named_after(places_n
     )  # never Pitkin, Louisiana
 
 
+def test_a_river_a_lake_or_a_park_is_placed_in_its_town_not_at_the_town_it_is_named_after(
+    places_nlp, places_in, place_at
+):
+    # the model tags the whole feature LOC; the gazetteer knows only the name before its word
+    text = "Volunteers pulled tyres from the James River in Richmond on Saturday."
+    river = place_at(places_in(places_nlp, text), text, "James")
+    assert river.level == "facility-in-town" and distance_km(river.lat, river.lon, 37.54, -77.44) < 30  # not Gray, Georgia
+    text = "Two anglers drowned at Kiser Lake near Urbana, Ohio, on Sunday."
+    lake = place_at(places_in(places_nlp, text), text, "Kiser")
+    assert lake.level == "facility-in-town" and distance_km(lake.lat, lake.lon, 40.11, -83.75) < 30  # not Keyser, W.Va.
+    text = "The man was found in the Roanoke Park area of Kansas City."
+    park = place_at(places_in(places_nlp, text), text, "Roanoke")
+    assert park.level == "facility-in-town" and distance_km(park.lat, park.lon, 39.1, -94.58) < 30  # not Roanoke, Va.
+
+
+def test_a_name_after_lake_or_mount_is_the_features_not_the_state(places_nlp, places_in, place_at):
+    text = "The county road near Lake Vermont is closed because of high water."
+    assert place_at(places_in(places_nlp, text), text, "Vermont") is None  # no lake in the state of Vermont
+
+
 def test_a_title_a_common_word_and_an_event_are_no_towns(places_nlp, places_in, place_at):
     text = (
         "Officer Jovaniel Cordova opened fire in Los Angeles. Charles fumbled in the red zone. "

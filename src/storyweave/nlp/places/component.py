@@ -10,7 +10,10 @@ The ``storyweave_places`` spaCy component runs after the NER and works in number
 3. disambiguation, one sense per name and article: population, prominence (how many alternate
    names GeoNames lists) and feature rank; explicit "Paris, Texas" context; and, iterated, the
    probability mass the article's other names and demonyms put on each country, state and area;
-4. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
+4. spatial context for recognition: small towns the article names beside a town it has placed
+   ("the Byesville Volunteer Fire Department" near Cambridge, Ohio), which the matcher does
+   not look for and the model often tags nothing or a person (``nearby``);
+5. output: ``doc._.places`` (a list of ``Place``) and ``doc.ents`` with corrected labels.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ from storyweave.nlp.places.discourse import Repeats
 from storyweave.nlp.places.inside_names import ROAD_WORDS, InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
+from storyweave.nlp.places.nearby import Nearby
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
 from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
@@ -71,7 +75,7 @@ class _NameCues(NamedTuple):
 NO_CUES = _NameCues(frozenset(), frozenset(), frozenset(), frozenset())
 
 
-class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
+class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution):
     """The ``storyweave_places`` component. Build it through ``nlp.add_pipe``."""
 
     def __init__(self, nlp: Language, name: str = "storyweave_places", use_matcher: bool = True):
@@ -86,6 +90,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         self.agent_town_population = int(roles["agent_town_population"])
         self.town_suffixes = frozenset(roles["town_suffixes"])
         self.facility_words = frozenset(words["facility_words"])
+        self.feature_words = frozenset(words["feature_words"])
+        self.feature_prefixes = frozenset(words["feature_prefixes"])
         self.institution_words = frozenset(words["institution_words"])
         self.directions = frozenset(words["directions"])
         self.party_prefixes = frozenset(words["party_prefixes"])
@@ -94,6 +100,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
         self.division_plurals = {plural: word.title() for word, plural in self.division_words.items()}
         self.national_words = frozenset(words["national_institution_words"])
         self.locative = set(words["locative_prepositions"])
+        self.resident_words = frozenset(words["resident_words"])
         self.speech = set(words["speech_verbs"])
         self.correctable = set(words["correctable_labels"])
         self.stop_words = {normalise(w) for w in _read_lines("stop_toponyms.txt")}
@@ -134,6 +141,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
     def __call__(self, doc: Doc) -> Doc:
         candidates, demonyms, relabel = self._candidates(doc)
         self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        candidates += self._nearby(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         parts = self._parts(doc, candidates)
         places = [self._place(c) for c in candidates if c.choice is not None] + parts
@@ -233,6 +241,7 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                 continue
             if ent.label_ in PLACE_LABELS:
                 span = self._whole_name(span)  # "Fort St." before "John" tagged PERSON
+                span = self._without_city_word(span)  # "Dublin City" (Council) is Dublin
             if ent.label_ in self.correctable and self._is_demonym(span.text):
                 # "Sri Lankan troops" tagged PERSON: the word is the country's demonym
                 demonyms.extend(self._demonym(span))
@@ -258,6 +267,12 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     # institution named after its town or state names that place
                     head = self._leading_name(span, institution=True) or self._state_initials(span)
                     found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
+                    if not found:
+                        # "Northern Illinois University", "the Western Pennsylvania Kennel
+                        # Association": a compass word and a state, country or city names a part
+                        # of that place, whatever word follows
+                        head = self._wide_after_direction(span)
+                        found = self._lookup(head, "ner", "GPE", cues) if head is not None else []
                     if found and span.doc[head.end].lower_ not in self.national_words:
                         # "Jamaica Hospital" is in Queens: only a national institution ("U.S.
                         # Census", "Syrian Army") is named after a country
@@ -277,6 +292,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     # "Pitkin Avenue", "Van Wyck Expressway": a road is named after a person or a
                     # place elsewhere, and lies in the town that holds it (placed as a facility)
                     found = []
+                elif found and self._feature_word(span[-1]):
+                    # so is a river, a lake or a park ("James River", "Roanoke Park"), and no
+                    # name inside it is a place either
+                    found, source = [], "feature"
                 if self._institution_subject(head, found):
                     found, source = [], "institution"
             if found or source != "ner":
@@ -296,6 +315,8 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
                     continue  # "Toyota Camry", "Nissan Leaf": a make, not the town it shares a name with
                 elif self._names_a_facility_after_someone(span):
                     continue  # "Van Wyck Expressway" is no road in Van, Texas
+                elif self._after_feature_prefix(span):
+                    continue  # "Lake Vermont" is a lake in Minnesota, "Mount Washington" a hill
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     found = self._lookup(span, "gazetteer", "", cues)
                     if found and not self._dateline(span) and _only_towns(found, SMALL_TOWN) and (
@@ -364,7 +385,10 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
             ):
                 return []
         if tail is not None:  # "Tenn." in "Paris, Tenn." is a toponym of its own
-            return [cand, _Candidate(tail, source, self._entries(tail.text), label=label)]
+            whole = _Candidate(tail, source, self._entries(tail.text), label=label)
+            # and "Ontario, Canada" after "Toronto" has its own context
+            self._admin_context(whole)
+            return [cand, whole]
         return [cand]
 
     def _is_person(self, span: Span, label: str, cues: _NameCues) -> bool:
@@ -404,10 +428,21 @@ class PlaceRecognizer(TextCues, Repeats, InsideNames, Parts, Resolution):
     def _locative_before(self, span: Span) -> bool:
         if self._dateline(span):
             return True
+        if self._residents_after(span):
+            return True  # "an Independence teenager", "the two Hamilton women": where they are from
         i = span.start - 1
         if i >= 0 and span.doc[i].lower_ == "the":
             i -= 1
         return i >= 0 and span.doc[i].lower_ in self.locative
+
+    def _residents_after(self, span: Span) -> bool:
+        """Whether the name modifies a word for its residents after a determiner, a number or an
+        adjective ("the 60-year-old Alton man", "two Hamilton women"): it says where they live,
+        as "of Alton" would (``resident_words`` in ``context_words.toml``)."""
+        doc = span.doc
+        if span.end >= len(doc) or span.start == 0 or doc[span.end].lower_ not in self.resident_words:
+            return False
+        return doc[span.start - 1].pos_ in ("DET", "NUM", "ADJ")
 
     def _admin_context(self, cand: _Candidate) -> Span | None:
         """Read "X, Texas" / "X, Tenn." / "X, Syria" after a candidate; return the tail's span."""

@@ -3,6 +3,7 @@ draws from the article's other names (their mass on countries, states and nearby
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from storyweave.nlp.gazetteer import GazEntry
+from storyweave.nlp.places.rules import read_lines
 
 #: passes of the article-wide disambiguation, and the weights of its evidence: the share of
 #: the other names' mass on a reading's country; the first unit of mass on its state, and
@@ -51,6 +53,9 @@ class _Name:
     country: str | None
     #: written "X-based": the home of an organisation, a town, and no evidence of the story's ground
     based: bool = False
+    #: a word of one of the article's people's full names at every mention ("Bingham" after
+    #: "Ryan Bingham"): it may be the person, so it takes context but gives none
+    mute: bool = False
     fixed: list[float] = field(default_factory=list)
     scores: list[float] = field(default_factory=list)
     probs: list[float] = field(default_factory=list)
@@ -85,7 +90,7 @@ class _Context:
         self.index = {id(name): i for i, name in enumerate(names)}
         for i, name in enumerate(names):
             countries, states = Counter(), Counter()
-            for (entry, _alt), p in zip(name.entries if not name.based else (), name.probs):
+            for (entry, _alt), p in zip(name.entries if not (name.based or name.mute) else (), name.probs):
                 if entry.kind != "continent":
                     countries[entry.country_code] += p
                 if entry.admin1:
@@ -96,6 +101,10 @@ class _Context:
             self.country_total.update(countries)
             self.state_total.update(states)
         self.points = np.array(points, dtype=np.float64).reshape(-1, 4)
+        # two forms of one name whose likeliest reading is one place ("Dublin" and "Dublin City",
+        # both Dublin, Ireland, by population) are that place named twice: no evidence for
+        # each other's reading, which only the rest of the article can give (Ohio towns)
+        self._siblings = _siblings(names)
         # support() is asked for every reading of every name: what does not depend on the
         # reading is computed once per pass
         self._all_mass = sum(self.country_total.values())
@@ -106,9 +115,13 @@ class _Context:
         self._lons = np.radians(self.points[:, 1])
         self._km = (distances or _Distances()).for_points(self.points)
 
-    def country_mass(self, name: _Name, code: str) -> float:
-        """The mass the other names (and the demonyms) put on a country."""
-        return self.country_total[code] - self.countries[id(name)][code]
+    def country_mass(self, name: _Name, code: str, siblings: bool = True) -> float:
+        """The mass the other names (and the demonyms) put on a country; without ``siblings``,
+        less what the name's other forms put on it (they say it is a place, not which)."""
+        own = self.countries[id(name)][code]
+        if not siblings:
+            own += sum(self.countries[id(s)][code] for s in self._siblings[id(name)])
+        return self.country_total[code] - own
 
     def support(self, name: _Name, entry: GazEntry) -> float:
         """The score a reading of ``name`` draws from the rest of the article."""
@@ -117,13 +130,15 @@ class _Context:
             return score  # "a Washington-based think tank" is where it is based, whatever the story
         own_mass = self._own_mass.get(id(name))
         if own_mass is None:
-            own_mass = self._own_mass[id(name)] = sum(self.countries[id(name)].values())
+            own_mass = self._own_mass[id(name)] = sum(
+                sum(self.countries[id(n)].values()) for n in (name, *self._siblings[id(name)])
+            )
         total = self._all_mass - own_mass
         if total > 0:
-            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code) / total
-        if entry.admin1:
+            score += COUNTRY_WEIGHT * self.country_mass(name, entry.country_code, siblings=False) / total
+        if entry.admin1 and (entry.country_code, entry.admin1) not in nation_divisions():
             key = (entry.country_code, entry.admin1)
-            state = self.state_total[key] - self.states[id(name)][key]
+            state = self.state_total[key] - sum(self.states[id(n)][key] for n in (name, *self._siblings[id(name)]))
             score += STATE_WEIGHT * min(1.0, state) + STATE_EXTRA * min(2.0, max(0.0, state - 1.0))
         # only towns are points here: a division's point says little of where its towns are
         if entry.kind == "city" and len(self.points):
@@ -132,7 +147,8 @@ class _Context:
                 km = self._km[(entry.lat, entry.lon)] = self._km_to_points(entry.lat, entry.lon)
             mass = self._other_points.get(id(name))
             if mass is None:
-                mass = np.where(self.points[:, 3] == self.index[id(name)], 0.0, self.points[:, 2])
+                mine = [self.index[id(n)] for n in (name, *self._siblings[id(name)])]
+                mass = np.where(np.isin(self.points[:, 3], mine), 0.0, self.points[:, 2])
                 self._other_points[id(name)] = mass
             near = mass[km < 100].sum()
             mid = mass[(km >= 100) & (km < 300)].sum()
@@ -146,6 +162,27 @@ class _Context:
             (self._lons - math.radians(lon)) / 2
         ) ** 2
         return 2 * 6371.0 * np.arcsin(np.minimum(1.0, np.sqrt(a)))
+
+
+@functools.cache
+def nation_divisions() -> frozenset[tuple[str, str]]:
+    """(country, admin1) of the first-level divisions that are nations, not states
+    (``nation_divisions.txt``): no state support, which would count their country twice."""
+    return frozenset(tuple(line.split(":", 1)) for line in read_lines("nation_divisions.txt"))
+
+
+def _siblings(names: list[_Name]) -> dict[int, list[_Name]]:
+    """For each name, the other names whose likeliest reading by the gazetteer and the explicit
+    context alone is the same place as its own ("Dublin" and "Dublin City")."""
+    tops = [
+        name.entries[max(range(len(name.entries)), key=name.fixed.__getitem__)][0].geonameid
+        if name.entries and name.fixed else None
+        for name in names
+    ]
+    return {
+        id(name): [other for j, other in enumerate(names) if j != i and tops[i] and tops[i] == tops[j]]
+        for i, name in enumerate(names)
+    }
 
 
 def county_links(names: list[_Name]) -> list[list[float]]:

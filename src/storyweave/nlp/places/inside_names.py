@@ -23,6 +23,9 @@ SEAT_KINDS = frozenset(["country", "admin1", "admin2"])
 #: a first-level division with fewer people is no organisation's namesake: "Paul Riva" is a
 #: person, not an organisation of Paul, a district of Cape Verde
 NAMED_DIVISION_PEOPLE = 100_000
+#: a city after a compass word that opens an organisation's name names the organisation's
+#: part of it from this size ("South Florida" aside, "Greater Boston Food Bank")
+DIRECTION_CITY_PEOPLE = 100_000
 #: the last word of a road's name
 ROAD_WORDS = frozenset(["expressway", "highway", "parkway", "freeway", "turnpike", "tunnel", "bridge",
                         "boulevard", "avenue", "street", "road", "drive", "lane"])
@@ -98,6 +101,19 @@ class InsideNames:
         after = doc[span.end]
         return after.ent_type_ == "FAC" and after.ent_iob_ == "I" and not self._kind_word(after)
 
+    def _feature_word(self, token) -> bool:
+        """Whether ``token`` ends a natural feature's or a district's name ("River", "Lake",
+        "Township", "Twp.")."""
+        return token.lower_.rstrip(".") in self.feature_words
+
+    def _after_feature_prefix(self, span: Span) -> bool:
+        """Whether a name follows a capitalised word that opens a natural feature's name ("Lake"
+        in "Lake Vermont", "Mount" in "Mount Washington"): the name is the feature's."""
+        if span.start == 0:
+            return False
+        before = span.doc[span.start - 1]
+        return before.is_title and before.lower_.rstrip(".") in self.feature_prefixes
+
     def _kind_word(self, token) -> bool:
         """Whether ``token`` says what kind of place a name is: an institution's, a facility's or
         a division's word ("Police", "Airport", "County"), not another name."""
@@ -110,6 +126,26 @@ class InsideNames:
             return None
         rest = span.doc[span.start + 1 : span.end]
         return rest if self._has_name(rest.text) else None
+
+    def _wide_after_direction(self, span: Span) -> Span | None:
+        """The first words after a compass word that open an organisation's name, when they name
+        a country, a division, a region or a city of ``DIRECTION_CITY_PEOPLE`` ("Illinois" in
+        "Northern Illinois University"); not a town, which a firm is named after as often as
+        after a place ("Western Union")."""
+        if len(span) < 2 or span[0].lower_ not in self.directions:
+            return None
+        head = self._leading_name(span)  # "West Virginia" (Division of Highways) is its own name
+        if head is None or len(head) < 2:
+            rest = span.doc[span.start + 1 : span.end]
+            whole = self._has_name(rest.text) and normalise(rest.text) not in self.stop
+            head = rest if whole else self._leading_name(rest)  # "Metro Vancouver"
+        if head is None:
+            return None
+        wide = any(
+            not alt and (e.kind in SEAT_KINDS or e.kind in WIDE_KINDS or e.population >= DIRECTION_CITY_PEOPLE)
+            for e, alt in self.gaz.lookup_ranked(head.text)
+        )
+        return head if wide else None
 
     def _names_a_country(self, ent: Span) -> bool:
         """Whether a two-word organisation carries a country's or a first-level division's name
@@ -139,6 +175,22 @@ class InsideNames:
             if any(not alt for _entry, alt in self._entries(longer.text)):
                 return longer  # its own name: "St. James" is an alternate name of Vung Tau
         return span
+
+    def _without_city_word(self, span: Span) -> Span:
+        """The town's name without "City" when the model took the word of an institution's name
+        ("Dublin City Council", "Springfield City Schools", "Las Vegas City Marshal") into the
+        place: a capitalised word follows, and no place has the longer name as its own, only as
+        an alternate name of another (Dublin, Ireland, is "Dublin City"). "Kansas City" and
+        "Mexico City" are their own; "Quebec City" before no such word is the city's."""
+        if len(span) < 2 or span[-1].lower_ != "city":
+            return span
+        after = span.doc[span.end] if span.end < len(span.doc) else None
+        if after is None or not after.text[:1].isupper() or not after.is_alpha:
+            return span  # "Quebec City and Nanjing": the city's own short name
+        head = span.doc[span.start : span.end - 1]
+        if any(not alt for _entry, alt in self._entries(span.text)) or not self._has_name(head.text):
+            return span
+        return head
 
     def _state_initials(self, span: Span) -> Span | None:
         """A US state's dotted initials opening an organisation's name ("the S.C. Trial Lawyers

@@ -94,7 +94,8 @@ class Resolution:
             groups.setdefault(normalise(cand.span.text), []).append(cand)
         names = [
             _Name(next((c.entries for c in g if c.fixed_kind), g[0].entries), next((c.admin for c in g if c.admin), None),
-                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g))
+                  next((c.country for c in g if c.country), None), all(self._based(c.span) for c in g),
+                  mute=all(c.namesake for c in g))
             for g in groups.values()
         ]
         demonym_mass = Counter(p.country_code for p in demonyms if p.country_code)  # not a continent's
@@ -306,7 +307,10 @@ class Resolution:
     def _is_facility(self, ent: Span) -> bool:
         if ent.label_ == "FAC":
             return True
-        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and ent[-1].lower_ in self.facility_words
+        return ent.label_ in ("LOC", "GPE") and len(ent) > 1 and (
+            ent[-1].lower_ in self.facility_words or self._feature_word(ent[-1])
+            or (ent[0].is_title and ent[0].lower_.rstrip(".") in self.feature_prefixes)
+        )
 
 
 def _short_form(key: str, name: str) -> bool:
