@@ -82,7 +82,10 @@ class _Distances:
 class _Context:
     """The probability mass that the article's names put on countries, states and points."""
 
-    def __init__(self, names: list[_Name], demonyms: Counter, distances: _Distances | None = None):
+    def __init__(
+        self, names: list[_Name], demonyms: Counter, distances: _Distances | None = None,
+        siblings: dict[int, list[_Name]] | None = None,
+    ):
         self.countries: dict[int, Counter] = {}
         self.states: dict[int, Counter] = {}
         self.country_total, self.state_total = Counter(demonyms), Counter()
@@ -104,7 +107,7 @@ class _Context:
         # two forms of one name whose likeliest reading is one place ("Dublin" and "Dublin City",
         # both Dublin, Ireland, by population) are that place named twice: no evidence for
         # each other's reading, which only the rest of the article can give (Ohio towns)
-        self._siblings = _siblings(names)
+        self._siblings = siblings if siblings is not None else _siblings(names)
         # support() is asked for every reading of every name: what does not depend on the
         # reading is computed once per pass
         self._all_mass = sum(self.country_total.values())
@@ -169,6 +172,11 @@ def nation_divisions() -> frozenset[tuple[str, str]]:
     """(country, admin1) of the first-level divisions that are nations, not states
     (``nation_divisions.txt``): no state support, which would count their country twice."""
     return frozenset(tuple(line.split(":", 1)) for line in read_lines("nation_divisions.txt"))
+
+
+def siblings_of(names: list[_Name]) -> dict[int, list[_Name]]:
+    """``_siblings``, for a caller that builds several contexts over the same fixed scores."""
+    return _siblings(names)
 
 
 def _siblings(names: list[_Name]) -> dict[int, list[_Name]]:

@@ -14,6 +14,9 @@ placed is that town, as a geoparsing reader would take it (spatial minimality).
 
 from __future__ import annotations
 
+import numpy as np
+from spacy.attrs import IS_ALPHA, IS_LOWER, POS
+from spacy.symbols import PROPN
 from spacy.tokens import Doc
 
 from storyweave.nlp.gazetteer import GazEntry, normalise
@@ -102,21 +105,17 @@ class Nearby:
 
 def _capitalised_runs(doc: Doc):
     """Maximal runs of capitalised proper nouns (or words in capitals), up to ``MAX_RUN`` long."""
-    i, n = 0, len(doc)
-    while i < n:
-        if not _name_token(doc[i]):
-            i += 1
-            continue
-        j = i
-        while j < n and _name_token(doc[j]):
-            j += 1
-        if j - i <= MAX_RUN and doc[i].ent_type_ not in _NOT_PLACES:
-            yield doc[i:j]
-        i = j
-
-
-def _name_token(token) -> bool:
-    return token.pos_ == "PROPN" and token.text[:1].isupper() and token.is_alpha
+    if not len(doc):
+        return
+    # one pass in numpy: a news article has thousands of tokens and a few dozen names
+    flags = doc.to_array([IS_ALPHA, IS_LOWER, POS])
+    named = (flags[:, 0] == 1) & (flags[:, 1] == 0) & (flags[:, 2] == PROPN)
+    for i in np.flatnonzero(named).tolist():
+        named[i] = doc[i].text[:1].isupper()  # "McLean", "DeKalb" too; not "eBay"
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], named.astype(np.int8), [0]))))
+    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+        if end - start <= MAX_RUN and doc[start].ent_type_ not in _NOT_PLACES:
+            yield doc[start:end]
 
 
 #: the labels a town's name never carries here: dates, numbers, laws and works

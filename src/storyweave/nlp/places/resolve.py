@@ -22,6 +22,7 @@ from storyweave.nlp.places.context import (
     _prior,
     _softmax,
     county_links,
+    siblings_of,
 )
 from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
 from storyweave.nlp.places.records import Place
@@ -110,13 +111,14 @@ class Resolution:
             ]
             name.probs = _softmax(name.fixed)
         distances = _Distances()
+        siblings = siblings_of(names)  # the fixed scores do not change from pass to pass
         for _ in range(RESOLVE_PASSES):
-            context = _Context(names, demonym_mass, distances)
+            context = _Context(names, demonym_mass, distances, siblings)
             for name in names:
                 name.scores = [f + context.support(name, e) for f, (e, _alt) in zip(name.fixed, name.entries)]
             for name in names:
                 name.probs = _softmax(name.scores)
-        context = _Context(names, demonym_mass)
+        context = _Context(names, demonym_mass, siblings=siblings)
         kept = []
         for name, group, links in zip(names, groups.values(), links_of):
             best = max(range(len(name.entries)), key=name.scores.__getitem__, default=None)
