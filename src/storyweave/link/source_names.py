@@ -21,7 +21,6 @@ keys count once.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable
 
@@ -29,8 +28,8 @@ from rapidfuzz.distance import Hamming
 
 from storyweave.ingest.metadata import known_outlet
 from storyweave.link.origins import DESCRIBED_PREFIX, PERSON_PREFIX, OriginKey
-from storyweave.names.keys import MIN_VARIANT_LENGTH, compatible, person_key
-from storyweave.names.name_rules import NameRules, load_name_rules
+from storyweave.names.keys import compatible, person_key, spelling_variant
+from storyweave.names.name_rules import load_name_rules
 
 #: keys whose label may be a person's name: a person entity, a place entity (the recogniser
 #: tags some foreign names as places: a place does not speak), or a speaker known by words only
@@ -43,18 +42,13 @@ MIN_SURNAME_VARIANT = 7
 _WORD = re.compile(r"[\w'’.-]+")
 
 
-@functools.lru_cache(maxsize=1)
-def _rules() -> NameRules:
-    return load_name_rules()
-
-
 def _looks_like_a_name(label: str) -> bool:
     """Whether a speaker label is written as a name: a few words, each capitalised or a name
     particle ("al-Assad", "bin", "de"), none a description's lower-case word ("an official")."""
     words = _WORD.findall(label)
     if not 0 < len(words) <= MAX_NAME_WORDS or known_outlet(label):
         return False
-    rules = _rules()
+    rules = load_name_rules()
 
     def particle(word: str) -> bool:
         low = word.lower()
@@ -71,11 +65,11 @@ def _spelled_alike(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Two full-name keys of as many words that differ at most by one letter in a long word's
     place, in each word: "heydar alishbandi" / "heidar alishvandi" (keys are already
     transliteration-folded, so the letters left to differ are the ones no rule folds)."""
-    if len(a) < 2 or len(a) != len(b):
+    if len(a) < 2 or len(a) != len(b) or not _alike(a[-1], b[-1], MIN_SURNAME_VARIANT):
         return False
-    return _alike(a[-1], b[-1], MIN_SURNAME_VARIANT) and all(
-        _alike(x, y, MIN_VARIANT_LENGTH) for x, y in zip(a[:-1], b[:-1])
-    )
+    # the given names as the entity resolver compares them (``names.spelling_variant``), under one surname
+    given_a, given_b = (*a[:-1], a[-1]), (*b[:-1], a[-1])
+    return given_a == given_b or spelling_variant(given_a, given_b)
 
 
 def _one_name(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -97,7 +91,7 @@ def name_variants(keys: Iterable[OriginKey]) -> dict[str, OriginKey]:
             continue
         if not (key.key.startswith(PERSON_PREFIX) or _looks_like_a_name(key.label)):
             continue
-        name = person_key(key.label, _rules())
+        name = person_key(key.label, load_name_rules())
         if name:
             named[key.key] = (key, name)
     people: list[list[tuple[OriginKey, tuple[str, ...]]]] = []
