@@ -320,6 +320,28 @@ def test_a_unit_stating_two_facts_joins_each_group_as_an_extra_mention():
     assert 0 in extra.get(alone, []), (groups, dict(extra))
 
 
+def test_a_statement_of_what_happens_again_and_again_is_no_report_of_one_occasion():
+    # "Iran is regularly struck by damaging quakes" (0) and "Strong earthquake jolts southern
+    # Iran" (1) share words the matcher weighs; a pair that sure would be one fact between two
+    # reports of one occasion, but a habit and an event are two facts unless all but certain
+    from storyweave.link.claims.features import tells_no_occasion
+    from storyweave.link.claims.grouping import OCCASION_MATCH
+
+    assert tells_no_occasion("Iran sits in a volatile earthquake region and is regularly struck by damaging quakes.")
+    assert tells_no_occasion("In recent years, the country has lost Internet service after cables were cut.")
+    assert not tells_no_occasion("Strong earthquake jolts southern Iran, felt in Oman")
+    assert not tells_no_occasion("He was stabbed repeatedly in the chest.")  # one occasion
+    matcher = load_matcher()
+    p = (matcher.threshold + OCCASION_MATCH) / 2
+    table = _table([0, 1])
+    table.generic = np.asarray([True, False])
+    groups, _ = group_units(table, _scored({(0, 1): p}), matcher)
+    assert sorted(map(sorted, groups)) == [[0], [1]]
+    table.generic = np.asarray([True, True])  # two outlets telling the same habit: one fact
+    groups, _ = group_units(table, _scored({(0, 1): p}), matcher)
+    assert sorted(map(sorted, groups)) == [[0, 1]]
+
+
 def _mentions(groups, extra) -> list[set[int]]:
     return [set(g) | set(extra.get(n, [])) for n, g in enumerate(groups)]
 

@@ -39,12 +39,15 @@ either, the other states:
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from storyweave.rulefiles import read_toml, rule_path
 
 FEATURES = (
     "cos",
@@ -121,9 +124,24 @@ class UnitTable:
     verbs: list[np.ndarray]
     numerals: list[frozenset[str]]
     speculative: np.ndarray | None = None  # a prediction or an opinion: it states no fact of its own
+    generic: np.ndarray | None = None  # it tells what happens again and again, not one occasion
 
     def __len__(self) -> int:
         return len(self.article)
+
+
+@functools.lru_cache(maxsize=1)
+def _occasion_rules() -> re.Pattern:
+    rules = read_toml(rule_path("storyweave.link", "rules", "claims", "occasions.toml"))
+    words = sorted(rules["words"] + rules["phrases"], key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b")
+
+
+def tells_no_occasion(text: str) -> bool:
+    """Whether a unit tells what happens again and again or over years ("is regularly struck
+    by damaging quakes", "in recent years") rather than one occasion
+    (``rules/claims/occasions.toml``)."""
+    return _occasion_rules().search(text.lower()) is not None
 
 
 def unit_numbers(claim) -> frozenset[tuple[str, float]]:
@@ -198,6 +216,7 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
         denied=np.asarray([bool(c.denied) for c in claims]),
         headline=np.asarray([bool(c.headline) for c in claims]),
         speculative=np.asarray([c.kind in SPECULATIVE_KINDS for c in claims], dtype=bool),
+        generic=np.asarray([tells_no_occasion(c.text) for c in claims], dtype=bool),
         word_idf=word_idf,
         rare=[w >= RARE_SHARE * math.log(size) for w in word_idf],
         atoms=atoms,

@@ -36,6 +36,10 @@ CORE_SHARE = 0.5
 #: a prediction or an opinion and a statement of fact are one fact only this likely ("The
 #: taking of Hama could prove pivotal" is no report that rebels took the airport)
 SPECULATIVE_MATCH = 0.6
+#: a statement of what happens again and again or over years and a report of one occasion are
+#: one fact only this likely ("Iran is regularly struck by damaging quakes" / "Strong earthquake
+#: jolts southern Iran"; ``rules/claims/occasions.toml``)
+OCCASION_MATCH = 0.8
 
 
 def _kinds_differ(table: UnitTable, a: int, b: int) -> bool:
@@ -43,9 +47,25 @@ def _kinds_differ(table: UnitTable, a: int, b: int) -> bool:
     return table.speculative is not None and bool(table.speculative[a]) != bool(table.speculative[b])
 
 
+def _occasions_differ(table: UnitTable, a: int, b: int) -> bool:
+    """Whether one unit tells what happens again and again ("is regularly struck by damaging
+    quakes") and the other one occasion."""
+    return table.generic is not None and bool(table.generic[a]) != bool(table.generic[b])
+
+
+def _least(table: UnitTable, a: int, b: int, threshold: float) -> float:
+    """How likely the pair must be to state one fact: ``threshold``, higher across kinds or
+    occasions."""
+    if _occasions_differ(table, a, b):
+        threshold = max(threshold, OCCASION_MATCH)
+    if _kinds_differ(table, a, b):
+        threshold = max(threshold, SPECULATIVE_MATCH)
+    return threshold
+
+
 def _likely(table: UnitTable, scored: Scored, a: int, b: int, threshold: float) -> bool:
     """Whether the pair is one fact at ``threshold`` (at ``SPECULATIVE_MATCH`` across kinds)."""
-    return scored.get(a, b) >= (max(threshold, SPECULATIVE_MATCH) if _kinds_differ(table, a, b) else threshold)
+    return scored.get(a, b) >= _least(table, a, b, threshold)
 
 
 class Cores:
@@ -96,7 +116,7 @@ def _links(pairs: list[tuple[int, int]], table: UnitTable, scored: Scored, match
             if not _likely(table, scored, a, b, matcher.threshold):
                 return False
         else:
-            if _kinds_differ(table, a, b) and p < SPECULATIVE_MATCH:
+            if p < _least(table, a, b, 0.0):
                 return False
             across.append(p)
     return bool(across) and min(across) >= LINK_FLOOR and sum(across) / len(across) >= matcher.join_threshold
