@@ -15,6 +15,7 @@ from storyweave.link.claims.contested import disagreement
 from storyweave.link.claims.features import candidate_pairs, pair_features, word_similarities
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import story_table, story_units
+from storyweave.link.claims.views import view_scores
 
 
 def texts_as_articles(texts: Sequence[str], batch_size: int = 64) -> list[ArticleClaims]:
@@ -64,6 +65,13 @@ def decide_pair(first: ArticleClaims, second: ArticleClaims, matcher: ClaimMatch
     rows = pair_features(table, i, j, cos, best_i, best_j, word_similarities(table))
     p, agree = matcher.probability(rows), matcher.agreeing_probability(rows)
     k = int(np.argmax(p))
+    best, pair = float(p[k]), (int(i[k]), int(j[k]))
+    # as alignment does: a pair of units is as likely one fact as its best pair of clauses, less a discount
+    through_views = view_scores(units, table, matcher, matcher.encoder)
+    if through_views:
+        view_pair, view_p = max(through_views.items(), key=lambda item: item[1])
+        if view_p > best:
+            best, pair = view_p, view_pair
     contested = None
     for c in np.argsort(-agree):
         if agree[c] < matcher.contest_threshold:
@@ -71,6 +79,6 @@ def decide_pair(first: ArticleClaims, second: ArticleClaims, matcher: ClaimMatch
         contested = disagreement(table, int(i[c]), int(j[c]))
         if contested:
             break
-    b = units[int(j[k])] if units[int(j[k])].position == 1 else units[int(i[k])]
-    return PairDecision(float(p[k]), contested, bool(b.claim.hedges or b.claim.attributed_to),
+    b = units[pair[1]] if units[pair[1]].position == 1 else units[pair[0]]
+    return PairDecision(best, contested, bool(b.claim.hedges or b.claim.attributed_to),
                         float(cos.max()) >= RELATED)

@@ -291,6 +291,7 @@ def claim_row(article_id: str, position: int, c) -> dict:
         "atoms": json.dumps(list(c.atoms), ensure_ascii=False),
         "scope_hedges": json.dumps(list(c.scope_hedges)),
         "actors": json.dumps(list(c.actors), ensure_ascii=False),
+        "views": json.dumps([dataclasses.asdict(v) for v in c.views], ensure_ascii=False),
         "ranks": json.dumps([dataclasses.asdict(r) for r in c.ranks], ensure_ascii=False),
         **{name: getattr(c, name) for name in _CLAIM_FIELDS},
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from storyweave.records import Claim, ClaimNumber, ClaimRank, Quote
+from storyweave.records import Claim, ClaimNumber, ClaimRank, ClaimView, Quote
 
 _CLAIM_SCALARS = (
     "text", "display", "content", "start", "end", "sentence_start", "sentence_end", "kind", "lemmas", "attributed_to",
@@ -30,7 +30,18 @@ def claim_from_row(row: dict) -> Claim:
         atoms=tuple(json.loads(row["atoms"])),
         scope_hedges=tuple(json.loads(row["scope_hedges"])),
         actors=tuple(json.loads(row.get("actors") or "[]")),
+        views=tuple(_view(v) for v in json.loads(row.get("views") or "[]")),
     )
+
+
+def _view(data: dict) -> ClaimView:
+    return ClaimView(**{
+        **data,
+        "atoms": tuple(data["atoms"]),
+        "entities": tuple(data["entities"]),
+        "numbers": tuple(ClaimNumber(**n) for n in data["numbers"]),
+        "dates": tuple(data["dates"]),
+    })
 
 
 def quote_from_row(row: dict) -> Quote:

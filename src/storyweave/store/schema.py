@@ -262,6 +262,7 @@ claims = Table(
     Column("check_worthy", Float, nullable=False),
     Column("event_code", String(64)),
     Column("actors", Text),  # JSON list of entity keys; NULL in rows from before revision 0013
+    Column("views", Text),  # JSON list of the clauses compared on their own; NULL before revision 0014
 )
 
 # -- cross-document linking ---------------------------------------------------

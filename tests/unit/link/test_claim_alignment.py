@@ -27,6 +27,19 @@ def test_two_outlets_stating_one_fact_in_other_words_corroborate_it(story, group
     assert group.status == "corroborated" and group.independent_origins == 2
 
 
+def test_two_long_sentences_sharing_one_clause_of_fact_corroborate_it(story, outlets_of):
+    # each sentence says much the other does not; the clause "who had been treated for cancer
+    # in Zurich" is one fact both state, which compared whole they hide
+    groups = align_claims(story(
+        ("Outlet A", "The singer, who had been treated for cancer at a clinic in Zurich since March, died at her "
+                     "home in Lausanne on Sunday surrounded by her family."),
+        ("Outlet B", "Tributes poured in from around the world for the singer, who had been receiving cancer "
+                     "treatment in Zurich, as fans gathered outside her former record label."),
+    ))
+    shared = [g for g in groups if outlets_of(g) == {"Outlet A", "Outlet B"}]
+    assert len(shared) == 1 and shared[0].status == "corroborated", [(g.status, g.text) for g in groups]
+
+
 def test_unrelated_statements_of_one_story_stay_apart(story, outlets_of):
     groups = align_claims(story(
         ("Outlet A", "Fire crews from three towns fought the blaze at the supermarket for six hours."),

@@ -43,6 +43,7 @@ from storyweave.link.claims.scoring import (
     story_table,
     story_units,
 )
+from storyweave.link.claims.views import view_scores
 from storyweave.link.copies import copied_pairs, merge_copied_mentions, wire_families
 from storyweave.link.origins import (
     DESCRIBED_PREFIX,
@@ -201,6 +202,7 @@ def align_claims(
     copies = _copied_text(units, index)
     table = story_table(units, encoder or matcher.encoder)
     scored = score_pairs(table, matcher)
+    scored.raise_to(view_scores(units, table, matcher, encoder or matcher.encoder))
     scored.rule_out(different_speakers(units))
     scored.rule_out(different_subjects(units), contestable=True)
     scored.rule_out(lengths_of_time_differ(table), contestable=True)

@@ -227,7 +227,7 @@ def build_table(units: Sequence[tuple[int, object, frozenset[str]]], encode, enc
 
 # -- candidates ----------------------------------------------------------------------------------
 def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: int = 512,
-                    same_article: bool = True, per_unit: int | None = None):
+                    same_article: bool = True, per_unit: int | None = None, first_row: int = 0):
     """Pairs of units worth scoring: each unit with the ``per_article`` most similar units of
     every article (its own too, when ``same_article``: a headline and the sentence it sums
     up must be one group), if at least ``min_cos`` similar.
@@ -237,12 +237,13 @@ def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: i
     pair from one article). ``per_unit`` keeps only a unit's most similar candidates in a
     story of many articles (the pairs a merge of two groups needs besides are scored when it
     is tried: ``align.Scored``). Rows are taken in blocks, so a story of thousands of units
-    never holds its whole similarity matrix.
+    never holds its whole similarity matrix. Only rows from ``first_row`` on look for their
+    candidates (the rows before are found only as theirs).
     """
     n = len(table)
     art = table.article
     found: dict[tuple[int, int], list] = {}
-    for lo in range(0, n, block):
+    for lo in range(first_row, n, block):
         sims = table.vectors[lo : lo + block] @ table.vectors.T
         for r in range(sims.shape[0]):
             i = lo + r

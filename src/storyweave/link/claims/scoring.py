@@ -73,6 +73,30 @@ class Scored:
             found = self.prob[key] = self.score_missing(*key) if self.score_missing else 0.0
         return found
 
+    def raise_to(self, found: dict[tuple[int, int], float]) -> None:
+        """Raise the pairs of ``found`` ((a, b) with a < b → P) to at least their P there;
+        pairs that were no candidates become candidates (their features unknown: zeros, and
+        no P of being one proposition had they agreed)."""
+        position = {(int(a), int(b)): k for k, (a, b) in enumerate(zip(self.i, self.j))}
+        new = []
+        for key, p in found.items():
+            k = position.get(key)
+            if k is None:
+                if p > self.prob.get(key, 0.0):  # unscored: not worth scoring only to compare
+                    new.append((key, p))
+            elif p > self.p[k]:
+                self.p[k] = p
+            else:
+                continue
+            self.prob[key] = max(p, self.prob.get(key, 0.0))
+        if new:
+            self.i = np.concatenate([self.i, np.asarray([k[0] for k, _ in new], dtype=self.i.dtype)])
+            self.j = np.concatenate([self.j, np.asarray([k[1] for k, _ in new], dtype=self.j.dtype)])
+            self.p = np.concatenate([self.p, np.asarray([p for _, p in new], dtype=self.p.dtype)])
+            self.p_agree = np.concatenate([self.p_agree, np.zeros(len(new), dtype=self.p_agree.dtype)])
+            self.rows = np.concatenate([self.rows, np.zeros((len(new), self.rows.shape[1]), dtype=self.rows.dtype)])
+            self.best_both = np.concatenate([self.best_both, np.zeros(len(new), dtype=bool)])
+
     def rule_out(self, apart: Callable[[int, int], bool], *, contestable: bool = False) -> None:
         """Make every pair ``apart`` names no fact (P 0), candidates now and pairs asked later.
 
