@@ -101,3 +101,13 @@ def test_a_town_before_a_word_for_its_residents_is_where_they_live(places_nlp, p
     text = "Police said the two Hamilton women found dead on Sunday had died hours apart."
     town = place_at(places_in(places_nlp, text), text, "Hamilton")
     assert town is not None and town.kind == "city"
+
+
+def test_a_headline_opening_with_a_town_before_its_residents_names_the_town(places_nlp, places_in, place_at):
+    # no determiner before the name: it opens the headline, or follows the headline's colon
+    for text, name in (
+        ("Clinton couple faces multiple drug counts. A town couple was arrested on Friday.", "Clinton"),
+        ("Coroner: Hamilton women died hours apart; causes still unknown.", "Hamilton"),
+    ):
+        town = place_at(places_in(places_nlp, text), text, name)
+        assert town is not None and town.kind == "city", text
