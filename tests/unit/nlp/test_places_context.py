@@ -46,6 +46,14 @@ def test_city_before_an_institutions_word_is_the_institutions(places_nlp, places
     assert place_at(places_in(places_nlp, text), text, "Quebec").name == "Québec"  # the city's own short name
 
 
+def test_an_institution_named_after_a_city_called_x_city_names_the_city(places_nlp, places_in, place_at):
+    # "City" is an institution's word ("Paris City Council"), but Kansas City has the longer
+    # name as its own: the utility is named after the city, not the state
+    text = "Kansas City Power & Light was reporting 2,300 customers without power on Monday."
+    city = place_at(places_in(places_nlp, text), text, "Kansas")
+    assert city is not None and (city.kind, city.name) == ("city", "Kansas City")
+
+
 def _two_names(mute: bool):
     from collections import Counter
 
