@@ -75,6 +75,14 @@ def test_acronym_org_is_relabelled_and_not_a_place(places_nlp):
     assert [p.text for p in doc._.places if p.source != "demonym"] == ["Hama"]
 
 
+def test_the_eu_is_the_european_union_whatever_the_model_tags_it(places_nlp, places_in, place_at):
+    # the model tags "EU" an organisation; GeoNames has the union as a region (at Brussels),
+    # and geoparsing corpora count it as a toponym (its role says when it stands for the bloc)
+    text = "The EU and Syria are engaged in a tug-of-war over an arms ship."
+    union = place_at(places_in(places_nlp, text), text, "EU")
+    assert union is not None and (union.name, union.kind) == ("European Union", "region")
+
+
 def test_organisation_holding_a_toponym_stays_an_organisation(places_nlp, places_in, place_at):
     text = "The U.S. Fish and Wildlife Service said on Monday that Congress must act."
     doc = places_nlp(text)

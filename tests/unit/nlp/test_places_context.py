@@ -46,6 +46,14 @@ def test_city_before_an_institutions_word_is_the_institutions(places_nlp, places
     assert place_at(places_in(places_nlp, text), text, "Quebec").name == "Québec"  # the city's own short name
 
 
+def test_an_institution_named_after_a_city_called_x_city_names_the_city(places_nlp, places_in, place_at):
+    # "City" is an institution's word ("Paris City Council"), but Kansas City has the longer
+    # name as its own: the utility is named after the city, not the state
+    text = "Kansas City Power & Light was reporting 2,300 customers without power on Monday."
+    city = place_at(places_in(places_nlp, text), text, "Kansas")
+    assert city is not None and (city.kind, city.name) == ("city", "Kansas City")
+
+
 def _two_names(mute: bool):
     from collections import Counter
 
@@ -101,3 +109,13 @@ def test_a_town_before_a_word_for_its_residents_is_where_they_live(places_nlp, p
     text = "Police said the two Hamilton women found dead on Sunday had died hours apart."
     town = place_at(places_in(places_nlp, text), text, "Hamilton")
     assert town is not None and town.kind == "city"
+
+
+def test_a_headline_opening_with_a_town_before_its_residents_names_the_town(places_nlp, places_in, place_at):
+    # no determiner before the name: it opens the headline, or follows the headline's colon
+    for text, name in (
+        ("Clinton couple faces multiple drug counts. A town couple was arrested on Friday.", "Clinton"),
+        ("Coroner: Hamilton women died hours apart; causes still unknown.", "Hamilton"),
+    ):
+        town = place_at(places_in(places_nlp, text), text, name)
+        assert town is not None and town.kind == "city", text

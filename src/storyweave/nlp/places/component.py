@@ -42,7 +42,7 @@ from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
 from storyweave.nlp.places.rules import read_lines as _read_lines
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
 from storyweave.nlp.places.rules import read_settings as _read_settings
-from storyweave.nlp.places.scan import TextCues
+from storyweave.nlp.places.scan import TextCues, _opens_line
 
 logger = logging.getLogger(__name__)
 
@@ -437,11 +437,14 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
 
     def _residents_after(self, span: Span) -> bool:
         """Whether the name modifies a word for its residents after a determiner, a number or an
-        adjective ("the 60-year-old Alton man", "two Hamilton women"): it says where they live,
-        as "of Alton" would (``resident_words`` in ``context_words.toml``)."""
+        adjective ("the 60-year-old Alton man", "two Hamilton women"), or opening a headline or
+        a sentence ("Chicopee residents discuss ...", "Coroner: Hamilton women died ..."): it
+        says where they live, as "of Alton" would (``resident_words`` in ``context_words.toml``)."""
         doc = span.doc
-        if span.end >= len(doc) or span.start == 0 or doc[span.end].lower_ not in self.resident_words:
+        if span.end >= len(doc) or doc[span.end].lower_ not in self.resident_words:
             return False
+        if span.start == 0 or _opens_line(doc, span.start) or doc[span.start - 1].text == ":":
+            return True
         return doc[span.start - 1].pos_ in ("DET", "NUM", "ADJ")
 
     def _admin_context(self, cand: _Candidate) -> Span | None:

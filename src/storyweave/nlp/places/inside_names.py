@@ -81,10 +81,21 @@ class InsideNames:
             key = normalise(head.text)
             # an institution is named after a town called like a first name ("Paris High School"),
             # but not after a common word
-            stop = self.stop_words if institution else self.stop
-            if key not in stop and key not in self.directions and self._has_name(head.text):
-                return head
+            stop_words = self.stop_words if institution else self.stop
+            if key not in stop_words and key not in self.directions and self._has_name(head.text):
+                return self._with_city_word(head) if institution else head
         return None
+
+    def _with_city_word(self, head: Span) -> Span:
+        """The name with the "City" after it when a place has the longer name as its own
+        ("Kansas City Power & Light", "Oklahoma City Council": the city, not the state);
+        else the name ("Paris City Council")."""
+        doc = head.doc
+        if head.end < len(doc) and doc[head.end].lower_ == "city":
+            whole = doc[head.start : head.end + 1]
+            if any(not alt for _entry, alt in self._entries(whole.text)):
+                return whole
+        return head
 
     def _names_a_facility_after_someone(self, span: Span) -> bool:
         """Whether ``span`` opens a facility's name and another name follows it ("Van" of "Van
