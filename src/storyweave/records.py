@@ -135,20 +135,18 @@ class ClaimRank:
 
 @dataclass(frozen=True)
 class ClaimView:
-    """A clause inside a claim unit, kept for comparison only: a relative or adverbial clause,
-    a coordinated predicate, a reported clause or an appositive ("who had been living and
-    working in Christchurch", "handcuffed them", "Bandar Abbas, a major port"). Two outlets
-    often share one such fact inside two long sentences that say much else; the views let
-    alignment see it, while the reader is still shown the whole unit. The unit's main clause
-    without them is a view too ("Fred LaRue was found dead in a hotel room in Biloxi" of "Fred
-    LaRue, known as the 'bagman' because ..., was found dead in a hotel room in Biloxi").
+    """A unit's main clause without its relative and adverbial clauses and appositions, kept
+    for comparison only ("Fred LaRue was found dead in a hotel room in Biloxi" of "Fred LaRue,
+    known as the 'bagman' because he delivered payments ..., was found dead in a hotel room in
+    Biloxi"). Another outlet may state just that, and the clauses around it hide it when the
+    two sentences are compared whole; the reader is still shown the whole unit.
     ``start``/``end`` are the article offsets of its first and last word, ``text`` its words;
-    the other fields are as the ``Claim`` ones, for the clause alone (its kind is the unit's)."""
+    the other fields are as the ``Claim`` ones, for the main clause alone (its kind and
+    polarity are the unit's)."""
 
     start: int
     end: int
     text: str
-    negated: bool
     lemmas: str
     atoms: tuple[str, ...]
     entities: tuple[str, ...]
@@ -176,7 +174,7 @@ class Claim:
     ``entities`` and ``places`` are article entity keys; ``lemmas`` the content words of
     ``content`` as lemmas, space-separated, and ``atoms`` one such string per predication in it (a verb
     and the heads of its arguments: "handcuff guard", "take weapon"), for the cross-outlet
-    comparison; ``views`` the clauses inside it, compared on their own (``ClaimView``).
+    comparison; ``views`` its bare main clause, compared on its own (``ClaimView``).
     """
 
     text: str

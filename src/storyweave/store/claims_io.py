@@ -34,9 +34,12 @@ def claim_from_row(row: dict) -> Claim:
     )
 
 
+_VIEW_FIELDS = frozenset(ClaimView.__dataclass_fields__)
+
+
 def _view(data: dict) -> ClaimView:
     return ClaimView(**{
-        **data,
+        **{k: v for k, v in data.items() if k in _VIEW_FIELDS},
         "atoms": tuple(data["atoms"]),
         "entities": tuple(data["entities"]),
         "numbers": tuple(ClaimNumber(**n) for n in data["numbers"]),

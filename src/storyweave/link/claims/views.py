@@ -1,12 +1,14 @@
-"""Clauses inside claim units compared on their own (part of stage 2 of alignment).
+"""Units compared through their bare main clauses too (part of stage 2 of alignment).
 
-Two outlets often share one fact inside two long sentences that each say much else ("Robert
-Buckley, 32, who had been living and working in Christchurch, fell about 2,000 feet ..." / "Mr
-Buckley, originally from Essex, lived in New Zealand"): compared whole, the sentences look
-unlike. The analysis keeps each unit's clauses and its bare main clause (``records.ClaimView``);
-here each is scored against the other articles' units and views by the same matcher, and a
-pair of units is as likely one fact as its best pair of views, less a discount. The reader is
-still shown whole units: views only decide which units state one fact.
+A sentence's relative and adverbial clauses and appositions can hide what it asserts from
+another outlet that states just that ("Fred LaRue, known as the 'bagman' because he
+delivered payments ..., was found dead in a hotel room in Biloxi" / "His body was discovered
+yesterday by a maid who entered his hotel room in Biloxi"). The analysis keeps each unit's
+main clause without them (``records.ClaimView``); here it is scored against the other
+articles' units and main clauses by the same matcher, and a pair of units is as likely one
+fact as its best pair so found, less a discount. Only main clauses: a subordinate clause
+alone ("who was elected in 2015") may match a sentence about someone else, and the row would
+show the unit's own statement as corroborated. The reader is still shown whole units.
 """
 
 from __future__ import annotations
@@ -20,14 +22,14 @@ from storyweave.link.claims.features import UnitTable, build_table, candidate_pa
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.scoring import Unit, encoders
 
-#: a pair of units scored through a pair of their views counts this much less than the views'
-#: own P: a clause alone shares its few words more easily than a sentence shares its many (on
-#: ecb-shared-facts, with no discount shared-fact recall rose 0.642 → 0.699 but precision fell
-#: 0.839 → 0.804; with 0.2, 0.688 at 0.839)
-VIEW_DISCOUNT = 0.2
+#: a pair of units scored through a main clause counts this much less than the main clause's own
+#: P: a short clause shares its few words more easily than a sentence shares its many (on
+#: ecb-shared-facts, shared-fact recall 0.642 → 0.659 at precision 0.839 → 0.843; with 0, 0.653
+#: at 0.822; with 0.2, 0.653 at 0.841)
+VIEW_DISCOUNT = 0.1
 #: each view's candidates: the most similar units or views of every other article, and of all,
 #: from this cosine on (fewer than a unit's own: a view only adds what its unit's candidates
-#: miss; none of these cuts changed ecb-shared-facts, and they halve the time views take)
+#: miss; these cuts left ecb-shared-facts as it was and halved the time views take)
 VIEW_PER_ARTICLE = 2
 VIEW_PER_UNIT = 4
 VIEW_MIN_COS = 0.5
@@ -35,8 +37,8 @@ VIEW_MIN_COS = 0.5
 
 @dataclass(frozen=True, slots=True)
 class ViewClaim:
-    """A unit's view (``records.ClaimView``) as the matcher's table reads a claim: the
-    clause's words and what it states; its kind, and whether it is a headline or denied, are
+    """A unit's main clause (``records.ClaimView``) as the matcher's table reads a claim: its
+    words and what it states; its kind, polarity, and whether it is a headline or denied, are
     the unit's."""
 
     text: str
@@ -56,15 +58,14 @@ class ViewClaim:
 
 def view_claims(claim) -> list[ViewClaim]:
     """A unit's views as claims of their own for the matcher."""
-    return [ViewClaim(v.text, v.text, v.start, v.end, claim.kind, v.negated, bool(claim.denied), bool(claim.headline),
-                      v.lemmas, v.atoms, v.entities, v.numbers, v.dates) for v in claim.views]
+    return [ViewClaim(v.text, v.text, v.start, v.end, claim.kind, bool(claim.negated), bool(claim.denied),
+                      bool(claim.headline), v.lemmas, v.atoms, v.entities, v.numbers, v.dates) for v in claim.views]
 
 
-def view_scores(units: Sequence[Unit], table: UnitTable, matcher: ClaimMatcher, encoder: str) -> dict[tuple[int, int], float]:
-    """P(same fact) of unit pairs of different articles through their views: two long
-    sentences that each say much else may share one clause's fact ("Buckley, who had been
-    living and working in Christchurch, fell ..." / "Mr Buckley lived in New Zealand"). Each
-    pair of units gets the best P of a pair of their views (a unit is a view of itself too),
+def view_scores(units: Sequence[Unit], table: UnitTable, matcher: ClaimMatcher,
+                encoder: str) -> dict[tuple[int, int], float]:
+    """P(same fact) of unit pairs of different articles through their main clauses: each pair
+    of units gets the best P of one's main clause against the other, whole or its main clause,
     less ``VIEW_DISCOUNT``; pairs of two whole units are left to ``score_pairs``."""
     rows, owners = [], []
     for n, u in enumerate(units):

@@ -102,14 +102,12 @@ class _Article:
 
 
 def _lemmas(tokens) -> str:
-    return " ".join(w for w in map(_lemma, tokens) if w)
-
-
-def _lemma(t) -> str:
-    """A content word's lemma (a name or a numeral as written, in lower case); "" for others."""
-    if t.pos_ not in CONTENT_POS or t.is_stop or not (t.is_alpha or t.like_num):
-        return ""
-    return t.lower_ if t.pos_ in ("PROPN", "NUM") else t.lemma_.lower()
+    words = []
+    for t in tokens:
+        if t.pos_ not in CONTENT_POS or t.is_stop or not (t.is_alpha or t.like_num):
+            continue
+        words.append(t.lower_ if t.pos_ in ("PROPN", "NUM") else t.lemma_.lower())
+    return " ".join(words)
 
 
 ARGUMENT_DEPS = frozenset(["nsubj", "nsubjpass", "dobj", "attr", "oprd", "acomp", "dative", "npadvmod", "agent"])
@@ -127,12 +125,7 @@ def _atoms(tokens, rules: ClaimRules) -> tuple[str, ...]:
     """One lemma string per predication: each content verb with the heads of its arguments
     ("overpowered two prison guards" → "overpower prison guard"); speech verbs are left out
     (what they report has atoms of its own)."""
-    return tuple(dict.fromkeys(_verb_atoms(tokens, rules).values()))
-
-
-def _verb_atoms(tokens, rules: ClaimRules) -> dict[int, str]:
-    """``_atoms`` by the position of each predication's verb."""
-    atoms = {}
+    atoms = []
     inside = {t.i for t in tokens}
     for verb in tokens:
         if verb.pos_ != "VERB" or verb.lemma_.lower() in rules.reporting:
@@ -147,8 +140,8 @@ def _verb_atoms(tokens, rules: ClaimRules) -> dict[int, str]:
                 words += [w for p in child.children if p.dep_ == "pobj" for w in _head_words(p)]
             elif child.dep_ == "prt":
                 words.append(child.lower_)
-        atoms[verb.i] = " ".join(dict.fromkeys(words))
-    return atoms
+        atoms.append(" ".join(dict.fromkeys(words)))
+    return tuple(dict.fromkeys(atoms))
 
 
 def _score(kind: str, entities, numbers, dates, hedged: bool, coded_event: bool = False) -> float:
@@ -233,60 +226,40 @@ class _UnitTokens(list):
         return getattr(self.span, name)
 
 
-#: what heads a clause worth comparing on its own inside a unit: relative, adverbial and
-#: reported clauses, coordinated predicates, and appositives ("Bandar Abbas, a major port");
-#: not an infinitive ("to play in this game" states nothing: tried, it aligned "prepared to
-#: play in this game" with "returned to play in Weeks 14-16")
-VIEW_DEPS = frozenset(["relcl", "acl", "advcl", "appos", "conj", "ccomp", "pcomp", "parataxis"])
-#: a view has at least this many words ("handcuffed them" has two: too few to say a fact)
+#: a unit's main clause is a view of its own when the clauses cut from it are at least this
+#: share of its words
+VIEW_CUT = 0.15
+#: a view has at least this many words
 MIN_VIEW_WORDS = 3
-#: a clause covering this share of its unit's tokens or more is the unit again
-VIEW_SHARE = 0.85
 
 
 def _views(art: _Article, tokens, content: list) -> tuple[ClaimView, ...]:
-    """The clauses inside a unit compared on their own (``ClaimView``), and its main clause
-    without them. The description of a speaker gives views too: "The two Washington Post
-    reporters who broke the Watergate story, Carl Bernstein and Bob Woodward, have maintained
-    ..." states who broke the story."""
-    doc = art.doc
-    size = len(tokens)
-    lo, hi = tokens[0].i, tokens[-1].i
-    unit = _UnitParts(art, tokens)
-    found: dict[tuple[int, ...], ClaimView] = {}
-    for head in tokens:
-        if head.dep_ not in VIEW_DEPS or (head.dep_ != "appos" and head.pos_ not in ("VERB", "AUX")):
-            continue
-        # the parse is projective: a head's subtree runs from its left edge to its right edge
-        first, last = max(head.left_edge.i, lo), min(head.right_edge.i, hi)
-        if last - first + 1 < VIEW_SHARE * size:
-            _add_view(found, art, unit, list(doc[first : last + 1]), head)
-    # the commas around what was cut go with it ("Fred LaRue, , was found" reads "Fred LaRue was found")
-    main = [t for t in _main_clause(tokens, content) if not t.is_punct or t.i == hi]
-    if len(main) < VIEW_SHARE * len(content):
-        _add_view(found, art, unit, main, None)
-    return tuple(found.values())
-
-
-class _UnitParts:
-    """What a unit's views take from it, found once per unit and only when it has a view: its
-    predications by verb, its entities by token, and its dates."""
-
-    def __init__(self, art: _Article, tokens):
-        self.art, self.tokens = art, tokens
-
-    @functools.cached_property
-    def atoms(self) -> dict[int, str]:
-        return _verb_atoms(self.tokens, self.art.rules)
-
-    @functools.cached_property
-    def entities(self) -> dict[int, str]:
-        return {t.i: e.key for t in self.tokens if (e := self.art.entities.at(t)) is not None}
-
-    @functools.cached_property
-    def dates(self) -> list[tuple[int, str]]:
-        start, end = self.tokens.start_char, self.tokens.end_char
-        return [(d.start_char, d.value or d.text) for d in self.art.dates if start <= d.start_char < end]
+    """The unit's main clause without its relative and adverbial clauses and appositions
+    ("Fred LaRue was found dead in a hotel room in Biloxi" of "Fred LaRue, known as the
+    'bagman' because he delivered payments ..., was found dead in a hotel room in Biloxi"),
+    when they make up a good part of it: what the unit asserts, compared on its own
+    (``ClaimView``). Only the main clause: a subordinate clause alone ("who was elected in
+    2015") may match a sentence about someone else, and the row would show the unit's own
+    statement as corroborated. The commas around what was cut go with it; a hyphen between two
+    kept words stays ("six-year-old")."""
+    kept = _main_clause(tokens, content)
+    positions = {t.i for t in kept}
+    main = [t for t in kept if not t.is_punct or (t.i - 1 in positions and t.i + 1 in positions)]
+    if len(main) > (1 - VIEW_CUT) * len(content) or sum(not t.is_punct for t in main) < MIN_VIEW_WORDS:
+        return ()
+    rules = art.rules
+    start, end = main[0].idx, main[-1].idx + len(main[-1])
+    named = (art.entities.at(t) for t in main)
+    return (ClaimView(
+        start=start,
+        end=end,
+        text=_words_text(main),
+        lemmas=_lemmas(main),
+        atoms=_atoms(main, rules),
+        entities=tuple(dict.fromkeys(e.key for e in named if e is not None)),
+        numbers=tuple(numbers_in(main, art.date_chars, rules)),
+        dates=tuple(dict.fromkeys(d.value or d.text for d in art.dates if start <= d.start_char < end)),
+    ),)
 
 
 def _words_text(words: list) -> str:
@@ -297,28 +270,6 @@ def _words_text(words: list) -> str:
         if following is not None:
             parts.append(token.whitespace_ if following.i == token.i + 1 else " ")
     return "".join(parts).strip(" “”\"'‘’,.;:—–-")
-
-
-def _add_view(found: dict, art: _Article, unit: _UnitParts, words: list, head) -> None:
-    key = tuple(t.i for t in words)
-    if key in found or sum(not t.is_punct for t in words) < MIN_VIEW_WORDS:
-        return
-    rules = art.rules
-    start, end = words[0].idx, words[-1].idx + len(words[-1])
-    if head is None:  # the main clause: what the unit itself asserts
-        head = next((t for t in words if t.dep_ == "ROOT"), words[0])
-    positions = set(key)
-    found[key] = ClaimView(
-        start=start,
-        end=end,
-        text=_words_text(words),
-        negated=head.dep_ != "appos" and is_negated(head, rules),  # "Bandar Abbas, a major port" negates nothing
-        lemmas=_lemmas(words),
-        atoms=tuple(dict.fromkeys(a for i, a in unit.atoms.items() if i in positions)),
-        entities=tuple(dict.fromkeys(k for i, k in unit.entities.items() if i in positions)),
-        numbers=tuple(numbers_in(words, art.date_chars, rules)),
-        dates=tuple(dict.fromkeys(value for at, value in unit.dates if start <= at < end)),
-    )
 
 
 def _claim(art: _Article, sent: Span, unit) -> Claim:
