@@ -233,7 +233,7 @@ VIEW_CUT = 0.15
 MIN_VIEW_WORDS = 3
 
 
-def _views(art: _Article, tokens, content: list) -> tuple[ClaimView, ...]:
+def _views(art: _Article, tokens, content: list, kept: list) -> tuple[ClaimView, ...]:
     """The unit's main clause without its relative and adverbial clauses and appositions
     ("Fred LaRue was found dead in a hotel room in Biloxi" of "Fred LaRue, known as the
     'bagman' because he delivered payments ..., was found dead in a hotel room in Biloxi"),
@@ -242,8 +242,7 @@ def _views(art: _Article, tokens, content: list) -> tuple[ClaimView, ...]:
     2015") may match a sentence about someone else, and the row would show the unit's own
     statement as corroborated. The commas around what was cut go with it; a hyphen between two
     kept words stays ("six-year-old")."""
-    kept = _main_clause(tokens, content)
-    positions = {t.i for t in kept}
+    positions = {t.i for t in kept}  # the main clause's tokens (``_main_clause``)
     main = [t for t in kept if not t.is_punct or (t.i - 1 in positions and t.i + 1 in positions)]
     if len(main) > (1 - VIEW_CUT) * len(content) or sum(not t.is_punct for t in main) < MIN_VIEW_WORDS:
         return ()
@@ -285,7 +284,8 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
     keys = tuple(dict.fromkeys([e.key for e in named] + list(resolved)))
     by_key = art.entities.by_key
     places = tuple(k for k in keys if k in by_key and by_key[k].type in GEO_TYPES)
-    hedges = hedges_in(_main_clause(tokens, content), rules)
+    main_clause = _main_clause(tokens, content)
+    hedges = hedges_in(main_clause, rules)
     if who.kind == "according":
         hedges = [h for h in hedges if h != "according to"]  # the attribution, not a hedge
     kind = claim_kind(tokens, unit.verb, rules, art.entities, bool(numbers), who.speaker is not None)
@@ -323,7 +323,7 @@ def _claim(art: _Article, sent: Span, unit) -> Claim:
         check_worthy=_score(kind, keys, numbers, dates, bool(hedges), event is not None),
         event_code=event.code if event is not None else None,
         actors=_actors(predicate, art.entities),
-        views=_views(art, tokens, content),
+        views=_views(art, tokens, content, main_clause),
     )
 
 
