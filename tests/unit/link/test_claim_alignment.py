@@ -351,23 +351,6 @@ def test_a_unit_stating_two_facts_joins_each_group_as_an_extra_mention():
     assert 0 in extra.get(alone, []), (groups, dict(extra))
 
 
-def test_two_units_surely_of_one_fact_held_by_other_groups_make_a_group_of_their_own():
-    # 0 (article 0) is in a group with 1 (article 1) and 5 (article 2); 3 (article 1) in one
-    # with 2 (article 0) and 4 (article 2). 0 and 3 state one fact for sure, but neither group
-    # takes the other in (3 is unlike 5, 0 unlike 4): the pair is a group of its own
-    from storyweave.link.claims.grouping import OWN_GROUP_MATCH
-
-    matcher = load_matcher()
-    strong = 0.95
-    pairs = {(0, 1): strong, (0, 5): strong, (1, 5): strong, (2, 3): strong, (2, 4): strong, (3, 4): strong,
-             (0, 3): OWN_GROUP_MATCH + 0.05, (0, 2): 0.1, (1, 3): 0.1}
-    groups, extra = group_units(_table([0, 1, 0, 1, 2, 2]), _scored(pairs), matcher)
-    assert {0, 3} in _mentions(groups, extra), (groups, dict(extra))
-    pairs[(0, 3)] = (matcher.threshold + OWN_GROUP_MATCH) / 2  # likely, not sure enough
-    groups, extra = group_units(_table([0, 1, 0, 1, 2, 2]), _scored(pairs), matcher)
-    assert not [m for m in _mentions(groups, extra) if {0, 3} <= m], (groups, dict(extra))
-
-
 def test_a_statement_of_what_happens_again_and_again_is_no_report_of_one_occasion():
     # "Iran is regularly struck by damaging quakes" (0) and "Strong earthquake jolts southern
     # Iran" (1) share words the matcher weighs; a pair that sure would be one fact between two

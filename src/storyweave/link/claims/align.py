@@ -171,7 +171,7 @@ def _record(members: list[Unit], extra: list[Unit], text_unit: Unit, representat
     shown = tuple(
         ClaimVersion(t, tuple(sorted({u.outlet for u in vs}))) for t, vs in zip(version_texts, versions)
     )
-    score = max(u.claim.check_worthy for u in members or extra)
+    score = max(u.claim.check_worthy for u in members)
     return ClaimGroup(
         _group_id(prefix, everyone), text or text_unit.claim.display, kind, status, len(origins), origins,
         tuple(mentions), tuple(dict.fromkeys(conflicts)), shown, outlets, score,

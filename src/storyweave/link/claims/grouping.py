@@ -11,9 +11,7 @@ was shot"). A unit that states several facts ("overpowered two guards, handcuffe
 took their weapons") also joins, as an extra mention, other groups whose members from other
 articles it all matches; its article may already be in the group (an outlet states a fact in
 its headline and again in a long body sentence), and a pair of units already together in one
-group never makes a second group of the same fact. Two units all but certainly of one fact,
-each held by a group the other cannot join, make a group of their own ("Buckley fell about
-2,000 feet" sits with "Buckley died", "has fallen 2,000ft" with "a climber has died").
+group never makes a second group of the same fact.
 """
 
 from __future__ import annotations
@@ -28,9 +26,6 @@ from storyweave.link.claims.scoring import Scored
 
 #: a unit that states several facts joins at most this many other groups as an extra mention
 MAX_EXTRA_GROUPS = 3
-#: two units of different articles this likely to state one fact, each held by a group the
-#: other cannot join, make a group of their own
-OWN_GROUP_MATCH = 0.8
 #: no member of a group is less likely than this to state the fact of any other member
 LINK_FLOOR = 0.25
 #: an article joining a group of ``WIDE_GROUP`` or more articles states at least this share of
@@ -204,8 +199,6 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
         a, b = int(scored.i[k]), int(scored.j[k])
         if table.article[a] == table.article[b]:
             continue  # a restatement joins its article's group in the first pass, or not at all
-        if mention_of[a] & mention_of[b]:
-            continue  # already one group's mentions: no second group of the same pair
         for unit, other in ((a, b), (b, a)):
             if mention_of[unit] & mention_of[other]:
                 break  # already one group's mentions: no second group of the same pair
@@ -220,13 +213,4 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
             if all(_likely(table, scored, unit, m, matcher.threshold) for m in members):  # complete link
                 extra[target].append(unit)
                 mention_of[unit].add(target)
-        if not mention_of[a] & mention_of[b] and _likely(table, scored, a, b, OWN_GROUP_MATCH) and \
-                len(mention_of[a]) <= MAX_EXTRA_GROUPS and len(mention_of[b]) <= MAX_EXTRA_GROUPS:
-            # each is held by a group the other cannot join ("Buckley fell about 2,000 feet"
-            # sits with "Buckley died", "fallen 2,000ft" with "a climber has died"): the fact
-            # they both state is a group of its own
-            extra[len(groups)] = [a, b]
-            mention_of[a].add(len(groups))
-            mention_of[b].add(len(groups))
-            groups.append([])
     return groups, extra
