@@ -351,6 +351,20 @@ def test_a_unit_stating_two_facts_joins_each_group_as_an_extra_mention():
     assert 0 in extra.get(alone, []), (groups, dict(extra))
 
 
+def test_two_groups_of_mostly_the_same_sentences_are_one_fact():
+    # units 0-4 of five articles: two first pairs (0, 1) and (2, 3) made two groups, and the same
+    # sentences joined both as extra mentions; unit 5 and 6 are another fact
+    from storyweave.link.claims.grouping import merge_restated
+
+    groups, extra = merge_restated([[0, 1], [2, 3], [5, 6]], {0: [2, 3, 4], 1: [0, 1, 4]})
+    assert len(groups) == 2 and sorted(groups[0] + extra.get(0, [])) == [0, 1, 2, 3, 4], (groups, dict(extra))
+    assert sorted(map(sorted, groups))[1] == [5, 6]
+    assert sorted(u for g in groups for u in g) == [0, 1, 2, 3, 5, 6]  # each unit still a member of one group
+    # groups sharing one sentence of three stay apart
+    groups, extra = merge_restated([[0, 1, 2], [2, 3, 4]], {})
+    assert len(groups) == 2
+
+
 def test_a_statement_of_what_happens_again_and_again_is_no_report_of_one_occasion():
     # "Iran is regularly struck by damaging quakes" (0) and "Strong earthquake jolts southern
     # Iran" (1) share words the matcher weighs; a pair that sure would be one fact between two

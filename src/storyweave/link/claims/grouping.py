@@ -11,7 +11,8 @@ was shot"). A unit that states several facts ("overpowered two guards, handcuffe
 took their weapons") also joins, as an extra mention, other groups whose members from other
 articles it all matches; its article may already be in the group (an outlet states a fact in
 its headline and again in a long body sentence), and a pair of units already together in one
-group never makes a second group of the same fact.
+group never makes a second group of the same fact. Groups whose mentions are then mostly the
+same units are one fact told twice, and are merged.
 """
 
 from __future__ import annotations
@@ -213,4 +214,44 @@ def group_units(table: UnitTable, scored: Scored, matcher: ClaimMatcher) -> tupl
             if all(_likely(table, scored, unit, m, matcher.threshold) for m in members):  # complete link
                 extra[target].append(unit)
                 mention_of[unit].add(target)
-    return groups, extra
+    return merge_restated(groups, extra)
+
+
+#: two groups whose mentions are mostly the same units tell one fact: a group is merged into a
+#: larger one that holds at least this share of its units
+RESTATED_SHARE = 0.75
+#: ... when it has at least this many units (two small groups may share a unit or two by chance)
+RESTATED_MIN = 3
+
+
+def merge_restated(groups: list[list[int]], extra: dict[int, list[int]]) -> tuple[list[list[int]], dict]:
+    """Merge groups whose mentions are mostly the same units: the same sentences of the same
+    outlets made two groups of one fact from two first pairs ("LaRue was present at a 1972
+    meeting with Mitchell and Magruder at Key Biscayne", three rows of eight outlets each). A
+    group goes into the largest group that holds ``RESTATED_SHARE`` of its units: its members
+    become that group's members, its extra mentions that group's extra mentions."""
+    units = [set(g) | set(extra.get(n, ())) for n, g in enumerate(groups)]
+    order = sorted(range(len(groups)), key=lambda n: (-len(units[n]), n))
+    into: dict[int, int] = {}
+    for rank, n in enumerate(order):
+        if len(units[n]) < RESTATED_MIN:
+            continue
+        target = next((m for m in order[:rank] if m not in into
+                       and len(units[n] & units[m]) >= RESTATED_SHARE * len(units[n])), None)
+        if target is not None:
+            into[n] = target
+    if not into:
+        return groups, extra
+    members = {n: list(g) for n, g in enumerate(groups)}
+    mentions = {n: list(extra.get(n, ())) for n in range(len(groups))}
+    for n, target in into.items():
+        members[target] += [u for u in members.pop(n) if u not in members[target]]
+        mentions[target] += [u for u in mentions.pop(n) if u not in mentions[target]]
+    kept = [n for n in range(len(groups)) if n not in into]
+    out_extra: dict[int, list[int]] = defaultdict(list)
+    for new, n in enumerate(kept):
+        own = set(members[n])
+        found = [u for u in mentions[n] if u not in own]
+        if found:
+            out_extra[new] = found
+    return [members[n] for n in kept], out_extra
