@@ -66,7 +66,8 @@ def decide_pair(first: ArticleClaims, second: ArticleClaims, matcher: ClaimMatch
     p, agree = matcher.probability(rows), matcher.agreeing_probability(rows)
     k = int(np.argmax(p))
     best, pair = float(p[k]), (int(i[k]), int(j[k]))
-    # as alignment does: a pair of units is as likely one fact as its best pair of clauses, less a discount
+    # as alignment does: a pair of units is as likely one fact as its best pair through their
+    # bare main clauses, less a discount (``link.claims.views``)
     through_views = view_scores(units, table, matcher, matcher.encoder)
     if through_views:
         view_pair, view_p = max(through_views.items(), key=lambda item: item[1])

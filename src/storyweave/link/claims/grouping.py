@@ -65,7 +65,8 @@ def _least(table: UnitTable, a: int, b: int, threshold: float) -> float:
 
 
 def _likely(table: UnitTable, scored: Scored, a: int, b: int, threshold: float) -> bool:
-    """Whether the pair is one fact at ``threshold`` (at ``SPECULATIVE_MATCH`` across kinds)."""
+    """Whether the pair is one fact at ``threshold``, or at the higher bar across kinds or
+    occasions (``_least``)."""
     return scored.get(a, b) >= _least(table, a, b, threshold)
 
 
