@@ -138,7 +138,7 @@ def _load_and_link(store: Store, settings: Settings, parquet: Path, report: Batc
     timer = StageTimer()
     result = run_pipeline(
         store, settings, stages=Stages(analyse=False, link=link),
-        read=lambda _on_document: load_rows(parquet, store, settings.ingest, on_event=on_event),
+        read=lambda _on_document: _load_and_settle(parquet, store, settings, on_event),
         link=lambda on_article: link_blockwise(store, encoder=encoder, workers=workers, engine=engine,
                                                address=address, on_article=on_article),
         on_progress=timer,
@@ -149,6 +149,17 @@ def _load_and_link(store: Store, settings: Settings, parquet: Path, report: Batc
     report.load = result.ingest
     if result.link is not None:
         report.linked, report.stories = result.link.linked, result.link.new_stories
+
+
+def _load_and_settle(parquet: Path, store: Store, settings: Settings,
+                     on_event: Optional[Callable[[IngestEvent], None]]) -> LoadReport:
+    """Load the engine's rows, then analyse again, as a local run does, the articles of local
+    outlets whose home area the loaded articles show (the workers saw no store)."""
+    from storyweave.pipeline.analyze import settle_outlet_homes
+
+    loaded = load_rows(parquet, store, settings.ingest, on_event=on_event)
+    settle_outlet_homes(store)
+    return loaded
 
 
 def _signature(shards: list[str], analyzer: str, encoder: str, options: IngestOptions) -> str:

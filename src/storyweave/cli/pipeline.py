@@ -115,7 +115,8 @@ def print_analysis_report(report) -> None:
     console.print(
         f"{report.analyzed} analysed · {report.entities} entities · {report.places} places · "
         f"{report.dates} dates · {report.quotes} quotes · {report.events} events · {report.claims} claims · "
-        f"{report.failed} failed",
+        f"{report.failed} failed"
+        + (f" · {report.rehomed} analysed again with their outlet's home area" if report.rehomed else ""),
         soft_wrap=True,
     )
 

@@ -29,6 +29,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from storyweave.errors import EvalDataMissing
 from storyweave.evaluation.report import Report
@@ -361,7 +362,8 @@ def evaluate_places(
     with the gold spans given, each with and without demonyms."""
     from storyweave.nlp.gazetteer import load_gazetteer
     from storyweave.nlp.pipeline import load_places_pipeline
-    from storyweave.nlp.places import outlet_country, with_outlet_country
+    from storyweave.nlp.places import outlet_country, with_outlet_country, with_outlet_home
+    from storyweave.nlp.places.outlets import home_points, outlet_home
 
     name = CORPORA.get(corpus.lower())
     path = Path(evaldata_dir) / "geoparsing" / (name or "")
@@ -376,19 +378,34 @@ def evaluate_places(
     nlp = load_places_pipeline()
     recognizer = nlp.get_pipe("storyweave_places")
 
-    predictions, resolutions = [], []
+    predictions: list[list] = [[] for _ in articles]
+    resolutions: list[list] = [[] for _ in articles]
     resolving = 0.0
     started = time.perf_counter()
-    # one parse per article: its places for the end-to-end pass, and the same Doc for resolution
-    # as in the product, the outlet's country (from the article's address) is a weak prior
-    docs = (with_outlet_country(nlp.make_doc(a.text), outlet_country(a.url)) for a in articles)
-    for i, (art, doc) in enumerate(zip(articles, nlp.pipe(docs, batch_size=BATCH_SIZE))):
-        if progress and i % 50 == 0:
-            logger.info("%s: %d/%d articles", key, i, len(articles))
-        predictions.append(list(doc._.places))
-        tick = time.perf_counter()
-        resolutions.append(recognizer.geocode_spans(doc, [(g.start, g.end) for g in art.located()]))
-        resolving += time.perf_counter() - tick
+
+    def analyse(indices: list[int], homes: dict[str, tuple[float, float]]) -> None:
+        nonlocal resolving
+        # as in the product, the outlet's country (from the article's address) is a weak prior,
+        # and its home area, where its articles have shown one, a stronger one
+        docs = (with_outlet_home(with_outlet_country(nlp.make_doc(articles[i].text), outlet_country(articles[i].url)),
+                                 homes.get(_outlet(articles[i]))) for i in indices)
+        for n, (i, doc) in enumerate(zip(indices, nlp.pipe(docs, batch_size=BATCH_SIZE))):
+            if progress and n % 50 == 0:
+                logger.info("%s: %d/%d articles", key, n, len(indices))
+            predictions[i] = list(doc._.places)
+            tick = time.perf_counter()
+            resolutions[i] = recognizer.geocode_spans(doc, [(g.start, g.end) for g in articles[i].located()])
+            resolving += time.perf_counter() - tick
+
+    # one parse per article: its places for the end-to-end pass, and the same Doc for resolution;
+    # then, as the product's analysis settles (``pipeline.analyze``), the articles of outlets whose
+    # home the first pass showed are analysed again with it
+    analyse(list(range(len(articles))), {})
+    by_outlet: dict[str, list[list[tuple[float, float]]]] = {}
+    for art, places in zip(articles, predictions):
+        by_outlet.setdefault(_outlet(art), []).append(home_points(places))
+    homes = {o: h for o, pts in by_outlet.items() if o and (h := outlet_home(pts)) is not None}
+    analyse([i for i, art in enumerate(articles) if _outlet(art) in homes], homes)
     seconds = time.perf_counter() - started - resolving
 
     score = score_places(articles, predictions, resolutions, is_demonym)
@@ -407,6 +424,12 @@ def evaluate_places(
         notes=_notes(score, metrics, len(articles), key),
         metrics=metrics,
     )
+
+
+def _outlet(article: GoldArticle) -> str:
+    """The outlet of a corpus article: its address's host name ("" without one)."""
+    url = article.url
+    return (urlsplit(url if "//" in url else "//" + url).hostname or "").lower() if url else ""
 
 
 def _rows(score: PlacesScore) -> list[list[object]]:

@@ -22,16 +22,17 @@ logger = logging.getLogger(__name__)
 
 #: Stored with each analysis; bump it when results would change, so stale
 #: analyses are redone.
-ANALYZER = "storyweave-analysis/25"
+ANALYZER = "storyweave-analysis/26"
 
 
 def analyze_texts(items: Iterable[AnalysisInput], batch_size: int = 16) -> Iterator[ArticleAnalysis]:
     """Analyse articles in batches (``nlp.pipe``); results come back in input order."""
-    from storyweave.nlp.places import with_outlet_country
+    from storyweave.nlp.places import with_outlet_country, with_outlet_home
 
     nlp = load_analyzer()
     items = list(items)
-    docs = (with_outlet_country(make_doc(nlp, item.text, item.published), item.outlet_country) for item in items)
+    docs = (with_outlet_home(with_outlet_country(make_doc(nlp, item.text, item.published), item.outlet_country),
+                             item.outlet_home) for item in items)
     for item, doc in zip(items, nlp.pipe(docs, batch_size=batch_size)):
         entities = merge_places(doc._.entities or (), doc._.places or ())
         if item.captions:

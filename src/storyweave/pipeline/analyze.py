@@ -26,7 +26,7 @@ from typing import Callable, Optional
 
 from storyweave.nlp.analysis import ANALYZER, analyze_texts
 from storyweave.nlp.pipeline import load_analyzer
-from storyweave.nlp.places import outlet_country
+from storyweave.nlp.places import outlet_country, outlet_home
 from storyweave.records import AnalysisInput
 from storyweave.store import analysis as analysis_store
 from storyweave.store.database import Store
@@ -52,6 +52,8 @@ class AnalyzeReport:
     quotes: int = 0
     events: int = 0
     claims: int = 0
+    #: articles analysed again with their outlet's home area, once their outlet showed one
+    rehomed: int = 0
     failures: list[FailedAnalysis] = field(default_factory=list)
 
 
@@ -100,15 +102,9 @@ def analyze_pending(
                     conn, ANALYZER, limit=want + len(failed_now), retry_failed=retry_failed
                 )
                 chunk = [row for row in rows if row[0] not in failed_now][:want]
-                captions = analysis_store.captions_of(conn, [row[0] for row in chunk])
-                urls = analysis_store.urls_of(conn, [row[0] for row in chunk])
             if not chunk:
                 break
-            inputs = [
-                AnalysisInput(article_id, text, published, captions.get(article_id, ()),
-                              outlet_country(urls.get(article_id)))
-                for article_id, text, published in chunk
-            ]
+            inputs = _inputs(store, chunk)
             results, failures = analyze_reporting_failures(inputs, batch_size)
             for failure in failures:
                 with store.write() as conn:
@@ -118,13 +114,71 @@ def analyze_pending(
                 report.failures.append(failure)
                 if on_article is not None:
                     on_article(failure.article_id)
+            homes = {item.article_id: item.outlet_home for item in inputs}
             for result in results:
                 with store.write() as conn:
-                    analysis_store.save_analysis(conn, result, ANALYZER)
+                    analysis_store.save_analysis(conn, result, ANALYZER, homes.get(result.article_id))
                 _count(report, result)
                 if on_article is not None:
                     on_article(result.article_id)
+        if report.analyzed:
+            report.rehomed = _settle_outlet_homes(store, batch_size)
     return report
+
+
+def settle_outlet_homes(store: Store, batch_size: int = 16) -> int:
+    """Analyse again the articles analysed before their outlet's home was known, now that its
+    articles show one; returns how many. The batch engine's rows come without homes (its workers
+    see no store), so it calls this after loading them."""
+    with store.exclusive():
+        return _settle_outlet_homes(store, batch_size)
+
+
+def _settle_outlet_homes(store: Store, batch_size: int) -> int:
+    # A home is learned from the articles themselves, so the first articles of a local outlet
+    # are analysed before it is known; they are the ones done again here, once. An article whose
+    # outlet shows no home (a national outlet's towns are spread out) is analysed once.
+    with store.read() as conn:
+        homes = _outlet_homes(conn)
+        chunk = analysis_store.homeless_articles(conn, ANALYZER, homes)
+    if not chunk:
+        return 0
+    logger.info("analysing %d articles again with their outlet's home area", len(chunk))
+    inputs = _inputs(store, chunk, homes)
+    results, _failures = analyze_reporting_failures(inputs, batch_size)  # it analysed once: a failure keeps that
+    by_id = {item.article_id: item.outlet_home for item in inputs}
+    for result in results:
+        with store.write() as conn:
+            analysis_store.save_analysis(conn, result, ANALYZER, by_id.get(result.article_id))
+    return len(results)
+
+
+def _outlet_homes(conn) -> dict[str, tuple[float, float]]:
+    """outlet → its home point, for the outlets whose analysed articles show one."""
+    found = {}
+    for outlet, points in analysis_store.outlet_home_points(conn, ANALYZER).items():
+        home = outlet_home(points)
+        if home is not None:
+            found[outlet] = home
+    return found
+
+
+def _inputs(store: Store, chunk: list[tuple[str, str, Optional[str]]],
+            homes: Optional[dict[str, tuple[float, float]]] = None) -> list[AnalysisInput]:
+    """The analysis inputs of ``chunk`` (id, text, published): captions, the outlet's country from
+    the address, and its home area as the store's analysed articles show it now."""
+    ids = [row[0] for row in chunk]
+    with store.read() as conn:
+        captions = analysis_store.captions_of(conn, ids)
+        urls = analysis_store.urls_of(conn, ids)
+        outlets = analysis_store.outlets_of(conn, ids)
+        if homes is None:
+            homes = _outlet_homes(conn)
+    return [
+        AnalysisInput(article_id, text, published, captions.get(article_id, ()), outlet_country(urls.get(article_id)),
+                      homes.get(outlets.get(article_id, "")))
+        for article_id, text, published in chunk
+    ]
 
 
 def _count(report: AnalyzeReport, result) -> None:

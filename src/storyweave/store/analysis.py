@@ -197,12 +197,14 @@ def _queue_if_analysed_before(conn: Connection, article_id: str, *, or_in_story:
     conn.execute(insert(relink_queue).values(article_id=article_id, queued_at=now_iso(), linked_entities=linked))
 
 
-def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str) -> None:
-    """Replace one article's analysis results."""
-    save_analysis_rows(conn, result.article_id, analysis_rows(result), analyzer)
+def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str,
+                  outlet_home: Optional[tuple[float, float]] = None) -> None:
+    """Replace one article's analysis results (its places resolved with ``outlet_home``, if any)."""
+    save_analysis_rows(conn, result.article_id, analysis_rows(result), analyzer, outlet_home)
 
 
-def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str) -> None:
+def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str,
+                       outlet_home: Optional[tuple[float, float]] = None) -> None:
     """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet).
 
     An article analysed before (by an older analyser), or in a story from before its analysis
@@ -216,7 +218,61 @@ def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[d
         table_rows = [{**row, "article_id": article_id} for row in rows.get(table.name, ())]
         if table_rows:
             conn.execute(insert(table), table_rows)
-    conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso()))
+    conn.execute(insert(analyses).values(article_id=article_id, analyzer=analyzer, analyzed_at=now_iso(),
+                                         outlet_home=_home_text(outlet_home)))
+
+
+def _home_text(home: Optional[tuple[float, float]]) -> Optional[str]:
+    return f"{home[0]:.4f},{home[1]:.4f}" if home else None
+
+
+# -- outlets' home areas (``nlp.places.outlets``) -----------------------------------------------
+
+
+def outlet_home_points(conn: Connection, analyzer: str) -> dict[str, list[list[tuple[float, float, int]]]]:
+    """outlet → one list per analysed article (in ingest order) of the places an outlet's home is
+    learned from, as (lat, lon, geonameid): the article's literal towns and counties. Articles
+    that place none are left out."""
+    from storyweave.nlp.places.outlets import HOME_LEVELS
+
+    rows = conn.execute(
+        select(articles.c.outlet, entities.c.article_id, entities.c.lat, entities.c.lon, entities.c.geonameid)
+        .join(articles, articles.c.id == entities.c.article_id)
+        .join(analyses, analyses.c.article_id == entities.c.article_id)
+        .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.is_not(None),
+                    entities.c.lat.is_not(None), entities.c.role == "literal",
+                    entities.c.level.in_(sorted(HOME_LEVELS))))
+        .order_by(articles.c.seq, entities.c.key)
+    )
+    out: dict[str, dict[str, list[tuple[float, float, int]]]] = {}
+    for outlet, article_id, lat, lon, geonameid in rows:
+        out.setdefault(outlet, {}).setdefault(article_id, []).append((lat, lon, geonameid or 0))
+    return {outlet: list(by_article.values()) for outlet, by_article in out.items()}
+
+
+def outlets_of(conn: Connection, article_ids: list[str]) -> dict[str, str]:
+    """Each article's outlet, where it has one."""
+    if not article_ids:
+        return {}
+    rows = conn.execute(select(articles.c.id, articles.c.outlet).where(
+        and_(articles.c.id.in_(article_ids), articles.c.outlet.is_not(None))))
+    return {article_id: outlet for article_id, outlet in rows if outlet}
+
+
+def homeless_articles(conn: Connection, analyzer: str, outlets: Iterable[str]) -> list[tuple[str, str, Optional[str]]]:
+    """(id, text, published) of the articles of ``outlets`` that ``analyzer`` analysed before
+    their outlet's home was known, in ingest order."""
+    outlets = sorted(outlets)
+    if not outlets:
+        return []
+    query = (
+        select(articles.c.id, articles.c.text, articles.c.published)
+        .join(analyses, analyses.c.article_id == articles.c.id)
+        .where(and_(analyses.c.analyzer == analyzer, analyses.c.outlet_home.is_(None),
+                    articles.c.outlet.in_(outlets), articles.c.duplicate_of.is_(None)))
+        .order_by(articles.c.seq)
+    )
+    return [tuple(row) for row in conn.execute(query)]
 
 
 def analysis_rows(result: ArticleAnalysis) -> dict[str, list[dict]]:

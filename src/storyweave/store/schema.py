@@ -112,6 +112,9 @@ analyses = Table(
     Column("article_id", String(32), _article_fk(), primary_key=True),
     Column("analyzer", String(64), nullable=False),
     Column("analyzed_at", String(40), nullable=False),
+    #: the outlet's home point ("lat,lon") its places were resolved with, or NULL: none was known
+    #: yet, and the article is analysed again once its outlet shows one (migration 0015)
+    Column("outlet_home", String(40)),
 )
 
 #: Articles whose analysis raised, with the analyser version and the reason (migration 0010).

@@ -365,6 +365,42 @@ def test_the_outlet_country_is_a_weak_prior(places_nlp, place_at):
     assert durham(text, "https://www.theguardian.com/us-news/x").country_code == "US"
 
 
+def test_an_outlet_shows_its_home_area_when_most_of_its_articles_place_towns_around_one_point():
+    from storyweave.nlp.places import outlet_home
+
+    alexandria, pineville, lafayette = (31.31, -92.45, 1), (31.32, -92.43, 2), (30.22, -92.02, 3)
+    paris, moscow = (48.85, 2.35, 4), (55.75, 37.62, 5)
+    # a local paper: three of four articles place a town within 150 km of Alexandria, Louisiana
+    home = outlet_home([[alexandria, pineville], [lafayette], [paris], [pineville, moscow]])
+    assert home is not None and distance_km(*home, *alexandria[:2]) < 30
+    # a national paper's towns are spread out; one article shows nothing
+    assert outlet_home([[paris], [moscow], [alexandria], [(35.68, 139.69, 6)]]) is None
+    assert outlet_home([[alexandria, pineville]]) is None
+    assert outlet_home([[], [alexandria], []]) is None
+    # one name read the same way again and again is the resolver's guess, not the outlet's area
+    london = (51.51, -0.13, 7)
+    assert outlet_home([[london], [london], [london, moscow], [(42.98, -81.23, 8)]]) is None
+
+
+def test_the_outlet_home_area_decides_a_bare_town_name(places_nlp, place_at):
+    from storyweave.nlp.pipeline import make_doc
+    from storyweave.nlp.places import with_outlet_country, with_outlet_home
+
+    text = "Police in Columbia arrested a man after a chase on Tuesday."
+
+    def columbia(home):
+        doc = places_nlp(with_outlet_home(with_outlet_country(make_doc(places_nlp, text, None), "US"), home))
+        return place_at(list(doc._.places), text, "Columbia")
+
+    # Columbia, Missouri and Columbia, South Carolina are towns of about one size
+    assert columbia((38.95, -92.33)).country_code == "US"
+    assert distance_km(columbia((38.95, -92.33)).lat, columbia((38.95, -92.33)).lon, 38.95, -92.33) < 30
+    assert distance_km(columbia((34.00, -81.03)).lat, columbia((34.00, -81.03)).lon, 34.00, -81.03) < 30
+    # the article's own context outweighs the outlet's home
+    text = "Police in Columbia, S.C., arrested a man after a chase on Tuesday."
+    assert distance_km(columbia((38.95, -92.33)).lat, columbia((38.95, -92.33)).lon, 34.00, -81.03) < 30
+
+
 def test_division_abbreviations_outside_the_us(places_nlp, places_in, place_at):
     text = "Protests in London, Ont., spread to Winnipeg, Man., and to Vancouver, B.C., on Sunday."
     places = places_in(places_nlp, text)

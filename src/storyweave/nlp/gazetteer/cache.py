@@ -110,6 +110,19 @@ class Gazetteer:
         wanted = (kinds != KINDS.index("city")) | (population >= min_city_population)
         return map(self.entry, np.flatnonzero(wanted).tolist())
 
+    def near(self, lat: float, lon: float, km: float, kinds: tuple[str, ...] = ("city", "admin2"),
+             min_city_population: int = 0) -> list[GazEntry]:
+        """The entries of ``kinds`` within ``km`` of a point (cities of at least ``min_city_population``)."""
+        table = self._table
+        wanted = np.isin(table["kind"], [KINDS.index(k) for k in kinds])
+        wanted &= (table["kind"] != KINDS.index("city")) | (table["population"] >= min_city_population)
+        positions = np.flatnonzero(wanted)
+        la, lo = np.radians(table["lat"][positions]), np.radians(table["lon"][positions])
+        lat0, lon0 = np.radians(lat), np.radians(lon)
+        a = np.sin((la - lat0) / 2) ** 2 + np.cos(la) * np.cos(lat0) * np.sin((lo - lon0) / 2) ** 2
+        close = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) <= km
+        return [self.entry(p) for p in positions[close].tolist()]
+
     def lookup(self, name: str) -> list[GazEntry]:
         """Every entry a name may refer to (empty when none), without duplicates."""
         return [entry for entry, _alt in self.lookup_ranked(name)]

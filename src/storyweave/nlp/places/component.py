@@ -34,7 +34,7 @@ from storyweave.nlp.places.inside_names import ROAD_WORDS, InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.nearby import Nearby
-from storyweave.nlp.places.outlets import OUTLET_COUNTRY_KEY
+from storyweave.nlp.places.outlets import HOME_KM, OUTLET_COUNTRY_KEY, OUTLET_HOME_KEY
 from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
 from storyweave.nlp.places.records import to_place as _to_place
@@ -59,6 +59,12 @@ NAMED_THINGS = frozenset(["EVENT", "WORK_OF_ART", "LAW", "PRODUCT"])
 #: a name the model did not tag whose every reading is a town under this size is the town only
 #: where it stands alone: "Paul Riva", "Mount Sefton" and "the Angels" are other names
 SMALL_TOWN = 100_000
+#: in an article of an outlet whose home area is known (``outlets.outlet_home``), the name
+#: matcher also looks for the towns of at least this size within ``HOME_KM`` of the home, and its
+#: counties: a local paper names its small neighbours, which the model often misses
+HOME_TOWN_MIN_POPULATION = 500
+#: home areas whose matchers are kept (a store's local outlets; each takes a few thousand names)
+HOME_MATCHERS = 256
 
 
 
@@ -113,6 +119,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         }
         self.aliases = set(_read_pairs("country_aliases.tsv")) | set(self.state_abbrev.values())
         self.matcher = self._build_matcher() if use_matcher else None
+        self._home_matchers: dict[tuple[float, float], _NameMatcher | None] = {}
 
     # -- stage 0: the names looked for where the model saw no entity -----------------------
 
@@ -136,11 +143,28 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         logger.info("places matcher: %d names in %.2f s", len(names), time.perf_counter() - started)
         return matcher
 
+    def _home_matcher(self, home: tuple[float, float] | None) -> _NameMatcher | None:
+        """The names of the towns and counties around an outlet's home point, or None."""
+        if home is None or self.matcher is None:
+            return None
+        home = (float(home[0]), float(home[1]))
+        if home not in self._home_matchers:
+            if len(self._home_matchers) >= HOME_MATCHERS:
+                self._home_matchers.clear()
+            names = {
+                _match_key(e.name)
+                for e in self.gaz.near(*home, HOME_KM, min_city_population=HOME_TOWN_MIN_POPULATION)
+                if e.name.isascii()
+            }
+            names = {n for n in names if n not in self.stop and len(n) > 2}
+            self._home_matchers[home] = _NameMatcher(names, set()) if names else None
+        return self._home_matchers[home]
+
     # -- the component ------------------------------------------------------------------------
 
     def __call__(self, doc: Doc) -> Doc:
         candidates, demonyms, relabel = self._candidates(doc)
-        self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        self._resolve(candidates, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY), doc.user_data.get(OUTLET_HOME_KEY))
         candidates += self._nearby(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         candidates += self._repeats(doc, candidates, [(p.start_char, p.end_char) for p in demonyms])
         parts = self._parts(doc, candidates)
@@ -174,7 +198,8 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
             given_spans += [span] if span is not None else []
         taken = [c for c in given if c is not None]
         context = [c for c in found if not any(_overlaps(c.span, g.span) for g in taken)]
-        self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY))
+        self._resolve(context + taken, demonyms, doc.user_data.get(OUTLET_COUNTRY_KEY),
+                      doc.user_data.get(OUTLET_HOME_KEY))
         parts = {p.start_char: p for p in self._parts(doc, context + taken, given_spans)}
         out = []
         for (start, end), cand in zip(spans, given):
@@ -306,7 +331,8 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
             # the matcher looks inside organisations ("Ohio Department of Health"), but not inside
             # a two-word one named like a person ("Wells Fargo")
             taken.update(i for e in names for i in range(e.start, e.end))
-            for span in filter_spans(self.matcher(doc)):
+            home_matcher = self._home_matcher(doc.user_data.get(OUTLET_HOME_KEY))
+            for span in filter_spans(self.matcher(doc) + (home_matcher(doc) if home_matcher else [])):
                 if any(i in taken for i in range(span.start, span.end)):
                     continue
                 if span.label_ == "DEMONYM":

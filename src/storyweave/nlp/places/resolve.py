@@ -22,9 +22,10 @@ from storyweave.nlp.places.context import (
     _prior,
     _softmax,
     county_links,
+    distance_km,
     siblings_of,
 )
-from storyweave.nlp.places.outlets import OUTLET_COUNTRY_BONUS
+from storyweave.nlp.places.outlets import HOME_BONUS, HOME_KM, OUTLET_COUNTRY_BONUS
 from storyweave.nlp.places.records import Place
 from storyweave.nlp.places.records import to_place as _to_place
 
@@ -46,6 +47,9 @@ CHIEF_TOWN_PENALTY = 3.0
 #: Kansas, Illinois; "Quebec" the province). A national capital keeps its name ("Washington")
 STATE_NAMESAKE_RATIO = 10
 STATE_NAMESAKE_PENALTY = 3.0
+
+#: the kinds of reading the outlet's home area favours: a local paper's towns and counties
+HOME_KINDS = frozenset({"city", "admin2"})
 
 #: what a town's alternate name that is the first words of its own name gains back of the
 #: alternate's penalty: a short form writers use for it ("Newcastle" for Newcastle upon Tyne,
@@ -73,6 +77,8 @@ class _Candidate:
     #: a single word that is also part of a person's full name in the article ("Horton" after
     #: "Zurana Horton"): as a small town it needs evidence of its own
     namesake: bool = False
+    #: its reading is a town or county of the outlet's home area (``outlets.outlet_home``)
+    at_home: bool = False
 
 
 class Resolution:
@@ -80,7 +86,8 @@ class Resolution:
 
     # -- stage 3: disambiguation ------------------------------------------------------------
 
-    def _resolve(self, candidates: list[_Candidate], demonyms: list[Place], outlet: str | None = None) -> None:
+    def _resolve(self, candidates: list[_Candidate], demonyms: list[Place], outlet: str | None = None,
+                 home: tuple[float, float] | None = None) -> None:
         """Choose each name's reading: priors, explicit context, and the article's other names.
 
         One sense per discourse: the mentions of a name share one reading, and the explicit
@@ -88,7 +95,8 @@ class Resolution:
         a probability over its readings; a reading draws support from the probability mass
         that the *other* names put on its country, its state and its surroundings, so that
         "Walker County" and "Huntsville" settle on Texas together when "Houston" is there,
-        instead of each following the other's first guess.
+        instead of each following the other's first guess. ``outlet`` (its home country) and
+        ``home`` (its home point, ``outlets.outlet_home``) are priors from the outlet.
         """
         groups: dict[str, list[_Candidate]] = {}
         for cand in candidates:
@@ -104,8 +112,13 @@ class Resolution:
         for name, links, key in zip(names, links_of, groups):
             # a division's own name is no town's short form ("New York" the state, not the city)
             divided = any(not alt and e.kind in ("country", "admin1") for e, alt in name.entries)
+            # an alternate name (an old name, a spelling) is the home's reading only where no place
+            # has the name as its own: "Egypt" the country, not a village once called Egypt
+            owned = any(not alt and e.kind in ("country", "admin1", "city") for e, alt in name.entries)
             name.fixed = [
                 self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0) + link
+                + (HOME_BONUS if home and not (alt and owned) and e.kind in HOME_KINDS and distance_km(e.lat, e.lon, *home) <= HOME_KM
+                   else 0.0)
                 + (SHORT_FORM_BONUS if alt and e.kind == "city" and not divided and _short_form(key, e.name) else 0.0)
                 for (e, alt), link in zip(name.entries, links)
             ]
@@ -127,6 +140,8 @@ class Resolution:
                 if best is None:
                     continue
                 cand.choice, cand.alt = name.entries[best]
+                cand.at_home = bool(home) and not cand.alt and cand.choice.kind in HOME_KINDS and \
+                    distance_km(cand.choice.lat, cand.choice.lon, *home) <= HOME_KM
                 # a town whose county the article names (or a county one of whose towns it names)
                 # has its context, as "Paris, Tenn." has
                 paired = links[best] > 0 and (not cand.alt or cand.choice.population >= 1000)
@@ -204,6 +219,8 @@ class Resolution:
             return not alt or entry.population >= 1000
         if cand.namesake and entry.kind == "city" and entry.population < NAMESAKE_TOWN:
             return False  # "Horton, 34, was walking" after "Zurana Horton": the person
+        if cand.at_home and cand.label != "PERSON":
+            return True  # a town or county of the outlet's home area: a local paper's own ground
         home = home_mass >= 0.5
         if entry.kind != "city":
             # a region across borders is one place under all its names ("EU", "Mideast")

@@ -1,0 +1,77 @@
+"""A local outlet's home area: learned from its articles, and its first articles analysed again
+with it, in a local run and after the batch engine's rows are loaded."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from storyweave.nlp.places import distance_km
+from storyweave.pipeline.analyze import analyze_pending, settle_outlet_homes
+from storyweave.pipeline.ingest import ingest
+from storyweave.store.schema import analyses, entities
+
+ALEXANDRIA_LA = (31.31, -92.45)
+
+#: a local paper of central Louisiana: three articles place towns around Alexandria, and the
+#: fourth names Alexandria bare, which alone reads as the far bigger Alexandria, Egypt
+ARTICLES = [
+    ("Pineville man arrested", "Police in Pineville, Louisiana, arrested a man on Monday after a chase "
+     "that ended near Alexandria, Louisiana."),
+    ("Ball fire", "A fire destroyed a mobile home near Ball, Louisiana, on Tuesday. Firefighters from "
+     "Pineville, Louisiana, helped put it out."),
+    ("Boyce school", "The school board in Boyce, Louisiana, met on Wednesday to discuss the budget."),
+    ("Council vote", "The city council of Alexandria voted on Thursday to repave three streets downtown."),
+]
+
+
+def _write(folder, outlet="The Town Talk"):
+    lines = [json.dumps({"title": title, "text": text, "outlet": outlet,
+                         "url": f"https://www.thetowntalk.com/story/{i}", "published": "2009-03-2%d" % i})
+             for i, (title, text) in enumerate(ARTICLES)]
+    path = folder / "towntalk.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _alexandria(store):
+    with store.read() as conn:
+        rows = conn.execute(select(entities.c.lat, entities.c.lon).where(entities.c.name.like("Alexandria%"))
+                            .where(entities.c.lat.is_not(None))).all()
+    return rows
+
+
+def test_a_local_outlets_first_articles_are_analysed_again_with_its_home(store, tmp_path):
+    ingest([str(_write(tmp_path))], store)
+    report = analyze_pending(store)
+    assert report.analyzed == 4
+    # one chunk: every article was analysed before the outlet's home was known, and is done again
+    assert report.rehomed == 4
+    with store.read() as conn:
+        homes = [h for (h,) in conn.execute(select(analyses.c.outlet_home))]
+    assert len(homes) == 4 and all(homes)
+    lat, lon = map(float, homes[0].split(","))
+    assert distance_km(lat, lon, *ALEXANDRIA_LA) < 150
+    found = _alexandria(store)
+    assert found and all(distance_km(la, lo, *ALEXANDRIA_LA) < 30 for la, lo in found)
+    # settled: another run, or another settling, changes nothing
+    assert analyze_pending(store).analyzed == 0
+    assert settle_outlet_homes(store) == 0
+
+
+def test_an_outlet_whose_towns_are_spread_out_has_no_home(store, tmp_path):
+    spread = [
+        ("Paris", "Police in Paris, France, arrested a man on Monday."),
+        ("Tokyo", "A fire destroyed a house in Tokyo, Japan, on Tuesday."),
+        ("Lima", "The city council of Lima, Peru, met on Wednesday."),
+    ]
+    path = tmp_path / "wire.jsonl"
+    path.write_text("\n".join(json.dumps({"title": t, "text": x, "outlet": "World Wire",
+                                          "url": f"https://wire.example.com/{i}"})
+                              for i, (t, x) in enumerate(spread)) + "\n", encoding="utf-8")
+    ingest([str(path)], store)
+    report = analyze_pending(store)
+    assert report.analyzed == 3 and report.rehomed == 0
+    with store.read() as conn:
+        assert [h for (h,) in conn.execute(select(analyses.c.outlet_home))] == [None, None, None]
