@@ -37,6 +37,23 @@ def seeds_dir() -> Path:
     return _shared_path("STORYWEAVE_SEEDS", REPO.parent / "shared" / "seeds")
 
 
+@pytest.fixture(scope="session")
+def local_outlet_records() -> list[dict]:
+    """Four articles of a local paper of central Louisiana, as JSONL records: three place towns
+    around Alexandria, and the fourth names Alexandria bare, which alone reads as the far
+    bigger Alexandria, Egypt (``nlp.places.outlets.outlet_home``)."""
+    articles = [
+        ("Pineville man arrested", "Police in Pineville, Louisiana, arrested a man on Monday after a chase "
+         "that ended near Alexandria, Louisiana."),
+        ("Ball fire", "A fire destroyed a mobile home near Ball, Louisiana, on Tuesday. Firefighters from "
+         "Pineville, Louisiana, helped put it out."),
+        ("Boyce school", "The school board in Boyce, Louisiana, met on Wednesday to discuss the budget."),
+        ("Council vote", "The city council of Alexandria voted on Thursday to repave three streets downtown."),
+    ]
+    return [{"title": title, "text": text, "outlet": "The Town Talk", "url": f"https://www.thetowntalk.com/story/{i}",
+             "published": f"2009-03-2{i}"} for i, (title, text) in enumerate(articles)]
+
+
 #: Every store backend; PostgreSQL params carry the ``postgres`` mark.
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 

@@ -14,24 +14,10 @@ from storyweave.store.schema import analyses, entities
 
 ALEXANDRIA_LA = (31.31, -92.45)
 
-#: a local paper of central Louisiana: three articles place towns around Alexandria, and the
-#: fourth names Alexandria bare, which alone reads as the far bigger Alexandria, Egypt
-ARTICLES = [
-    ("Pineville man arrested", "Police in Pineville, Louisiana, arrested a man on Monday after a chase "
-     "that ended near Alexandria, Louisiana."),
-    ("Ball fire", "A fire destroyed a mobile home near Ball, Louisiana, on Tuesday. Firefighters from "
-     "Pineville, Louisiana, helped put it out."),
-    ("Boyce school", "The school board in Boyce, Louisiana, met on Wednesday to discuss the budget."),
-    ("Council vote", "The city council of Alexandria voted on Thursday to repave three streets downtown."),
-]
 
-
-def _write(folder, outlet="The Town Talk"):
-    lines = [json.dumps({"title": title, "text": text, "outlet": outlet,
-                         "url": f"https://www.thetowntalk.com/story/{i}", "published": "2009-03-2%d" % i})
-             for i, (title, text) in enumerate(ARTICLES)]
+def _write(folder, records):
     path = folder / "towntalk.jsonl"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return path
 
 
@@ -42,8 +28,8 @@ def _alexandria(store):
     return rows
 
 
-def test_a_local_outlets_first_articles_are_analysed_again_with_its_home(store, tmp_path):
-    ingest([str(_write(tmp_path))], store)
+def test_a_local_outlets_first_articles_are_analysed_again_with_its_home(store, tmp_path, local_outlet_records):
+    ingest([str(_write(tmp_path, local_outlet_records))], store)
     report = analyze_pending(store)
     assert report.analyzed == 4
     # one chunk: every article was analysed before the outlet's home was known, and is done again
