@@ -180,18 +180,21 @@ def _queue_if_analysed_before(conn: Connection, article_id: str, *, or_in_story:
     entity index. Queued twice before a link run, it keeps the first ones, which the
     index holds. ``or_in_story``: queue an article in a story even without results (a
     linked article whose re-analysis failed, now analysed again), so that its story
-    takes in its new results.
+    takes in its new results. An article never linked (analysed again before the link stage ran,
+    as an outlet's first articles are once its home area shows) is not queued: the link stage
+    links it afresh.
     """
     analysed = conn.execute(select(analyses.c.article_id).where(analyses.c.article_id == article_id)).first()
-    if analysed is None and not (
-        or_in_story
-        and conn.execute(select(story_articles.c.article_id).where(story_articles.c.article_id == article_id)).first()
-    ):
+    in_story = conn.execute(select(story_articles.c.article_id).where(story_articles.c.article_id == article_id)).first()
+    if analysed is None and not (or_in_story and in_story):
         return
     if conn.execute(select(relink_queue.c.article_id).where(relink_queue.c.article_id == article_id)).first():
         return
+    indexed = conn.execute(select(entity_links.c.key).where(entity_links.c.article_id == article_id)).first()
+    if not in_story and not indexed:
+        return  # never linked (analysed again before the link stage ran): the link stage links it afresh
     linked = None
-    if conn.execute(select(entity_links.c.key).where(entity_links.c.article_id == article_id)).first():
+    if indexed:
         rows = entity_rows(conn, [article_id])[article_id]
         linked = json.dumps([{k: row[k] for k in LINKED_FIELDS} for row in rows], ensure_ascii=False)
     conn.execute(insert(relink_queue).values(article_id=article_id, queued_at=now_iso(), linked_entities=linked))
@@ -229,19 +232,18 @@ def _home_text(home: Optional[tuple[float, float]]) -> Optional[str]:
 # -- outlets' home areas (``nlp.places.outlets``) -----------------------------------------------
 
 
-def outlet_home_points(conn: Connection, analyzer: str) -> dict[str, list[list[tuple[float, float, int]]]]:
+def outlet_home_points(conn: Connection, analyzer: str,
+                       levels: Iterable[str]) -> dict[str, list[list[tuple[float, float, int]]]]:
     """outlet → one list per analysed article (in ingest order) of the places an outlet's home is
-    learned from, as (lat, lon, geonameid): the article's literal towns and counties. Articles
-    that place none are left out."""
-    from storyweave.nlp.places.outlets import HOME_LEVELS
-
+    learned from, as (lat, lon, geonameid): the article's literal places of ``levels`` (towns and
+    counties: ``nlp.places.outlets.HOME_LEVELS``). Articles that place none are left out."""
     rows = conn.execute(
         select(articles.c.outlet, entities.c.article_id, entities.c.lat, entities.c.lon, entities.c.geonameid)
         .join(articles, articles.c.id == entities.c.article_id)
         .join(analyses, analyses.c.article_id == entities.c.article_id)
         .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.is_not(None),
                     entities.c.lat.is_not(None), entities.c.role == "literal",
-                    entities.c.level.in_(sorted(HOME_LEVELS))))
+                    entities.c.level.in_(sorted(levels))))
         .order_by(articles.c.seq, entities.c.key)
     )
     out: dict[str, dict[str, list[tuple[float, float, int]]]] = {}
