@@ -140,7 +140,7 @@ def _settle_outlet_homes(store: Store, batch_size: int) -> int:
     # are analysed before it is known; they are the ones done again here, once. An article whose
     # outlet shows no home (a national outlet's towns are spread out) is analysed once.
     with store.read() as conn:
-        homes = _outlet_homes(conn)
+        homes = _outlet_homes(conn, analysis_store.homeless_outlets(conn, ANALYZER))
         chunk = analysis_store.homeless_articles(conn, ANALYZER, homes)
     if not chunk:
         return 0
@@ -154,10 +154,10 @@ def _settle_outlet_homes(store: Store, batch_size: int) -> int:
     return len(results)
 
 
-def _outlet_homes(conn) -> dict[str, tuple[float, float]]:
-    """outlet → its home point, for the outlets whose analysed articles show one."""
+def _outlet_homes(conn, outlets) -> dict[str, tuple[float, float]]:
+    """outlet → its home point, for those of ``outlets`` whose analysed articles show one."""
     found = {}
-    for outlet, points in analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS).items():
+    for outlet, points in analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, outlets).items():
         home = outlet_home(points)
         if home is not None:
             found[outlet] = home
@@ -174,7 +174,7 @@ def _inputs(store: Store, chunk: list[tuple[str, str, Optional[str]]],
         urls = analysis_store.urls_of(conn, ids)
         outlets = analysis_store.outlets_of(conn, ids)
         if homes is None:
-            homes = _outlet_homes(conn)
+            homes = _outlet_homes(conn, outlets.values())
     return [
         AnalysisInput(article_id, text, published, captions.get(article_id, ()), outlet_country(urls.get(article_id)),
                       homes.get(outlets.get(article_id, "")))

@@ -232,16 +232,20 @@ def _home_text(home: Optional[tuple[float, float]]) -> Optional[str]:
 # -- outlets' home areas (``nlp.places.outlets``) -----------------------------------------------
 
 
-def outlet_home_points(conn: Connection, analyzer: str,
-                       levels: Iterable[str]) -> dict[str, list[list[tuple[float, float, int]]]]:
+def outlet_home_points(conn: Connection, analyzer: str, levels: Iterable[str],
+                       outlets: Iterable[str]) -> dict[str, list[list[tuple[float, float, int]]]]:
     """outlet → one list per analysed article (in ingest order) of the places an outlet's home is
     learned from, as (lat, lon, geonameid): the article's literal places of ``levels`` (towns and
-    counties: ``nlp.places.outlets.HOME_LEVELS``). Articles that place none are left out."""
+    counties: ``nlp.places.outlets.HOME_LEVELS``), for ``outlets``. Articles that place none are
+    left out."""
+    outlets = sorted(set(outlets))
+    if not outlets:
+        return {}
     rows = conn.execute(
         select(articles.c.outlet, entities.c.article_id, entities.c.lat, entities.c.lon, entities.c.geonameid)
         .join(articles, articles.c.id == entities.c.article_id)
         .join(analyses, analyses.c.article_id == entities.c.article_id)
-        .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.is_not(None),
+        .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.in_(outlets),
                     entities.c.lat.is_not(None), entities.c.role == "literal",
                     entities.c.level.in_(sorted(levels))))
         .order_by(articles.c.seq, entities.c.key)
@@ -259,6 +263,16 @@ def outlets_of(conn: Connection, article_ids: list[str]) -> dict[str, str]:
     rows = conn.execute(select(articles.c.id, articles.c.outlet).where(
         and_(articles.c.id.in_(article_ids), articles.c.outlet.is_not(None))))
     return {article_id: outlet for article_id, outlet in rows if outlet}
+
+
+def homeless_outlets(conn: Connection, analyzer: str) -> list[str]:
+    """The outlets with articles that ``analyzer`` analysed without a home area."""
+    rows = conn.execute(
+        select(articles.c.outlet).distinct()
+        .join(analyses, analyses.c.article_id == articles.c.id)
+        .where(and_(analyses.c.analyzer == analyzer, analyses.c.outlet_home.is_(None), articles.c.outlet.is_not(None)))
+    )
+    return sorted(outlet for (outlet,) in rows if outlet)
 
 
 def homeless_articles(conn: Connection, analyzer: str, outlets: Iterable[str]) -> list[tuple[str, str, Optional[str]]]:
