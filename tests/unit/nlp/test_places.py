@@ -401,6 +401,17 @@ def test_the_outlet_home_area_decides_a_bare_town_name(places_nlp, place_at):
     assert distance_km(columbia((38.95, -92.33)).lat, columbia((38.95, -92.33)).lon, 34.00, -81.03) < 30
 
 
+def test_a_name_with_an_age_after_it_is_a_person_not_a_street(places_nlp, places_in, place_at):
+    # the model tags the first "Chohan" a GPE and the second a FAC
+    text = ("A 59-year-old mother of two died when a drunken driver struck her with his car and then drove off, "
+            "police said.\n\nRaj Chohan, 59, of Queens, had just parked her car around 7 p.m. Friday at 97th Avenue "
+            "and 117th Street in Richmond Hill when she was hit by a 2013 Toyota Camry, which then fled, police said."
+            "\n\nChohan was pronounced dead at Jamaica Hospital.")
+    places = places_in(places_nlp, text)
+    assert place_at(places, text, "Chohan") is None and place_at(places, text, "Chohan", 1) is None
+    assert place_at(places, text, "117th Street").level == "facility-in-town"
+
+
 def test_division_abbreviations_outside_the_us(places_nlp, places_in, place_at):
     text = "Protests in London, Ont., spread to Winnipeg, Man., and to Vancouver, B.C., on Sunday."
     places = places_in(places_nlp, text)

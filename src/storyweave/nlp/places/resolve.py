@@ -298,7 +298,7 @@ class Resolution:
         placed = [c.span for c in candidates if c.choice is not None]
         # the words of the people the article names: a "facility" called like one of them is
         # that person, which the small model tags FAC now and then ("Chohan", "Zurana Horton")
-        people = {t.lower_ for e in doc.ents if e.label_ == "PERSON" for t in e if t.is_alpha}
+        people = {t.lower_ for e in doc.ents if e.label_ == "PERSON" or _aged(e) for t in e if t.is_alpha}
         out = []
         for ent in doc.ents:
             if not self._is_facility(ent) or any(_overlaps(ent, span) for span in placed):
@@ -365,3 +365,13 @@ def _county_point(county: GazEntry, candidates: list[_Candidate]) -> GazEntry:
 
 def _overlaps(a: Span, b: Span) -> bool:
     return a.start < b.end and b.start < a.end
+
+
+def _aged(ent: Span) -> bool:
+    """Whether a name is followed by an age between commas: "Raj Chohan, 59, of Queens" names a
+    person, whatever the model tagged it (a GPE "Chohan" is no street of Queens)."""
+    doc, end = ent.doc, ent.end
+    if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 2].text != ",":
+        return False
+    age = doc[end + 1].text
+    return age.isdigit() and 0 < int(age) < 120
