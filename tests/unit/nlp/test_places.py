@@ -412,6 +412,16 @@ def test_a_name_with_an_age_after_it_is_a_person_not_a_street(places_nlp, places
     assert place_at(places, text, "117th Street").level == "facility-in-town"
 
 
+def test_a_street_is_not_placed_at_a_persons_home_town(places_nlp, places_in, place_at):
+    text = ("Raj Chohan, 59, of Queens, had just parked her car at 97th Avenue and 117th Street in Richmond Hill "
+            "when she was hit, police said.\n\nAn officer arrested Vishwanand Subryan, 23, of Schenectady, at "
+            "115th Street and 101st Avenue.")
+    places = places_in(places_nlp, text)
+    assert place_at(places, text, "Schenectady").name == "Schenectady"  # still on the map, as his home
+    street = place_at(places, text, "115th Street")
+    assert street.level == "facility-in-town" and distance_km(street.lat, street.lon, 40.70, -73.83) < 10
+
+
 def test_division_abbreviations_outside_the_us(places_nlp, places_in, place_at):
     text = "Protests in London, Ont., spread to Winnipeg, Man., and to Vancouver, B.C., on Sunday."
     places = places_in(places_nlp, text)

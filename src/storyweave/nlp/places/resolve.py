@@ -292,6 +292,9 @@ class Resolution:
         towns = [c for c in candidates if c.choice is not None and c.choice.kind == "city"]
         if not towns:
             return []
+        # a person's home town ("Subryan, 23, of Schenectady, was arrested at 115th Street") says
+        # where they live, not where the street is
+        towns = [c for c in towns if not _residence(c.span)] or towns
         counts = Counter(c.choice.geonameid for c in towns)
         main_id, main_n = counts.most_common(1)[0]
         main = next(c for c in towns if c.choice.geonameid == main_id)
@@ -374,4 +377,18 @@ def _aged(ent: Span) -> bool:
     if end + 2 >= len(doc) or doc[end].text != "," or doc[end + 2].text != ",":
         return False
     age = doc[end + 1].text
+    return age.isdigit() and 0 < int(age) < 120
+
+
+def _residence(span: Span) -> bool:
+    """Whether a town is named as a person's home: after their name or their age ("Vishwanand
+    Subryan of Schenectady", "Vishwanand Subryan, 23, of Schenectady")."""
+    doc, start = span.doc, span.start
+    if start < 2 or doc[start - 1].lower_ != "of":
+        return False
+    if doc[start - 2].ent_type_ == "PERSON":
+        return True
+    if start < 4 or doc[start - 2].text != "," or doc[start - 4].text != ",":
+        return False
+    age = doc[start - 3].text
     return age.isdigit() and 0 < int(age) < 120
