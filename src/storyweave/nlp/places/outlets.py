@@ -54,8 +54,8 @@ def with_outlet_country(doc: Doc, code: str | None) -> Doc:
 # national or international outlet, whose towns are spread out, has none.
 
 #: what a town or county reading within ``HOME_KM`` of the outlet's home gains (log10 units of
-#: population): a national capital's lead (2.5) and one order of magnitude more, so that the Athens
-#: of a Georgia paper is Athens, Georgia; weaker than the article's own "Paris, Tenn." (10)
+#: population): a national capital's lead (2.5) and one order of magnitude more, so that the Dublin
+#: of a Columbus paper is Dublin, Ohio; weaker than the article's own "Paris, Tenn." (10)
 HOME_BONUS = 3.5
 HOME_KM = 150.0
 #: a home needs towns within ``HOME_KM`` of one point in at least this many of the outlet's
