@@ -7,9 +7,12 @@ import json
 
 from sqlalchemy import select
 
+from storyweave.nlp.analysis import ANALYZER
 from storyweave.nlp.places import distance_km
+from storyweave.nlp.places.outlets import HOME_LEVELS
 from storyweave.pipeline.analyze import analyze_pending, settle_outlet_homes
 from storyweave.pipeline.ingest import ingest
+from storyweave.store import analysis as analysis_store
 from storyweave.store.schema import analyses, entities
 
 ALEXANDRIA_LA = (31.31, -92.45)
@@ -41,6 +44,11 @@ def test_a_local_outlets_first_articles_are_analysed_again_with_its_home(store, 
     assert distance_km(lat, lon, *ALEXANDRIA_LA) < 150
     found = _alexandria(store)
     assert found and all(distance_km(la, lo, *ALEXANDRIA_LA) < 30 for la, lo in found)
+    # the home is learned from each outlet's latest articles only (here the last 2 of 4)
+    with store.read() as conn:
+        latest = analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, ["The Town Talk"], 2)
+        every = analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, ["The Town Talk"], 10)
+    assert len(every["The Town Talk"]) == 4 and every["The Town Talk"][-2:] == latest["The Town Talk"]
     # settled: another run, or another settling, changes nothing
     assert analyze_pending(store).analyzed == 0
     assert settle_outlet_homes(store) == 0

@@ -27,7 +27,7 @@ from typing import Callable, Optional
 from storyweave.nlp.analysis import ANALYZER, analyze_texts
 from storyweave.nlp.pipeline import load_analyzer
 from storyweave.nlp.places import outlet_country, outlet_home
-from storyweave.nlp.places.outlets import HOME_LEVELS
+from storyweave.nlp.places.outlets import HOME_ARTICLES, HOME_LEVELS
 from storyweave.records import AnalysisInput
 from storyweave.store import analysis as analysis_store
 from storyweave.store.database import Store
@@ -157,7 +157,8 @@ def _settle_outlet_homes(store: Store, batch_size: int) -> int:
 def _outlet_homes(conn, outlets) -> dict[str, tuple[float, float]]:
     """outlet → its home point, for those of ``outlets`` whose analysed articles show one."""
     found = {}
-    for outlet, points in analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, outlets).items():
+    points_of = analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, outlets, HOME_ARTICLES)
+    for outlet, points in points_of.items():
         home = outlet_home(points)
         if home is not None:
             found[outlet] = home

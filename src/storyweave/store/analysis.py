@@ -232,23 +232,29 @@ def _home_text(home: Optional[tuple[float, float]]) -> Optional[str]:
 # -- outlets' home areas (``nlp.places.outlets``) -----------------------------------------------
 
 
-def outlet_home_points(conn: Connection, analyzer: str, levels: Iterable[str],
-                       outlets: Iterable[str]) -> dict[str, list[list[tuple[float, float, int]]]]:
+def outlet_home_points(conn: Connection, analyzer: str, levels: Iterable[str], outlets: Iterable[str],
+                       latest: int) -> dict[str, list[list[tuple[float, float, int]]]]:
     """outlet → one list per analysed article (in ingest order) of the places an outlet's home is
     learned from, as (lat, lon, geonameid): the article's literal places of ``levels`` (towns and
-    counties: ``nlp.places.outlets.HOME_LEVELS``), for ``outlets``. Articles that place none are
-    left out."""
+    counties: ``nlp.places.outlets.HOME_LEVELS``), for ``outlets``, over each one's ``latest``
+    analysed articles (so an outlet of many thousands costs what one of ``latest`` does).
+    Articles that place none are left out."""
     outlets = sorted(set(outlets))
     if not outlets:
         return {}
+    recent = (
+        select(articles.c.id, articles.c.outlet, articles.c.seq,
+               func.row_number().over(partition_by=articles.c.outlet, order_by=articles.c.seq.desc()).label("rank"))
+        .join(analyses, analyses.c.article_id == articles.c.id)
+        .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.in_(outlets)))
+        .subquery()
+    )
     rows = conn.execute(
-        select(articles.c.outlet, entities.c.article_id, entities.c.lat, entities.c.lon, entities.c.geonameid)
-        .join(articles, articles.c.id == entities.c.article_id)
-        .join(analyses, analyses.c.article_id == entities.c.article_id)
-        .where(and_(analyses.c.analyzer == analyzer, articles.c.outlet.in_(outlets),
-                    entities.c.lat.is_not(None), entities.c.role == "literal",
+        select(recent.c.outlet, entities.c.article_id, entities.c.lat, entities.c.lon, entities.c.geonameid)
+        .join(recent, recent.c.id == entities.c.article_id)
+        .where(and_(recent.c.rank <= latest, entities.c.lat.is_not(None), entities.c.role == "literal",
                     entities.c.level.in_(sorted(levels))))
-        .order_by(articles.c.seq, entities.c.key)
+        .order_by(recent.c.seq, entities.c.key)
     )
     out: dict[str, dict[str, list[tuple[float, float, int]]]] = {}
     for outlet, article_id, lat, lon, geonameid in rows:
