@@ -19,9 +19,11 @@ from storyweave.nlp.gazetteer.cache import (
     load_gazetteer,
     rules_digest,
 )
-from storyweave.nlp.gazetteer.entries import KINDS, RULES, TABLE_FORMAT, GazEntry, name_variants, normalise
+from storyweave.nlp.gazetteer.entries import (
+    KINDS, RULES, TABLE_FORMAT, GazEntry, distances_km, name_variants, normalise,
+)
 
 __all__ = [
-    "CACHE_ENV", "KINDS", "RULES", "TABLE_FORMAT", "GazEntry", "Gazetteer", "cache_dir", "cache_path",
+    "CACHE_ENV", "KINDS", "distances_km", "RULES", "TABLE_FORMAT", "GazEntry", "Gazetteer", "cache_dir", "cache_path",
     "imported_path", "load_gazetteer", "name_variants", "normalise", "rules_digest",
 ]

@@ -38,6 +38,7 @@ from storyweave.nlp.gazetteer.entries import (  # noqa: F401 - the gazetteer's p
     RULES,
     TABLE_FORMAT,
     GazEntry,
+    distances_km,
     name_variants,
     normalise,
 )
@@ -117,10 +118,7 @@ class Gazetteer:
         wanted = np.isin(table["kind"], [KINDS.index(k) for k in kinds])
         wanted &= (table["kind"] != KINDS.index("city")) | (table["population"] >= min_city_population)
         positions = np.flatnonzero(wanted)
-        la, lo = np.radians(table["lat"][positions]), np.radians(table["lon"][positions])
-        lat0, lon0 = np.radians(lat), np.radians(lon)
-        a = np.sin((la - lat0) / 2) ** 2 + np.cos(la) * np.cos(lat0) * np.sin((lo - lon0) / 2) ** 2
-        close = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) <= km
+        close = distances_km(lat, lon, table["lat"][positions], table["lon"][positions]) <= km
         return [self.entry(p) for p in positions[close].tolist()]
 
     def lookup(self, name: str) -> list[GazEntry]:

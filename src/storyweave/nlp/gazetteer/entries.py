@@ -8,6 +8,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 RULES = Path(__file__).parent.parent / "rules" / "places"
 
 #: the version of the table layout; an imported table of another version is not read
@@ -42,6 +44,14 @@ class GazEntry:
     admin1: str = ""
     alternates: int = 0  # how many alternate names GeoNames lists: a proxy for prominence
     admin2: str = ""
+
+
+def distances_km(lat, lon, lats, lons) -> np.ndarray:
+    """Great-circle distances in kilometres (haversine), in degrees in and broadcast as numpy
+    does: a point to many, or every point of one array to every point of another."""
+    lat, lon, lats, lons = (np.radians(np.asarray(x, dtype=np.float64)) for x in (lat, lon, lats, lons))
+    a = np.sin((lats - lat) / 2) ** 2 + np.cos(lat) * np.cos(lats) * np.sin((lons - lon) / 2) ** 2
+    return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
 def normalise(text: str) -> str:

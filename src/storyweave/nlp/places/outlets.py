@@ -11,6 +11,7 @@ import numpy as np
 
 from spacy.tokens import Doc
 
+from storyweave.nlp.gazetteer import distances_km
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
 
 #: what a reading in the outlet's home country gains (log10 units of population): a weak
@@ -87,12 +88,8 @@ def outlet_home(articles: Sequence[Sequence[tuple[float, float, int]]]) -> tuple
         return None
     points = np.asarray([p for pts in placed for p in pts], dtype=np.float64)
     owner = np.repeat(np.arange(len(placed)), [len(pts) for pts in placed])
-    lat, lon = np.radians(points[:, 0]), np.radians(points[:, 1])
-    # haversine between every two points
-    dlat = lat[:, None] - lat[None, :]
-    dlon = lon[:, None] - lon[None, :]
-    a = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
-    near = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0))) <= HOME_KM
+    lat, lon = points[:, 0], points[:, 1]
+    near = distances_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) <= HOME_KM  # every two points
     _ids, place_of = np.unique(points[:, 2], return_inverse=True)
     articles_near = np.zeros(len(points), dtype=np.int64)
     places_near = np.zeros(len(points), dtype=np.int64)
