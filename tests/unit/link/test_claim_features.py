@@ -26,8 +26,8 @@ def claim(lemmas: str, atoms: tuple[str, ...] = (), numbers=(), headline: bool =
                            negated=False, denied=False, headline=headline, kind="event")
 
 
-def number(value: float, unit: str | None = None, governor: str | None = None):
-    return SimpleNamespace(text=str(value), value=value, unit=unit, governor=governor)
+def number(value: float, unit: str | None = None, governor: str | None = None, text: str | None = None):
+    return SimpleNamespace(text=text or str(value), value=value, unit=unit, governor=governor)
 
 
 class OneHot:
@@ -125,6 +125,18 @@ def test_shares_and_margins_agree_only_when_equal_and_only_with_each_other():
     assert features(table, 0, 2)["number_shared"] == 0.0
     assert features(table, 0, 3)["number_shared"] == 1.0  # a value of nothing named may be the share
     assert features(table, 4, 5)["number_shared"] == 1.0  # estimates of a large count agree within a ratio
+
+
+def test_a_plural_number_word_is_a_range_that_agrees_with_a_count_in_it():
+    # "killing hundreds of people" / "It killed 612 people": one toll, not two
+    hundreds = claim("quake kill people", numbers=[number(100, "people", "kill", text="hundreds")])
+    table = table_of((0, hundreds),
+                     (1, claim("quake kill people", numbers=[number(612, "people", "kill")])),
+                     (1, claim("quake kill people", numbers=[number(40, "people", "kill")])),
+                     (1, claim("quake kill people", numbers=[number(5000, "people", "kill")])))
+    assert features(table, 0, 1)["number_shared"] == 1.0 and features(table, 0, 1)["number_conflict"] == 0.0
+    assert features(table, 0, 2)["number_conflict"] == 1.0  # 40 is not hundreds
+    assert features(table, 0, 3)["number_conflict"] == 1.0  # nor is 5,000
 
 
 def test_the_only_unit_of_an_article_is_no_evidence_as_a_best_match():

@@ -299,6 +299,14 @@ def test_numbers_count_a_thing_under_a_governing_word(nlp):
     assert ("people", "kill", 10.0) in counts
 
 
+def test_a_difference_is_no_count(nlp):
+    # "five rounds sooner" measures a difference: it does not contradict "went 11 rounds"
+    [claim] = claims_of(nlp, "Klitschko finished the fight five rounds sooner than in their first fight.")
+    assert not claim.numbers
+    [claim] = claims_of(nlp, "The bout went 11 rounds before the Ukrainian emerged triumphant.")
+    assert [(n.unit, n.value) for n in claim.numbers] == [("round", 11.0)]
+
+
 def test_rankings_name_what_they_rank(nlp):
     claims = claims_of(nlp, "Rebels took control of Syria\u2019s second-largest city, Aleppo, last week.")
     ranks = [r for c in claims for r in c.ranks]

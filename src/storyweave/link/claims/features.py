@@ -79,6 +79,8 @@ SPECULATIVE_KINDS = frozenset(["prediction", "opinion"])
 MIN_STORY_UNITS = 20
 #: two counts of one unit agree within this ratio ("40" and "50" people do not contradict)
 NUMBER_RATIO = 1.6
+#: a count written as a plural number word ("hundreds") runs up to this many times its value
+VAGUE_RANGE = 10.0
 #: numerals up to this are small counts ("two guards"), too common to tie two units
 SMALL_NUMERAL = 12
 #: units of shares, reported exactly: two agree only when equal ("49 percent" and "46 percent"
@@ -144,12 +146,21 @@ def tells_no_occasion(text: str) -> bool:
     return _occasion_rules().search(text.lower()) is not None
 
 
-def unit_numbers(claim) -> frozenset[tuple[str, float]]:
-    """(what is counted, value) of each count a claim states: the unit noun and the word it
-    depends on ("kill people"; "" when the count has no unit noun)."""
+def unit_numbers(claim) -> frozenset[tuple[str, float, float]]:
+    """(what is counted, lowest value, highest value) of each count a claim states: the unit
+    noun and the word it depends on ("kill people"; "" when the count has no unit noun). A
+    count written as a plural number word is a range of one order of magnitude ("hundreds"
+    100 to 1,000), so "killing hundreds of people" and "killed 612 people" agree."""
     return frozenset(
-        (f"{n.governor or ''} {n.unit}" if n.unit else "", float(n.value)) for n in claim.numbers if n.value is not None
+        (f"{n.governor or ''} {n.unit}" if n.unit else "", float(n.value),
+         float(n.value) * VAGUE_RANGE if _vague(n.text) else float(n.value))
+        for n in claim.numbers if n.value is not None
     )
+
+
+def _vague(text: str) -> bool:
+    """Whether a count is written as a plural number word ("hundreds", "dozens", "thousands")."""
+    return text.isalpha() and text.lower().endswith("s")
 
 
 def unit_numerals(lemmas: Sequence[str]) -> frozenset[str]:
@@ -279,22 +290,25 @@ def candidate_pairs(table: UnitTable, min_cos: float, per_article: int, block: i
 def numbers_agree(a: frozenset, b: frozenset) -> tuple[bool, bool]:
     """(shared, conflicting): a count both state, and counts of one unit none of which agree."""
     shared = any(_same_count(x, y) for x in a for y in b)
-    units = {u for u, _ in a if u} & {u for u, _ in b if u}
+    units = {x[0] for x in a if x[0]} & {y[0] for y in b if y[0]}
     conflict = False
     for unit in units:
-        xs = [(u, v) for u, v in a if u == unit]
-        ys = [(u, v) for u, v in b if u == unit]
+        xs = [x for x in a if x[0] == unit]
+        ys = [y for y in b if y[0] == unit]
         if not any(_same_count(x, y) for x in xs for y in ys):
             conflict = True
     return shared, conflict and not shared
 
 
-def _close(x: float, y: float) -> bool:
+def _close(x: tuple[str, float, float], y: tuple[str, float, float]) -> bool:
     """Small counts agree only when equal (four and six engines); large ones within a ratio
-    ("about 400" and "nearly 500" people are one estimate, "150" and "400" are not)."""
-    if x == y:
+    ("about 400" and "nearly 500" people are one estimate, "150" and "400" are not); a range
+    ("hundreds") agrees with any count in it."""
+    if x[1] != x[2] or y[1] != y[2]:
+        return x[1] <= y[2] and y[1] <= x[2]
+    if x[1] == y[1]:
         return True
-    low, high = sorted((abs(x), abs(y)))
+    low, high = sorted((abs(x[1]), abs(y[1])))
     return low >= 20 and high / low <= NUMBER_RATIO
 
 
@@ -303,14 +317,14 @@ def _exact(key: str) -> bool:
     return key.rsplit(" ", 1)[-1] in EXACT_UNITS if key else False
 
 
-def _same_count(x: tuple[str, float], y: tuple[str, float]) -> bool:
+def _same_count(x: tuple[str, float, float], y: tuple[str, float, float]) -> bool:
     """Whether two (what, value) counts may be one value: a share (``EXACT_UNITS``) only an
     equal value of a share or of nothing named ("49" of "49 to 41"), other counts any close one
     (``_close``)."""
     exact_x, exact_y = _exact(x[0]), _exact(y[0])
     if exact_x or exact_y:
         return (exact_x or not x[0]) and (exact_y or not y[0]) and x[1] == y[1]
-    return _close(x[1], y[1])
+    return _close(x, y)
 
 
 def _number_contain(a: frozenset, b: frozenset) -> float:

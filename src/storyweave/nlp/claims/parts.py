@@ -269,6 +269,8 @@ def numbers_in(
                 group.append(token.doc[j])
                 j += 1
         used.update(t.i for t in group)
+        if _difference(group[-1]):
+            continue
         text = token.doc[group[0].i : group[-1].i + 1].text
         value = number_value(text, rules)
         if value is None:
@@ -276,6 +278,24 @@ def numbers_in(
         found.append(ClaimNumber(text=text, value=value, unit=_unit(group[-1], plural_count),
                                  governor=_governor(group[-1])))
     return found
+
+
+COMPARATIVE_TAGS = frozenset(["JJR", "RBR"])
+
+
+def _difference(token: Token) -> bool:
+    """Whether a number measures a difference rather than counting something: "finished five
+    rounds sooner", "closed 10 points higher", "scored 12 more points". Two outlets' counts
+    of one thing disagree; a difference and a count ("the bout went 11 rounds") are two
+    quantities."""
+    noun = token
+    while noun.dep_ in ("nummod", "compound", "quantmod") and noun.head is not noun:
+        noun = noun.head
+    if noun is token:
+        return False
+    if noun.dep_ == "npadvmod" and noun.head.tag_ in COMPARATIVE_TAGS:
+        return True
+    return any(c.tag_ in COMPARATIVE_TAGS and token.i < c.i < noun.i for c in noun.children)
 
 
 def _governor(token: Token) -> str | None:
