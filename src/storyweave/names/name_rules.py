@@ -4,7 +4,7 @@ The per-article canonicaliser (``storyweave.nlp.entities``) and cross-document r
 (``storyweave.link.entities``) used to keep a word list each; they drifted apart (one knew "obe",
 the other "ash-"). Both now read the files of ``rules/`` through :func:`load_name_rules`:
 
-- ``names.toml``: titles (and those written short with a full stop), roles, particles, suffixes, organisation heads, acronym skip words,
+- ``names.toml``: titles (and those written short with a full stop), roles, particles, suffixes, organisation heads, acronym skip words, kinship nouns,
   dominance ratios;
 - ``aliases.tsv``: other names of one entity (``alias<TAB>canonical<TAB>label``);
 - ``transliteration.tsv`` and ``given_names.tsv``: the spelling equivalences of comparison keys.
@@ -35,6 +35,7 @@ WORD_LISTS = (
     "org_leading",
     "org_suffixes",
     "initials_skip",
+    "kinship",
 )
 
 
@@ -51,6 +52,7 @@ class NameRules:
     org_leading: frozenset[str]
     org_suffixes: frozenset[str]
     initials_skip: frozenset[str]
+    kinship: frozenset[str]  # "his father, Hafez al-Assad": a relative of the person written about
     org_heads: tuple[str, ...]  # longest first, so "defence ministry" wins over "ministry"
     transliteration: tuple[tuple[re.Pattern, str], ...]
     given_names: dict[str, str]

@@ -171,6 +171,20 @@ def test_bare_surname_after_the_son_is_introduced_goes_to_the_son(component, bla
     assert len(hafez.mentions) == 1
 
 
+def test_bare_surname_goes_to_the_person_whose_relative_the_sentence_introduces(component, blank):
+    # "his mother ... and sister Katie Jenkin": Katie is introduced as John's relative, so
+    # "Jenkin" is John, though Katie is the newest Jenkin
+    _, entities = run(
+        component,
+        blank,
+        "A hearing for [John Jenkin](PERSON), 23, charged with the murder of his sister [Katie Jenkin](PERSON), "
+        "was held. [Jenkin](PERSON) did not appear.",
+    )
+    john, katie = owner(entities, "John Jenkin"), owner(entities, "Katie Jenkin")
+    assert [m.text for m in john.mentions] == ["John Jenkin", "Jenkin"]
+    assert [m.text for m in katie.mentions] == ["Katie Jenkin"]
+
+
 def test_headline_surname_before_the_full_name(component, blank):
     _, entities = run(component, blank, "[Serdar](PERSON) reports. Al Jazeera’s [Resul Serdar](PERSON) said.")
     assert [(e.name, e.aliases) for e in entities] == [("Resul Serdar", ("Serdar",))]

@@ -50,3 +50,5 @@ class PersonDraft:
     cores: tuple[str, ...]
     first: int
     mentions: list[MentionDraft] = field(default_factory=list)
+    #: introduced as someone's relative ("his father, Hafez al-Assad", "sister Katie Jenkin")
+    relative: bool = False

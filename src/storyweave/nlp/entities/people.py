@@ -15,6 +15,9 @@ from storyweave.nlp.entities.forms import NameForms
 from storyweave.nlp.entities.mentions import MentionDraft, PersonDraft
 
 _TITLE_BEFORE = re.compile(r"(\S+)\s+$")
+#: the word before a name, a comma between them allowed ("his father, Hafez al-Assad")
+_KIN_BEFORE = re.compile(r"([\w-]+),?\s+$")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’]?\s|\n")
 
 
 def group_people(text: str, mentions: list[MentionDraft], forms: NameForms) -> list[PersonDraft]:
@@ -27,7 +30,7 @@ def group_people(text: str, mentions: list[MentionDraft], forms: NameForms) -> l
             continue
         person = next((p for p in people if same_person(p.cores, cores)), None)
         if person is None:
-            person = PersonDraft(cores, mention.start)
+            person = PersonDraft(cores, mention.start, relative=_kin(text, mention, forms))
             people.append(person)
         elif len(cores) > len(person.cores):
             person.cores = cores
@@ -41,7 +44,7 @@ def group_people(text: str, mentions: list[MentionDraft], forms: NameForms) -> l
                 continue
             if mention.label != "PERSON" and cores[0] not in surnames:
                 continue
-            person = _pick(people, cores[0], mention)
+            person = _pick(text, people, cores[0], mention)
             if (person is None or person.first > mention.start) and _titled(text, mention, forms):
                 # "President Obama" before "Michelle Obama": someone the article never names in full
                 person = PersonDraft(cores, mention.start)
@@ -88,14 +91,24 @@ def _titled(text: str, mention: MentionDraft, forms: NameForms) -> bool:
     return mention.label == "PERSON" and bool(word) and word.group(1).rstrip(".").lower() in forms.rules.titles
 
 
-def _pick(people: list[PersonDraft], core: str, mention: MentionDraft) -> PersonDraft | None:
+def _kin(text: str, mention: MentionDraft, forms: NameForms) -> bool:
+    """Whether a full name is introduced as someone's relative: a kinship noun just before it
+    ("his father, Hafez al-Assad", "sister Katie Jenkin")."""
+    word = _KIN_BEFORE.search(text, max(0, mention.start - 30), mention.start)
+    return bool(word) and word.group(1).lower() in forms.rules.kinship
+
+
+def _pick(text: str, people: list[PersonDraft], core: str, mention: MentionDraft) -> PersonDraft | None:
     """The person a bare name refers to.
 
     Among people with that surname (or, for a PERSON mention, that first name) introduced
-    before the mention: the one with most mentions so far, a tie going to the one introduced
-    last. In NBC's Hama report "Assad" stays Bashar after "his father, Hafez al-Assad"; when
-    Hafez is introduced first and Bashar next, "Assad" is Bashar. A name before any full
-    form (a headline) goes to the first compatible person.
+    before the mention: the one with most mentions so far; of those tied, one the article
+    introduces as someone else's relative in the sentence that introduces that someone is
+    left out, then the one introduced last wins. In NBC's Hama
+    report "Assad" stays Bashar after "his father, Hafez al-Assad"; when Hafez is introduced
+    first and Bashar next, "Assad" is Bashar. In "John Jenkin, 23, charged with the murders of
+    his mother ... and sister Katie Jenkin", "Jenkin" is John. A name before any full form (a
+    headline) goes to the first compatible person.
     """
     pool = [p for p in people if p.cores[-1] == core]
     if not pool and mention.label == "PERSON":  # a first name: "Hillary", "LeBron"
@@ -105,4 +118,10 @@ def _pick(people: list[PersonDraft], core: str, mention: MentionDraft) -> Person
     before = [p for p in pool if p.first < mention.start]
     if not before:
         return min(pool, key=lambda p: p.first)
-    return max(before, key=lambda p: (len(p.mentions), p.first))
+    most = max(len(p.mentions) for p in before)
+    tied = [p for p in before if len(p.mentions) == most]
+    # a relative introduced in the same sentence as a namesake was introduced as that
+    # person's relative: the namesake is the one the article is about
+    principal = [p for p in tied if not (p.relative and any(
+        o.first < p.first and not _SENTENCE_END.search(text, o.first, p.first) for o in tied))]
+    return max(principal or tied, key=lambda p: p.first)
