@@ -101,6 +101,17 @@ def test_pronoun_after_quote_is_previous_speaker(nlp):
     assert quote.speaker == "he" and quote.speaker_entity == "Robert Pinfold"
 
 
+def test_he_after_a_sentence_about_someone_else_is_that_person(nlp):
+    # CNN on the Endangered Species Act: the quote before is Wetzler's, but the sentence before
+    # the pronoun is about Obama, and "he told department employees" continues with him
+    text = (
+        "\"The announcement will allow the act to do what it was intended,\" said Andrew Wetzler, director "
+        "of the program.\n\nObama also helped celebrate the 160th anniversary of the Interior Department on "
+        "Tuesday.\n\n\"Throughout our history, there's been a tension,\" he told department employees."
+    )
+    assert only(quotes_of(nlp, text), "Throughout our history").speaker_entity == "Obama"
+
+
 def test_he_or_she_is_not_a_previous_speaker_the_article_says_is_of_the_other_sex(nlp):
     text = (
         "Bernie Sanders said he would fight on. \"We will win,\" Sanders said. Hillary Clinton said she was "
@@ -109,11 +120,16 @@ def test_he_or_she_is_not_a_previous_speaker_the_article_says_is_of_the_other_se
     )
     quote = only(quotes_of(nlp, text), "attack on Obama")
     assert quote.speaker == "she" and quote.speaker_entity == "Hillary Clinton"
-    # no evidence of either's sex: the previous speaker, as before
+    # no evidence of anyone's sex and no person the sentence is about: the previous speaker
+    text = (
+        "\"We will win,\" Jordan Smith said. The crowd cheered when she said the attack was unfair."
+    )
+    assert only(quotes_of(nlp, text), "unfair").speaker_entity == "Jordan Smith"
+    # a person the sentence is about comes before the previous speaker
     text = (
         "\"We will win,\" Jordan Smith said. Alex Brown was booed when she said the attack was unfair."
     )
-    assert only(quotes_of(nlp, text), "unfair").speaker_entity == "Jordan Smith"
+    assert only(quotes_of(nlp, text), "unfair").speaker_entity == "Alex Brown"
     # a pronoun in the speaker's own quoted words or about another says nothing of the speaker
     text = (
         "Melania Trump tells supporters that \"he loves you.\" Dan Patrick said he was pleased. "

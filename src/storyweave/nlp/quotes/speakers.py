@@ -286,6 +286,13 @@ class SpeakerResolver:
         whom the article says is of the pronoun's ("Clinton was booed when she said Sanders'
         attack ..." after a quote of Sanders is Clinton's, not his). None when no one fits."""
         wanted = self.rules.gendered.get(pronoun.lower_)
+        subject = self._subject_before(pronoun)
+        if subject is not None and subject != self.last_person and wanted is not None \
+                and self._gender.get(subject, wanted) == wanted:
+            # "Obama also helped celebrate the anniversary. "…," he told employees": the person
+            # the last sentence is about, not the speaker of the quote before it
+            self.last_person = subject
+            return subject
         if wanted is None or self.last_person is None or self._gender.get(self.last_person, wanted) == wanted:
             return self.last_person
         for ent in reversed([e for e in self._ents if e.label_ in PERSON_LABELS and e.end <= pronoun.i]):
@@ -294,6 +301,33 @@ class SpeakerResolver:
                 self.last_person = name
                 return name
         return None
+
+    def _subject_before(self, pronoun: Token) -> str | None:
+        """The person who is the main-clause subject of the sentence before the pronoun's, or
+        of the pronoun's own sentence before it, outside quotation marks: the person a reader
+        takes "he" to continue with. None when neither sentence has one."""
+        sentence = pronoun.sent
+        previous = None
+        at = sentence.start - 1
+        while at >= 0 and previous is None:
+            candidate = self.doc[at].sent
+            if any(not t.is_space for t in candidate):
+                previous = candidate
+            at = candidate.start - 1
+        found = None
+        for span in (previous, self.doc[sentence.start : pronoun.i]):
+            if span is None or not len(span):
+                continue
+            for ent in self._ents:
+                if ent.label_ not in PERSON_LABELS or not (span.start <= ent.start and ent.end <= span.end):
+                    continue
+                if ent.root.dep_ not in SUBJECT_DEPS or ent.root.head.dep_ != "ROOT":
+                    continue
+                marks = sum(1 for t in self.doc[span.start : ent.start] if t.text in DOUBLE_MARKS)
+                if marks % 2:
+                    continue  # a name inside a quotation is what the quote is about
+                found = self.full_name(self.strip_title(ent), ent.end - 1)
+        return found
 
     # -- names -------------------------------------------------------------
     def _key(self, word: str) -> str:
