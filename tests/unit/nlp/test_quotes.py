@@ -55,6 +55,14 @@ def test_a_curly_quote_runs_on_to_its_closing_mark_a_paragraph_or_two_later():
     ]  # but a mark that another opening mark follows first is a stray
 
 
+def test_a_straight_quote_runs_on_to_a_mark_that_can_only_close_it():
+    # CNN's layout: the quote's last paragraph opens with no mark; its straight mark closes
+    text = ('"But I am here to tell you this is a false choice.\n\nWith smart policies, we can grow."\n\n'
+            'He said "no way.\n\nThe next day it rained.\n\nThen "yes" came.')
+    spans = [text[s.start : s.end] for s in find_quote_marks(text)]
+    assert spans == ["But I am here to tell you this is a false choice.\n\nWith smart policies, we can grow.", "yes"]
+
+
 def test_a_quote_of_several_lines_after_an_attributed_one_is_the_same_speakers(nlp):
     text = ("“We are really just shocked,” said her nephew, Ravi Singh, 32, of Coney Island.\n\n"
             "“She was so nice.\n\nShe always takes care of everybody.”\n\nA police officer saw the car.")

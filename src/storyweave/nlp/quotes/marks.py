@@ -4,8 +4,8 @@ Written by hand because no library pairs news-style marks: curly “…”, stra
 "…" (which toggle), single ‘…’ only where they open at a word start and close
 before a non-letter (so apostrophes in "it’s" and "’90s" are not quotes), and a
 quote left open at a paragraph's end that continues in the next paragraph when
-that one opens with a mark (the news convention for multi-paragraph quotes), and a curly
-quote left open that closes a paragraph or two later with no mark opening in between
+that one opens with a mark (the news convention for multi-paragraph quotes), and a double
+quote (curly or straight) left open that closes a paragraph or two later with no mark opening in between
 (“She was so nice. / She always takes care of everybody.”: text laid out one sentence per
 line, or a writer who closed only the last paragraph).
 """
@@ -103,7 +103,7 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
             following = paragraphs[number + 1] if number + 1 < len(paragraphs) else None
             if following is not None and text[following[0]] in (OPEN_DOUBLE, STRAIGHT, OPEN_SINGLE):
                 continue
-            if open_kind == "double" and text[open_at - 1] == OPEN_DOUBLE \
+            if open_kind == "double" and text[open_at - 1] in (OPEN_DOUBLE, STRAIGHT) \
                     and _closes_later(text, paragraphs[number + 1 : number + 1 + MAX_RUN_ON]):
                 run_on = True
             else:
@@ -113,11 +113,13 @@ def find_quote_marks(text: str) -> list[MarkSpan]:
 
 
 def _closes_later(text: str, paragraphs: list[tuple[int, int]]) -> bool:
-    """Whether a closing curly mark comes in ``paragraphs`` before any opening mark."""
+    """Whether a closing double mark (curly, or straight where it cannot open) comes in
+    ``paragraphs`` before any opening mark."""
     for start, end in paragraphs:
-        for char in text[start:end]:
-            if char in (OPEN_DOUBLE, STRAIGHT):
+        for index in range(start, end):
+            char = text[index]
+            if char == OPEN_DOUBLE or (char == STRAIGHT and _opens(text, index)):
                 return False
-            if char == CLOSE_DOUBLE:
+            if char in (CLOSE_DOUBLE, STRAIGHT):
                 return True
     return False
