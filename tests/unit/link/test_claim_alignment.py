@@ -88,6 +88,20 @@ def test_another_outlets_scoop_relayed_counts_once(story, group_with, outlets_of
     assert group.independent_origins == 1
 
 
+def test_an_outlet_that_names_its_source_in_one_article_relays_it_in_the_next(story, group_with, outlets_of):
+    # a live blog's two posts: the first names the Herald's reporter, the second repeats it in
+    # the blog's own voice; the blog adds no origin of its own
+    groups = align_claims(story(
+        ("Trade Rumors", "According to Michael Silverman of the Boston Herald, the Red Sox made an eight-year "
+                         "offer to Mark Teixeira."),
+        ("Trade Rumors", "The Red Sox made an eight-year offer to Mark Teixeira on Thursday."),
+        ("Sports Daily", "Michael Silverman reports that the Red Sox made an eight-year offer to Mark Teixeira."),
+    ))
+    group = group_with(groups, "on Thursday")
+    assert outlets_of(group) == {"Trade Rumors", "Sports Daily"}
+    assert [o.label for o in group.origins] == ["Michael Silverman"]
+
+
 def test_a_joint_statement_is_one_source(story, group_with):
     text = "Britain and France said in a joint statement that the talks in Geneva would resume on Monday."
     groups = align_claims(story(("Outlet A", text), ("Outlet B", text.replace("would resume", "will resume"))))

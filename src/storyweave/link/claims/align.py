@@ -71,23 +71,26 @@ def _confirms(unit: Unit) -> bool:
 def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tuple[Origin, ...]:
     """Independent origins of a group's mentions.
 
-    An article that names a source for the fact relays it: its unattributed mentions add no
-    origin of the outlet's own, and where it names a person as the source, the speakers it
-    only describes for the same fact add none either. A hedged or speculative mention
-    ("Damascus was likely redeploying forces") confirms nothing when others state the fact
-    outright: it adds no origin then.
+    An outlet that names a source for the fact, in any of its articles, relays it: its
+    unattributed mentions add no origin of the outlet's own, and where it names a person as
+    the source, the speakers it only describes for the same fact add none either. A hedged
+    or speculative mention ("Damascus was likely redeploying forces") confirms nothing when
+    others state the fact outright: it adds no origin then.
     """
     confirming = [u for u in members if _confirms(u)] or list(members)
-    attributed = {u.article.article_id for u in confirming if any(k.kind == "source" for k in u.keys)}
-    named = {u.article.article_id for u in confirming if any(k.key.startswith(PERSON_PREFIX) for k in u.keys)}
+    # by outlet, not article: an outlet that names its source for the fact in one article
+    # (a live blog's "According to Michael Silverman of the Boston Herald, ...") relays it in
+    # its other articles of the story too ("we have a report of a report that ...")
+    attributed = {u.outlet for u in confirming if any(k.kind == "source" for k in u.keys)}
+    named = {u.outlet for u in confirming if any(k.key.startswith(PERSON_PREFIX) for k in u.keys)}
     mentions = []
     for u in confirming:
         keys = u.keys
-        if u.article.article_id in attributed:
+        if u.outlet in attributed:
             keys = tuple(k for k in keys if k.kind == "source")
             if not keys:
                 continue  # the outlet relays the fact from the source it names elsewhere
-        if u.article.article_id in named:
+        if u.outlet in named:
             # an article that names the person saying it and elsewhere describes a speaker of
             # the same fact ("Clinton said …" / "the former secretary of state said …") means
             # that person, as news style varies a name: no second origin of its own
