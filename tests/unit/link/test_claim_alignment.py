@@ -102,6 +102,17 @@ def test_an_outlet_that_names_its_source_in_one_article_relays_it_in_the_next(st
     assert [o.label for o in group.origins] == ["Michael Silverman"]
 
 
+def test_units_naming_two_hospitals_are_two_facts(story, group_with, outlets_of):
+    # a roundup's other accident: another woman, another hospital
+    groups = align_claims(story(
+        ("Outlet A", "Raj Chohan was pronounced dead at Jamaica Hospital on Friday night."),
+        ("Outlet B", "The unidentified woman was pronounced dead at Mount Sinai Hospital on Friday night."),
+        ("Outlet C", "Chohan was pronounced dead at Jamaica Hospital Medical Center on Friday night."),
+    ))
+    group = group_with(groups, "Jamaica Hospital on Friday")
+    assert outlets_of(group) == {"Outlet A", "Outlet C"}  # a longer form of the name is the same hospital
+
+
 def test_a_joint_statement_is_one_source(story, group_with):
     text = "Britain and France said in a joint statement that the talks in Geneva would resume on Monday."
     groups = align_claims(story(("Outlet A", text), ("Outlet B", text.replace("would resume", "will resume"))))

@@ -410,6 +410,9 @@ def test_a_name_with_an_age_after_it_is_a_person_not_a_street(places_nlp, places
     places = places_in(places_nlp, text)
     assert place_at(places, text, "Chohan") is None and place_at(places, text, "Chohan", 1) is None
     assert place_at(places, text, "117th Street").level == "facility-in-town"
+    # and the entity stages see her as the person she is, at each mention
+    doc = places_nlp(text)
+    assert [e.label_ for e in doc.ents if e.text == "Chohan"] == ["PERSON", "PERSON"]
 
 
 def test_a_street_is_not_placed_at_a_persons_home_town(places_nlp, places_in, place_at):

@@ -37,6 +37,7 @@ from storyweave.link.claims.records import ArticleClaims, ClaimGroup, ClaimMenti
 from storyweave.link.claims.scoring import (
     Scored,
     Unit,
+    different_facilities,
     different_speakers,
     different_subjects,
     score_pairs,
@@ -207,6 +208,7 @@ def align_claims(
     scored = score_pairs(table, matcher)
     scored.raise_to(view_scores(units, table, matcher, encoder or matcher.encoder))
     scored.rule_out(different_speakers(units))
+    scored.rule_out(different_facilities(units))
     scored.rule_out(different_subjects(units), contestable=True)
     scored.rule_out(lengths_of_time_differ(table), contestable=True)
     groups, extra = group_units(table, scored, matcher)

@@ -8,6 +8,7 @@ on demand.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from storyweave.link.claims.features import (
 from storyweave.link.claims.matcher import ClaimMatcher
 from storyweave.link.claims.records import ArticleClaims
 from storyweave.link.origins import PERSON_PREFIX, OriginKey, quotes_shared
+from storyweave.rulefiles import read_toml, rule_path
 
 
 @dataclass
@@ -249,5 +251,48 @@ def different_subjects(units: Sequence[Unit]) -> Callable[[int, int], bool]:
         if (units[a].entities - first) & (units[b].entities - second):
             return True
         return bool((names[a] & names[b]) - first_words - second_words)
+
+    return apart
+
+
+@functools.lru_cache(maxsize=1)
+def _facility_heads() -> frozenset[str]:
+    return frozenset(read_toml(rule_path("storyweave.link", "rules", "claims", "facilities.toml"))["heads"])
+
+
+def _facilities(unit: Unit) -> dict[str, frozenset[str]]:
+    """The named facilities a unit names, by kind: {"hospital": {"jamaica-hospital"}}."""
+    heads = _facility_heads()
+    found: dict[str, set[str]] = {}
+    for key in unit.entities:
+        slug = key.split(":", 1)[-1]
+        words = slug.split("-")
+        if len(words) >= 2 and words[-1] in heads:
+            found.setdefault(words[-1], set()).add(slug)
+    return {head: frozenset(slugs) for head, slugs in found.items()}
+
+
+def different_facilities(units: Sequence[Unit]) -> Callable[[int, int], bool]:
+    """Whether two units of different articles each name a facility of one kind that the
+    other does not ("The woman was pronounced dead at Jamaica Hospital" / "The unidentified
+    woman was pronounced dead at Mount Sinai Hospital", a roundup's other accident): two
+    occasions or two places, never one fact (``rules/claims/facilities.toml``). A longer form
+    of the same name ("Jamaica Hospital Medical Center") ends in another word and is no
+    other facility of the kind."""
+    found = [_facilities(u) for u in units]
+    texts = [u.claim.text.lower() for u in units]
+
+    def named_in(slug: str, text: str) -> bool:
+        return slug.replace("-", " ") in text
+
+    def apart(a: int, b: int) -> bool:
+        if units[a].article is units[b].article:
+            return False
+        for head in found[a].keys() & found[b].keys():
+            only_a = {s for s in found[a][head] - found[b][head] if not named_in(s, texts[b])}
+            only_b = {s for s in found[b][head] - found[a][head] if not named_in(s, texts[a])}
+            if only_a and only_b:
+                return True
+        return False
 
     return apart

@@ -38,7 +38,7 @@ from storyweave.nlp.places.outlets import HOME_KM, OUTLET_COUNTRY_KEY, OUTLET_HO
 from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
 from storyweave.nlp.places.records import to_place as _to_place
-from storyweave.nlp.places.resolve import Resolution, _Candidate, _overlaps
+from storyweave.nlp.places.resolve import Resolution, _aged, _Candidate, _overlaps
 from storyweave.nlp.places.rules import read_lines as _read_lines
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
 from storyweave.nlp.places.rules import read_settings as _read_settings
@@ -524,9 +524,23 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
 
     def _rewrite_ents(self, doc: Doc, candidates: list[_Candidate], relabel: dict[tuple[int, int], str]) -> None:
         placed = {(c.span.start, c.span.end): c for c in candidates if c.choice is not None}
+
+        def unplaced(ent) -> bool:
+            return not any(s <= ent.start and ent.end <= e for s, e in placed)
+
+        # the family names of the article's people: the last words of the full names the model
+        # tags people, and a name it tagged a place that an age follows ("Raj Chohan, 59, of
+        # Queens" with "Chohan" a GPE). A place the resolver placed stays a place ("Rethinking
+        # Egypt" tagged PERSON leaves Egypt a place).
+        family = {e[-1].lower_ for e in doc.ents if (e.label_ == "PERSON" and len(e) >= 2)
+                  or (e.label_ in PLACE_LABELS and _aged(e) and unplaced(e))}
         ents = []
         for ent in doc.ents:
             label = relabel.get((ent.start, ent.end), ent.label_)
+            if label in PLACE_LABELS and len(ent) == 1 and ent.text.lower() in family and unplaced(ent):
+                # "Chohan was pronounced dead at Jamaica Hospital": the model's GPE that no place
+                # answers to is that person
+                label = "PERSON"
             # only the entity's own reading relabels it: a toponym the matcher found inside an
             # organisation ("U.S." in "the U.S. Fish and Wildlife Service") leaves it an organisation
             inner = [c for (s, e), c in placed.items() if ent.start <= s and e <= ent.end and c.label == ent.label_]
