@@ -113,6 +113,18 @@ def test_units_naming_two_hospitals_are_two_facts(story, group_with, outlets_of)
     assert outlets_of(group) == {"Outlet A", "Outlet C"}  # a longer form of the name is the same hospital
 
 
+def test_an_organisation_and_the_company_it_is_are_one_source(story, group_with, outlets_of):
+    groups = align_claims(story(
+        ("Security Blog", "Microsoft said it is working on an official patch for the flaw in Internet Explorer. "
+                          "Attacks have hit users in Japan. The company said it is working on an official patch "
+                          "for Internet Explorer to plug the hole."),
+        ("Tech News", "Microsoft is working on an official patch for the flaw in Internet Explorer."),
+    ))
+    group = group_with(groups, "official patch for the flaw")
+    assert outlets_of(group) == {"Security Blog", "Tech News"}
+    assert "company" not in {o.label for o in group.origins} and group.independent_origins == 2
+
+
 def test_a_joint_statement_is_one_source(story, group_with):
     text = "Britain and France said in a joint statement that the talks in Geneva would resume on Monday."
     groups = align_claims(story(("Outlet A", text), ("Outlet B", text.replace("would resume", "will resume"))))

@@ -17,6 +17,7 @@ numbered stages:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import Counter, defaultdict
@@ -55,6 +56,7 @@ from storyweave.link.origins import (
     merge_shared_quotes,
 )
 from storyweave.link.source_names import name_variants
+from storyweave.rulefiles import read_lines, rule_path
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +76,8 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
 
     An outlet that names a source for the fact, in any of its articles, relays it: its
     unattributed mentions add no origin of the outlet's own, and where it names a person as
-    the source, the speakers it only describes for the same fact add none either. A hedged
+    the source, the speakers it only describes for the same fact add none either, nor, where
+    it names an organisation, a speaker it calls only "the company" or "the agency". A hedged
     or speculative mention ("Damascus was likely redeploying forces") confirms nothing when
     others state the fact outright: it adds no origin then.
     """
@@ -84,6 +87,7 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
     # its other articles of the story too ("we have a report of a report that ...")
     attributed = {u.outlet for u in confirming if any(k.kind == "source" for k in u.keys)}
     named = {u.outlet for u in confirming if any(k.key.startswith(PERSON_PREFIX) for k in u.keys)}
+    named_organisation = {u.outlet for u in confirming if any(k.key.startswith(ORGANISATION_PREFIX) for k in u.keys)}
     mentions = []
     for u in confirming:
         keys = u.keys
@@ -98,8 +102,30 @@ def _origins(members: Sequence[Unit], representative: Mapping[str, str]) -> tupl
             keys = tuple(k for k in keys if not k.key.startswith(DESCRIBED_PREFIX))
             if not keys:
                 continue
+        if u.outlet in named_organisation:
+            # "Microsoft said ..." and "The company said ..." in one outlet: one source
+            keys = tuple(k for k in keys if not _organisation_noun(k.key))
+            if not keys:
+                continue
         mentions.append((u.article.article_id, keys))
     return build_origins(mentions, representative)
+
+
+#: origin keys of a named organisation (``OriginIndex``: "entity:org:microsoft")
+ORGANISATION_PREFIX = "entity:org:"
+
+
+@functools.lru_cache(maxsize=1)
+def _organisation_nouns() -> frozenset[str]:
+    return frozenset(read_lines(rule_path("storyweave.link", "rules", "claims", "organisation_nouns.txt")))
+
+
+def _organisation_noun(key: str) -> bool:
+    """Whether an origin key is a speaker described only as an organisation of some kind
+    ("source:company", "source:the-agency"; ``rules/claims/organisation_nouns.txt``)."""
+    if not key.startswith(DESCRIBED_PREFIX):
+        return False
+    return key.removeprefix(DESCRIBED_PREFIX).split("-")[-1] in _organisation_nouns()
 
 
 def _mention(u: Unit, representative: Mapping[str, str], version: int = 0) -> ClaimMention:
