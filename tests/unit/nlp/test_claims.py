@@ -299,6 +299,15 @@ def test_numbers_count_a_thing_under_a_governing_word(nlp):
     assert ("people", "kill", 10.0) in counts
 
 
+def test_a_list_of_numbers_is_not_cut_before_its_last_item(nlp):
+    # the parser made "11 on Windows XP ..." a clause of its own; a unit never starts mid-list
+    claims = claims_of(nlp, "The Fix It tool released by Microsoft can be used for IE6, 7, 8, 9, 10, and 11 on "
+                            "Windows XP, Vista, 7, 8, and 8.1, both Preview and RTM. 32-and 64-bit versions of the "
+                            "operating systems are all included in the security advisory.")
+    assert not any(c.text.startswith("11") for c in claims)
+    assert claims and claims[0].text.startswith("The Fix It tool")
+
+
 def test_a_difference_is_no_count(nlp):
     # "five rounds sooner" measures a difference: it does not contradict "went 11 rounds"
     [claim] = claims_of(nlp, "Klitschko finished the fight five rounds sooner than in their first fight.")

@@ -153,6 +153,14 @@ def _misread_past(sent: Span, rules: ClaimRules) -> Token | None:
     return None
 
 
+def _in_number_list(token: Token) -> bool:
+    """Whether a token is the last item of a list of numbers ("IE6, 7, 8, 9, 10, and 11 on
+    Windows XP"): the parser may make it a clause of its own, which would start mid-list."""
+    doc, i = token.doc, token.i
+    return (token.like_num and i >= 3 and doc[i - 1].lower_ in ("and", "or") and doc[i - 2].text == ","
+            and doc[i - 3].like_num)
+
+
 def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
     """The root and the top-level clauses coordinated with it that have their own subject.
 
@@ -171,6 +179,7 @@ def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
                 and _has_subject(child)
                 and child.lemma_.lower() not in rules.reporting
                 and child.left_edge.tag_ not in SUBORDINATE_TAGS  # "... and how they turn the tide"
+                and not _in_number_list(child.left_edge)
                 and _finite(child.subtree, rules)
             ):
                 heads.append(child)
