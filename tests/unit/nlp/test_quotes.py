@@ -118,6 +118,13 @@ def test_he_after_a_sentence_about_someone_else_is_that_person(nlp):
         "Tuesday.\n\n\"Throughout our history, there's been a tension,\" he told department employees."
     )
     assert only(quotes_of(nlp, text), "Throughout our history").speaker_entity == "Obama"
+    # but a person named earlier in the pronoun's own sentence comes first
+    text = (
+        "President Obama overturned a regulation that could have weakened the Endangered Species Act.\n\n"
+        "Before former President George W. Bush left office, he passed legislation that would have allowed "
+        "federal agencies to skip consultations."
+    )
+    assert only(quotes_of(nlp, text), "legislation").speaker_entity == "George W. Bush"
 
 
 def test_he_or_she_is_not_a_previous_speaker_the_article_says_is_of_the_other_sex(nlp):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyweave.names import load_name_rules
-from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT
+from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT, find_quote_marks
 from storyweave.rulefiles import read_toml, rule_path
 
 LOGGER = logging.getLogger(__name__)
@@ -228,6 +228,7 @@ class SpeakerResolver:
         self.text = doc.text if text is None else text  # Doc.text joins every token on each access
         self.last_person: str | None = None
         self.last_group: str | None = None
+        self._marks: list[tuple[int, int]] | None = None  # quoted character spans, when first asked
         # every full name of a surname, in order ("Ramarley Graham", later "Frank Graham")
         self._named_at: dict[str, list[tuple[int, str]]] = {}
         self._heads: dict[str, str] = {}
@@ -303,9 +304,11 @@ class SpeakerResolver:
         return None
 
     def _subject_before(self, pronoun: Token) -> str | None:
-        """The person who is the main-clause subject of the sentence before the pronoun's, or
-        of the pronoun's own sentence before it, outside quotation marks: the person a reader
-        takes "he" to continue with. None when neither sentence has one."""
+        """The person a reader takes "he" or "she" to continue with, outside quotation marks:
+        the one person named earlier in the pronoun's own sentence ("Before former President
+        George W. Bush left office, he passed ..."), else the person who is the main-clause
+        subject of the sentence before. None when the own sentence names several people or
+        neither sentence gives one."""
         sentence = pronoun.sent
         previous = None
         at = sentence.start - 1
@@ -314,19 +317,32 @@ class SpeakerResolver:
             if any(not t.is_space for t in candidate):
                 previous = candidate
             at = candidate.start - 1
-        found = None
-        for span in (previous, self.doc[sentence.start : pronoun.i]):
-            if span is None or not len(span):
+        own = {name for _, name in self._unquoted_persons(sentence.start, pronoun.i)}
+        if own:
+            return next(iter(own)) if len(own) == 1 else None
+        if previous is None:
+            return None
+        subjects = [name for ent, name in self._unquoted_persons(previous.start, previous.end)
+                    if ent.root.dep_ in SUBJECT_DEPS and ent.root.head.dep_ == "ROOT"]
+        return subjects[-1] if subjects else None
+
+    def _quoted(self, char: int) -> bool:
+        """Whether a character of the text lies inside a quotation (``marks.find_quote_marks``,
+        found once per article)."""
+        if self._marks is None:
+            self._marks = [(m.start, m.end) for m in find_quote_marks(self.text)]
+        return any(start <= char < end for start, end in self._marks)
+
+    def _unquoted_persons(self, start: int, end: int) -> list[tuple[Span, str]]:
+        """(entity, full name) of the people named in ``doc[start:end]`` outside quotation
+        marks (a name inside a quotation is what the quote is about, not who speaks)."""
+        found = []
+        for ent in self._ents:
+            if ent.label_ not in PERSON_LABELS or not (start <= ent.start and ent.end <= end):
                 continue
-            for ent in self._ents:
-                if ent.label_ not in PERSON_LABELS or not (span.start <= ent.start and ent.end <= span.end):
-                    continue
-                if ent.root.dep_ not in SUBJECT_DEPS or ent.root.head.dep_ != "ROOT":
-                    continue
-                marks = sum(1 for t in self.doc[span.start : ent.start] if t.text in DOUBLE_MARKS)
-                if marks % 2:
-                    continue  # a name inside a quotation is what the quote is about
-                found = self.full_name(self.strip_title(ent), ent.end - 1)
+            if self._quoted(ent.start_char):
+                continue
+            found.append((ent, self.full_name(self.strip_title(ent), ent.end - 1)))
         return found
 
     # -- names -------------------------------------------------------------
