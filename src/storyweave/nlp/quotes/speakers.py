@@ -282,10 +282,12 @@ class SpeakerResolver:
         return None
 
     def _person_for(self, pronoun: Token) -> str | None:
-        """The person a "he" or "she" speaker is: the last person speaker, unless the article
-        says that person is of the other sex; then the person named last before the pronoun
-        whom the article says is of the pronoun's ("Clinton was booed when she said Sanders'
-        attack ..." after a quote of Sanders is Clinton's, not his). None when no one fits."""
+        """The person a "he" or "she" speaker is: the person the text continues with
+        (``_subject_before``) where the article gives one who may be of the pronoun's gender;
+        else the last person speaker, unless the article says that person is of the other sex;
+        then the person named last before the pronoun whom the article says is of the
+        pronoun's ("Clinton was booed when she said Sanders' attack ..." after a quote of
+        Sanders is Clinton's, not his). None when no one fits."""
         wanted = self.rules.gendered.get(pronoun.lower_)
         subject = self._subject_before(pronoun)
         if subject is not None and subject != self.last_person and wanted is not None \
