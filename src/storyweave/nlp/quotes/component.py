@@ -314,7 +314,7 @@ def extract_quotes(doc: Doc, rules: CueRules | None = None) -> list[Quote]:
     drafts.sort(key=lambda d: d.start)
     drafts = [d for d in _split_coordinated(text, drafts) if d.parts]
     drafts = _drop_nested(drafts)
-    resolver = SpeakerResolver(doc, text=text, speech_verbs=frozenset(rules.verbs))
+    resolver = SpeakerResolver(doc, text=text, speech_verbs=frozenset(rules.verbs), marks=marks)
     quotes = []
     for draft in drafts:  # in text order, so pronouns resolve to earlier speakers
         speaker = draft.speaker

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from storyweave.names import load_name_rules
-from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT, find_quote_marks
+from storyweave.nlp.quotes.marks import CLOSE_DOUBLE, OPEN_DOUBLE, STRAIGHT, MarkSpan, find_quote_marks
 from storyweave.rulefiles import read_toml, rule_path
 
 LOGGER = logging.getLogger(__name__)
@@ -220,7 +220,7 @@ class SpeakerResolver:
     """
 
     def __init__(self, doc: Doc, rules: SpeakerRules | None = None, text: str | None = None,
-                 speech_verbs: frozenset[str] = frozenset()):
+                 speech_verbs: frozenset[str] = frozenset(), marks: list[MarkSpan] | None = None):
         self.rules = rules or load_speaker_rules()
         # the cue lexicon's verbs (``quotes.cues``): whose subject a reported "he" or "she" is
         self.speech_verbs = speech_verbs
@@ -228,7 +228,8 @@ class SpeakerResolver:
         self.text = doc.text if text is None else text  # Doc.text joins every token on each access
         self.last_person: str | None = None
         self.last_group: str | None = None
-        self._marks: list[tuple[int, int]] | None = None  # quoted character spans, when first asked
+        # the quoted spans (``marks.find_quote_marks``): the quotes component's own, else found here
+        self._marks = [(m.start, m.end) for m in (find_quote_marks(self.text) if marks is None else marks)]
         # every full name of a surname, in order ("Ramarley Graham", later "Frank Graham")
         self._named_at: dict[str, list[tuple[int, str]]] = {}
         self._heads: dict[str, str] = {}
@@ -329,10 +330,7 @@ class SpeakerResolver:
         return subjects[-1] if subjects else None
 
     def _quoted(self, char: int) -> bool:
-        """Whether a character of the text lies inside a quotation (``marks.find_quote_marks``,
-        found once per article)."""
-        if self._marks is None:
-            self._marks = [(m.start, m.end) for m in find_quote_marks(self.text)]
+        """Whether a character of the text lies inside a quotation."""
         return any(start <= char < end for start, end in self._marks)
 
     def _unquoted_persons(self, start: int, end: int) -> list[tuple[Span, str]]:
