@@ -235,9 +235,10 @@ class AnalysisInput:
     captions: tuple[tuple[int, str], ...] = ()
     #: the outlet's home country (ISO code), a weak prior for its places; see ``outlet_country``
     outlet_country: Optional[str] = None
-    #: the outlet's home point (lat, lon), learned from its articles, a stronger prior for its
-    #: towns; see ``storyweave.nlp.places.outlets.outlet_home``
-    outlet_home: Optional[tuple[float, float]] = None
+    #: the outlet's home, learned from its articles, a stronger prior for its towns: the (lat,
+    #: lon) of its area's centre, then of the town it is named after where it is named after
+    #: one; see ``storyweave.nlp.places.outlets.outlet_home``
+    outlet_home: Optional[tuple[float, ...]] = None
 
 
 @dataclass(frozen=True)

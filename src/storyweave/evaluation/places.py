@@ -383,7 +383,7 @@ def evaluate_places(
     resolving = 0.0
     started = time.perf_counter()
 
-    def analyse(indices: list[int], homes: dict[str, tuple[float, float]]) -> None:
+    def analyse(indices: list[int], homes: dict[str, tuple[float, ...]]) -> None:
         nonlocal resolving
         # as in the product, the outlet's country (from the article's address) is a weak prior,
         # and its home area, where its articles have shown one, a stronger one
@@ -404,7 +404,7 @@ def evaluate_places(
     by_outlet: dict[str, list[list[tuple[float, float]]]] = {}
     for art, places in zip(articles, predictions):
         by_outlet.setdefault(_outlet(art), []).append(home_points(places))
-    homes = {o: h for o, pts in by_outlet.items() if o and (h := outlet_home(pts)) is not None}
+    homes = {o: h for o, pts in by_outlet.items() if o and (h := outlet_home(pts, o)) is not None}
     analyse([i for i, art in enumerate(articles) if _outlet(art) in homes], homes)
     seconds = time.perf_counter() - started - resolving
 

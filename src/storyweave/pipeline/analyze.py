@@ -154,19 +154,19 @@ def _settle_outlet_homes(store: Store, batch_size: int) -> int:
     return len(results)
 
 
-def _outlet_homes(conn, outlets) -> dict[str, tuple[float, float]]:
+def _outlet_homes(conn, outlets) -> dict[str, tuple[float, ...]]:
     """outlet → its home point, for those of ``outlets`` whose analysed articles show one."""
     found = {}
     points_of = analysis_store.outlet_home_points(conn, ANALYZER, HOME_LEVELS, outlets, HOME_ARTICLES)
     for outlet, points in points_of.items():
-        home = outlet_home(points)
+        home = outlet_home(points, outlet)
         if home is not None:
             found[outlet] = home
     return found
 
 
 def _inputs(store: Store, chunk: list[tuple[str, str, Optional[str]]],
-            homes: Optional[dict[str, tuple[float, float]]] = None) -> list[AnalysisInput]:
+            homes: Optional[dict[str, tuple[float, ...]]] = None) -> list[AnalysisInput]:
     """The analysis inputs of ``chunk`` (id, text, published): captions, the outlet's country from
     the address, and its home area as the store's analysed articles show it now."""
     ids = [row[0] for row in chunk]

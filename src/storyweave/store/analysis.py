@@ -201,13 +201,13 @@ def _queue_if_analysed_before(conn: Connection, article_id: str, *, or_in_story:
 
 
 def save_analysis(conn: Connection, result: ArticleAnalysis, analyzer: str,
-                  outlet_home: Optional[tuple[float, float]] = None) -> None:
+                  outlet_home: Optional[tuple[float, ...]] = None) -> None:
     """Replace one article's analysis results (its places resolved with ``outlet_home``, if any)."""
     save_analysis_rows(conn, result.article_id, analysis_rows(result), analyzer, outlet_home)
 
 
 def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[dict]], analyzer: str,
-                       outlet_home: Optional[tuple[float, float]] = None) -> None:
+                       outlet_home: Optional[tuple[float, ...]] = None) -> None:
     """Replace one article's results with ``rows`` (from :func:`analysis_rows`, perhaps via Parquet).
 
     An article analysed before (by an older analyser), or in a story from before its analysis
@@ -225,7 +225,7 @@ def save_analysis_rows(conn: Connection, article_id: str, rows: dict[str, list[d
                                          outlet_home=_home_text(outlet_home)))
 
 
-def _home_text(home: Optional[tuple[float, float]]) -> Optional[str]:
+def _home_text(home: Optional[tuple[float, ...]]) -> Optional[str]:
     return f"{home[0]:.4f},{home[1]:.4f}" if home else None
 
 

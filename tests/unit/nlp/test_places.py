@@ -401,6 +401,53 @@ def test_the_outlet_home_area_decides_a_bare_town_name(places_nlp, place_at):
     assert distance_km(columbia((38.95, -92.33)).lat, columbia((38.95, -92.33)).lon, 34.00, -81.03) < 30
 
 
+def test_an_outlet_named_after_a_town_near_its_home_area_has_that_town_as_its_own():
+    from storyweave.nlp.places.outlets import home_area, home_towns, named_town, outlet_home
+
+    athens_tx = (32.2049, -95.8555)
+    assert named_town("www.athensreview.com", athens_tx).admin1 == "TX"
+    assert named_town("The Paris News", (33.55, -95.73)).admin1 == "TX"
+    # the town may lie beyond the home area its articles centre on (state news from Atlanta)
+    augusta = named_town("chronicle.augusta.com", (33.56, -83.85))
+    assert augusta is not None and (augusta.name, augusta.admin1) == ("Augusta", "GA")
+    # a newspaper's word is no town (Post, Texas); nor is a town far from the home area
+    assert named_town("www.post-gazette.com", (40.44, -80.0)) is None
+    assert named_town("www.athensreview.com", (47.61, -122.33)) is None
+    corsicana = (32.10, -96.47, 10)
+    home = outlet_home([[athens_tx + (1,), corsicana], [athens_tx + (1,)], [corsicana]], "www.athensreview.com")
+    assert home is not None and len(home) == 4
+    assert distance_km(*home_towns(home)[-1], *athens_tx) < 1 and distance_km(*home_area(home), *athens_tx) < 80
+    assert len(outlet_home([[athens_tx + (1,), corsicana], [athens_tx + (1,)]], "www.startribune.com")) == 2
+
+
+def test_an_outlets_own_town_outweighs_a_world_city_of_its_name(places_nlp, place_at):
+    from storyweave.nlp.pipeline import make_doc
+    from storyweave.nlp.places import with_outlet_country, with_outlet_home
+
+    text = "The Athens City Council was given a budget update on Wednesday. Athens Mayor Randy Daniel spoke."
+
+    def athens(home):
+        doc = places_nlp(with_outlet_home(with_outlet_country(make_doc(places_nlp, text, None), "US"), home))
+        return place_at(list(doc._.places), text, "Athens", 1)
+
+    def in_texas(place):
+        return distance_km(place.lat, place.lon, 32.2049, -95.8555) < 5
+
+    assert athens(None).country_code == "GR"
+    # the town at the centre of a local paper's home area, and the town it is named after
+    assert in_texas(athens((32.2049, -95.8555)))
+    assert in_texas(athens((32.35, -95.30, 32.2049, -95.8555)))
+    # a home area merely near it only lends it the area's lead, which a world capital outweighs
+    assert athens((32.35, -95.30)).country_code == "GR"
+
+
+def test_a_small_countrys_division_needs_its_country_named(places_nlp, places_in, place_at):
+    text = "Residents of the North Side complained that the board sided with the developers."
+    assert place_at(places_in(places_nlp, text), text, "North Side") is None  # not Anguilla's
+    text = "Hurricane Irma flattened homes in North Side, Anguilla, on Wednesday."
+    assert place_at(places_in(places_nlp, text), text, "North Side").country_code == "AI"
+
+
 def test_a_name_with_an_age_after_it_is_a_person_not_a_street(places_nlp, places_in, place_at):
     # the model tags the first "Chohan" a GPE and the second a FAC
     text = ("A 59-year-old mother of two died when a drunken driver struck her with his car and then drove off, "

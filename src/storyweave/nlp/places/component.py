@@ -143,7 +143,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         logger.info("places matcher: %d names in %.2f s", len(names), time.perf_counter() - started)
         return matcher
 
-    def _home_matcher(self, home: tuple[float, float] | None) -> _NameMatcher | None:
+    def _home_matcher(self, home: tuple[float, ...] | None) -> _NameMatcher | None:
         """The names of the towns and counties around an outlet's home point, or None."""
         if home is None or self.matcher is None:
             return None

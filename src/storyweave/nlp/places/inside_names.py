@@ -78,6 +78,8 @@ class InsideNames:
             if institution and span.doc[stop].lower_ not in self.institution_words \
                     and span.doc[stop - 1].lower_ not in self.division_words:
                 continue
+            if institution and head[-1].lower_ == "city" and not self._town_called(head.text):
+                continue  # "Dublin City Council" is Dublin's, and Ireland's county "Dublin City" no town
             key = normalise(head.text)
             # an institution is named after a town called like a first name ("Paris High School"),
             # but not after a common word
@@ -93,7 +95,7 @@ class InsideNames:
         doc = head.doc
         if head.end < len(doc) and doc[head.end].lower_ == "city":
             whole = doc[head.start : head.end + 1]
-            if any(not alt for _entry, alt in self._entries(whole.text)):
+            if self._town_called(whole.text):
                 return whole
         return head
 
@@ -191,7 +193,8 @@ class InsideNames:
         """The town's name without "City" when the model took the word of an institution's name
         ("Dublin City Council", "Springfield City Schools", "Las Vegas City Marshal") into the
         place: a capitalised word follows, and no place has the longer name as its own, only as
-        an alternate name of another (Dublin, Ireland, is "Dublin City"). "Kansas City" and
+        an alternate name of another or the name of a division (Dublin, Ireland, and its county are
+        "Dublin City"). "Kansas City" and
         "Mexico City" are their own; "Quebec City" before no such word is the city's."""
         if len(span) < 2 or span[-1].lower_ != "city":
             return span
@@ -199,9 +202,14 @@ class InsideNames:
         if after is None or not after.text[:1].isupper() or not after.is_alpha:
             return span  # "Quebec City and Nanjing": the city's own short name
         head = span.doc[span.start : span.end - 1]
-        if any(not alt for _entry, alt in self._entries(span.text)) or not self._has_name(head.text):
+        if self._town_called(span.text) or not self._has_name(head.text):
             return span
         return head
+
+    def _town_called(self, name: str) -> bool:
+        """Whether a town has ``name`` ("Kansas City") as its own name. A division so called is
+        the town's county (Ireland's "Dublin City"), and an alternate name another town's."""
+        return any(not alt and entry.kind == "city" for entry, alt in self._entries(name))
 
     def _state_initials(self, span: Span) -> Span | None:
         """A US state's dotted initials opening an organisation's name ("the S.C. Trial Lawyers

@@ -11,7 +11,9 @@ import numpy as np
 
 from spacy.tokens import Doc
 
-from storyweave.nlp.gazetteer import distances_km
+from storyweave.nlp.gazetteer import GazEntry, distances_km, load_gazetteer, normalise
+from storyweave.nlp.places.context import distance_km
+from storyweave.nlp.places.rules import read_lines as _read_lines
 from storyweave.nlp.places.rules import read_pairs as _read_pairs
 
 #: what a reading in the outlet's home country gains (log10 units of population): a weak
@@ -59,6 +61,11 @@ def with_outlet_country(doc: Doc, code: str | None) -> Doc:
 #: of a Columbus paper is Dublin, Ohio; weaker than the article's own "Paris, Tenn." (10)
 HOME_BONUS = 3.5
 HOME_KM = 150.0
+#: what the town at the home point itself gains on top (log10 units): the outlet's own town, which
+#: a world city of its name (Athens, Dublin, Paris) would otherwise outweigh
+HOME_TOWN_BONUS = 3.0
+#: how near the home point a town counts as that town (gazetteer points of one town agree)
+HOME_TOWN_KM = 1.0
 #: a home needs towns within ``HOME_KM`` of one point in at least this many of the outlet's
 #: articles, and in at least this share of those of them that place a town
 HOME_MIN_ARTICLES = 2
@@ -69,13 +76,23 @@ HOME_ARTICLES = 200
 #: the levels of the literal places an outlet's home is learned from (a country or a state
 #: says little about where a paper is)
 HOME_LEVELS = frozenset({"town", "admin2"})
+#: how far from the home its articles show an outlet's namesake town may lie (a paper's articles
+#: centre on its county more than on its town: the Augusta Chronicle's on Georgia's towns)
+NAMED_TOWN_KM = 2 * HOME_KM
+NAMED_TOWN_MIN_POPULATION = 1000
+#: the fewest letters of a town an outlet is named after ("Ames" of the Ames Tribune)
+NAMED_TOWN_MIN_LETTERS = 4
+#: the labels of a host name that are no part of an outlet's own name
+_HOST_LABELS = frozenset({"www", "www2", "m", "mobile", "news", "co", "com", "org", "net", "ac", "gov", "edu"})
 #: where ``with_outlet_home`` leaves the point on a Doc
 OUTLET_HOME_KEY = "storyweave_outlet_home"
 
 
-def outlet_home(articles: Sequence[Sequence[tuple[float, float, int]]]) -> tuple[float, float] | None:
-    """The home point of an outlet from the towns its articles place (one list of (lat, lon,
-    geonameid) per article, in order), or None.
+def outlet_home(articles: Sequence[Sequence[tuple[float, float, int]]], outlet: str | None = None) -> tuple[float, ...] | None:
+    """The home of an outlet from the towns its articles place (one list of (lat, lon,
+    geonameid) per article, in order), or None: the (lat, lon) of the centre of its home area,
+    followed by the (lat, lon) of the town the outlet is named after where ``outlet`` names a
+    town near it (``named_town``). ``home_area`` and ``home_towns`` read it.
 
     The home is the town around which the most articles place a town within ``HOME_KM``, when
     that is at least ``HOME_MIN_ARTICLES`` articles and ``HOME_SHARE`` of those with towns, and
@@ -100,7 +117,65 @@ def outlet_home(articles: Sequence[Sequence[tuple[float, float, int]]]) -> tuple
     best = int(np.argmax(articles_near))  # the first of equals: the points are in a fixed order
     if articles_near[best] < max(HOME_MIN_ARTICLES, HOME_SHARE * len(placed)):
         return None
-    return float(points[best, 0]), float(points[best, 1])
+    home = float(points[best, 0]), float(points[best, 1])
+    town = named_town(outlet, home) if outlet else None
+    return home + (town.lat, town.lon) if town is not None else home
+
+
+def home_area(home: tuple[float, ...]) -> tuple[float, float]:
+    """The centre of an outlet's home area, from ``outlet_home``'s value."""
+    return home[0], home[1]
+
+
+def home_towns(home: tuple[float, ...]) -> list[tuple[float, float]]:
+    """The points of an outlet's own towns, from ``outlet_home``'s value: the town at the centre
+    of its home area, and the town it is named after where it is named after one."""
+    return [(home[0], home[1])] + ([(home[2], home[3])] if len(home) >= 4 else [])
+
+
+def named_town(outlet: str, home: tuple[float, float]) -> GazEntry | None:
+    """The town an outlet is named after, near the home its articles show, or None.
+
+    A local paper's name opens with its town, after an optional "the": "The Paris News",
+    "Athens Review", "norfolkdailynews.com", "chronicle.augusta.com". The town of that name
+    nearest the home, within ``NAMED_TOWN_KM``, is taken (the longest name where several fit:
+    "Mount Pleasant" before "Mount"); a name that is a newspaper's word ("Post", "Star",
+    "Globe") names no town.
+    """
+    openings = _name_openings(outlet)
+    if not openings:
+        return None
+    best: tuple[int, float, GazEntry] | None = None
+    for entry in load_gazetteer().near(*home, NAMED_TOWN_KM, kinds=("city",), min_city_population=NAMED_TOWN_MIN_POPULATION):
+        key = _squash(entry.name)
+        if len(key) < NAMED_TOWN_MIN_LETTERS or key in _outlet_words() or not any(o.startswith(key) for o in openings):
+            continue
+        rank = (len(key), -distance_km(entry.lat, entry.lon, *home), entry)
+        if best is None or rank[:2] > best[:2]:
+            best = rank
+    return best[2] if best is not None else None
+
+
+def _name_openings(outlet: str) -> list[str]:
+    """Where a town's name may open an outlet's name, its letters squashed: each label of a host
+    name but the last (and "www", "co", "com"), or the whole of a site name, each without a
+    leading "the"."""
+    text = outlet.strip().lower()
+    if " " not in text and "." in text:
+        labels = [label for label in text.split(".")[:-1] if label not in _HOST_LABELS]
+    else:
+        labels = [text]
+    openings = [_squash(label) for label in labels]
+    return [o.removeprefix("the") for o in openings if o] + [o for o in openings if o.startswith("the")]
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in normalise(text) if ch.isalnum())
+
+
+@functools.lru_cache(maxsize=1)
+def _outlet_words() -> frozenset[str]:
+    return frozenset(_squash(word) for word in _read_lines("outlet_words.txt"))
 
 
 def home_points(places) -> list[tuple[float, float, int]]:
@@ -109,8 +184,8 @@ def home_points(places) -> list[tuple[float, float, int]]:
     return [(p.lat, p.lon, p.geonameid) for p in places if p.role == "literal" and p.level in HOME_LEVELS]
 
 
-def with_outlet_home(doc: Doc, home: tuple[float, float] | None) -> Doc:
-    """Mark a Doc with its outlet's home point before the places component runs."""
+def with_outlet_home(doc: Doc, home: tuple[float, ...] | None) -> Doc:
+    """Mark a Doc with its outlet's home (``outlet_home``) before the places component runs."""
     if home:
         doc.user_data[OUTLET_HOME_KEY] = tuple(home)
     return doc

@@ -25,7 +25,9 @@ from storyweave.nlp.places.context import (
     distance_km,
     siblings_of,
 )
-from storyweave.nlp.places.outlets import HOME_BONUS, HOME_KM, OUTLET_COUNTRY_BONUS
+from storyweave.nlp.places.outlets import (
+    HOME_BONUS, HOME_KM, HOME_TOWN_BONUS, HOME_TOWN_KM, OUTLET_COUNTRY_BONUS, home_area, home_towns,
+)
 from storyweave.nlp.places.records import Place
 from storyweave.nlp.places.records import to_place as _to_place
 
@@ -47,6 +49,10 @@ CHIEF_TOWN_PENALTY = 3.0
 #: Kansas, Illinois; "Quebec" the province). A national capital keeps its name ("Washington")
 STATE_NAMESAKE_RATIO = 10
 STATE_NAMESAKE_PENALTY = 3.0
+
+#: a country of fewer people than this has divisions a bare name means only with the country
+#: named in the article (Anguilla's "North Side", Barbados' "Christ Church")
+SMALL_COUNTRY_POPULATION = 1_000_000
 
 #: the kinds of reading the outlet's home area favours: a local paper's towns and counties
 HOME_KINDS = frozenset({"city", "admin2"})
@@ -87,7 +93,7 @@ class Resolution:
     # -- stage 3: disambiguation ------------------------------------------------------------
 
     def _resolve(self, candidates: list[_Candidate], demonyms: list[Place], outlet: str | None = None,
-                 home: tuple[float, float] | None = None) -> None:
+                 home: tuple[float, ...] | None = None) -> None:
         """Choose each name's reading: priors, explicit context, and the article's other names.
 
         One sense per discourse: the mentions of a name share one reading, and the explicit
@@ -96,7 +102,7 @@ class Resolution:
         that the *other* names put on its country, its state and its surroundings, so that
         "Walker County" and "Huntsville" settle on Texas together when "Houston" is there,
         instead of each following the other's first guess. ``outlet`` (its home country) and
-        ``home`` (its home point, ``outlets.outlet_home``) are priors from the outlet.
+        ``home`` (its home area and own town, ``outlets.outlet_home``) are priors from the outlet.
         """
         groups: dict[str, list[_Candidate]] = {}
         for cand in candidates:
@@ -117,8 +123,7 @@ class Resolution:
             owned = any(not alt and e.kind in ("country", "admin1", "city") for e, alt in name.entries)
             name.fixed = [
                 self._fixed_score(name, e, alt) + (OUTLET_COUNTRY_BONUS if e.country_code == outlet else 0.0) + link
-                + (HOME_BONUS if home and not (alt and owned) and e.kind in HOME_KINDS and distance_km(e.lat, e.lon, *home) <= HOME_KM
-                   else 0.0)
+                + (_home_bonus(e, home) if home and not (alt and owned) else 0.0)
                 + (SHORT_FORM_BONUS if alt and e.kind == "city" and not divided and _short_form(key, e.name) else 0.0)
                 for (e, alt), link in zip(name.entries, links)
             ]
@@ -140,8 +145,7 @@ class Resolution:
                 if best is None:
                     continue
                 cand.choice, cand.alt = name.entries[best]
-                cand.at_home = bool(home) and not cand.alt and cand.choice.kind in HOME_KINDS and \
-                    distance_km(cand.choice.lat, cand.choice.lon, *home) <= HOME_KM
+                cand.at_home = bool(home) and not cand.alt and _home_bonus(cand.choice, home) > 0
                 # a town whose county the article names (or a county one of whose towns it names)
                 # has its context, as "Paris, Tenn." has
                 paired = links[best] > 0 and (not cand.alt or cand.choice.population >= 1000)
@@ -215,6 +219,12 @@ class Resolution:
                 return not alt or entry.population >= 1000
             # (a division's people are no measure of how often its name is the common word)
             return not alt and entry.kind == "city" and entry.population >= 100_000
+        if entry.kind in ("admin1", "admin2") and not cand.country and home_mass < 0.5 \
+                and self._small_country(entry.country_code):
+            # "North Side", "Saint Andrew", "Christ Church": the divisions of a small country
+            # (Anguilla's, Barbados') are named like a city's quarters and a church; without
+            # their country in the article they are not what a bare name means
+            return False
         if cand.admin or cand.country or self._locative_evidence(cand):
             return not alt or entry.population >= 1000
         if cand.namesake and entry.kind == "city" and entry.population < NAMESAKE_TOWN:
@@ -234,6 +244,10 @@ class Resolution:
             # organisation answers to a town's alternate name only with a locative or a state
             return home and entry.population >= 1000 and (cand.label not in self.correctable or entry.population >= 100_000)
         return entry.population >= 100_000 or (home and entry.population >= 1000)
+
+    def _small_country(self, code: str) -> bool:
+        country = self.gaz.country(code) if code else None
+        return country is not None and 0 < country.population < SMALL_COUNTRY_POPULATION
 
     def _locative_evidence(self, cand: _Candidate) -> bool:
         """Whether a locative before the name says it is this reading's place. A town takes no
@@ -333,6 +347,18 @@ class Resolution:
             ent[-1].lower_ in self.facility_words or self._feature_word(ent[-1])
             or (ent[0].is_title and ent[0].lower_.rstrip(".") in self.feature_prefixes)
         )
+
+
+def _home_bonus(entry: GazEntry, home: tuple[float, ...]) -> float:
+    """What a reading gains from the outlet's home (``outlets.outlet_home``): a town or county of
+    its area, and its own towns more (a local paper names its own town most, and a world city
+    of the same name is seldom what it means: the Athens of the Athens Review, the Dublin of a
+    paper around Dublin, Ohio)."""
+    if entry.kind not in HOME_KINDS:
+        return 0.0
+    if entry.kind == "city" and any(distance_km(entry.lat, entry.lon, *town) <= HOME_TOWN_KM for town in home_towns(home)):
+        return HOME_BONUS + HOME_TOWN_BONUS
+    return HOME_BONUS if distance_km(entry.lat, entry.lon, *home_area(home)) <= HOME_KM else 0.0
 
 
 def _short_form(key: str, name: str) -> bool:
