@@ -441,6 +441,32 @@ def test_an_outlets_own_town_outweighs_a_world_city_of_its_name(places_nlp, plac
     assert athens((32.35, -95.30)).country_code == "GR"
 
 
+def test_a_local_papers_own_town_is_found_where_it_is_also_a_first_name(places_nlp, place_at):
+    from storyweave.nlp.pipeline import make_doc
+    from storyweave.nlp.places import with_outlet_country, with_outlet_home
+
+    text = "The threat was passed to the Paris Walmart store. Four Paris Policemen stood by."
+
+    def places(home):
+        doc = places_nlp(with_outlet_home(with_outlet_country(make_doc(places_nlp, text, None), "US"), home))
+        return list(doc._.places)
+
+    # "Paris" is a first name, so a bare one with no locative is no place for any paper
+    assert place_at(places(None), text, "Paris") is None
+    paris_tx = (33.6609, -95.5555)
+    for nth in (0, 1):
+        town = place_at(places(paris_tx), text, "Paris", nth)
+        assert town is not None and distance_km(town.lat, town.lon, *paris_tx) < 5
+
+
+def test_a_river_is_not_the_county_named_after_it(places_nlp, places_in, place_at):
+    text = "The Red River will crest at 39 feet in Fargo on Saturday, the weather service said."
+    river = place_at(places_in(places_nlp, text), text, "Red River")
+    assert river is None or river.kind != "admin2"  # not Red River County, Texas
+    text = "Deputies in Red River County, Texas, arrested two men."
+    assert place_at(places_in(places_nlp, text), text, "Red River").kind == "admin2"
+
+
 def test_a_small_countrys_division_needs_its_country_named(places_nlp, places_in, place_at):
     text = "Residents of the North Side complained that the board sided with the developers."
     assert place_at(places_in(places_nlp, text), text, "North Side") is None  # not Anguilla's

@@ -34,7 +34,7 @@ from storyweave.nlp.places.inside_names import ROAD_WORDS, InsideNames
 from storyweave.nlp.places.inside_names import trim_entity as _trim
 from storyweave.nlp.places.matcher import _match_key, _NameMatcher
 from storyweave.nlp.places.nearby import Nearby
-from storyweave.nlp.places.outlets import HOME_KM, OUTLET_COUNTRY_KEY, OUTLET_HOME_KEY
+from storyweave.nlp.places.outlets import HOME_KM, HOME_TOWN_KM, OUTLET_COUNTRY_KEY, OUTLET_HOME_KEY, home_area, home_towns
 from storyweave.nlp.places.parts import Parts
 from storyweave.nlp.places.records import PLACE_LABELS, Place
 from storyweave.nlp.places.records import to_place as _to_place
@@ -76,6 +76,9 @@ class _NameCues(NamedTuple):
     placed_words: frozenset[str] | set[str]  # the single words the model tags places
     surnames: frozenset[str] | set[str]  # the family names of its people, where no place outnumbers them
     full_name_words: frozenset[str] | set[str]  # the words of the full names the model tags people
+    #: the names of the outlet's own towns (``outlets.home_towns``): a local paper's "Paris" is
+    #: its town even where the name is also a first name and no locative comes before it
+    own_towns: frozenset[str] = frozenset()
 
 
 NO_CUES = _NameCues(frozenset(), frozenset(), frozenset(), frozenset())
@@ -119,7 +122,8 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         }
         self.aliases = set(_read_pairs("country_aliases.tsv")) | set(self.state_abbrev.values())
         self.matcher = self._build_matcher() if use_matcher else None
-        self._home_matchers: dict[tuple[float, float], _NameMatcher | None] = {}
+        self._home_matchers: dict[tuple[float, ...], _NameMatcher | None] = {}
+        self._own_towns: dict[tuple[float, ...], frozenset[str]] = {}
 
     # -- stage 0: the names looked for where the model saw no entity -----------------------
 
@@ -144,21 +148,36 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         return matcher
 
     def _home_matcher(self, home: tuple[float, ...] | None) -> _NameMatcher | None:
-        """The names of the towns and counties around an outlet's home point, or None."""
+        """The names of the towns and counties around an outlet's home point, and of its own
+        towns (``outlets.home_towns``) even where they are first names ("Paris", "Marion"), or None."""
         if home is None or self.matcher is None:
             return None
-        home = (float(home[0]), float(home[1]))
-        if home not in self._home_matchers:
+        key = tuple(float(x) for x in home)
+        if key not in self._home_matchers:
             if len(self._home_matchers) >= HOME_MATCHERS:
                 self._home_matchers.clear()
             names = {
                 _match_key(e.name)
-                for e in self.gaz.near(*home, HOME_KM, min_city_population=HOME_TOWN_MIN_POPULATION)
+                for e in self.gaz.near(*home_area(key), HOME_KM, min_city_population=HOME_TOWN_MIN_POPULATION)
                 if e.name.isascii()
             }
             names = {n for n in names if n not in self.stop and len(n) > 2}
-            self._home_matchers[home] = _NameMatcher(names, set()) if names else None
-        return self._home_matchers[home]
+            names |= {n for n in self._own_town_names(key) if n not in self.stop_words and len(n) > 2}
+            self._home_matchers[key] = _NameMatcher(names, set()) if names else None
+        return self._home_matchers[key]
+
+    def _own_town_names(self, home: tuple[float, ...] | None) -> frozenset[str]:
+        """The normalised names of the towns at an outlet's own points (``home_towns``)."""
+        if not home:
+            return frozenset()
+        key = tuple(float(x) for x in home)
+        if key not in self._own_towns:
+            if len(self._own_towns) >= HOME_MATCHERS:
+                self._own_towns.clear()
+            self._own_towns[key] = frozenset(
+                normalise(e.name) for lat, lon in home_towns(key) for e in self.gaz.near(lat, lon, HOME_TOWN_KM, kinds=("city",))
+            )
+        return self._own_towns[key]
 
     # -- the component ------------------------------------------------------------------------
 
@@ -230,9 +249,12 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         taken: set[int] = set()
         ents = list(doc.ents)  # Doc.ents builds its spans anew on every access
         # "Huntsville Fire Chief", "Alexandria Police" tagged PERSON: institutions, no people's names
+        own_towns = self._own_town_names(doc.user_data.get(OUTLET_HOME_KEY))
         names = [
             e for e in ents
             if _looks_like_name(e) and not self._institution_named(e) and not self._names_a_country(e)
+            # "Paris Walmart", "Paris Policemen" in a Paris paper: its own town's, not a name
+            and not (e.label_ == "ORG" and normalise(e[0].text) in own_towns)
         ]
         person_words = {t.lower_ for e in names for t in e}
         # the words of the full names the model itself tags people ("Zurana Horton"), not of the
@@ -247,7 +269,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         place_counts = Counter(e.text.lower() for e in ents if e.label_ in PLACE_LABELS and len(e) == 1)
         last_words = Counter(e[-1].lower_ for e in ents if e.label_ == "PERSON" and len(e) >= 2)
         surnames = {w for w, n in last_words.items() if n >= place_counts[w]}
-        cues = _NameCues(person_words, placed_words, surnames, full_name_words)
+        cues = _NameCues(person_words, placed_words, surnames, full_name_words, own_towns)
         demonyms: list[Place] = []
         # datelines first: the model tags a town in capitals anything ("XENIA" ORG) or nothing
         for span in self._dateline_spans(doc):
@@ -346,7 +368,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
                 elif all(t.pos_ == "PROPN" for t in span) or self._dateline(span):
                     found = self._lookup(span, "gazetteer", "", cues)
                     if found and not self._dateline(span) and _only_towns(found, SMALL_TOWN) and (
-                        self._continues_a_name(span) or self._after_the(span)
+                        self._continues_a_name(span) or (self._after_the(span) and normalise(span.text) not in cues.own_towns)
                         or any(t.ent_type_ in NAMED_THINGS for t in span)
                     ):
                         # "Paul Riva", "Mount Sefton", "the Angels", "the Gambino family", and
@@ -384,6 +406,10 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
 
     def _lookup(self, span: Span, source: str, label: str, cues: _NameCues) -> list[_Candidate]:
         entries = self._entries(span.text)
+        if entries and len(span) > 1 and self._feature_word(span[-1]):
+            # "the Red River" is the river: Red River County answers to it only as the county's
+            # short name, and lies elsewhere as often as not
+            entries = [(e, alt) for e, alt in entries if not (alt and e.kind == "admin2")]
         comma = next((t.i for t in span if t.text == ","), None) if not entries and "," in span.text else None
         if comma is not None:
             # "Springfield, Illinois" tagged as one entity: the two parts are two toponyms (a comma
@@ -402,7 +428,7 @@ class PlaceRecognizer(TextCues, Repeats, Nearby, InsideNames, Parts, Resolution)
         if self._names_a_product(span):
             return []
         name = normalise(span.text)
-        if name in self.stop and tail is None:
+        if name in self.stop and tail is None and name not in cues.own_towns:
             # "in Congress" is the institution, "the Bush administration" the president's: a
             # common word the model calls a person or an organisation is a town only when its
             # state or country is named ("Commerce, Texas")

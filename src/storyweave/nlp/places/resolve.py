@@ -220,10 +220,12 @@ class Resolution:
             # (a division's people are no measure of how often its name is the common word)
             return not alt and entry.kind == "city" and entry.population >= 100_000
         if entry.kind in ("admin1", "admin2") and not cand.country and home_mass < 0.5 \
-                and self._small_country(entry.country_code):
-            # "North Side", "Saint Andrew", "Christ Church": the divisions of a small country
-            # (Anguilla's, Barbados') are named like a city's quarters and a church; without
-            # their country in the article they are not what a bare name means
+                and self._small_country(entry.country_code) \
+                and len({e.country_code for e, _alt in cand.entries}) > 1:
+            # "North Side", "Saint Andrew", "Saint George": a small country's divisions named like
+            # a city's quarters or a saint (Anguilla's, Barbados', and the same names in other
+            # countries) are not what a bare name means without their country in the article;
+            # a name of its own ("Bonaire") is
             return False
         if cand.admin or cand.country or self._locative_evidence(cand):
             return not alt or entry.population >= 1000
