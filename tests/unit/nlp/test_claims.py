@@ -308,6 +308,18 @@ def test_a_list_of_numbers_is_not_cut_before_its_last_item(nlp):
     assert claims and claims[0].text.startswith("The Fix It tool")
 
 
+def test_an_elliptical_sentence_stays_with_the_sentence_it_completes(nlp):
+    # "Nor is Windows Server 2012." means nothing alone: its predicate is the sentence before
+    texts = [c.text for c in claims_of(nlp, "Windows 8 is not affected by the flaw. Nor is Windows Server 2012. "
+                                            "Microsoft said a patch would follow.")]
+    assert texts[0] == "Windows 8 is not affected by the flaw. Nor is Windows Server 2012."
+    # so does an elliptical clause ("and so were ..."); "Neither was charged" says all it says
+    texts = [c.text for c in claims_of(nlp, "Police arrested Jones on Friday, and so were the two men with her. "
+                                            "Neither was charged with a crime, police said.")]
+    assert texts == ["Police arrested Jones on Friday, and so were the two men with her.",
+                     "Neither was charged with a crime, police said."]
+
+
 def test_a_difference_is_no_count(nlp):
     # "five rounds sooner" measures a difference: it does not contradict "went 11 rounds"
     [claim] = claims_of(nlp, "Klitschko finished the fight five rounds sooner than in their first fight.")

@@ -84,17 +84,19 @@ def claim_sentences(doc, text: str):
     it; it is yielded as part of the previous sentence, with ``merged`` True. So does any
     piece after one with no verb and no closing mark on the same line: the parser ends a
     sentence before a quote mark now and then ("Mob boss Vincent" | "\"The Chin\" Gigante
-    ... died Monday").
+    ... died Monday"). So does an elliptical sentence of its paragraph ("Nor is Windows
+    Server 2012."): its predicate is the sentence's before it.
     """
     pending = None
     for sent in doc.sents:
         first = next((t for t in sent if not (t.is_space or t.is_quote or t.text in "“\"'‘")), None)
-        continues = (
-            pending is not None
-            and first is not None
-            and (first.text[:1].islower() or first.text[:1] in "[(" or _verbless(pending[0]))
-            and "\n" not in text[_text_end(pending[0]) : sent.start_char]
-            and not _ends_sentence(pending[0])
+        same_line = pending is not None and "\n" not in text[_text_end(pending[0]) : sent.start_char]
+        continues = same_line and first is not None and (
+            (
+                (first.text[:1].islower() or first.text[:1] in "[(" or _verbless(pending[0]))
+                and not _ends_sentence(pending[0])
+            )
+            or _elliptical(sent, first)
         )
         if continues:
             pending = (doc[pending[0].start : sent.end], True)
@@ -104,6 +106,34 @@ def claim_sentences(doc, text: str):
         pending = (sent, False)
     if pending is not None:
         yield pending
+
+
+#: the words that open an elliptical sentence or clause before an auxiliary and its subject
+#: ("Nor is Windows Server 2012.", "and so were the two women", "Neither did the police.")
+ELLIPSIS_OPENERS = frozenset(["nor", "so", "neither"])
+AUXILIARY_LEMMAS = frozenset(["be", "do", "have", "will", "would", "can", "could", "shall", "should", "may",
+                              "might", "must"])
+
+
+def _elliptical(sent: Span, first: Token) -> bool:
+    """Whether a sentence is an elliptical inversion whose predicate is the sentence before
+    ("Nor is Windows Server 2012."). "Neither was charged" and "So is it?" are no such
+    sentence: a verb, an adjective or a question follows."""
+    return first.text[:1].isupper() and _inverted_ellipsis(first) and sent.root.i == first.i + 1 \
+        and not sent.text.rstrip().endswith("?")
+
+
+def _inverted_ellipsis(opener: Token) -> bool:
+    """Whether ``opener`` opens an elliptical inversion: "nor", "so" or "neither", then an
+    auxiliary, then its subject ("so were the two women", not "so was charged")."""
+    doc = opener.doc
+    i = opener.i
+    if opener.lower_ not in ELLIPSIS_OPENERS or i + 2 >= len(doc):
+        return False
+    aux = doc[i + 1]
+    if aux.lemma_.lower() not in AUXILIARY_LEMMAS and aux.tag_ != "MD":
+        return False
+    return doc[i + 2].pos_ in ("DET", "PROPN", "NOUN", "PRON", "NUM")
 
 
 def _text_end(span: Span) -> int:
@@ -180,6 +210,7 @@ def _clause_heads(sent: Span, rules: ClaimRules) -> list[Token]:
                 and child.lemma_.lower() not in rules.reporting
                 and child.left_edge.tag_ not in SUBORDINATE_TAGS  # "... and how they turn the tide"
                 and not _in_number_list(child.left_edge)
+                and not _inverted_ellipsis(child.left_edge)  # "..., and so were the two women"
                 and _finite(child.subtree, rules)
             ):
                 heads.append(child)
