@@ -61,10 +61,10 @@ def with_outlet_country(doc: Doc, code: str | None) -> Doc:
 #: of a Columbus paper is Dublin, Ohio; weaker than the article's own "Paris, Tenn." (10)
 HOME_BONUS = 3.5
 HOME_KM = 150.0
-#: what the town at the home point itself gains on top (log10 units): the outlet's own town, which
-#: a world city of its name (Athens, Dublin, Paris) would otherwise outweigh
+#: what the outlet's own towns (``home_towns``) gain on top (log10 units), wherever they lie: a
+#: world city of their name (Athens, Dublin, Paris) would otherwise outweigh them
 HOME_TOWN_BONUS = 3.0
-#: how near the home point a town counts as that town (gazetteer points of one town agree)
+#: how near an own town's point a reading must lie to be that town (gazetteer points of one town agree)
 HOME_TOWN_KM = 1.0
 #: a home needs towns within ``HOME_KM`` of one point in at least this many of the outlet's
 #: articles, and in at least this share of those of them that place a town
