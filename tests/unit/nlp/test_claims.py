@@ -313,6 +313,10 @@ def test_an_elliptical_sentence_stays_with_the_sentence_it_completes(nlp):
     texts = [c.text for c in claims_of(nlp, "Windows 8 is not affected by the flaw. Nor is Windows Server 2012. "
                                             "Microsoft said a patch would follow.")]
     assert texts[0] == "Windows 8 is not affected by the flaw. Nor is Windows Server 2012."
+    # even where it is a paragraph of its own; the row reads as one line
+    [first, _] = claims_of(nlp, "Windows 8 is not affected by the flaw.\n\nNor is Windows Server 2012.\n\n"
+                                "Microsoft said a patch would follow.")
+    assert first.display == "Windows 8 is not affected by the flaw. Nor is Windows Server 2012."
     # so does an elliptical clause ("and so were ..."); "Neither was charged" says all it says
     texts = [c.text for c in claims_of(nlp, "Police arrested Jones on Friday, and so were the two men with her. "
                                             "Neither was charged with a crime, police said.")]

@@ -13,6 +13,8 @@ their antecedents are too often a clause or a group the text never names.
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Span, Token
 
 from storyweave.nlp.claims.parts import EntityIndex, low
@@ -106,11 +108,15 @@ def display_text(
         out.append(replacement)
         at = end
     out.append(text[at : tokens.end_char])
-    shown = _balanced_quotes("".join(out).strip())
+    # a unit that runs on over a paragraph break ("...are not affected.\n\nNor is ...") reads as one line
+    shown = _balanced_quotes(_LINE_BREAKS.sub(" ", "".join(out).strip()))
     first = 1 if shown[:1] in ("“", '"') else 0  # "“it also doesn’t mean ...”" opens in capitals too
     if shown[first : first + 1].islower():
         shown = shown[:first] + shown[first].upper() + shown[first + 1 :]
     return shown, tuple(dict.fromkeys(keys))
+
+
+_LINE_BREAKS = re.compile(r"\s*\n\s*")
 
 
 def _balanced_quotes(shown: str) -> str:

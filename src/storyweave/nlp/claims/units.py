@@ -84,19 +84,20 @@ def claim_sentences(doc, text: str):
     it; it is yielded as part of the previous sentence, with ``merged`` True. So does any
     piece after one with no verb and no closing mark on the same line: the parser ends a
     sentence before a quote mark now and then ("Mob boss Vincent" | "\"The Chin\" Gigante
-    ... died Monday"). So does an elliptical sentence of its paragraph ("Nor is Windows
-    Server 2012."): its predicate is the sentence's before it.
+    ... died Monday"). So does an elliptical sentence ("Nor is Windows Server 2012."), even
+    where it opens a paragraph: its predicate is the sentence's before it.
     """
     pending = None
     for sent in doc.sents:
         first = next((t for t in sent if not (t.is_space or t.is_quote or t.text in "“\"'‘")), None)
         same_line = pending is not None and "\n" not in text[_text_end(pending[0]) : sent.start_char]
-        continues = same_line and first is not None and (
+        continues = pending is not None and first is not None and (
             (
-                (first.text[:1].islower() or first.text[:1] in "[(" or _verbless(pending[0]))
+                same_line
+                and (first.text[:1].islower() or first.text[:1] in "[(" or _verbless(pending[0]))
                 and not _ends_sentence(pending[0])
             )
-            or _elliptical(sent, first)
+            or _elliptical(sent, first)  # a paragraph of its own too: "...are not affected.\n\nNor is ..."
         )
         if continues:
             pending = (doc[pending[0].start : sent.end], True)
